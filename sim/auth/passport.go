@@ -1,0 +1,83 @@
+package auth
+
+import (
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/issuersim/issuersim/sim/org"
+)
+
+// ErrBadCredentials is returned for an unknown server key or a wrong secret (the vendor's 401).
+var ErrBadCredentials = errors.New("invalid credentials")
+
+// ErrUnknownAccount is returned when the requested account is not in the credential's org.
+var ErrUnknownAccount = errors.New("account not in the org")
+
+// Passport exchanges fixture server credentials for tokens, as the processor's /passport API does.
+type Passport struct {
+	authority *Authority
+	orgs      []org.Org
+}
+
+// NewPassport returns a Passport over the orgs' credentials.
+func NewPassport(a *Authority, orgs []org.Org) *Passport {
+	return &Passport{authority: a, orgs: orgs}
+}
+
+// Grant is an issued token with what it was issued for.
+type Grant struct {
+	Org       org.Org
+	ServerKey string
+	AccountID int64
+	Token     string
+	Expires   time.Time
+}
+
+// Exchange checks a server key and secret and issues a token for their org, scoped to accountID when it is
+// non-zero.
+func (p *Passport) Exchange(serverKey, serverSecret string, accountID int64) (Grant, error) {
+	for _, o := range p.orgs {
+		for _, c := range o.Credentials {
+			if c.ServerKey != serverKey {
+				continue
+			}
+			if subtle.ConstantTimeCompare([]byte(c.ServerSecret), []byte(serverSecret)) != 1 {
+				return Grant{}, ErrBadCredentials
+			}
+			return p.issue(o, serverKey, accountID)
+		}
+	}
+	return Grant{}, ErrBadCredentials
+}
+
+// ForTenant issues a token for a tenant without credentials: the admin API's shortcut for tests.
+func (p *Passport) ForTenant(tenant string, accountID int64) (Grant, error) {
+	for _, o := range p.orgs {
+		if o.ID == tenant {
+			return p.issue(o, "", accountID)
+		}
+	}
+	return Grant{}, fmt.Errorf("tenant %q: %w", tenant, ErrBadCredentials)
+}
+
+// DefaultTenant is the first org of the dataset, used when a caller names none.
+func (p *Passport) DefaultTenant() string { return p.orgs[0].ID }
+
+func (p *Passport) issue(o org.Org, serverKey string, accountID int64) (Grant, error) {
+	if accountID != 0 {
+		if _, ok := o.Account(accountID); !ok {
+			return Grant{}, fmt.Errorf("account %d: %w %s", accountID, ErrUnknownAccount, o.ID)
+		}
+	}
+	subject := serverKey
+	if subject == "" {
+		subject = "issuersim-admin"
+	}
+	tok, exp, err := p.authority.Issue(o.ID, accountID, subject)
+	if err != nil {
+		return Grant{}, err
+	}
+	return Grant{Org: o, ServerKey: serverKey, AccountID: accountID, Token: tok, Expires: exp}, nil
+}

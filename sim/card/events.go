@@ -1,0 +1,185 @@
+package card
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/issuersim/issuersim/sim/event"
+)
+
+// Event domain and the card events this package causes.
+const domain = "cards"
+
+// eventTime is the layout of date-times inside event payloads (RFC 3339, UTC, whole seconds), as the vendor's
+// examples write them.
+const eventTime = time.RFC3339
+
+// createdPayload is create-1's data. Required fields are always present (null where the schema allows);
+// optional ones are left out when empty, never sent as null where the schema's enum has no null.
+type createdPayload struct {
+	AccountID             int64          `json:"account_id"`
+	CardHash              *string        `json:"card_hash"`
+	CardID                int64          `json:"card_id"`
+	CardLastFourNumbers   *string        `json:"card_last_four_numbers"`
+	CardName              string         `json:"card_name"`
+	CardPrintedName       *string        `json:"card_printed_name"`
+	CardStatus            string         `json:"card_status"`
+	CardType              string         `json:"card_type"`
+	ContactlessEnabled    bool           `json:"contactless_enabled"`
+	Embossed              *string        `json:"embossed"`
+	ExpirationDate        *string        `json:"expiration_date"`
+	IssuingDate           *string        `json:"issuing_date"`
+	ProgramID             *int64         `json:"program_id"`
+	Reason                *string        `json:"reason"`
+	Status                string         `json:"status"`
+	TransactionLimit      *float64       `json:"transaction_limit"`
+	AbuEnabled            bool           `json:"abu_enabled"`
+	CardBin               *string        `json:"card_bin,omitempty"`
+	CardBrand             *string        `json:"card_brand,omitempty"`
+	CustomerID            int64          `json:"customer_id"`
+	DualMessageDebit      bool           `json:"dual_message_debit"`
+	EmbossingCustomFields *string        `json:"embossing_custom_fields,omitempty"`
+	Metadata              map[string]any `json:"metadata,omitempty"`
+	Mode                  *string        `json:"mode,omitempty"`
+	PasswordTries         int            `json:"password_tries"`
+	ReissuedCardID        *int64         `json:"reissued_card_id,omitempty"`
+	TemplateID            *string        `json:"template_id,omitempty"`
+}
+
+// updatedPayload is update-1's data, field for field the seed schema's.
+type updatedPayload struct {
+	AccountID             int64          `json:"account_id"`
+	ActivationDate        *string        `json:"activation_date"`
+	CardHash              *string        `json:"card_hash"`
+	CardID                int64          `json:"card_id"`
+	CardLastFourNumbers   *string        `json:"card_last_four_numbers"`
+	CardName              string         `json:"card_name"`
+	CardPreviousStatus    string         `json:"card_previous_status"`
+	CardPrintedName       *string        `json:"card_printed_name"`
+	CardStatus            string         `json:"card_status"`
+	CardType              string         `json:"card_type"`
+	ContactlessEnabled    bool           `json:"contactless_enabled"`
+	Embossed              *string        `json:"embossed"`
+	ExpirationDate        *string        `json:"expiration_date"`
+	IssuingDate           *string        `json:"issuing_date"`
+	OperationType         string         `json:"operation_type"`
+	ProgramID             *int64         `json:"program_id"`
+	Reason                *string        `json:"reason"`
+	Status                string         `json:"status"`
+	TransactionLimit      *float64       `json:"transaction_limit"`
+	AbuEnabled            bool           `json:"abu_enabled"`
+	CardBin               *string        `json:"card_bin,omitempty"`
+	CardBrand             *string        `json:"card_brand,omitempty"`
+	CustomerID            int64          `json:"customer_id"`
+	DualMessageDebit      bool           `json:"dual_message_debit"`
+	EmbossingCustomFields *string        `json:"embossing_custom_fields,omitempty"`
+	Metadata              map[string]any `json:"metadata,omitempty"`
+	Mode                  *string        `json:"mode,omitempty"`
+	PasswordTries         int            `json:"password_tries"`
+	ReissuedCardID        *int64         `json:"reissued_card_id,omitempty"`
+	TemplateID            *string        `json:"template_id,omitempty"`
+}
+
+// eventBrands are the brands update-1's card_brand enum lists; others are left out of the payload.
+var eventBrands = map[string]bool{"PRIVATE": true, "MASTERCARD": true, "VISA": true}
+
+// Created returns the create-1 event for a card whose PCI data now exists.
+func Created(c Card) event.Event {
+	p := createdPayload{
+		AccountID:             c.AccountID,
+		CardHash:              optional(c.Hash),
+		CardID:                c.ID,
+		CardLastFourNumbers:   optional(c.LastFour),
+		CardName:              c.Name,
+		CardPrintedName:       optional(c.PrintedName),
+		CardStatus:            c.Status.EventName(),
+		CardType:              string(c.Type),
+		ContactlessEnabled:    c.ContactlessEnabled,
+		ExpirationDate:        timestamp(c.ExpirationDate),
+		IssuingDate:           timestamp(c.IssuingDate),
+		ProgramID:             &c.ProgramID,
+		Status:                "SUCCESS",
+		TransactionLimit:      limit(c.TransactionLimit),
+		AbuEnabled:            c.AbuEnabled,
+		CardBin:               optional(c.BIN),
+		CardBrand:             brand(c.Brand),
+		CustomerID:            c.CustomerID,
+		EmbossingCustomFields: c.EmbossingCustomField,
+		Metadata:              c.Metadata,
+		Mode:                  optional(c.Mode),
+		PasswordTries:         c.PasswordTries,
+		ReissuedCardID:        c.ReissuedCardID,
+		TemplateID:            c.TemplateID,
+	}
+	return event.Event{Domain: domain, Name: "create", Version: 1, CardID: c.ID, Data: p}
+}
+
+// Updated returns the update-1 event for a card just changed by op.
+func Updated(c Card, op Operation) event.Event {
+	p := updatedPayload{
+		AccountID:             c.AccountID,
+		CardHash:              optional(c.Hash),
+		CardID:                c.ID,
+		CardLastFourNumbers:   optional(c.LastFour),
+		CardName:              c.Name,
+		CardPreviousStatus:    c.PreviousStatus.EventName(),
+		CardPrintedName:       optional(c.PrintedName),
+		CardStatus:            c.Status.EventName(),
+		CardType:              string(c.Type),
+		ContactlessEnabled:    c.ContactlessEnabled,
+		ExpirationDate:        timestamp(c.ExpirationDate),
+		IssuingDate:           timestamp(c.IssuingDate),
+		OperationType:         string(op),
+		ProgramID:             &c.ProgramID,
+		Status:                "SUCCESS",
+		TransactionLimit:      limit(c.TransactionLimit),
+		AbuEnabled:            c.AbuEnabled,
+		CardBin:               optional(c.BIN),
+		CardBrand:             brand(c.Brand),
+		CustomerID:            c.CustomerID,
+		EmbossingCustomFields: c.EmbossingCustomField,
+		Metadata:              c.Metadata,
+		Mode:                  optional(c.Mode),
+		PasswordTries:         c.PasswordTries,
+		ReissuedCardID:        c.ReissuedCardID,
+		TemplateID:            c.TemplateID,
+	}
+	if c.ActivationDate != nil {
+		p.ActivationDate = timestamp(*c.ActivationDate)
+	}
+	return event.Event{Domain: domain, Name: "update", Version: 1, CardID: c.ID, Data: p}
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func timestamp(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.UTC().Format(eventTime)
+	return &s
+}
+
+// limit turns the API's decimal string into the event's number (the vendor types them differently).
+func limit(s *string) *float64 {
+	if s == nil {
+		return nil
+	}
+	f, err := strconv.ParseFloat(*s, 64)
+	if err != nil {
+		return nil
+	}
+	return &f
+}
+
+func brand(b string) *string {
+	if !eventBrands[b] {
+		return nil
+	}
+	return &b
+}

@@ -1,0 +1,141 @@
+// Package clock gives the simulator its sense of time: the real clock by default, or a virtual one that only
+// moves when told to and fires due timers in time order, so tests can make asynchronous work happen on demand.
+package clock
+
+import (
+	"sort"
+	"sync"
+	"time"
+)
+
+// Clock is what every component reads time from and schedules work on; nothing in the simulator calls
+// time.Now or time.Sleep directly.
+type Clock interface {
+	// Now returns the current time in UTC.
+	Now() time.Time
+	// AfterFunc runs f once d has passed on this clock and returns a Timer that can cancel it.
+	AfterFunc(d time.Duration, f func()) Timer
+}
+
+// Timer is a pending call scheduled with AfterFunc.
+type Timer interface {
+	// Stop cancels the call; it reports false if the call already ran or was stopped.
+	Stop() bool
+}
+
+// Real is the wall clock.
+type Real struct{}
+
+// Now returns the wall-clock time in UTC.
+func (Real) Now() time.Time { return time.Now().UTC() }
+
+// AfterFunc runs f on its own goroutine after d of real time.
+func (Real) AfterFunc(d time.Duration, f func()) Timer { return time.AfterFunc(d, f) }
+
+// Virtual is a clock that stands still until Advance or AdvanceTo moves it. Due timers fire synchronously,
+// in the goroutine that advances the clock, ordered by due time and then by the order they were scheduled;
+// while one fires, Now reports its due time, so work scheduled at a time sees that time.
+type Virtual struct {
+	mu      sync.Mutex
+	advance sync.Mutex // serialises Advance calls so timers fire in one order
+	now     time.Time
+	seq     uint64
+	timers  []*virtualTimer
+}
+
+// NewVirtual returns a virtual clock standing at start (converted to UTC).
+func NewVirtual(start time.Time) *Virtual { return &Virtual{now: start.UTC()} }
+
+// Now returns the clock's current time.
+func (v *Virtual) Now() time.Time {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.now
+}
+
+// AfterFunc schedules f at Now()+d. A d of zero or less makes f due at the next advance, even one of zero.
+func (v *Virtual) AfterFunc(d time.Duration, f func()) Timer {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.seq++
+	t := &virtualTimer{clock: v, due: v.now.Add(max(d, 0)), seq: v.seq, f: f}
+	v.timers = append(v.timers, t)
+	return t
+}
+
+// Advance moves the clock forward by d, firing every timer that falls due on the way. A negative d is
+// treated as zero.
+func (v *Virtual) Advance(d time.Duration) time.Time {
+	return v.AdvanceTo(v.Now().Add(max(d, 0)))
+}
+
+// AdvanceTo moves the clock to t (never backwards), firing due timers in order, including timers that fired
+// work scheduled while advancing. It returns the new time.
+func (v *Virtual) AdvanceTo(t time.Time) time.Time {
+	v.advance.Lock()
+	defer v.advance.Unlock()
+	t = t.UTC()
+	for {
+		v.mu.Lock()
+		next := v.popDueLocked(t)
+		if next == nil {
+			if t.After(v.now) {
+				v.now = t
+			}
+			now := v.now
+			v.mu.Unlock()
+			return now
+		}
+		if next.due.After(v.now) {
+			v.now = next.due
+		}
+		v.mu.Unlock()
+		next.f()
+	}
+}
+
+// Pending reports how many timers are scheduled and not yet fired.
+func (v *Virtual) Pending() int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return len(v.timers)
+}
+
+func (v *Virtual) popDueLocked(limit time.Time) *virtualTimer {
+	if len(v.timers) == 0 {
+		return nil
+	}
+	sort.SliceStable(v.timers, func(i, j int) bool {
+		a, b := v.timers[i], v.timers[j]
+		if !a.due.Equal(b.due) {
+			return a.due.Before(b.due)
+		}
+		return a.seq < b.seq
+	})
+	first := v.timers[0]
+	if first.due.After(limit) {
+		return nil
+	}
+	v.timers = v.timers[1:]
+	return first
+}
+
+type virtualTimer struct {
+	clock *Virtual
+	due   time.Time
+	seq   uint64
+	f     func()
+}
+
+func (t *virtualTimer) Stop() bool {
+	v := t.clock
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for i, other := range v.timers {
+		if other == t {
+			v.timers = append(v.timers[:i], v.timers[i+1:]...)
+			return true
+		}
+	}
+	return false
+}

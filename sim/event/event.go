@@ -1,0 +1,121 @@
+// Package event models the processor's data events: the payload a domain command causes, the envelope it
+// travels in, and the check of both against the published JSON Schemas.
+package event
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/issuersim/issuersim/sim/fake"
+)
+
+// Event is what a domain command causes: a payload of one event type, not yet numbered or enveloped.
+type Event struct {
+	// Domain is the processor's event domain, such as "cards".
+	Domain string
+	// Name and Version make the event type, such as "update" and 1 for "update-1".
+	Name    string
+	Version int
+	// CardID is the card the event is about, kept beside the payload so the log can be filtered; 0 if none.
+	CardID int64
+	// Data is the payload, marshalled to JSON as it is.
+	Data any
+}
+
+// Type returns the event type as the processor writes it: name, a hyphen, and the version.
+func (e Event) Type() string { return e.Name + "-" + strconv.Itoa(e.Version) }
+
+// Record is an event after commit: numbered within its tenant, stamped and enveloped. Envelope holds the exact
+// bytes that are logged, signed and delivered.
+type Record struct {
+	Seq      int64
+	ID       string
+	Tenant   string
+	Domain   string
+	Type     string
+	CID      string
+	CardID   int64
+	Time     time.Time
+	Envelope json.RawMessage
+}
+
+// TimeFormat is the envelope's timestamp layout: RFC 3339 in UTC with milliseconds, as in the vendor's example.
+const TimeFormat = "2006-01-02T15:04:05.000Z"
+
+// envelope is the base contract every event travels in, fields in the vendor's documented order.
+type envelope struct {
+	EventID       string          `json:"event_id"`
+	Domain        string          `json:"domain"`
+	EventType     string          `json:"event_type"`
+	SchemaVersion int             `json:"schema_version"`
+	OrgID         string          `json:"org_id"`
+	CID           string          `json:"cid"`
+	Timestamp     string          `json:"timestamp"`
+	Data          json.RawMessage `json:"data"`
+}
+
+// Sealer turns events into records: it derives each event id from the seed, envelopes the payload and, when
+// it has a Validator, refuses any payload or envelope its schema rejects.
+type Sealer struct {
+	source    *fake.Source
+	validator *Validator
+}
+
+// NewSealer returns a Sealer; v may be nil to skip schema checks.
+func NewSealer(source *fake.Source, v *Validator) *Sealer {
+	return &Sealer{source: source, validator: v}
+}
+
+// Seal numbers, stamps and envelopes one event of a tenant.
+func (s *Sealer) Seal(tenant string, seq int64, cid string, now time.Time, e Event) (Record, error) {
+	data, err := marshal(e.Data)
+	if err != nil {
+		return Record{}, fmt.Errorf("marshal %s/%s: %w", e.Domain, e.Type(), err)
+	}
+	r := Record{
+		Seq:    seq,
+		ID:     s.source.UUID("event", tenant, strconv.FormatInt(seq, 10)),
+		Tenant: tenant,
+		Domain: e.Domain,
+		Type:   e.Type(),
+		CID:    cid,
+		CardID: e.CardID,
+		Time:   now.UTC(),
+	}
+	r.Envelope, err = marshal(envelope{
+		EventID:       r.ID,
+		Domain:        r.Domain,
+		EventType:     r.Type,
+		SchemaVersion: e.Version,
+		OrgID:         tenant,
+		CID:           cid,
+		Timestamp:     r.Time.Format(TimeFormat),
+		Data:          data,
+	})
+	if err != nil {
+		return Record{}, fmt.Errorf("marshal envelope of %s/%s: %w", e.Domain, e.Type(), err)
+	}
+	if s.validator != nil {
+		if err := s.validator.Validate(r.Domain, r.Type, data); err != nil {
+			return Record{}, err
+		}
+		if err := s.validator.ValidateEnvelope(r.Envelope); err != nil {
+			return Record{}, err
+		}
+	}
+	return r, nil
+}
+
+// marshal encodes without HTML escaping, so payload text is sent as written.
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}

@@ -1,0 +1,135 @@
+package event
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/issuersim/issuersim/openapi"
+)
+
+// Entry is one event of the catalogue (openapi/events/catalogue.json).
+type Entry struct {
+	Domain    string   `json:"domain"`
+	EventType string   `json:"event_type"`
+	Name      string   `json:"name"`
+	Version   int      `json:"version"`
+	Title     string   `json:"title"`
+	Schema    string   `json:"schema"`
+	EmittedBy []string `json:"emitted_by"`
+	Async     bool     `json:"async"`
+	Source    string   `json:"source"`
+	Notes     string   `json:"notes"`
+}
+
+// SchemaError says which event failed its schema and why; the simulator refuses to emit such an event.
+type SchemaError struct {
+	Domain, Type string
+	Err          error
+}
+
+func (e *SchemaError) Error() string {
+	return fmt.Sprintf("event %s/%s breaks its schema: %v", e.Domain, e.Type, e.Err)
+}
+
+func (e *SchemaError) Unwrap() error { return e.Err }
+
+// ErrUnknownEvent is returned for an event type the catalogue does not list.
+var ErrUnknownEvent = errors.New("event type not in the catalogue")
+
+const schemaRoot = "events"
+
+// Validator checks event payloads and envelopes against the embedded JSON Schemas, compiled once.
+type Validator struct {
+	catalogue []Entry
+	schemas   map[string]*jsonschema.Schema // key: domain/event_type
+	envelope  *jsonschema.Schema
+}
+
+// NewValidator compiles the catalogue's schemas and the envelope from the embedded contracts.
+func NewValidator() (*Validator, error) {
+	return newValidator(openapi.FS)
+}
+
+func newValidator(fsys fs.FS) (*Validator, error) {
+	raw, err := fs.ReadFile(fsys, path.Join(schemaRoot, "catalogue.json"))
+	if err != nil {
+		return nil, fmt.Errorf("read event catalogue: %w", err)
+	}
+	var cat struct {
+		Events []Entry `json:"events"`
+	}
+	if err := json.Unmarshal(raw, &cat); err != nil {
+		return nil, fmt.Errorf("parse event catalogue: %w", err)
+	}
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft7)
+	c.AssertFormat()
+	compile := func(file string) (*jsonschema.Schema, error) {
+		data, err := fs.ReadFile(fsys, path.Join(schemaRoot, file))
+		if err != nil {
+			return nil, err
+		}
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", file, err)
+		}
+		url := "mem:///" + file
+		if err := c.AddResource(url, doc); err != nil {
+			return nil, fmt.Errorf("add %s: %w", file, err)
+		}
+		return c.Compile(url)
+	}
+	v := &Validator{catalogue: cat.Events, schemas: make(map[string]*jsonschema.Schema, len(cat.Events))}
+	if v.envelope, err = compile("envelope.json"); err != nil {
+		return nil, fmt.Errorf("compile envelope schema: %w", err)
+	}
+	for _, e := range cat.Events {
+		s, err := compile(e.Schema)
+		if err != nil {
+			return nil, fmt.Errorf("compile schema of %s/%s: %w", e.Domain, e.EventType, err)
+		}
+		v.schemas[e.Domain+"/"+e.EventType] = s
+	}
+	sort.Slice(v.catalogue, func(i, j int) bool {
+		if v.catalogue[i].Domain != v.catalogue[j].Domain {
+			return v.catalogue[i].Domain < v.catalogue[j].Domain
+		}
+		return v.catalogue[i].EventType < v.catalogue[j].EventType
+	})
+	return v, nil
+}
+
+// Catalogue returns every event the simulator knows, by domain and type.
+func (v *Validator) Catalogue() []Entry { return v.catalogue }
+
+// Validate checks one payload (the envelope's data) against its event's schema.
+func (v *Validator) Validate(domain, eventType string, data []byte) error {
+	s, ok := v.schemas[domain+"/"+eventType]
+	if !ok {
+		return &SchemaError{Domain: domain, Type: eventType, Err: ErrUnknownEvent}
+	}
+	return check(s, domain, eventType, data)
+}
+
+// ValidateEnvelope checks a whole envelope against the base contract.
+func (v *Validator) ValidateEnvelope(data []byte) error {
+	return check(v.envelope, "event-base", "main-event", data)
+}
+
+func check(s *jsonschema.Schema, domain, eventType string, data []byte) error {
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		return &SchemaError{Domain: domain, Type: eventType, Err: err}
+	}
+	if err := s.Validate(inst); err != nil {
+		return &SchemaError{Domain: domain, Type: eventType, Err: err}
+	}
+	return nil
+}

@@ -1,0 +1,279 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/issuersim/issuersim/sim/auth"
+	"github.com/issuersim/issuersim/sim/correlation"
+	"github.com/issuersim/issuersim/sim/fake"
+)
+
+// Surface is one API the server mounts: its contract, the router kin-openapi built from it, the error shape
+// of its vendor and the header that carries its correlation id.
+type Surface struct {
+	Name      string
+	Doc       *openapi3.T
+	Shape     Shape
+	CIDHeader string
+	router    routers.Router
+	prefixes  []string
+}
+
+// newSurface prepares a loaded contract for serving: it drops the vendor's servers (so local requests match)
+// and builds the router once.
+func newSurface(name string, doc *openapi3.T, shape Shape, cidHeader string) (*Surface, error) {
+	doc.Servers = nil
+	r, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		return nil, fmt.Errorf("route %s contract: %w", name, err)
+	}
+	s := &Surface{Name: name, Doc: doc, Shape: shape, CIDHeader: cidHeader, router: r}
+	for path := range doc.Paths.Map() {
+		first := "/" + strings.SplitN(strings.TrimPrefix(path, "/"), "/", 2)[0]
+		if !slices.Contains(s.prefixes, first) {
+			s.prefixes = append(s.prefixes, first)
+		}
+	}
+	return s, nil
+}
+
+// d1BarePrefix is the seed's D1 path space; the vendor serves the same operations under /banking/v1.
+const (
+	d1BarePrefix = "/issuers/"
+	d1Base       = "/banking/v1"
+)
+
+// gateway is the front of every request: it picks the API by path, answers JSON 404 and 405, sets the
+// correlation id, authenticates, validates against the contract and only then lets the generated handler bind
+// and serve. Authentication runs before validation so a caller without a token learns that first, and
+// validation runs before the generated binder so every malformed request gets the vendor's error shape naming
+// the field and the rule.
+type gateway struct {
+	surfaces  []*Surface
+	byPrefix  map[string][]*Surface
+	fallback  Shape
+	authority *auth.Authority
+	fake      *fake.Source
+	next      http.Handler
+	log       *slog.Logger
+	requests  atomic.Uint64
+}
+
+type routeKey struct{}
+
+// routeFrom returns the contract route the gateway matched for this request.
+func routeFrom(ctx context.Context) *routers.Route {
+	r, _ := ctx.Value(routeKey{}).(*routers.Route)
+	return r
+}
+
+func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	if strings.HasPrefix(r.URL.Path, d1BarePrefix) {
+		// The seed's bare D1 paths are an alias of the vendor's /banking/v1 paths.
+		r.URL.Path = d1Base + r.URL.Path
+		if r.URL.RawPath != "" {
+			r.URL.RawPath = d1Base + r.URL.RawPath
+		}
+	}
+	surface, route, params, err := g.find(r)
+	shape := g.fallback
+	if surface != nil {
+		shape = surface.Shape
+	}
+	cid := g.correlationID(r, surface)
+	ctx := correlation.With(r.Context(), cid)
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	rec.Header().Set(cidHeader(surface), cid)
+	defer func() {
+		if p := recover(); p != nil {
+			g.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "cid", cid, "panic", fmt.Sprint(p))
+			if !rec.wrote {
+				shape.write(rec, Problem{Status: http.StatusInternalServerError, Code: "internal_error", Message: "the simulator failed; see its log"})
+			}
+		}
+		g.log.Info("request", "method", r.Method, "route", routeName(route, r), "status", rec.status, "cid", cid, "duration", time.Since(start))
+	}()
+	switch {
+	case errors.Is(err, routers.ErrMethodNotAllowed):
+		allow := g.allowed(r, surface)
+		rec.Header().Set("Allow", strings.Join(allow, ", "))
+		shape.write(rec, Problem{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
+			Message: fmt.Sprintf("%s is not allowed on %s; allowed: %s", r.Method, r.URL.Path, strings.Join(allow, ", "))})
+		return
+	case err != nil:
+		shape.write(rec, Problem{Status: http.StatusNotFound, Code: "not_found",
+			Message: fmt.Sprintf("no operation at %s %s", r.Method, r.URL.Path)})
+		return
+	}
+	ctx = context.WithValue(ctx, routeKey{}, route)
+	if ctx, err = g.authenticate(ctx, r, route); err != nil {
+		var p *Problem
+		if errors.As(err, &p) {
+			shape.write(rec, *p)
+			return
+		}
+		panic(err)
+	}
+	r = r.WithContext(ctx)
+	input := &openapi3filter.RequestValidationInput{
+		Request:    r,
+		PathParams: params,
+		Route:      route,
+		Options: &openapi3filter.Options{
+			MultiError:         true,
+			AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
+		},
+	}
+	if err := openapi3filter.ValidateRequest(ctx, input); err != nil {
+		errs := fieldErrors(err)
+		shape.write(rec, Problem{Status: http.StatusBadRequest, Code: "validation_error", Message: summary(errs), Errors: errs})
+		return
+	}
+	g.next.ServeHTTP(rec, r)
+}
+
+// find returns the surface and contract route for a request.
+func (g *gateway) find(r *http.Request) (*Surface, *routers.Route, map[string]string, error) {
+	first := "/" + strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 2)[0]
+	candidates := g.byPrefix[first]
+	var lastErr error = routers.ErrPathNotFound
+	for _, s := range candidates {
+		route, params, err := s.router.FindRoute(r)
+		if err == nil {
+			return s, route, params, nil
+		}
+		if errors.Is(err, routers.ErrMethodNotAllowed) {
+			return s, nil, nil, err
+		}
+		lastErr = err
+	}
+	if len(candidates) > 0 {
+		return candidates[0], nil, nil, lastErr
+	}
+	return nil, nil, nil, lastErr
+}
+
+// allowed lists the methods the contract defines for the request's path.
+func (g *gateway) allowed(r *http.Request, s *Surface) []string {
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, _, err := s.router.FindRoute(probe); err == nil {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// correlationID echoes the caller's id or derives one from the seed and the request's number, so a replayed
+// request sequence gets the same ids.
+func (g *gateway) correlationID(r *http.Request, s *Surface) string {
+	if id := r.Header.Get(cidHeader(s)); id != "" && len(id) <= 128 {
+		return id
+	}
+	n := g.requests.Add(1)
+	return g.fake.UUID("cid", strconv.FormatUint(n, 10))
+}
+
+func cidHeader(s *Surface) string {
+	if s == nil || s.CIDHeader == "" {
+		return "x-cid"
+	}
+	return s.CIDHeader
+}
+
+// authenticate checks the bearer token when the operation's contract requires one, and puts the claims in the
+// context. An operation marked x-account-token refuses a token that carries no account.
+func (g *gateway) authenticate(ctx context.Context, r *http.Request, route *routers.Route) (context.Context, error) {
+	security := route.Spec.Security
+	if route.Operation.Security != nil {
+		security = *route.Operation.Security
+	}
+	if len(security) == 0 {
+		return ctx, nil
+	}
+	token, err := auth.Bearer(r.Header.Get("Authorization"))
+	if err == nil {
+		var claims auth.Claims
+		if claims, err = g.authority.Verify(token); err == nil {
+			if needsAccount(route.Operation) && claims.AccountID == 0 {
+				return ctx, &Problem{Status: http.StatusForbidden, Code: "forbidden", Message: "this operation needs an account token: request one with an account_id",
+					Errors: []FieldError{{Field: "Authorization", In: "header", Rule: "account_token", Message: "Authorization: the token carries no account"}}}
+			}
+			return auth.WithClaims(ctx, claims), nil
+		}
+	}
+	return ctx, &Problem{Status: http.StatusUnauthorized, Code: "unauthorized", Message: "access token is missing or invalid: " + err.Error(),
+		Errors: []FieldError{{Field: "Authorization", In: "header", Rule: tokenRule(err), Message: "Authorization: " + err.Error()}}}
+}
+
+func tokenRule(err error) string {
+	switch {
+	case errors.Is(err, auth.ErrMissing):
+		return "required"
+	case errors.Is(err, auth.ErrExpired):
+		return "expired"
+	case errors.Is(err, auth.ErrSignature):
+		return "signature"
+	default:
+		return "format"
+	}
+}
+
+func needsAccount(op *openapi3.Operation) bool {
+	v, ok := op.Extensions["x-account-token"].(bool)
+	return ok && v
+}
+
+func (p *Problem) Error() string { return p.Message }
+
+func routeName(route *routers.Route, r *http.Request) string {
+	if route == nil {
+		return "unmatched"
+	}
+	return route.Method + " " + route.Path
+}
+
+// statusRecorder remembers the status written, for the access log and the panic handler.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if !s.wrote {
+		s.status, s.wrote = code, true
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if !s.wrote {
+		s.wrote = true
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+// Flush lets streaming handlers flush through the recorder.
+func (s *statusRecorder) Flush() {
+	if f, ok := s.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}

@@ -1,0 +1,291 @@
+package httpapi
+
+import (
+	"context"
+
+	"github.com/issuersim/issuersim/gen/bulks"
+	"github.com/issuersim/issuersim/gen/cardsonfile"
+	"github.com/issuersim/issuersim/gen/d1"
+	"github.com/issuersim/issuersim/gen/pcicards"
+	"github.com/issuersim/issuersim/gen/tokenization"
+)
+
+// PCICards serves openapi/pcicards.yaml. Its operations belong to later work: each answers 501 naming itself.
+type PCICards struct{}
+
+var _ pcicards.StrictServerInterface = (*PCICards)(nil)
+
+// GetPinblock answers 501 until it is built.
+func (PCICards) GetPinblock(context.Context, pcicards.GetPinblockRequestObject) (pcicards.GetPinblockResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// UpdatePinFromPinblock answers 501 until it is built.
+func (PCICards) UpdatePinFromPinblock(context.Context, pcicards.UpdatePinFromPinblockRequestObject) (pcicards.UpdatePinFromPinblockResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// AppendIssuerScript answers 501 until it is built.
+func (PCICards) AppendIssuerScript(context.Context, pcicards.AppendIssuerScriptRequestObject) (pcicards.AppendIssuerScriptResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// AppendUpdatePinScript answers 501 until it is built.
+func (PCICards) AppendUpdatePinScript(context.Context, pcicards.AppendUpdatePinScriptRequestObject) (pcicards.AppendUpdatePinScriptResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// SyncOfflinePin answers 501 until it is built.
+func (PCICards) SyncOfflinePin(context.Context, pcicards.SyncOfflinePinRequestObject) (pcicards.SyncOfflinePinResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// ChangeCardPassword answers 501 until it is built.
+func (PCICards) ChangeCardPassword(context.Context, pcicards.ChangeCardPasswordRequestObject) (pcicards.ChangeCardPasswordResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// ChangeCvvRotation answers 501 until it is built.
+func (PCICards) ChangeCvvRotation(context.Context, pcicards.ChangeCvvRotationRequestObject) (pcicards.ChangeCvvRotationResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// DeleteCvvRotation answers 501 until it is built.
+func (PCICards) DeleteCvvRotation(context.Context, pcicards.DeleteCvvRotationRequestObject) (pcicards.DeleteCvvRotationResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// ValidateNonameCvv answers 501 until it is built.
+func (PCICards) ValidateNonameCvv(context.Context, pcicards.ValidateNonameCvvRequestObject) (pcicards.ValidateNonameCvvResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// RotateCardCvv answers 501 until it is built.
+func (PCICards) RotateCardCvv(context.Context, pcicards.RotateCardCvvRequestObject) (pcicards.RotateCardCvvResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// GetCardPciInfo answers 501 until it is built.
+func (PCICards) GetCardPciInfo(context.Context, pcicards.GetCardPciInfoRequestObject) (pcicards.GetCardPciInfoResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// GetCardPassword answers 501 until it is built.
+func (PCICards) GetCardPassword(context.Context, pcicards.GetCardPasswordRequestObject) (pcicards.GetCardPasswordResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// Bulks serves openapi/bulks.yaml. Its operations belong to later work: each answers 501 naming itself.
+type Bulks struct{}
+
+var _ bulks.StrictServerInterface = (*Bulks)(nil)
+
+// CreateBulk answers 501 until it is built.
+func (Bulks) CreateBulk(context.Context, bulks.CreateBulkRequestObject) (bulks.CreateBulkResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// IncrementBulk answers 501 until it is built.
+func (Bulks) IncrementBulk(context.Context, bulks.IncrementBulkRequestObject) (bulks.IncrementBulkResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// CancelBulk answers 501 until it is built.
+func (Bulks) CancelBulk(context.Context, bulks.CancelBulkRequestObject) (bulks.CancelBulkResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// StartBulk answers 501 until it is built.
+func (Bulks) StartBulk(context.Context, bulks.StartBulkRequestObject) (bulks.StartBulkResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// RemoveCardFromEmbossing answers 501 until it is built.
+func (Bulks) RemoveCardFromEmbossing(context.Context, bulks.RemoveCardFromEmbossingRequestObject) (bulks.RemoveCardFromEmbossingResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// AddCardToEmbossing answers 501 until it is built.
+func (Bulks) AddCardToEmbossing(context.Context, bulks.AddCardToEmbossingRequestObject) (bulks.AddCardToEmbossingResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// CardsOnFile serves openapi/cardsonfile.yaml. Its operations belong to later work: each answers 501 naming itself.
+type CardsOnFile struct{}
+
+var _ cardsonfile.StrictServerInterface = (*CardsOnFile)(nil)
+
+// ListCardsOnFile answers 501 until it is built.
+func (CardsOnFile) ListCardsOnFile(context.Context, cardsonfile.ListCardsOnFileRequestObject) (cardsonfile.ListCardsOnFileResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// UpdateCardOnFile answers 501 until it is built.
+func (CardsOnFile) UpdateCardOnFile(context.Context, cardsonfile.UpdateCardOnFileRequestObject) (cardsonfile.UpdateCardOnFileResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// CreateCardOnFile answers 501 until it is built.
+func (CardsOnFile) CreateCardOnFile(context.Context, cardsonfile.CreateCardOnFileRequestObject) (cardsonfile.CreateCardOnFileResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// GetCardOnFile answers 501 until it is built.
+func (CardsOnFile) GetCardOnFile(context.Context, cardsonfile.GetCardOnFileRequestObject) (cardsonfile.GetCardOnFileResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// DeleteCardOnFileMetadata answers 501 until it is built.
+func (CardsOnFile) DeleteCardOnFileMetadata(context.Context, cardsonfile.DeleteCardOnFileMetadataRequestObject) (cardsonfile.DeleteCardOnFileMetadataResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// ListCardValidations answers 501 until it is built.
+func (CardsOnFile) ListCardValidations(context.Context, cardsonfile.ListCardValidationsRequestObject) (cardsonfile.ListCardValidationsResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// CreateCardValidation answers 501 until it is built.
+func (CardsOnFile) CreateCardValidation(context.Context, cardsonfile.CreateCardValidationRequestObject) (cardsonfile.CreateCardValidationResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// GetCardValidation answers 501 until it is built.
+func (CardsOnFile) GetCardValidation(context.Context, cardsonfile.GetCardValidationRequestObject) (cardsonfile.GetCardValidationResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// GetValidationAmount answers 501 until it is built.
+func (CardsOnFile) GetValidationAmount(context.Context, cardsonfile.GetValidationAmountRequestObject) (cardsonfile.GetValidationAmountResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// SubmitValidationTry answers 501 until it is built.
+func (CardsOnFile) SubmitValidationTry(context.Context, cardsonfile.SubmitValidationTryRequestObject) (cardsonfile.SubmitValidationTryResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// UpdateCardOnFileV3 answers 501 until it is built.
+func (CardsOnFile) UpdateCardOnFileV3(context.Context, cardsonfile.UpdateCardOnFileV3RequestObject) (cardsonfile.UpdateCardOnFileV3ResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// CreateCardOnFileV3 answers 501 until it is built.
+func (CardsOnFile) CreateCardOnFileV3(context.Context, cardsonfile.CreateCardOnFileV3RequestObject) (cardsonfile.CreateCardOnFileV3ResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// Tokenization serves openapi/tokenization.yaml. Its operations belong to later work: each answers 501 naming itself.
+type Tokenization struct{}
+
+var _ tokenization.StrictServerInterface = (*Tokenization)(nil)
+
+// GetCardTokenConfig answers 501 until it is built.
+func (Tokenization) GetCardTokenConfig(context.Context, tokenization.GetCardTokenConfigRequestObject) (tokenization.GetCardTokenConfigResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// ResetCvv2TryCounter answers 501 until it is built.
+func (Tokenization) ResetCvv2TryCounter(context.Context, tokenization.ResetCvv2TryCounterRequestObject) (tokenization.ResetCvv2TryCounterResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// ListNetworkTokens answers 501 until it is built.
+func (Tokenization) ListNetworkTokens(context.Context, tokenization.ListNetworkTokensRequestObject) (tokenization.ListNetworkTokensResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// UpdateTokensPan answers 501 until it is built.
+func (Tokenization) UpdateTokensPan(context.Context, tokenization.UpdateTokensPanRequestObject) (tokenization.UpdateTokensPanResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// GetNetworkCardProfile answers 501 until it is built.
+func (Tokenization) GetNetworkCardProfile(context.Context, tokenization.GetNetworkCardProfileRequestObject) (tokenization.GetNetworkCardProfileResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// AssignNetworkCardProfile answers 501 until it is built.
+func (Tokenization) AssignNetworkCardProfile(context.Context, tokenization.AssignNetworkCardProfileRequestObject) (tokenization.AssignNetworkCardProfileResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// UpdateNetworkCardProfile answers 501 until it is built.
+func (Tokenization) UpdateNetworkCardProfile(context.Context, tokenization.UpdateNetworkCardProfileRequestObject) (tokenization.UpdateNetworkCardProfileResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// CreateApplePayPushData answers 501 until it is built.
+func (Tokenization) CreateApplePayPushData(context.Context, tokenization.CreateApplePayPushDataRequestObject) (tokenization.CreateApplePayPushDataResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// CreateGooglePayPushData answers 501 until it is built.
+func (Tokenization) CreateGooglePayPushData(context.Context, tokenization.CreateGooglePayPushDataRequestObject) (tokenization.CreateGooglePayPushDataResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// CreateSamsungPayPushData answers 501 until it is built.
+func (Tokenization) CreateSamsungPayPushData(context.Context, tokenization.CreateSamsungPayPushDataRequestObject) (tokenization.CreateSamsungPayPushDataResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// GetNetworkToken answers 501 until it is built.
+func (Tokenization) GetNetworkToken(context.Context, tokenization.GetNetworkTokenRequestObject) (tokenization.GetNetworkTokenResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// UpdateNetworkToken answers 501 until it is built.
+func (Tokenization) UpdateNetworkToken(context.Context, tokenization.UpdateNetworkTokenRequestObject) (tokenization.UpdateNetworkTokenResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// UpdateTokenDeviceBinding answers 501 until it is built.
+func (Tokenization) UpdateTokenDeviceBinding(context.Context, tokenization.UpdateTokenDeviceBindingRequestObject) (tokenization.UpdateTokenDeviceBindingResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// UpdateCardTokens answers 501 until it is built.
+func (Tokenization) UpdateCardTokens(context.Context, tokenization.UpdateCardTokensRequestObject) (tokenization.UpdateCardTokensResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// D1 serves openapi/d1.yaml. Its operations belong to later work: each answers 501 naming itself.
+type D1 struct{}
+
+var _ d1.StrictServerInterface = (*D1)(nil)
+
+// GetAccessToken answers 501 until it is built.
+func (D1) GetAccessToken(context.Context, d1.GetAccessTokenRequestObject) (d1.GetAccessTokenResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// ListCardOperations answers 501 until it is built.
+func (D1) ListCardOperations(context.Context, d1.ListCardOperationsRequestObject) (d1.ListCardOperationsResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// GetCardOperation answers 501 until it is built.
+func (D1) GetCardOperation(context.Context, d1.GetCardOperationRequestObject) (d1.GetCardOperationResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// DeleteCard answers 501 until it is built.
+func (D1) DeleteCard(context.Context, d1.DeleteCardRequestObject) (d1.DeleteCardResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// RenewCard answers 501 until it is built.
+func (D1) RenewCard(context.Context, d1.RenewCardRequestObject) (d1.RenewCardResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// ResumeCard answers 501 until it is built.
+func (D1) ResumeCard(context.Context, d1.ResumeCardRequestObject) (d1.ResumeCardResponseObject, error) {
+	return nil, errNotBuilt
+}
+
+// SuspendCard answers 501 until it is built.
+func (D1) SuspendCard(context.Context, d1.SuspendCardRequestObject) (d1.SuspendCardResponseObject, error) {
+	return nil, errNotBuilt
+}

@@ -1,0 +1,223 @@
+// Package httpapi is the simulator's HTTP layer: one handler serving every vendor API from its contract. A
+// gateway routes, authenticates and validates each request against the contract; the handlers generated from
+// the contract bind it; adapters (one per API) turn it into one domain command and the result into the
+// vendor's response. No business rule lives here.
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"unicode"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	genauth "github.com/issuersim/issuersim/gen/auth"
+	"github.com/issuersim/issuersim/gen/bulks"
+	"github.com/issuersim/issuersim/gen/cards"
+	"github.com/issuersim/issuersim/gen/cardsonfile"
+	"github.com/issuersim/issuersim/gen/d1"
+	"github.com/issuersim/issuersim/gen/pcicards"
+	"github.com/issuersim/issuersim/gen/simadmin"
+	"github.com/issuersim/issuersim/gen/tokenization"
+	"github.com/issuersim/issuersim/sim/auth"
+	"github.com/issuersim/issuersim/sim/card"
+	"github.com/issuersim/issuersim/sim/clock"
+	"github.com/issuersim/issuersim/sim/event"
+	"github.com/issuersim/issuersim/sim/fake"
+	"github.com/issuersim/issuersim/sim/org"
+	"github.com/issuersim/issuersim/sim/rule"
+	"github.com/issuersim/issuersim/sim/store/memory"
+)
+
+// Deps are what the HTTP layer serves from.
+type Deps struct {
+	Version   string
+	Clock     clock.Clock
+	Fake      *fake.Source
+	Authority *auth.Authority
+	Passport  *auth.Passport
+	Store     *memory.Store
+	Dataset   org.Dataset
+	Cards     *card.Service
+	Logger    *slog.Logger
+}
+
+// errNotBuilt is what an operation returns until its behaviour is built; the server answers 501 naming the
+// operation.
+var errNotBuilt = errors.New("operation not built yet")
+
+// NotBuiltError names the operation that is not built yet.
+type NotBuiltError struct{ Operation string }
+
+func (e *NotBuiltError) Error() string {
+	return fmt.Sprintf("operation %s is not implemented by issuersim yet", e.Operation)
+}
+
+// strictFunc is the shape every generated package gives its strict handler functions.
+type strictFunc interface {
+	~func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error)
+}
+
+// nameNotBuilt is a strict middleware that turns errNotBuilt into a NotBuiltError carrying the contract's
+// operationId (the generated Go name with its first letter lowered).
+func nameNotBuilt[F strictFunc](f F, operation string) F {
+	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
+		resp, err := f(ctx, w, r, request)
+		if errors.Is(err, errNotBuilt) {
+			return nil, &NotBuiltError{Operation: lowerFirst(operation)}
+		}
+		return resp, err
+	}
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return string(unicode.ToLower(rune(s[0]))) + s[1:]
+}
+
+// New returns the handler serving every API.
+func New(d Deps) (http.Handler, error) {
+	log := d.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	mux := http.NewServeMux()
+	g := &gateway{byPrefix: map[string][]*Surface{}, fallback: ProcessorShape, authority: d.Authority, fake: d.Fake, next: mux, log: log}
+	h := &handlers{log: log}
+	type mount struct {
+		name      string
+		spec      func() (*openapi3.T, error)
+		shape     Shape
+		cidHeader string
+		register  func(*Surface)
+	}
+	mounts := []mount{
+		{"cards", cards.GetSwagger, ProcessorShape, "x-cid", func(s *Surface) {
+			si := cards.NewStrictHandlerWithOptions(&Cards{svc: d.Cards, orgs: d.Store.Org}, []cards.StrictMiddlewareFunc{nameNotBuilt[cards.StrictHandlerFunc]}, cards.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
+			cards.HandlerWithOptions(si, cards.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
+		}},
+		{"pcicards", pcicards.GetSwagger, ProcessorShape, "x-cid", func(s *Surface) {
+			si := pcicards.NewStrictHandlerWithOptions(PCICards{}, []pcicards.StrictMiddlewareFunc{nameNotBuilt[pcicards.StrictHandlerFunc]}, pcicards.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
+			pcicards.HandlerWithOptions(si, pcicards.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
+		}},
+		{"bulks", bulks.GetSwagger, ProcessorShape, "x-cid", func(s *Surface) {
+			si := bulks.NewStrictHandlerWithOptions(Bulks{}, []bulks.StrictMiddlewareFunc{nameNotBuilt[bulks.StrictHandlerFunc]}, bulks.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
+			bulks.HandlerWithOptions(si, bulks.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
+		}},
+		{"cardsonfile", cardsonfile.GetSwagger, CardsOnFileShape, "x-cid", func(s *Surface) {
+			si := cardsonfile.NewStrictHandlerWithOptions(CardsOnFile{}, []cardsonfile.StrictMiddlewareFunc{nameNotBuilt[cardsonfile.StrictHandlerFunc]}, cardsonfile.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
+			cardsonfile.HandlerWithOptions(si, cardsonfile.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
+		}},
+		{"tokenization", tokenization.GetSwagger, CardsOnFileShape, "x-cid", func(s *Surface) {
+			si := tokenization.NewStrictHandlerWithOptions(Tokenization{}, []tokenization.StrictMiddlewareFunc{nameNotBuilt[tokenization.StrictHandlerFunc]}, tokenization.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
+			tokenization.HandlerWithOptions(si, tokenization.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
+		}},
+		{"auth", genauth.GetSwagger, ProcessorShape, "x-cid", func(s *Surface) {
+			si := genauth.NewStrictHandlerWithOptions(&Passport{passport: d.Passport}, []genauth.StrictMiddlewareFunc{nameNotBuilt[genauth.StrictHandlerFunc]}, genauth.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
+			genauth.HandlerWithOptions(si, genauth.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
+		}},
+		{"d1", d1.GetSwagger, D1Shape, "x-correlation-id", func(s *Surface) {
+			si := d1.NewStrictHandlerWithOptions(D1{}, []d1.StrictMiddlewareFunc{nameNotBuilt[d1.StrictHandlerFunc]}, d1.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
+			d1.HandlerWithOptions(si, d1.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
+		}},
+		{"simadmin", simadmin.GetSwagger, ProcessorShape, "x-cid", func(s *Surface) {
+			admin := &Admin{version: d.Version, clock: d.Clock, passport: d.Passport, store: d.Store, dataset: d.Dataset}
+			si := simadmin.NewStrictHandlerWithOptions(admin, []simadmin.StrictMiddlewareFunc{nameNotBuilt[simadmin.StrictHandlerFunc]}, simadmin.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
+			simadmin.HandlerWithOptions(si, simadmin.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
+		}},
+	}
+	for _, m := range mounts {
+		doc, err := m.spec()
+		if err != nil {
+			return nil, fmt.Errorf("load %s contract: %w", m.name, err)
+		}
+		s, err := newSurface(m.name, doc, m.shape, m.cidHeader)
+		if err != nil {
+			return nil, err
+		}
+		m.register(s)
+		g.surfaces = append(g.surfaces, s)
+		for _, p := range s.prefixes {
+			g.byPrefix[p] = append(g.byPrefix[p], s)
+		}
+	}
+	return g, nil
+}
+
+// handlers holds the error hooks every generated package calls.
+type handlers struct{ log *slog.Logger }
+
+// requestError answers a request the generated code could not bind or decode (rare: the gateway validated it).
+func (h *handlers) requestError(s *Surface) func(http.ResponseWriter, *http.Request, error) {
+	return func(w http.ResponseWriter, r *http.Request, err error) {
+		s.Shape.write(w, Problem{Status: http.StatusBadRequest, Code: "validation_error", Message: "invalid request: " + err.Error(),
+			Errors: []FieldError{{Field: "/", In: "body", Rule: "decode", Message: err.Error()}}})
+	}
+}
+
+// responseError turns what an adapter returned into the vendor's answer: a rule violation into its status,
+// a missing operation into 501, anything else into a logged 500.
+func (h *handlers) responseError(s *Surface) func(http.ResponseWriter, *http.Request, error) {
+	return func(w http.ResponseWriter, r *http.Request, err error) {
+		var v *rule.Violation
+		var nb *NotBuiltError
+		var se *event.SchemaError
+		switch {
+		case errors.As(err, &nb):
+			writeJSON(w, http.StatusNotImplemented, struct {
+				Message   string `json:"message"`
+				Operation string `json:"operation"`
+				API       string `json:"api"`
+			}{nb.Error(), nb.Operation, s.Name})
+		case errors.As(err, &v):
+			s.Shape.write(w, Problem{Status: violationStatus(v), Code: violationCode(v), Message: v.Message,
+				Errors: []FieldError{{Field: v.Field, In: fieldIn(v.Field), Rule: v.Rule, Message: v.Message}}})
+		case errors.As(err, &se):
+			h.log.Error("event broke its schema", "api", s.Name, "event", se.Domain+"/"+se.Type, "err", se.Err)
+			s.Shape.write(w, Problem{Status: http.StatusInternalServerError, Code: "internal_error", Message: "the simulator built an event that breaks its schema; nothing was changed: " + se.Error()})
+		default:
+			h.log.Error("operation failed", "api", s.Name, "method", r.Method, "path", r.URL.Path, "err", err)
+			s.Shape.write(w, Problem{Status: http.StatusInternalServerError, Code: "internal_error", Message: "the simulator failed: " + err.Error()})
+		}
+	}
+}
+
+func violationStatus(v *rule.Violation) int {
+	switch {
+	case errors.Is(v, rule.ErrInvalid):
+		return http.StatusBadRequest
+	case errors.Is(v, rule.ErrForbidden):
+		return http.StatusForbidden
+	case errors.Is(v, rule.ErrNotFound):
+		return http.StatusNotFound
+	case errors.Is(v, rule.ErrNotAcceptable):
+		return http.StatusNotAcceptable
+	case errors.Is(v, rule.ErrConflict):
+		return http.StatusConflict
+	}
+	return http.StatusInternalServerError
+}
+
+func violationCode(v *rule.Violation) string {
+	return strings.ReplaceAll(v.Kind.Error(), " ", "_")
+}
+
+// fieldIn says where a violation's field lives: a JSON pointer is in the body, x-… and Authorization are
+// headers, anything else a path parameter.
+func fieldIn(field string) string {
+	switch {
+	case strings.HasPrefix(field, "/"):
+		return "body"
+	case strings.HasPrefix(field, "x-"), field == "Authorization":
+		return "header"
+	case field == "tenant":
+		return "query"
+	}
+	return "path"
+}

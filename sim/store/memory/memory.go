@@ -1,0 +1,235 @@
+// Package memory is the simulator's default store: every tenant's state in process memory, behind one lock per
+// tenant. A transaction stages its writes and events and applies them together only when it succeeds.
+package memory
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"sync"
+
+	"github.com/issuersim/issuersim/sim/card"
+	"github.com/issuersim/issuersim/sim/clock"
+	"github.com/issuersim/issuersim/sim/correlation"
+	"github.com/issuersim/issuersim/sim/event"
+	"github.com/issuersim/issuersim/sim/org"
+)
+
+// ErrUnknownTenant is returned for a tenant the store does not hold.
+var ErrUnknownTenant = errors.New("unknown tenant")
+
+// Store holds every tenant. Tenants are fixed at construction; their locks are independent, so one tenant's
+// traffic never waits for another's.
+type Store struct {
+	tenants map[string]*tenant
+	clock   clock.Clock
+	sealer  *event.Sealer
+	notify  func(event.Record)
+}
+
+type tenant struct {
+	mu          sync.RWMutex
+	org         org.Org
+	cards       map[int64]card.Card
+	lastCardID  int64
+	idempotency map[string]int64
+	events      []event.Record
+}
+
+// Options configure a Store.
+type Options struct {
+	// OnCommit is called, outside the tenant's lock, with each committed event in order (the dispatcher's
+	// doorbell). It must not block for long.
+	OnCommit func(event.Record)
+}
+
+// New returns a store holding the dataset's orgs, with events sealed by sealer and stamped by clk.
+func New(d org.Dataset, clk clock.Clock, sealer *event.Sealer, opts Options) *Store {
+	s := &Store{tenants: make(map[string]*tenant, len(d.Orgs)), clock: clk, sealer: sealer, notify: opts.OnCommit}
+	for _, o := range d.Orgs {
+		s.tenants[o.ID] = &tenant{org: o, cards: map[int64]card.Card{}, idempotency: map[string]int64{}}
+	}
+	return s
+}
+
+// Tenants returns the ids of every tenant, sorted.
+func (s *Store) Tenants() []string { return slices.Sorted(maps.Keys(s.tenants)) }
+
+// Org returns a tenant's reference data.
+func (s *Store) Org(id string) (org.Org, bool) {
+	t, ok := s.tenants[id]
+	if !ok {
+		return org.Org{}, false
+	}
+	return t.org, true
+}
+
+// Update runs fn in a transaction over one tenant; see card.Store.
+func (s *Store) Update(ctx context.Context, tenantID string, fn func(*Tx) error) error {
+	t, ok := s.tenants[tenantID]
+	if !ok {
+		return fmt.Errorf("%w %q", ErrUnknownTenant, tenantID)
+	}
+	t.mu.Lock()
+	tx := &Tx{ctx: ctx, store: s, t: t, cards: map[int64]card.Card{}, idempotency: map[string]int64{}, lastCardID: t.lastCardID}
+	if err := fn(tx); err != nil {
+		t.mu.Unlock()
+		return err
+	}
+	maps.Copy(t.cards, tx.cards)
+	maps.Copy(t.idempotency, tx.idempotency)
+	t.lastCardID = tx.lastCardID
+	t.events = append(t.events, tx.events...)
+	t.mu.Unlock()
+	if s.notify != nil {
+		for _, r := range tx.events {
+			s.notify(r)
+		}
+	}
+	return nil
+}
+
+// View runs fn over one tenant under a read lock; writes through the Tx are refused.
+func (s *Store) View(ctx context.Context, tenantID string, fn func(*Tx) error) error {
+	t, ok := s.tenants[tenantID]
+	if !ok {
+		return fmt.Errorf("%w %q", ErrUnknownTenant, tenantID)
+	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return fn(&Tx{ctx: ctx, store: s, t: t, readOnly: true})
+}
+
+// EventFilter selects events from a tenant's log.
+type EventFilter struct {
+	Type     string // event_type such as update-1; empty for all
+	CardID   int64  // 0 for all
+	AfterSeq int64  // only events with a greater sequence number
+}
+
+// Events returns a tenant's committed events that match the filter, oldest first.
+func (s *Store) Events(tenantID string, f EventFilter) ([]event.Record, error) {
+	t, ok := s.tenants[tenantID]
+	if !ok {
+		return nil, fmt.Errorf("%w %q", ErrUnknownTenant, tenantID)
+	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	var out []event.Record
+	for _, r := range t.events {
+		if r.Seq <= f.AfterSeq || (f.Type != "" && r.Type != f.Type) || (f.CardID != 0 && r.CardID != f.CardID) {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// Tx is one tenant's state within a transaction. It implements card.Tx (and, as domains are added, theirs).
+type Tx struct {
+	ctx      context.Context
+	store    *Store
+	t        *tenant
+	readOnly bool
+
+	cards       map[int64]card.Card
+	idempotency map[string]int64
+	lastCardID  int64
+	events      []event.Record
+}
+
+var errReadOnly = errors.New("write in a read-only transaction")
+
+// Org returns the tenant's reference data.
+func (tx *Tx) Org() *org.Org { return &tx.t.org }
+
+// Card returns a card as this transaction sees it.
+func (tx *Tx) Card(id int64) (card.Card, bool) {
+	if c, ok := tx.cards[id]; ok {
+		return c, true
+	}
+	c, ok := tx.t.cards[id]
+	return c, ok
+}
+
+// Cards returns every card as this transaction sees it, by id.
+func (tx *Tx) Cards() []card.Card {
+	out := make([]card.Card, 0, len(tx.t.cards)+len(tx.cards))
+	for id, c := range tx.t.cards {
+		if staged, ok := tx.cards[id]; ok {
+			c = staged
+		}
+		out = append(out, c)
+	}
+	for id, c := range tx.cards {
+		if _, ok := tx.t.cards[id]; !ok {
+			out = append(out, c)
+		}
+	}
+	slices.SortFunc(out, func(a, b card.Card) int { return int(a.ID - b.ID) })
+	return out
+}
+
+// PutCard stages a card write.
+func (tx *Tx) PutCard(c card.Card) {
+	if tx.readOnly {
+		panic(errReadOnly)
+	}
+	c.History = slices.Clone(c.History)
+	tx.cards[c.ID] = c
+}
+
+// NextCardID reserves the tenant's next card id; ids are sequential per tenant.
+func (tx *Tx) NextCardID() int64 {
+	if tx.readOnly {
+		panic(errReadOnly)
+	}
+	tx.lastCardID++
+	return tx.lastCardID
+}
+
+// IdempotentCard returns the card a create with that key made.
+func (tx *Tx) IdempotentCard(key string) (int64, bool) {
+	if id, ok := tx.idempotency[key]; ok {
+		return id, true
+	}
+	id, ok := tx.t.idempotency[key]
+	return id, ok
+}
+
+// RememberIdempotentCard stages which card a create with that key made.
+func (tx *Tx) RememberIdempotentCard(key string, id int64) {
+	if tx.readOnly {
+		panic(errReadOnly)
+	}
+	tx.idempotency[key] = id
+}
+
+// Emit seals an event at once (so its number and time follow the order of the commands) and stages it.
+func (tx *Tx) Emit(e event.Event) error {
+	if tx.readOnly {
+		return errReadOnly
+	}
+	seq := int64(len(tx.t.events) + len(tx.events) + 1)
+	r, err := tx.store.sealer.Seal(tx.t.org.ID, seq, correlation.From(tx.ctx), tx.store.clock.Now(), e)
+	if err != nil {
+		return err
+	}
+	tx.events = append(tx.events, r)
+	return nil
+}
+
+// Cards returns the store as card.Store.
+func (s *Store) Cards() card.Store { return cardStore{s} }
+
+type cardStore struct{ s *Store }
+
+func (c cardStore) Update(ctx context.Context, tenant string, fn func(card.Tx) error) error {
+	return c.s.Update(ctx, tenant, func(tx *Tx) error { return fn(tx) })
+}
+
+func (c cardStore) View(ctx context.Context, tenant string, fn func(card.Tx) error) error {
+	return c.s.View(ctx, tenant, func(tx *Tx) error { return fn(tx) })
+}
