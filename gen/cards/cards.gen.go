@@ -590,6 +590,46 @@ type BindRequest struct {
 // Brand defines model for Brand.
 type Brand string
 
+// CardFields The fields every card view shares.
+type CardFields struct {
+	AbuEnabled *bool `json:"abu_enabled,omitempty"`
+
+	// Bin The program's BIN, 6 or 8 digits.
+	//
+	// Example: 231038
+	Bin                  *string `json:"bin,omitempty"`
+	Brand                *Brand  `json:"brand,omitempty"`
+	ContactlessEnabled   bool    `json:"contactless_enabled"`
+	DualMessageDebit     *bool   `json:"dual_message_debit,omitempty"`
+	EmbossingCustomField *string `json:"embossing_custom_field,omitempty"`
+
+	// Hash Hashed PAN; absent until the PCI data exists.
+	Hash        *string    `json:"hash,omitempty"`
+	Id          int64      `json:"id"`
+	IssuingDate *time.Time `json:"issuing_date,omitempty"`
+
+	// Last4Digits Absent until the PCI data exists.
+	Last4Digits    *string                 `json:"last_4_digits,omitempty"`
+	Metadata       *map[string]interface{} `json:"metadata,omitempty"`
+	Mode           *CardMode               `json:"mode,omitempty"`
+	Name           string                  `json:"name"`
+	PasswordTries  *int                    `json:"password_tries,omitempty"`
+	PrintedName    *string                 `json:"printed_name,omitempty"`
+	ProgramId      int64                   `json:"program_id"`
+	ReissuedCardId *int64                  `json:"reissued_card_id,omitempty"`
+
+	// Status A card's status. UNNUMBERED (a card without PAN yet) is not in the vendor's status list but is what such a card reports.
+	Status           CardStatus `json:"status"`
+	TemplateId       *string    `json:"template_id,omitempty"`
+	TrackNumber      *int       `json:"track_number,omitempty"`
+	TransactionLimit *string    `json:"transaction_limit,omitempty"`
+
+	// Type RECURRING is deprecated by the vendor and kept for old cards.
+	Type                CardType   `json:"type"`
+	ValidUntil          *time.Time `json:"valid_until,omitempty"`
+	ValidityPeriodHours *int       `json:"validity_period_hours,omitempty"`
+}
+
 // CardInfo defines model for CardInfo.
 type CardInfo struct {
 	AbuEnabled *bool `json:"abu_enabled,omitempty"`
@@ -597,12 +637,14 @@ type CardInfo struct {
 	// Bin The program's BIN, 6 or 8 digits.
 	//
 	// Example: 231038
-	Bin                  *string    `json:"bin,omitempty"`
-	Brand                *Brand     `json:"brand,omitempty"`
-	ContactlessEnabled   bool       `json:"contactless_enabled"`
-	DualMessageDebit     *bool      `json:"dual_message_debit,omitempty"`
-	EmbossingCustomField *string    `json:"embossing_custom_field,omitempty"`
-	ExpirationDate       *time.Time `json:"expiration_date,omitempty"`
+	Bin                  *string `json:"bin,omitempty"`
+	Brand                *Brand  `json:"brand,omitempty"`
+	ContactlessEnabled   bool    `json:"contactless_enabled"`
+	DualMessageDebit     *bool   `json:"dual_message_debit,omitempty"`
+	EmbossingCustomField *string `json:"embossing_custom_field,omitempty"`
+
+	// ExpirationDate Expiry as an RFC 3339 time.
+	ExpirationDate *time.Time `json:"expiration_date,omitempty"`
 
 	// Hash Hashed PAN; absent until the PCI data exists.
 	Hash        *string    `json:"hash,omitempty"`
@@ -4902,120 +4944,121 @@ func (sh *strictHandler) RenewCardValidity(w http.ResponseWriter, r *http.Reques
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3/U+M6lu+/ovKbqm7qORDovl1zoV69CiF0ZwYCG0L3zPawKcUWiQdbykgydKY3//uWjiR/i5wYCPS9",
-	"d/snSGLLR/I5R5/zVd+9gCVzRgmVwjv87s0xxwmRhMOnThCwlMp++IngkHD1VUhEwKO5jBj1Du0FKAqP",
-	"0MOMUCSI+iRRkgqJJgTJGUGS3RH6RiCsL971fC9SN8/0oL5HcUK8Q+9by1zRikLP90QwIwlWz7xlPMHS",
-	"O/QiKj+893wviWiUpIl3uO97cjEn+icyJdxbLv2c7EssZ+uJbkLnXI2SUYnt4J7vcfKvNOIk9A4lT8lW",
-	"SL6SPKLTzevtIzVKiLBAGAm4CU0WMI97QkPGEaNIziKB2JxwrO5vuvD1s5pjKQlXQ/zX13br15vv+/7+",
-	"r8s/edmUNCEwoy7mYd0bUL+hKKxZ4QDu3OrydlMhWUJ4PSfbK4Ar1CoG9gvDIjGjUyTZIznajrJpZZ8+",
-	"oZoVzqdTt8rZCFslrEfxJCbhf6SEL1bJuqDxAhF9CXqrnrWDGEdhJMxXtzgWZAdxggWjIiP9XzBcRrsZ",
-	"oaQkDC0TxmKCKdByCrTXkDLHUxIimXIq0BxPlfwURKTyQLMKxecRqhbhqx7Hu3GJQD8kyZxJQoPFX8mi",
-	"VqbRHVGCiyVK8B1R8szJnGBJQqTeCxESYSoeCEcPkZwBA3Ii0lgidgufbiMu1jFhlNPRuiOL0jQS/O2M",
-	"0KnioXcf4O3aj/uuKZ1FSVS3on1JEoHmhKv1JHVLGasRSiSE5BansfQO99u+okez1y/tjbx2zkIiaogB",
-	"FZOoC5TQRjSI05D4KGBJgpEgap+TJDxC5uGI3BO+gBsU4eTbPGYh8Q6BH90TgcFLE4nUAqh//sTJrXfo",
-	"/Z+9fHPd05eJPUWYItxbZnPCnOOF+izkIrbspj4PyDfZTblgvGaWI1BU6gKE0ZyT+4ilwM6KRRRvk7Du",
-	"PdBs7IZ7bdv5Di7xlNQQp35CNE0mhKNbzhLUPkJ4Po8jIjRY0M/6fyBBdWSqH93c4rU937Uj1W1Il4Sv",
-	"IbbMvE8hVA9fQ+v+I4m9klimdbytf2zK2d1hrzPqnfiDi+F558w/Prvo/rV3coQ6Z2f2bmHYX8DATQVA",
-	"X/14CdDkn0axVDy0WQpGi/l6MVcDPErM1Q1NZwmDP03MFeGbJ7hU26+YMyoIjHqMw6FW++pTwKgkFP4F",
-	"lgwAyu39U6jpfy9QtY6YHudMievSd+gPu8dMOMF3QmMfRiXHgTxCRN0pkFoLRHAwQ7cRiUOEaYh4GpNd",
-	"NZ0uo7dxFLwSuQodvhHAqgSB3ktp9K+UUCIE0KSkdRKFZiYzTKeazFP4OiT0degEjIgSvECUSYQDmQFy",
-	"gxr9HGIyDtMCMvtU6Qgc68FfhVQRJWmMJePoFkcxMQB4wsIFEnihdOACSBsw2QkCMpcKfb36204FChkR",
-	"ejnjmD0AlQXrRlN4ylIavjxxA4ZEGsyAQPSWcQNZd1BESyYC41Og7JriVM4Yj/5NwtdZugnBnHDDh5FA",
-	"SSRERKc+SnCsNA8JfTTBYbxAIppSEiouJN/mygzYBa1knlJwBCildhYJqTZLoDyOL269w6+bVWF219L/",
-	"7s25emsy0vrOSsE4Cp0AxAE6cnPla+n2HIWzyT9JIL3lzdL3jiNa1Kjlp3MSCZGScKxepCGhis/hHRus",
-	"ncksAHYtJykNEWWgI+FSTuYxDghspE2mU6HZ94451jxsjYzP/auO53vnnatRb9jtDE883+udXXi+N7y+",
-	"7Pzd873LYf9zZ9RzGCLGFKe3bHX2eJKOrTHlsKF8bxJRN+qcczblOHkj0HF/4KMPinv+jMJoGkkDIHAy",
-	"h13u4N1++92fPQddEzvNddyj12Lpg8TgQMZEiPU0hymOxwkRAk/JOCSTSLqvI8mEgUiM9Usdw96mrqVp",
-	"HGsdp83hFcpBTkBixyGWpMS36ouWjBIFBTcONMPCYb1/wmJGQnTZGRwhPAGfWkplFAO/XXb7KMQSI/It",
-	"EnqxV4ZtKEq+p5hfrcDaWawMH2Mhx+/H+m07JKYByStY+L0LCfteQiRWtwK3hmGkHoHjywIX65WtWelc",
-	"phIAes1tMw3/vq9SNMdCPDAejiU3UrS6rHOuPoRjO8hGPjDiNG784lx6a+W2mscWhjEYvsG6aNQOcJYk",
-	"8xhLYp66cW4KSt6NtSHoXi7JMRU4AHnS/oFG48IXzWH4PY6jcAxc+XSBhUEiuRjPCY9YOJ6xVPvKN611",
-	"ZdvSLm5rQQGfmHtKzOBWezcO/n763gxbw+q+7NBxZTHvqQsWCAu0WCSJAj5xJCQC88hXXxec0SEL0kQ9",
-	"eXfzIi+du3gmm4VtsTvsnfRHnu+d9I7hb/fi/FjtiufXZ6P+5Vn9djgwglmLOHEcYXFkbAuEE0anCGe7",
-	"P/h+ZXRP0Of+cHTdOYPbxBHC8YNCzJdnnatRv6tMEYSzTxrj+0Wfm/Fy1fvcNLlXmZi6sEkGkHfR9WBw",
-	"fX7cG/ZO0Fus0chDJGcslWo3QQsidxQWVBjaAFX9gnKMDe9wkkp12YPCOABzcYZsGJdi9x9UbfHmLRiP",
-	"gud7x8OLv/YG6j10Bt3eGXzXPev3BqPxxfCkN1QftTdCvbPOeeej/q932uvq13jW0z/2/nbZH8J/p8PO",
-	"tfrbH3QvhsNedzQedM578MXFZW/YGfU/q09nF1dqBO3kUHioNzjpDz4qhNTrX11dw1jD3lm/dzo+u7i6",
-	"gk9mpOHF8TH8fvWp8xn+GX3qnarhrgfHF9eDE/jPLix8GPa6vb6+9ktnOFBPqmO1kVFT5Tc37HWvh8P+",
-	"4KNa55DMOQnA41uO4Sg7+47MJTASi0PNZruFxTe85fme4USYmBlbzaR3fnkx7Az/7qaPEyyJorIWIFcg",
-	"YnkW51hIwoE1OqlkCZZRgI6jOI7oFF3Pld7gR7XTK0CXAizDMhlrs33MaBxRMp5HdPwwI3SsHz0WxnDK",
-	"3GvGfeOAr9tAmNljStqq8JTg/n7MmdS6Uil8fo/jfGeoYDv1NZoQ+UAIRThbte7nz8gOIo7KegUxGi+M",
-	"5tDO2PfvDjb4x9fh24IC2m+32y6Am9075SydVyMFByWtddAMIa/bPSomw5/b71wY8WD5tv11v/XrzX/v",
-	"f223Dm52nJBxSijhCp/M7++bsUkRZK7jlHN7ncGT4yYQRG1aFoJYPLhpS4btScHCiI5js8qFibzP5P+9",
-	"/+HGbwBA1z3wUl9rnylq9hqtK7QRXNpXDLg/QiBtSp/JGaHIop2itipoUZc6qiDL6l533B8gdk84j0KC",
-	"7LWVDfXDezcCXcWX65ZklN8AEa8nw00XUnTpg2xVhVT4Ae7NlYBa1iKIKCiE9RGyIuIsYkwngCzsBdod",
-	"/QR/QWMjfYPO3Gy5PMN6b2xkbdX4zJTFRvpqTc9Xstb+V9piRjwyk8zYYo3NL5CeobbKh+ALroVUAdPf",
-	"OkKrxkquOnRLu+/BL79sNBoeA1+SVMjxJGbBnVtU4fdghvmUuC+wL3+9Gq4senF+JRrKD3StdRYaqRis",
-	"EKtqHKE7VfrCeNBXY3TGf7iqr78om+iBUIkeOKNTH1GcKLSrEzFscAySNNKYoIcZ4bBpcqJ2RkbJrrdp",
-	"aeyzXXMvUL2yAJkGrG6cf7m6GKA5AzWLImqymCYsXPiIcfiQJf690dG+MiDbK24eJVVKi/a4GlHjtpnn",
-	"Z4FUk5By4/TuZau88ptaPreJDgsL/ncdr4J3QEKEbyXRs9HvGN2RxQPTNnc+l5xLN70HvZ4wSUOOv/bd",
-	"9MOhYrfqa4lCx/xWVZBzRBpwggW5ND7HEY+IqNUrID/aIUi+BYSEYgxhm5LbrZggVaRgzc0uys71OtRD",
-	"hcKrzdd+lIFHLJBIg4AIcZvG8QKlFAiApK6nS8d5ww27zFOnnBAtI2BrZ1lWOraHJUqYkOjdQbuNJgtJ",
-	"xBGiDM0JF2pwG7wFDLxTEO4CVdYCKIjKVX/w8ayXuaxcwlHE5U450FF5wEEk1OFlS3Tv/DOSeIp+OT1o",
-	"7/goJsqSEqCaxNzGpop7yoeqRVc0vnDr353Wf6Kb/+u0t8ym9xgvwnOs/hey8h8NUX/XtviWTOsfaEqX",
-	"TeOXM4d1XL/GIjVRGBP8h9zhSAqUoxl0G+MpCkkQhcT4U2d4PidU2Fxi69VrFCwumgBPs6k3mcopOO3G",
-	"kDUgXN6TigOQ3ZPSNBR8IPKB8TudeZDNk5KHbJ6rbFML5R9h4OZvyrU1lLTUk+1bk7tTt8k/Nnmhhtbm",
-	"KsrEI16Ynt9CpNwlgKMCX70RJtf9xaLeNoL8dPud8ekm7aMx5DNCyI0f8CRnws9Q7qZQbjmG6+UqoyCt",
-	"mhPWaCntQKj3HLyct2BVxzT3lpX8CNU8XRqQuLRTICwRowFBERWSYMiwuiNkrozpSKIUSkIKSSRK0BkF",
-	"Kxpir1iSms2kscNio03mN3VT5Gu48a1eGquooq+ty6KR76LMJg73BVS0YMsO5UfNsBhT8q0GTKtfxrqm",
-	"4Ek5JZVFzB62ui7V5YaJl0h3ryUlD5+N6NbaG9vAE+4xXDRdEQk5sfVhehNc1+gq16kowBQJIg+RDlyj",
-	"t8YO3vERhhAH45gvkMaSkEwgCU/M+uwinb8NvNBiNLYZ/ERbeoUIOQpYQnQVBpMzwvO82UowPwug51H9",
-	"PJRuQ91ZuD2LnBcC/jZgn8f382B+HuDPUgVsqN0kAbggbKlgoC4/U88c/FmdszMImK8UNZg5ds7KE/yZ",
-	"tuBc8E+RkIwvbEJRxdl6T6gEAAXbbWMQlfFdsyqRi+xyQDi6wGn8FOjy+Hsq6iDb4StTL87JqRyKi+lW",
-	"/kHKOaHysuwKLQLWR+0Oq6/PvUPUZi+aUiY3wGMSx31LxiZoZHR6cYJ+oVSqMJilqH4JL4qsk8lyd6QT",
-	"n33v+vKkM+qNr0ad0fXV+PJ6tPpdZ9T9lMsW/HfVG40vO1dXXy6GJ+PRsN9TMnbcH5yMBxdG0OBTfk+W",
-	"UjPudoYn44JAj3ufe4PR6iXD3qD3pXOW/dy5Hn2qPHTc+1u31zsB0VQ/XwyA3rpL+gOlka56ay45739U",
-	"VF0M7AOHvdPesM5NcKWdsacxnq7yp/HUNvAi2yudb1H/dp47hmufknuMwQOeEGUKIZt5iyDzFln39CaH",
-	"8TqaVgL9q1WMhLcKRg0Co0aX3YckiBIcm/L7upydfC6/tNu77ZpCwP13y7f/+Meu/Xiw3Pn/Tg/cdYYg",
-	"nu5rbexeeIoz79EpLk93zW0hrcNVfVFc4pdPhHjhVP36NPbH+hee7C9Q9/9WMg8aZ2HfrGUMPcNaCWy2",
-	"VBWroQZvNCNkGw7NRl4jLINGr8UUDm2+zsZuNl+ZxndNk1ie5EBtNP/fU3ER+aZLSVdd/+AU2ng/9JVY",
-	"U+dzsiavt3Hl0/aytbZUy7SRoO1lhUVT854bsvXzPdDaYzhmt+OCtq0xAx7lrW5UFPUM8+3F3eF/tIKq",
-	"Tfvu79Fnv3b3rrLXc13xepP9LWb0/cgUvpVlyl2xdRiksQJ/iuw04armkZ9HRXrco5RJcnq9BQlSHsnF",
-	"lZqRafoBxfqdVGcz6NL9UzuXv3wZedXAe4ciDGatKfAH165O5BNizrhEncv+EXrAcUxkwduLKIFcIZNA",
-	"F2AOtjSmti2FiaLCagOTAC35Ks6knOuWA5EpKXcWhyvSoKzMpHsBGZ3LPnpLGW1ddvs7hyiAnFkfcYJD",
-	"XxeeYRqanh3GipYzztIp5GNFHMXRLQkWQUz8PMuylIKhbmDC9v0QKBVkF33hkZS6jQ+Ci7mIksKKFaid",
-	"p5M4guLrWxxIoTth5P0xBOH3RKBIIlP8L3CillzOBBJMrSKwDoeLLQ3gmFcXz5iQ2tsuIwkegZyajAjU",
-	"hXl3LvuKldSPsKz7u+3dtnGgUjyPvEPv3W5715TJzICJ9mDJ9u7398yi7JlFUT9OicO5cRYJqYsPGJ++",
-	"ESuLCalwpsGUbpLmIzbXgCde6JnZdm7FPm6M6gyzjO/6oXlaSZ9qr1/ecbKmWDW/ZK/Qf2zpb7y62j+r",
-	"wS2l/nXLm0pvnoN2e2vNO1aDgo5GHheU6HZe7DZvirf0vfeaENf4GcF7hU5CcMv+5ltKbUqWvvdLk+eU",
-	"W9aAhkuTBPOFeedVtlICgKfqfdvIaPbLje99a2kropUxT0vtIIqBWzbWZS9XOM9svRX1GIa6kV4pP8um",
-	"XPHpKnM6EvhNY0Qi5DELF1t78WtKBZblHUeBoOUKC+6/DAu62E//YhR1+PviPFOvVmWCdcynBqhVonvf",
-	"o3BpcicDV8tNo+6rD3wjUOFCHzIChY8UZITke9OLrMyNDvC5qiur76qSi1jT+POxnUhXMNHNy4jFGrzd",
-	"SCzary4WOpr/umLxvv1+801ZG6xtyJF+L4+XI435lCCBRDXAICZucmsC91mrJdOpwALUrL2WRa9+nrIP",
-	"eOwWMgV0DoRp7Yp1YwPbFreruzVAR7tIkgThWDDIpxeQwGsfrdHaKoop9MN6PIbJu1A2wCOlrpUNri/2",
-	"vG1webHPZIPLCx1XG1xdaNz4bCTVKPDtalO2Evp2d0tLlFJXnGI6LLyqSL/bfFPevfCHKAGAcSUZdfTB",
-	"LqgELRmA5mxvcbjY7jfrQN79fgue0pos7M2eS6M0tnJGOuuQcNAB0On5tt7o8XVwd4I5QcAyTQyZMzLF",
-	"wcJ7DSbfkPu3yt490KZ6dr9/4wG9jWGtwereeewutGcT5GqZZUh0T3BpCqwKG5JJ4jO9cAJM0QzfEzd7",
-	"5F4q6B778mxRcSk3UHl2KXyE4/kMT4iMAmXW/8aV33a4ykCMPHNwVXk5+ee7Pp1g2Yh/bEEMoy1BqIig",
-	"Y1SIJd5FMyxmAFBK8ScESqfaPs8MU+2i58AmHwkw3qMhSeGwhgb7+sppCg3uqR4l8qKulbyrWX1X2Z9b",
-	"fEUsPhJpVJthWcVvEdX2YFQC/FvY3b210mXUdGumcxgfI2xGSRvnq48oeSBC6jMSfJS1cHfKTSlx8jco",
-	"RM+wHF5S3FYzXDd4MsEZri//KYbrxNAw8yzjyGYSWJUtw2pKvjKuW+6ZG8Xe9+xMo2VzWz3vhKhNgrKR",
-	"7hsjXKeGmGm8rR5JYKse1D5YOpegmr2/48PRHDros5gTH/C8FetddGms/NpDG2rs+JI/4PECXz6E5zG7",
-	"YNMbfvoKXhIv/6GdBNvBydgp6Xm4eMs2v/dc1ZVDCFskCC771KHMztk9uOuLndV0VNjoJySZ0VC+dhfQ",
-	"eIEe8EJ9n+A7G0LXR0ygLobCK+0Ubu2jt9k0kS1S2NEVW9WeuGjC5AwdtNvaj4mRyS8EdXfQfl+NQuvT",
-	"oIS6w6XYOmbiT7MEXl6nPRcnvSSUqba1cSgCOHKmUIG69L0DjRLWXYfelprt4hjkDgxC/Tp3/mhI6H37",
-	"1803ZGfHbENhWcZHGM1nCxEFOAah3oKOmqeZjmplimV7usr4uEBVOePZOpiptJXtd2BOmdCtx3RnMR9w",
-	"k06KgQDVNLondFUzmU5BWSF2QVOZKqcdm15jY7+t/WxsU4e9i7TDLdKNseEcpocosAePFVpaZkfUZa48",
-	"E082cRvKYEwoq3N6NQqtO37/+sx5KOBLxVQdrZl+TCy1VE1Tg67yDjE/FeHzFKF1heOtqT8mcv1nldX2",
-	"1F+e+LkGqOX6hCFMdRW79cjrX7PsQH0+lDi0TfpBmdli+pYups8q5RO8QFOmR124au4LFfeuqvwJDu6K",
-	"SLFUom+S/3KKS+X7ayDjSjHrzi7q2NTI8mTteWcWFr5v/+rSotWiod+6Kn3RNJPVIq5X1ou1JVwO5XhV",
-	"dGn+VI/PzwzTUlTxsm0ZJYq8qi9Tkge5e20TzDO1xH5mnTKOsqpyIBxaXWBaPPKDUYLeUmaP+vBNR3bL",
-	"1Tu+OZAkP3jQGcffLTUeLz8VVovLTNuV25IbwznTbBl4hEY/a2JZqJMferxyYHHR4K105yxiS32Mpc1V",
-	"dGjAvMP5M3Rfc2/9qyK91ZM8XlmhOdrHr4m+KcYlmMcR4dmbKydxrXJBMQt1m1mwzSgHc/5HJMI+RQW/",
-	"uka1ubZbxZsHjkjhgSMOvzEht3imk49MKSFkd/hopbeDjwrVw6ABO8fXOmtXaVxb/fkY9NYZdT8Bfsv0",
-	"qqIE4ZgTHC5QKvIK2kw1N0Zzrx6nfHFg9sMh2UY98GMyf/+AUCxLLrYtPLeabwCKoZke2dMHuO5NIt2O",
-	"wGmIHkcU7CxkGmyVTn01xSUFAQ6zlGVwxNkQqe6Hb2rL4NYJCVhCCvCpIxY0mHFGWSoOUaAVjSINqpNb",
-	"+7r8rerQM+fOGq/egz6Ep1zVjCKBBFEQr2MBFJb2RDg7q6LqKQYsdDoceBsvr0d5USEqquuWItOlsdTi",
-	"DWC9XkFrZZbnFRR9Ngdtr6buiqcSL5fLVcV24OY/KPucw6H2DzjSJ8MVOANNyC3jBKXCHkrx06W2DUWl",
-	"l74q8LkptWXQA1K0QWPZngst6LmwF5mzIuqtSyiKg9JfrargAJNW1lXL9NPaRV+U5gDW0d8gTnAwMy64",
-	"/OBn0wmLhqj+7Ag4DUzNelXZmYSPsiaLhNZ2Tg3iPA3jWYrkhWR77bEdr4xqKl3XXIjGvqq81drPrKyq",
-	"gQPbONYiU2xE98SkrE3CzInQ+VduSb4iJg3LLcJKwP9NOFO7vBWzkuwV8q6CeivG1Rxx5yh3/ehepTCK",
-	"6SZaaH2HYApFNXIEDvay4z5DGh/cgT9B5Jal/WXFDPonrpExWJQ/3m78odENHUAu0N9lO1EuUcyVLHeH",
-	"3PZ+nMmnlsz1wmw7g2jBjYnr/NMhSbKwlr0e6U4iSLB8u6QMxYxOCUfQF0zZAQsUybXuB2g6+rlz1j/p",
-	"j/4+1l2Nd1aznk+ANLU8tonLlsXLkRVjn4Q4zP/nTrPK1Wpdcrau8MaWths76h4nlDyscaLBTqOzTqpc",
-	"CqlylD2YoIL1bakPWdZTMTyg9H+5J/nqlvQItjZNdXfcGwclD9tl7JdIznB0sn9ldLjSvcmxdxVElpKH",
-	"nyLrEFklHluQ2EJvKODRYleorzeKD6EBkeHglMemH5M43NsTmIYT9m13HomExXgidiMGrGse/t32f9BE",
-	"LP3si2rh5PJm+T8BAAD//w==",
+	"7H3/U+M4tu+/ovLbqmnqGQh0T9cO1KtXIYTp7ELghtCze2e5KcUWiRdbykoy6Wzf/O+3dCT5W+TEgUDP",
+	"zO2fIIksH0nnHH3OFx199QKWzBglVArv5Ks3wxwnRBIOn9pBwFIqe+EngkPC1VchEQGPZjJi1DuxDVAU",
+	"nqL5lFAkiPokUZIKicYEySlBkj0S+oNAWDc+8HwvUg9Pdae+R3FCvBPvy75psR+Fnu+JYEoSrN75wHiC",
+	"pXfiRVR+/OD5XhLRKEkT7+TI9+RiRvRPZEK4t1z6Odk3WE7XE92EzpnqJaMS28493+PkX2nESeidSJ6S",
+	"nZB8K3lEJ5vn20eqlxBhgTAS8BAaL2AcT4SGjCNGkZxGArEZ4Vg933Ti60c1w1ISrrr4r19b+z/dfz3y",
+	"j35a/snLhqQJgRF1MA/rVkD9hqKwZoYDeHKn09tJhWQJ4fWcbFsAV6hZDOwXhkViRidIsi052vayaWaf",
+	"P6CaGc6HUzfLWQ87JaxL8Tgm4X+khC9Wybqm8QIR3QS9U+/aQ4yjMBLmqwccC7KHOMGCUZGR/i/oLqPd",
+	"9FBSEoaWMWMxwRRouQDaa0iZ4QkJkUw5FWiGJ0p+CiJSeaGZheL7CFWT8Kvux7t3iUAvJMmMSUKDxV/J",
+	"olam0SNRgoslSvAjUfLMyYxgSUKk1oUIiTAVc8LRPJJTYEBORBpLxB7g00PExTomjHI69h/JojSMBH+5",
+	"JHSieOj9R1hd+/HINaTLKInqZrQnSSLQjHA1n6RuKmPVQ4mEkDzgNJbeyVHLV/Ro9vqxtZHXrlhIRA0x",
+	"oGIS1UAJbUSDOA2JjwKWJBgJovY5ScJTZF6OyBPhC3hAEU6+zGIWEu8E+NE9EOi8NJBITYD650+cPHgn",
+	"3v85zDfXQ91MHCrCFOHeMhsT5hwv1GchF7FlN/W5T77ITsoF4zWjHIKiUg0QRjNOniKWAjsrFlG8TcK6",
+	"daBZ3w332pZzDW7whNQQp35CNE3GhKMHzhLUOkV4NosjIjRY0O/6fyBBdWSqH93c4rU837Uj1W1IN4Sv",
+	"IbbMvM8hVHdfQ+vRlsTeSizTOt7WPzbl7M6g2x52z/3+9eCqfemfXV53/to9P0Xty0v7tDDsL6DjpgKg",
+	"W28vAZr8iyiWioc2S8FwMVsv5qqDrcRcPdB0lND588RcEb55gEu1/YoZo4JAr2c4HGi1rz4FjEpC4V9g",
+	"yQCg3OE/hRr+1wJV64jpcs6UuC59h/6we8yYE/woNPZhVHIcyFNE1JMCqblABAdT9BCROESYhoinMTlQ",
+	"w+kw+hBHwRuRq9DhDwJYlSDQeymN/pUSSoQAmpS0jqPQjGSK6USTeQFfh4S+DZ2AEVGCF4gyiXAgM0Bu",
+	"UKOfQ0zGYVhAZo8qHYFj3fmbkCqiJI2xZBw94CgmBgCPWbhAAi+UDlwAaX0m20FAZlKhrzdf7VSgkBGh",
+	"pzOO2RyoLFg3msILltLw9YnrMyTSYAoEoneMG8i6hyJaMhEYnwBldxSncsp49G8Svs3UjQnmhBs+jARK",
+	"IiEiOvFRgmOleUjoozEO4wUS0YSSUHEh+TJTZsABaCXzloIjQCm1y0hItVkC5XF8/eCd/LpZFWZPLf2v",
+	"3oyrVZOR1ndWCkZR6AQgDtCRmyu/lh7PUTgb/5ME0lveL33vLKJFjVp+OyeRECkJR2ohDQlVfA5rbLB2",
+	"JrMA2LWcpDRElIGOhKaczGIcENhImwynQrPvnXGsedgaGZ97t23P967at8PuoNMenHu+17289nxvcHfT",
+	"/rvnezeD3uf2sOswRLQpfqH0tnAjSNDpFgPACJ4iMkdiirkeRHnK8DgdWQvMYXj53jii7hfNOJtwnPwg",
+	"0Fmv76OPiuX+jMJoEkmDOnAyg63x+P1R6/2fPcdgxnZu1rGcnsClD2KGAxkTIdbTHKY4HiVECDwho5CM",
+	"I+luR5IxAzkaaU4YweSptjSNY60YtQ29QvkUC4el/gmLKQnRTbt/ivAY/GcplVEMvHXT6aEQS4zIl0jo",
+	"OVrptqHY+J5idEV4iCUpPaK+2JdRQlzdx1jI0YeRXiSHdDQgeQX3fnChXt9LiMTqUWCyMIzUK3B8U2A+",
+	"PbM1M53LTwKgrrkdpqHe11WKZliIOePhSHLD/KvTOuPqQziynWzkAyMFo8YL59JRK4/VvLbQjcHrDeZF",
+	"I3SAriSZxVgS89aNY1Ow8XGkjT73dEmOqcCBWtuR9gU06he+aA65n3AchSPgylpW3/hS6CSSi9GM8IiF",
+	"oylLtV9801xXtijtzrbWEvCJeabEDG5tde/gb/Ct0ge23R5stoDVHRh2fcAfmW4oC3lXNViAr5miwUUH",
+	"vX///iekprG0xW0xuUvnTv18fLGLsS0WSaLgWxwJicDI89XXBZd6yII0Ue8+cIxwRcsdL9+1fj3a/+n+",
+	"v49+be0f3++5Tf2aebgyOsxCgM6ge94ber533j2Dv53rqzOFAK7uLoe9m8v6rb9vFFMtusZxhMWpsaMQ",
+	"ThidIJwhHfBzy+iJoM+9wfCufQmPiVOE47myDm4u27fDXkeZXQhnn7Q94xf9i8ajV+9f1OTeZmrKhcMy",
+	"Y+AA3fX7d1dn3UH3HL3DGrfMIzllqVS7KVoQuadwr7IXDCjXy5jbE7DS41SqZnOF5wDS4wzFMS7FwT+o",
+	"QiZmFYz3xPO9s8H1X7t9tQ7tfqd7Cd91Lnvd/nB0PTjvDtRH7XlRa9a+av+s/+tedDt6GS+7+sfu3256",
+	"A/jvYtC+U397/c71YNDtDEf99lUXvri+6Q7aw95n9eny+lb1oB06Cvt1++e9/s8KDXZ7t7d30Nege9nr",
+	"Xowur29v4ZPpaXB9dga/335qf4Z/hp+6F6q7u/7Z9V3/HP6zEwsfBt1Ot6fb/tIe9NWb6lhtaNR0eeUG",
+	"3c7dYNDr/6zmOSQzTgLwbpfjVZiG6JHMJDASi0PNZgeFyTe85fme4UQYmOlbjaR7dXM9aA/+7qaPEyyJ",
+	"orLWGKgg2/IorrCQhANrtFPJEiyjAJ1FcRzRCbqbKe3CT2uHV4BuBTSJZTLSLooRo3FEyWgW0dF8SuhI",
+	"v3okjJGYuRKNq8qBuncBjLPXlLR24S3B09OIM6k1qtrw+BOO852xgm3V12hM5JwQinA2a53Pn5HtRJyW",
+	"9QpiNF4YzaEdzx/eH2+IBayD5QUFdNRqtRyMkT874SydVaMixyWtdezqYLs9pmLp/Ln13nvm7uF7E0IJ",
+	"V/hs9vTUjE2KIHsdp1zZdgZPj5pAMLVpWQhm8fCmrRu2JwWLIzqKzSwXBvIhk/8P/sd7vwEAX/fCG93W",
+	"vlPU7DVaV2iDv7SvGOPmFIG0KX0mp4Qii/aK2qqgRV3qqIKsq3vdWa+P2BPhPAoJsm0rG+rHD24Evoqv",
+	"103JMH8AonvPhtsupOzSB9msCqnwAzybKwE1rUUQUVAI66OBRcRdxNhOAF3YC7TrfeNm4FCFTX0LG3Tm",
+	"ZsvtBU6HxkbmTo3vTFlspK/W9H4ja/V/pS1qxCMzSY0t2tj8BOkZaK/EAPzetZAqYPpbRxjZeAmqzuvS",
+	"7nv8448bjYZt4EuSCjkaxyx4dIsq/B5MMZ8QdwO7+OvVcGXSi+Mr0VB+oWuuszBQxayFuFzjaCSYxyZa",
+	"sBqPNG7PVX39i7KJ5oRKNOeMTnxEcaLQrrROY9DWkJCSxgTNp4TDpsmJ2hkZJQfepqmx73aNvUD1ygRk",
+	"GrC6cf7l9rqPZgzULIqoydgas3DhI8bhQ5bk+IOObJYB2WFx8yipUlq0x1WPGrdNPT8LGpvkm3undzOb",
+	"5ZXf1PS5TXSYWIg16NgcrAEJEX6QRI9GrzF6JIs50zZ3PpacSzetg55PGKQhx1+7Nr1woNituixR6Bjf",
+	"qgpy9kgDTrAgN8bnOuQREbV6BeRHO0TJl4CQUIwgRFVyOxaTwYoUrHnYRdmVnod6qFBY2nzuhxl4xAKJ",
+	"NAiIEA9pHC9QSoEASGB7vnRcNdywyzx1wQnRMgK2dpZRpuOYWKKECYneH7daaLyQRJwiytCMcKE6t4Fq",
+	"wMB7BeEuUGUtgIKo3Pb6P192M5eVSziKuNwpBzoDAXAQCXUo3RLdvfqMJJ6gHy+OW3s+iomypASoJjGz",
+	"cbjinvKxatEVjS+8/+/2/n+i+//rtLfMpreNF+ElVv8rWflbQ9TftS2+I9P6G5rSZdP49cxhncNQY5Ga",
+	"KJRJdIA86UgKlKMZ9BDjCQpJEIXE+FOneDYjVNi8aevVaxQYL5oAz7OpN5nKKTjtRpAhIVzek4oDkD2R",
+	"0jAUfCByzvijzrLIxknJPBvnKtvUQvktDNx8pVxbQ0lLPdu+NXlKdZv8tokaNbQ2V1EmHvHK9LzA1nbo",
+	"nucZey4BHBb46gdh8vpfLepvI+jPt98Zn2zSPhpDviCE3vgFz3ImfA9lbwpll2PYXq4yCtKqOWGNltIO",
+	"hHrPwet5C1Z1THNvWcmPUM1JpgGJSzsFwhIxGhAUUSEJhmyyR0JmypiOJErh+EshiUYJOqNgRUPsFUtS",
+	"s5k0dlhstMn8pm6KfA43ruqNsYoq+tq6LBr5Lsps4nBfwOkdbNmh/KopFiNKvtSAafXLSJ+feFZOTWUS",
+	"s5etzkt1umHgJdLdc0nJ/LMR3Vp7Yxd4wt2Hi6ZbIiH/tz5Mb4LrGl3lOhUFmCJB5AnSgWv0ztjBez7C",
+	"EOJgHPMF0lgSkgkk4YmZnwOkc9WBF/YZje1pBaItvUKEHAUsIfrECZNTwvMc4UowPwug51H9PJRuQ91Z",
+	"uD2LnBcC/jZgn8f382B+HuDPUgVsqN0kAbggbOlwRF0uqh45+LPal5cQMF85wGHG2L4sD/B72oJzwj9F",
+	"QjK+sIlHFWfrE6ESABRst41BVMZ3zU7EXGfNAeHow1yj50CX7Z+pqINsh68MvTgmp3IoTqZb+Qcp54TK",
+	"m7IrtAhYt9odVpfPvUPUZm+aY1tugMckjnuWjE3QyOj04gD9wrGwQmeWovopvC6yTibLnaFO8va9u5vz",
+	"9rA7uh22h3e3o5u74ep37WHnUy5b8N9tdzi6ad/e/nI9OB8NB72ukrGzXv981L82ggaf8meylJpRpz04",
+	"HxUEetT93O0PV5sMuv3uL+3L7Of23fBT5aWj7t863e45iKb6+boP9NY16fWVRrrtrmly1ftZUXXdty8c",
+	"dC+6gzo3wa12xl7EeLLKn8ZT28CLbFs6V1H/dpU7hmvfknuMwQOeEGUKIZt5jCDzGFn39CaH8TqaVgL9",
+	"qyc2Cd8vGDUIjBpdYiAkQZTg2JQaqMvZycfyY6t10Ko59Hj0fvnuH/84sB+Pl3v/3+mBu8sQxPN9rY3d",
+	"C89x5m2d4vJ819wO0jpcJ02KU/z6iRCvfFShPo1/W//Cs/0F6vnfSuZB4yz0+7WMoUdYK4HNpqpiNdTg",
+	"jWaE7MKh2chrhGXQaFnMeafN7WzsZnPLNH5smsTyLAdqo/G/wZmonblMyRd9bHbV9Q9OoY3PQw2NNeec",
+	"ztfk9TY++bW7bK0dneXaSNDussKiiVnnhmz9cg+09hiO2MOooG1rzICtvNWNDoW9wHx7dXf4H+1A2aZ9",
+	"9/fos1+7e1fZ66WueL3J/hYz+r5lCt/KNOWu2DoM0liBP0d2mnBV88jPVpEedy9lkpxeb0GClEdycatG",
+	"ZAqcQGGCdqqzGXSZggs7lr/8MvSqgfc2RRjMWlPMAFy7OpFPiBnjErVveqdojuOYyIK3F1ECuUImgS7A",
+	"HGxpTG0JDhNFhdkGJgFa8lmcSjnT5RUic9rSeaZdkQbHyky6F5DRvumhd5TR/ZtOb+8EBZAz6yNOcOjr",
+	"g2eYhqY+ibGi5ZSzdAL5WBFHcfRAgkUQEz/PsiylYKgHmLA1TgRKBTlAv/BISl2yCEFjLqKkMGMFamfp",
+	"OI7g8PkDDqTQVT/yWiCC8CciUCSRKXQgcKKmXE4FEkzNIrAOh8aWBnDMq8ZTJqT2tstIgkcgpyYjAnVg",
+	"3O2bnmIl9SNM69FB66BlHKgUzyLvxHt/0Dowx2SmwESHMGWHT0eHZlIOzaSoHyfE4dy4jITUhw8Yn/wg",
+	"ViYTUuFMMS1dEM5HbKYBT7zQI7Ol64o16xjVGWYZ3/VC87aSPtVev7y6Zs2h1rzJYaHW2tLf2LpaK6zB",
+	"I6Vafcv7Sh2i41ZrZ4VKVoOCjqIl15To0mXsIS8AuPS9D5oQV/8ZwYeFqknwyNHmR0olWZa+92OT95TL",
+	"84CGS5ME84VZ8ypbKQHAE7XeNjKa/XLve1/2tRWxnzHPvtpBFAPv21iXba5wntl6K+oxDHXRwFJ+lk25",
+	"4pNV5nQk8JsikETIMxYudrbwa44KLMs7jgJByxUWPHodFnSxn/7FKOrw98V55rxalQnWMZ/qoFaJHn6N",
+	"wqXJnQxc5UWNuq++8AeBCg19yAgUPlKQEZLvTd21Mjc6wOeqrqyuVSUXsabI6bZVV1cw0f3riMUavN1I",
+	"LFpvLhY6mv+2YvGh9WHzQ1nJr13IkV6X7eVIYz4lSCBRDTCIiZs82KpLWb1endluAWpWSsyiVz9P2Qc8",
+	"9gCZAjoHwpSxxbqwgS0B3NHVGqB6XyRJgnAsGOTTC0jgta/WaG0VxRRqf22PYfKKmw3wSKlCZ4P2xfq+",
+	"DZoXa2o2aF6oLtugdaFI5YuRVKPAt6sk20ro210ZLlFKXXGKqbDwpiL9fvNDeaXGb6IEAMaVZNRR87ug",
+	"ErRkAJqzddShsd1v1oG8p6N9eMv+eGEf9lwapbGVM9RZh4SDDoCq1g/1Ro+vg7tjzAkClmliyFySCQ4W",
+	"3lsw+Ybcv1X27oI21aP7/RsP6F0Mcw1W9962u9ChTZCrZZYB0fXPpTlgVdiQTBKfqYUTYIqm+Im42SP3",
+	"UkGl3Ndni4pLuYHKs1PhIxzPpnhMZBQos/43rvx2w1WFwo65v7isvJz881XfxLBsxD/2QAyj+4JQEUHF",
+	"qBBLfICmWEwBoJTiTwiUTrV8oOmmWkXQgU1+JsB4W0OSwsUUDfb1lZsjGjxTvTblVV0rWS24NRV0v2/x",
+	"FbH4mUij2gzLKn6LqLYHoxLg38Hu7q2VLqOm96c6h3EbYTNK2jhffUTJnAip74PwUVau3ik3pcTJ36AQ",
+	"vcByeE1xW81w3eDJBGe4bv5dDNeJoWHmacaRzSSwKluG1ZR8ZVy3PDQPisOv2f1Ny+a2el4JUZsEZSPd",
+	"N0a4Tg0xw3hXvX7BnnpQ+2DpDoZq9v6eD9eQ6KDPYkZ8wPNWrA/QjbHyay+oqLHjS/6A7QW+fOHQNrtg",
+	"0we++wpeEy//oZ0Eu8HJ2Cnpebh4xza/91LVlUMIe0gQXPapQ5ldsSdw1xcrq+mosNFPSDKjoXztLqDx",
+	"As3xQn2f4EcbQtfXaaAOhoNX2im8f4TeZcNE9pDCnj6xVa2ci8ZMTtFxq6X9mBiZ/EJQd8etD9UotL75",
+	"SqgnXIqtbQb+PEvg9XXaS3HSa0KZalkbhyKA63UKJ1CXvnesUcK6duhdqdgujkHuwCDUy7n3R0NCH1o/",
+	"bX4guydnFwrLMj7CaDZdiCjAMQj1DnTULM101H6mWHanq4yPC1SVM56tg5lKW9l6B+ZGDV16TFcW8wE3",
+	"6aQYCFBNoidCVzWTqRSUHcQuaCpzymnPptfY2O/+Uda3OYd9gLTDLdKFseHOqXkU2EvWCiUts+v4Mlee",
+	"iSebuA1l0Cccq3N6NQqlO37/+sx5AeJrxVQdpZm+TSy1dJqmBl3lFWK+K8KXKULrCsc7U39M5PrPKqvd",
+	"qb888XMNUMv1CUOY6lPs1iOvf82yA/VdWOLEFukHZWYP0+/rw/TZSfkEL9CE6V4XrjP3hRP3rlP5Yxw8",
+	"FpFi6Yi+Sf7LKS4d318DGVcOs+4doLZNjSwP1t7tZmHhh9ZPLi1aPTT0W1elr5pmsnqI6431Yu0RLody",
+	"vC26NL+rx5dnhmkpqnjZdowSRX6qL1OSx7l7bRPMM2eJ/cw6ZRxlp8qBcCh1gWnxyg9GCXpHmb3qwzcV",
+	"2S1X7/nmQpL8kkVnHP+gVHi8/FaYLS4zbVcuS24M50yzZeARCv2siWWhdn7B88rlzEWDt1Kds4gt9ZWd",
+	"NlfRoQHzCucv0H3NvfVvivRWb/J4Y4XmKB+/JvqmGJdgHkeEZytXTuJa5YJiFuous2CbUQ7m/LdIhH2O",
+	"Cn5zjWpzbXeKN48dkcJjRxx+Y0Ju8U4nH5mjhJDd4aOV2g4+KpweBg3YPrvTWbtK49rTn9ugt/aw8wnw",
+	"W6ZXFSUIx5zgcIFSkZ+gzVRzYzT35nHKVwdm3xySbdQD3ybz9w8IxbLkYlvCc6f5BqAYmumRQ31Z7eE4",
+	"0uUInIboWUTBzkKmwFbphltzuKQgwGGWsgyOOBsi1fXwzdkyeHRMApaQAnxqiwUNppxRlooTFGhFo0iD",
+	"08n7R/r4W9WhZ+7YNV69ub6Ep3yqGUUCCaIgXtsCKCztjXB2VEXVUwxY6HQ48Dbe3A3zQ4WoqK73FZku",
+	"jaUmrw/z9QZaK7M8b+HQZ3PQ9mbqrngD83K5XFVsx27+g2OfM7jAf44jfTNcgTPQmDwwTlAq7KUU311q",
+	"u1BUeuqrAp+bUjsGPSBFGzSWrbmwDzUXDiNzV0S9dQmH4uDor1ZVcIHJflZVy9TTOkC/KM0BrKO/QZzg",
+	"YGpccPl91aYSFg1R/d0RcBuYGvWqsjMJH2VNFgmt7ZwaxHkbxosUySvJ9tprO94Y1VSqrrkQjV2qvNTa",
+	"96ysqoED2zjWIlMsRPfMpKxNwsyJ0PlXbkm+JSYNyy3CSsD/TThTu7wVs5LsFfKugnorxlUcce80d/3o",
+	"WqXQi6kmWih9h2AIRTVyCg72suM+Qxof3YE/QeSOpf11xQzqJ66RMZiUP95u/LHRA21ALlDfZTdRLlHM",
+	"lSxXh9z1fpzJp5bM9cJsK4NowY2J6/7TAUmysJZtj3QlESRYvl1ShmJGJ4QjqAum7IAFiuRa9wMUHf3c",
+	"vuyd94Z/H+mqxnurWc/nQJqaHlvEZcfi5ciKsW9CHMb/fadZ5Wo1LzlbV3hjR9uN7fWQE0rma5xosNPo",
+	"rJMql0KqHGVzE1Swvi31Ict6KoYHlP4v1yRf3ZK2YGtTVHfPvXFQMt8tY79Gcoajkv0bo8OV6k2Ovasg",
+	"spTMv4usQ2SVeOxAYgu1oYBHi1Whfr1XfAgFiAwHpzw29ZjEyeGhwDQcsy8Hs0gkLMZjcRAxYF3z8q+2",
+	"/oMmYulnX1QPTi7vl/8TAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -29,8 +29,11 @@ type Surface struct {
 	Doc       *openapi3.T
 	Shape     Shape
 	CIDHeader string
-	router    routers.Router
-	prefixes  []string
+	// Shapes overrides Shape for paths under a first segment, where one contract spans two vendor APIs
+	// (bulks.yaml: /cards answers in the processor's shape, /embossing in the embossing API's).
+	Shapes   map[string]Shape
+	router   routers.Router
+	prefixes []string
 }
 
 // newSurface prepares a loaded contract for serving: it drops the vendor's servers (so local requests match)
@@ -43,12 +46,24 @@ func newSurface(name string, doc *openapi3.T, shape Shape, cidHeader string) (*S
 	}
 	s := &Surface{Name: name, Doc: doc, Shape: shape, CIDHeader: cidHeader, router: r}
 	for path := range doc.Paths.Map() {
-		first := "/" + strings.SplitN(strings.TrimPrefix(path, "/"), "/", 2)[0]
+		first := firstSegment(path)
 		if !slices.Contains(s.prefixes, first) {
 			s.prefixes = append(s.prefixes, first)
 		}
 	}
 	return s, nil
+}
+
+// shapeFor returns the error shape of the API that serves path.
+func (s *Surface) shapeFor(path string) Shape {
+	if sh, ok := s.Shapes[firstSegment(path)]; ok {
+		return sh
+	}
+	return s.Shape
+}
+
+func firstSegment(path string) string {
+	return "/" + strings.SplitN(strings.TrimPrefix(path, "/"), "/", 2)[0]
 }
 
 // d1BarePrefix is the seed's D1 path space; the vendor serves the same operations under /banking/v1.
@@ -93,7 +108,7 @@ func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	surface, route, params, err := g.find(r)
 	shape := g.fallback
 	if surface != nil {
-		shape = surface.Shape
+		shape = surface.shapeFor(r.URL.Path)
 	}
 	cid := g.correlationID(r, surface)
 	ctx := correlation.With(r.Context(), cid)
@@ -149,8 +164,7 @@ func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // find returns the surface and contract route for a request.
 func (g *gateway) find(r *http.Request) (*Surface, *routers.Route, map[string]string, error) {
-	first := "/" + strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 2)[0]
-	candidates := g.byPrefix[first]
+	candidates := g.byPrefix[firstSegment(r.URL.Path)]
 	var lastErr error = routers.ErrPathNotFound
 	for _, s := range candidates {
 		route, params, err := s.router.FindRoute(r)
@@ -212,6 +226,10 @@ func (g *gateway) authenticate(ctx context.Context, r *http.Request, route *rout
 	if err == nil {
 		var claims auth.Claims
 		if claims, err = g.authority.Verify(token); err == nil {
+			if t := r.Header.Get("x-tenant"); t != "" && t != claims.Tenant {
+				return ctx, &Problem{Status: http.StatusForbidden, Code: "forbidden", Message: "x-tenant names another tenant than the token's",
+					Errors: []FieldError{{Field: "x-tenant", In: "header", Rule: "tenant", Message: "x-tenant: the token belongs to another tenant"}}}
+			}
 			if needsAccount(route.Operation) && claims.AccountID == 0 {
 				return ctx, &Problem{Status: http.StatusForbidden, Code: "forbidden", Message: "this operation needs an account token: request one with an account_id",
 					Errors: []FieldError{{Field: "Authorization", In: "header", Rule: "account_token", Message: "Authorization: the token carries no account"}}}

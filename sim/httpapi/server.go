@@ -95,38 +95,39 @@ func New(d Deps) (http.Handler, error) {
 		spec      func() (*openapi3.T, error)
 		shape     Shape
 		cidHeader string
+		shapes    map[string]Shape
 		register  func(*Surface)
 	}
 	mounts := []mount{
-		{"cards", cards.GetSwagger, ProcessorShape, "x-cid", func(s *Surface) {
+		{"cards", cards.GetSwagger, ProcessorShape, "x-cid", nil, func(s *Surface) {
 			si := cards.NewStrictHandlerWithOptions(&Cards{svc: d.Cards, orgs: d.Store.Org}, []cards.StrictMiddlewareFunc{nameNotBuilt[cards.StrictHandlerFunc]}, cards.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			cards.HandlerWithOptions(si, cards.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
-		{"pcicards", pcicards.GetSwagger, ProcessorShape, "x-cid", func(s *Surface) {
+		{"pcicards", pcicards.GetSwagger, ProcessorShape, "x-cid", nil, func(s *Surface) {
 			si := pcicards.NewStrictHandlerWithOptions(PCICards{}, []pcicards.StrictMiddlewareFunc{nameNotBuilt[pcicards.StrictHandlerFunc]}, pcicards.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			pcicards.HandlerWithOptions(si, pcicards.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
-		{"bulks", bulks.GetSwagger, ProcessorShape, "x-cid", func(s *Surface) {
+		{"bulks", bulks.GetSwagger, ProcessorShape, "x-cid", map[string]Shape{"/embossing": EmbossingShape}, func(s *Surface) {
 			si := bulks.NewStrictHandlerWithOptions(Bulks{}, []bulks.StrictMiddlewareFunc{nameNotBuilt[bulks.StrictHandlerFunc]}, bulks.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			bulks.HandlerWithOptions(si, bulks.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
-		{"cardsonfile", cardsonfile.GetSwagger, CardsOnFileShape, "x-cid", func(s *Surface) {
+		{"cardsonfile", cardsonfile.GetSwagger, CardsOnFileShape, "x-cid", nil, func(s *Surface) {
 			si := cardsonfile.NewStrictHandlerWithOptions(CardsOnFile{}, []cardsonfile.StrictMiddlewareFunc{nameNotBuilt[cardsonfile.StrictHandlerFunc]}, cardsonfile.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			cardsonfile.HandlerWithOptions(si, cardsonfile.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
-		{"tokenization", tokenization.GetSwagger, CardsOnFileShape, "x-cid", func(s *Surface) {
+		{"tokenization", tokenization.GetSwagger, CardsOnFileShape, "x-cid", nil, func(s *Surface) {
 			si := tokenization.NewStrictHandlerWithOptions(Tokenization{}, []tokenization.StrictMiddlewareFunc{nameNotBuilt[tokenization.StrictHandlerFunc]}, tokenization.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			tokenization.HandlerWithOptions(si, tokenization.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
-		{"auth", genauth.GetSwagger, ProcessorShape, "x-cid", func(s *Surface) {
+		{"auth", genauth.GetSwagger, ProcessorShape, "x-cid", nil, func(s *Surface) {
 			si := genauth.NewStrictHandlerWithOptions(&Passport{passport: d.Passport}, []genauth.StrictMiddlewareFunc{nameNotBuilt[genauth.StrictHandlerFunc]}, genauth.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			genauth.HandlerWithOptions(si, genauth.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
-		{"d1", d1.GetSwagger, D1Shape, "x-correlation-id", func(s *Surface) {
+		{"d1", d1.GetSwagger, D1Shape, "x-correlation-id", nil, func(s *Surface) {
 			si := d1.NewStrictHandlerWithOptions(D1{}, []d1.StrictMiddlewareFunc{nameNotBuilt[d1.StrictHandlerFunc]}, d1.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			d1.HandlerWithOptions(si, d1.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
-		{"simadmin", simadmin.GetSwagger, ProcessorShape, "x-cid", func(s *Surface) {
+		{"simadmin", simadmin.GetSwagger, ProcessorShape, "x-cid", nil, func(s *Surface) {
 			admin := &Admin{version: d.Version, clock: d.Clock, passport: d.Passport, store: d.Store, dataset: d.Dataset}
 			si := simadmin.NewStrictHandlerWithOptions(admin, []simadmin.StrictMiddlewareFunc{nameNotBuilt[simadmin.StrictHandlerFunc]}, simadmin.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			simadmin.HandlerWithOptions(si, simadmin.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
@@ -141,6 +142,7 @@ func New(d Deps) (http.Handler, error) {
 		if err != nil {
 			return nil, err
 		}
+		s.Shapes = m.shapes
 		m.register(s)
 		g.surfaces = append(g.surfaces, s)
 		for _, p := range s.prefixes {
@@ -156,7 +158,7 @@ type handlers struct{ log *slog.Logger }
 // requestError answers a request the generated code could not bind or decode (rare: the gateway validated it).
 func (h *handlers) requestError(s *Surface) func(http.ResponseWriter, *http.Request, error) {
 	return func(w http.ResponseWriter, r *http.Request, err error) {
-		s.Shape.write(w, Problem{Status: http.StatusBadRequest, Code: "validation_error", Message: "invalid request: " + err.Error(),
+		s.shapeFor(r.URL.Path).write(w, Problem{Status: http.StatusBadRequest, Code: "validation_error", Message: "invalid request: " + err.Error(),
 			Errors: []FieldError{{Field: "/", In: "body", Rule: "decode", Message: err.Error()}}})
 	}
 }
@@ -176,14 +178,14 @@ func (h *handlers) responseError(s *Surface) func(http.ResponseWriter, *http.Req
 				API       string `json:"api"`
 			}{nb.Error(), nb.Operation, s.Name})
 		case errors.As(err, &v):
-			s.Shape.write(w, Problem{Status: violationStatus(v), Code: violationCode(v), Message: v.Message,
+			s.shapeFor(r.URL.Path).write(w, Problem{Status: violationStatus(v), Code: violationCode(v), Message: v.Message,
 				Errors: []FieldError{{Field: v.Field, In: fieldIn(v.Field), Rule: v.Rule, Message: v.Message}}})
 		case errors.As(err, &se):
 			h.log.Error("event broke its schema", "api", s.Name, "event", se.Domain+"/"+se.Type, "err", se.Err)
-			s.Shape.write(w, Problem{Status: http.StatusInternalServerError, Code: "internal_error", Message: "the simulator built an event that breaks its schema; nothing was changed: " + se.Error()})
+			s.shapeFor(r.URL.Path).write(w, Problem{Status: http.StatusInternalServerError, Code: "internal_error", Message: "the simulator built an event that breaks its schema; nothing was changed: " + se.Error()})
 		default:
 			h.log.Error("operation failed", "api", s.Name, "method", r.Method, "path", r.URL.Path, "err", err)
-			s.Shape.write(w, Problem{Status: http.StatusInternalServerError, Code: "internal_error", Message: "the simulator failed: " + err.Error()})
+			s.shapeFor(r.URL.Path).write(w, Problem{Status: http.StatusInternalServerError, Code: "internal_error", Message: "the simulator failed: " + err.Error()})
 		}
 	}
 }

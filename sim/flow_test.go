@@ -1,0 +1,295 @@
+package sim_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/issuersim/issuersim/sim"
+	"github.com/issuersim/issuersim/sim/fake"
+)
+
+// TestCardFlow drives create (VIRTUAL and PLASTIC), get, list and status update, and checks the responses,
+// the kept state and the events: create-1 per card, then update-1, oldest first, each schema-valid and
+// carrying its request's correlation id.
+func TestCardFlow(t *testing.T) {
+	h := newHarness(t, sim.Config{Seed: 7})
+	vtok := h.token(tenantA, virtualAcct)
+	ptok := h.token(tenantA, plasticAcct)
+
+	r := h.do("POST", "/wallet/v2/cards", bearer(vtok, "x-customer-id", fmt.Sprint(virtualCust), "x-cid", "cid-create-virtual"),
+		map[string]any{"name": "Groceries", "type": "VIRTUAL", "transaction_limit": "500.00"})
+	if r.status != 201 {
+		t.Fatalf("create virtual: %d %s", r.status, r.body)
+	}
+	if got := r.header.Get("x-cid"); got != "cid-create-virtual" {
+		t.Errorf("x-cid echoed as %q", got)
+	}
+	v := r.json(t)
+	if v["status"] != "NORMAL" || v["type"] != "VIRTUAL" || v["name"] != "Groceries" {
+		t.Errorf("create virtual response %s", r.body)
+	}
+	vid := int64(v["id"].(float64))
+
+	r = h.do("POST", "/wallet/v2/cards", bearer(ptok, "x-customer-id", fmt.Sprint(plasticCust)),
+		map[string]any{"name": "my plastic", "type": "PLASTIC", "printed_name": "ADA LOVELACE"})
+	if r.status != 201 {
+		t.Fatalf("create plastic: %d %s", r.status, r.body)
+	}
+	p := r.json(t)
+	if p["status"] != "CREATED" || p["name"] != "PLASTIC" {
+		t.Errorf("plastic starts CREATED named PLASTIC: %s", r.body)
+	}
+	pid := int64(p["id"].(float64))
+	if pid != vid+1 {
+		t.Errorf("ids not sequential per tenant: %d then %d", vid, pid)
+	}
+
+	r = h.do("GET", fmt.Sprintf("/wallet/v1/cards/%d", vid), bearer(vtok, "x-customer-id", fmt.Sprint(virtualCust)), nil)
+	if r.status != 200 {
+		t.Fatalf("get: %d %s", r.status, r.body)
+	}
+	got := r.json(t)
+	last4, _ := got["last_4_digits"].(string)
+	if got["bin"] != "231038" || len(last4) != 4 || got["hash"] == nil || got["printed_name"] == "" {
+		t.Errorf("get card %s", r.body)
+	}
+
+	r = h.do("PUT", fmt.Sprintf("/wallet/v1/customers/%d/accounts/%d/cards/%d/status", virtualCust, virtualAcct, vid),
+		bearer(vtok, "x-cid", "cid-block"), map[string]any{"status": "BLOCKED"})
+	if r.status != 200 {
+		t.Fatalf("status: %d %s", r.status, r.body)
+	}
+	if s := r.json(t); s["status"] != "BLOCKED" || s["previous_status"] != "NORMAL" {
+		t.Errorf("status response %s", r.body)
+	}
+
+	r = h.do("GET", fmt.Sprintf("/wallet/v1/customers/%d/accounts/%d/cards", virtualCust, virtualAcct), bearer(vtok), nil)
+	var list []map[string]any
+	_ = json.Unmarshal(r.body, &list)
+	if r.status != 200 || len(list) != 1 || list[0]["status"] != "BLOCKED" {
+		t.Errorf("list: %d %s", r.status, r.body)
+	}
+	r = h.do("GET", fmt.Sprintf("/wallet/v1/customers/%d/accounts/%d/cards?status=NORMAL", virtualCust, virtualAcct), bearer(vtok), nil)
+	if r.status != 200 || strings.TrimSpace(string(r.body)) != "[]" {
+		t.Errorf("status filter: %d %s", r.status, r.body)
+	}
+	r = h.do("GET", "/wallet/v1/cards?status=ALL", bearer(ptok), nil)
+	_ = json.Unmarshal(r.body, &list)
+	if r.status != 200 || len(list) != 1 || list[0]["customer_id"] != float64(plasticCust) {
+		t.Errorf("account list: %d %s", r.status, r.body)
+	}
+
+	type env struct {
+		EventType string `json:"event_type"`
+		CID       string `json:"cid"`
+		OrgID     string `json:"org_id"`
+		Data      struct {
+			CardID         int64  `json:"card_id"`
+			CardStatus     string `json:"card_status"`
+			PreviousStatus string `json:"card_previous_status"`
+			Operation      string `json:"operation_type"`
+			LastFour       string `json:"card_last_four_numbers"`
+		} `json:"data"`
+	}
+	var evs []env
+	for _, raw := range h.events(tenantA, "") {
+		var e env
+		_ = json.Unmarshal(raw, &e)
+		evs = append(evs, e)
+	}
+	want := []string{"create-1", "create-1", "update-1"}
+	if len(evs) != len(want) {
+		t.Fatalf("events %+v, want types %v", evs, want)
+	}
+	for i, w := range want {
+		if evs[i].EventType != w || evs[i].OrgID != tenantA {
+			t.Errorf("event %d = %+v, want %s", i, evs[i], w)
+		}
+	}
+	if evs[0].CID != "cid-create-virtual" || evs[0].Data.CardID != vid || evs[0].Data.LastFour != last4 {
+		t.Errorf("create-1 of the virtual card: %+v", evs[0])
+	}
+	if evs[1].Data.CardStatus != "CREATED" {
+		t.Errorf("plastic create-1 status %s", evs[1].Data.CardStatus)
+	}
+	u := evs[2]
+	if u.CID != "cid-block" || u.Data.CardStatus != "BLOCKED" || u.Data.PreviousStatus != "NORMAL" || u.Data.Operation != "UPDATE_STATUS_PUT" {
+		t.Errorf("update-1: %+v", u)
+	}
+	if n := len(h.events(tenantA, fmt.Sprintf("&event_type=update-1&card_id=%d", vid))); n != 1 {
+		t.Errorf("filtered events = %d, want 1", n)
+	}
+	if n := len(h.events(tenantA, "&since=2030-01-01T00:00:00Z")); n != 0 {
+		t.Errorf("events since 2030 = %d, want 0", n)
+	}
+	if n := len(h.events(tenantB, "")); n != 0 {
+		t.Errorf("tenant B sees %d events of tenant A", n)
+	}
+}
+
+// TestCreateCardRules walks the business rules of create card, one refusal per row, each naming the field.
+func TestCreateCardRules(t *testing.T) {
+	h := newHarness(t, sim.Config{Seed: 1})
+	vtok := h.token(tenantA, virtualAcct)
+	ptok := h.token(tenantA, plasticAcct)
+	create := func(tok string, cust int64, body map[string]any, extra ...string) response {
+		return h.do("POST", "/wallet/v2/cards", bearer(tok, append([]string{"x-customer-id", fmt.Sprint(cust)}, extra...)...), body)
+	}
+	if r := create(vtok, virtualCust, map[string]any{"name": "Travel", "type": "VIRTUAL"}); r.status != 201 {
+		t.Fatalf("first card: %d %s", r.status, r.body)
+	}
+	if r := create(ptok, plasticCust, map[string]any{"name": "x", "type": "PLASTIC"}); r.status != 201 {
+		t.Fatalf("first plastic: %d %s", r.status, r.body)
+	}
+	for _, tc := range []struct {
+		name   string
+		tok    string
+		cust   int64
+		body   map[string]any
+		status int
+		field  string
+		rule   string
+	}{
+		{"duplicate virtual alias", vtok, virtualCust, map[string]any{"name": "Travel", "type": "VIRTUAL"}, 409, "/name", "unique"},
+		{"second live plastic", ptok, plasticCust, map[string]any{"name": "x", "type": "PLASTIC"}, 409, "/type", "unique"},
+		{"customer of another account", vtok, plasticCust, map[string]any{"name": "a", "type": "VIRTUAL"}, 403, "x-customer-id", "customer"},
+		{"limit on a plastic card", ptok, 103625636, map[string]any{"name": "a", "type": "PLASTIC", "transaction_limit": "10.00"}, 400, "/transaction_limit", "type"},
+		{"unnumbered without brand", vtok, virtualCust, map[string]any{"name": "u", "type": "VIRTUAL", "status": "UNNUMBERED"}, 400, "/brand", "required"},
+		{"recurring is deprecated", vtok, virtualCust, map[string]any{"name": "r", "type": "RECURRING"}, 400, "/type", "deprecated"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := create(tc.tok, tc.cust, tc.body)
+			assertFault(t, r, tc.status, tc.field, tc.rule)
+		})
+	}
+	if n := len(h.events(tenantA, "")); n != 2 {
+		t.Errorf("refused requests changed state: %d events, want 2", n)
+	}
+}
+
+// TestIdempotentCreate proves a repeated x-idempotency-key answers 200 with the same card and no new event.
+func TestIdempotentCreate(t *testing.T) {
+	h := newHarness(t, sim.Config{Seed: 1})
+	tok := h.token(tenantA, virtualAcct)
+	hdr := bearer(tok, "x-customer-id", fmt.Sprint(virtualCust), "x-idempotency-key", "abc-123")
+	first := h.do("POST", "/wallet/v2/cards", hdr, map[string]any{"name": "Once", "type": "VIRTUAL"})
+	again := h.do("POST", "/wallet/v2/cards", hdr, map[string]any{"name": "Once", "type": "VIRTUAL"})
+	if first.status != 201 || again.status != 200 || string(first.body) != string(again.body) {
+		t.Fatalf("first %d %s, again %d %s", first.status, first.body, again.status, again.body)
+	}
+	if n := len(h.events(tenantA, "")); n != 1 {
+		t.Errorf("%d events, want 1", n)
+	}
+}
+
+// TestStatusTransitionsOverHTTP checks the lifecycle table is enforced: a terminated card cannot be unblocked.
+func TestStatusTransitionsOverHTTP(t *testing.T) {
+	h := newHarness(t, sim.Config{Seed: 1})
+	tok := h.token(tenantA, virtualAcct)
+	r := h.do("POST", "/wallet/v2/cards", bearer(tok, "x-customer-id", fmt.Sprint(virtualCust)), map[string]any{"name": "a", "type": "VIRTUAL"})
+	id := int64(r.json(t)["id"].(float64))
+	path := fmt.Sprintf("/wallet/v1/customers/%d/accounts/%d/cards/%d/status", virtualCust, virtualAcct, id)
+	for _, step := range []struct {
+		to     string
+		status int
+	}{{"LOST", 200}, {"NORMAL", 409}, {"FRAUD", 200}, {"FRAUD", 409}} {
+		r := h.do("PUT", path, bearer(tok), map[string]any{"status": step.to})
+		if r.status != step.status {
+			t.Fatalf("-> %s: %d %s, want %d", step.to, r.status, r.body, step.status)
+		}
+		if step.status == 409 {
+			assertFault(t, r, 409, "/status", "transition")
+		}
+	}
+}
+
+// TestPCIDelayFiresOnClockAdvance proves a scheduled job runs when the virtual clock passes its time: with a
+// PCI delay the card has no PAN and no create-1 until the clock is advanced.
+func TestPCIDelayFiresOnClockAdvance(t *testing.T) {
+	h := newHarness(t, sim.Config{Seed: 1, PCIDelay: 90 * time.Second})
+	tok := h.token(tenantA, virtualAcct)
+	hdr := bearer(tok, "x-customer-id", fmt.Sprint(virtualCust), "x-cid", "cid-delayed")
+	r := h.do("POST", "/wallet/v2/cards", hdr, map[string]any{"name": "Later", "type": "VIRTUAL"})
+	if r.status != 201 {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	r = h.do("GET", "/wallet/v1/cards/1", hdr, nil)
+	if _, has := r.json(t)["last_4_digits"]; has {
+		t.Fatalf("PAN exists before the delay: %s", r.body)
+	}
+	if n := len(h.events(tenantA, "")); n != 0 {
+		t.Fatalf("%d events before the delay", n)
+	}
+	r = h.do("POST", "/_sim/clock/advance", nil, map[string]any{"duration": "1m"})
+	if n := len(h.events(tenantA, "")); r.status != 200 || n != 0 {
+		t.Fatalf("after 1m: %d, %d events", r.status, n)
+	}
+	r = h.do("POST", "/_sim/clock/advance", nil, map[string]any{"duration": "30s"})
+	if r.status != 200 || r.json(t)["now"] != "2026-01-01T00:01:30Z" {
+		t.Fatalf("advance: %d %s", r.status, r.body)
+	}
+	evs := h.events(tenantA, "")
+	if len(evs) != 1 || !strings.Contains(string(evs[0]), `"cid":"cid-delayed"`) || !strings.Contains(string(evs[0]), `"timestamp":"2026-01-01T00:01:30.000Z"`) {
+		t.Fatalf("after the delay: %s", evs)
+	}
+	r = h.do("GET", "/wallet/v1/cards/1", hdr, nil)
+	if l4, _ := r.json(t)["last_4_digits"].(string); len(l4) != 4 {
+		t.Fatalf("no PAN after the delay: %s", r.body)
+	}
+}
+
+// TestAdvanceRealClockRefused proves the real clock cannot be advanced and says how to get a virtual one.
+func TestAdvanceRealClockRefused(t *testing.T) {
+	s, err := sim.New(sim.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, sim: s}
+	h.srv = newServer(t, s)
+	r := h.do("POST", "/_sim/clock/advance", nil, map[string]any{"duration": "1h"})
+	assertFault(t, r, 409, "/duration", "virtual_clock")
+}
+
+// TestPANsFollowTheSeed proves two seeds give different PANs, both Luhn-valid under the program BIN.
+func TestPANsFollowTheSeed(t *testing.T) {
+	pan := func(seed uint64) string {
+		h := newHarness(t, sim.Config{Seed: seed})
+		tok := h.token(tenantA, virtualAcct)
+		h.do("POST", "/wallet/v2/cards", bearer(tok, "x-customer-id", fmt.Sprint(virtualCust)), map[string]any{"name": "a", "type": "VIRTUAL"})
+		return string(h.events(tenantA, "")[0])
+	}
+	a, b := pan(1), pan(2)
+	if a == b {
+		t.Fatal("different seeds gave the same event")
+	}
+	_ = fake.LuhnValid
+}
+
+func assertFault(t *testing.T, r response, status int, field, rule string) {
+	t.Helper()
+	if r.status != status {
+		t.Fatalf("status %d, want %d: %s", r.status, status, r.body)
+	}
+	var body struct {
+		Message string `json:"message"`
+		Error   string `json:"error"`
+		Errors  []struct {
+			Field, In, Rule, Message string
+		} `json:"errors"`
+	}
+	if err := json.Unmarshal(r.body, &body); err != nil {
+		t.Fatalf("error body %s: %v", r.body, err)
+	}
+	if body.Message == "" && body.Error == "" {
+		t.Errorf("error without a message: %s", r.body)
+	}
+	for _, e := range body.Errors {
+		if e.Field == field && e.Rule == rule {
+			return
+		}
+	}
+	t.Errorf("no fault naming field %q and rule %q in %s", field, rule, r.body)
+}
