@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestParseServeFlags checks defaults, environment overrides and that every bad value names its flag.
+func TestParseServeFlags(t *testing.T) {
+	noEnv := func(string) string { return "" }
+	f, err := parseServeFlags(nil, noEnv, io.Discard)
+	if err != nil || f.addr != "127.0.0.1:8080" || f.seed != 1 || f.clock != "" || f.pciDelay != 0 {
+		t.Fatalf("defaults = %+v, %v", f, err)
+	}
+	env := map[string]string{"ISSUERSIM_ADDR": "127.0.0.1:9090", "ISSUERSIM_SEED": "7", "ISSUERSIM_CLOCK": "2026-01-01T00:00:00Z"}
+	f, err = parseServeFlags([]string{"--seed", "9"}, func(k string) string { return env[k] }, io.Discard)
+	if err != nil || f.addr != "127.0.0.1:9090" || f.seed != 9 || f.clock != "2026-01-01T00:00:00Z" {
+		t.Fatalf("env and flags = %+v, %v", f, err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--seed", "-1"}, "--seed"},
+		{[]string{"--clock", "yesterday"}, "--clock"},
+		{[]string{"--pci-delay", "soon"}, "--pci-delay"},
+		{[]string{"--webhook", "ftp://x"}, "--webhook"},
+		{[]string{"--addr", "8080"}, "--addr"},
+		{[]string{"--log-format", "xml"}, "--log-format"},
+		{[]string{"extra"}, "no arguments"},
+	} {
+		if _, err := parseServeFlags(tc.args, noEnv, io.Discard); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: err = %v, want it to name %s", tc.args, err, tc.want)
+		}
+	}
+}
+
+// TestServeStartsAndStops runs the real serve command on a free port, calls health, and stops it through its
+// context as a SIGTERM would.
+func TestServeStartsAndStops(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--clock", "2026-01-01T00:00:00Z", "--log-level", "error"}, func(string) string { return "" }, out, io.Discard)
+	}()
+	addr := regexp.MustCompile(`serving on (http://[0-9.:]+)`)
+	var base string
+	for deadline := time.Now().Add(10 * time.Second); base == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if m := addr.FindStringSubmatch(out.String()); m != nil {
+			base = m[1]
+		}
+	}
+	if base == "" {
+		cancel()
+		t.Fatalf("no serving line in %q", out.String())
+	}
+	resp, err := http.Get(base + "/_sim/health")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"clock":"2026-01-01T00:00:00Z"`) {
+		t.Errorf("health: %d %s", resp.StatusCode, body)
+	}
+	if !strings.Contains(out.String(), "/passport/v2/s2s/access-token") {
+		t.Errorf("startup does not show how to get a token: %q", out.String())
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve returned %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}
+
+// TestUnknownCommand proves a wrong command prints the usage and fails.
+func TestUnknownCommand(t *testing.T) {
+	var stderr bytes.Buffer
+	if err := run(context.Background(), []string{"serv"}, func(string) string { return "" }, io.Discard, &stderr); !errors.Is(err, errUsage) || !strings.Contains(stderr.String(), "Usage") {
+		t.Fatalf("err = %v, stderr %q", err, stderr.String())
+	}
+}
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+func (b *syncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.String() }
