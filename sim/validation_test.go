@@ -43,6 +43,18 @@ func TestCreateCardValidation(t *testing.T) {
 	t.Run("body is not JSON", func(t *testing.T) {
 		assertFault(t, h.do("POST", "/wallet/v2/cards", hdr, "{not json"), 400, "/", "json")
 	})
+	t.Run("faults in a stable order", func(t *testing.T) {
+		body := map[string]any{"type": "METAL", "pin_length": 5, "printed_name": "R2D2", "cvv_rotation_interval_hours": 0}
+		first := h.do("POST", "/wallet/v2/cards", bearer(tok), body)
+		for range 20 {
+			if again := h.do("POST", "/wallet/v2/cards", bearer(tok), body); string(again.body) != string(first.body) {
+				t.Fatalf("error body changed between identical requests:\n%s\n%s", first.body, again.body)
+			}
+		}
+		if !strings.Contains(string(first.body), `"errors":[{"field":"x-customer-id"`) {
+			t.Errorf("header fault not first: %s", first.body)
+		}
+	})
 	t.Run("value never echoed", func(t *testing.T) {
 		r := h.do("POST", "/wallet/v2/cards", hdr, map[string]any{"name": "4111111111111111", "type": "VIRTUAL", "printed_name": "4111111111111111"})
 		if r.status != 400 || strings.Contains(string(r.body), "4111111111111111") {

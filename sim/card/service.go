@@ -3,6 +3,7 @@ package card
 import (
 	"context"
 	"fmt"
+	"iter"
 	"log/slog"
 	"maps"
 	"slices"
@@ -34,6 +35,8 @@ type Tx interface {
 	Card(id int64) (Card, bool)
 	// Cards returns every card, oldest first.
 	Cards() []Card
+	// OwnedCards yields an account's cards, or one customer's when customerID is non-zero, oldest first.
+	OwnedCards(accountID, customerID int64) iter.Seq[Card]
 	// PutCard writes a card.
 	PutCard(Card)
 	// NextCardID reserves the next card id of the tenant.
@@ -128,7 +131,7 @@ func (s *Service) Create(ctx context.Context, caller Caller, in CreateInput) (c 
 		if !ok {
 			return fmt.Errorf("account %d: program %d missing from the fixtures", acct.ID, acct.ProgramID)
 		}
-		if err := checkCreate(tx, cust.ID, in); err != nil {
+		if err := checkCreate(tx, acct.ID, cust.ID, in); err != nil {
 			return err
 		}
 		now := s.clock.Now().Truncate(time.Second)
@@ -153,7 +156,7 @@ func (s *Service) Create(ctx context.Context, caller Caller, in CreateInput) (c 
 	return c, replay, nil
 }
 
-func checkCreate(tx Tx, customerID int64, in CreateInput) error {
+func checkCreate(tx Tx, accountID, customerID int64, in CreateInput) error {
 	switch {
 	case in.Type == TypeRecurring:
 		return rule.Invalid("/type", "deprecated", "RECURRING cards can no longer be created; create a VIRTUAL card")
@@ -166,8 +169,8 @@ func checkCreate(tx Tx, customerID int64, in CreateInput) error {
 	case in.ValidityPeriodHours != nil && in.Type != TypeVirtual && in.Type != TypePlastic:
 		return rule.Invalid("/validity_period_hours", "type", "validity_period_hours applies to VIRTUAL and PLASTIC cards only")
 	}
-	for _, other := range tx.Cards() {
-		if other.CustomerID != customerID || !other.Status.Live() || other.Type != in.Type {
+	for other := range tx.OwnedCards(accountID, customerID) {
+		if !other.Status.Live() || other.Type != in.Type {
 			continue
 		}
 		if in.Type == TypePlastic {
@@ -355,11 +358,9 @@ func (s *Service) List(ctx context.Context, caller Caller, f ListFilter) ([]Card
 		if len(statuses) == 0 {
 			statuses = DefaultStatuses
 		}
-		for _, c := range tx.Cards() {
+		for c := range tx.OwnedCards(acct.ID, f.CustomerID) {
 			switch {
-			case c.AccountID != acct.ID,
-				f.CustomerID != 0 && c.CustomerID != f.CustomerID,
-				!f.AllStatuses && !slices.Contains(statuses, c.Status),
+			case !f.AllStatuses && !slices.Contains(statuses, c.Status),
 				len(f.Types) > 0 && !slices.Contains(f.Types, c.Type),
 				len(f.Modes) > 0 && !slices.Contains(f.Modes, c.Mode):
 				continue

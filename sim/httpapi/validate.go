@@ -1,8 +1,10 @@
 package httpapi
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -36,8 +38,15 @@ func fieldErrors(err error) []FieldError {
 		}
 	}
 	walk(err)
+	// kin-openapi visits object properties in map order; sort so the same request always gets the same body.
+	slices.SortStableFunc(out, func(a, b FieldError) int {
+		return cmp.Or(cmp.Compare(inOrder[a.In], inOrder[b.In]), cmp.Compare(a.Field, b.Field), cmp.Compare(a.Rule, b.Rule))
+	})
 	return out
 }
+
+// inOrder lists faults the way a request is read: path, query, headers, then the body.
+var inOrder = map[string]int{"path": 0, "query": 1, "header": 2, "body": 3}
 
 func requestFieldErrors(re *openapi3filter.RequestError) []FieldError {
 	in, name := "body", ""

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"maps"
 	"slices"
 	"sync"
@@ -33,9 +34,23 @@ type tenant struct {
 	mu          sync.RWMutex
 	org         org.Org
 	cards       map[int64]card.Card
+	byAccount   map[int64][]int64 // card ids per account, ascending
+	byCustomer  map[int64][]int64 // card ids per customer, ascending
 	lastCardID  int64
 	idempotency map[string]int64
 	events      []event.Record
+}
+
+// index records a committed card under its account and customer (a card's owner is set once: at creation, or
+// at bind for a noname card).
+func (t *tenant) index(c card.Card) {
+	prev, existed := t.cards[c.ID]
+	if !existed || prev.AccountID != c.AccountID {
+		t.byAccount[c.AccountID] = append(t.byAccount[c.AccountID], c.ID)
+	}
+	if !existed || prev.CustomerID != c.CustomerID {
+		t.byCustomer[c.CustomerID] = append(t.byCustomer[c.CustomerID], c.ID)
+	}
 }
 
 // Options configure a Store.
@@ -49,7 +64,8 @@ type Options struct {
 func New(d org.Dataset, clk clock.Clock, sealer *event.Sealer, opts Options) *Store {
 	s := &Store{tenants: make(map[string]*tenant, len(d.Orgs)), clock: clk, sealer: sealer, notify: opts.OnCommit}
 	for _, o := range d.Orgs {
-		s.tenants[o.ID] = &tenant{org: o, cards: map[int64]card.Card{}, idempotency: map[string]int64{}}
+		s.tenants[o.ID] = &tenant{org: o, cards: map[int64]card.Card{}, byAccount: map[int64][]int64{},
+			byCustomer: map[int64][]int64{}, idempotency: map[string]int64{}}
 	}
 	return s
 }
@@ -78,7 +94,11 @@ func (s *Store) Update(ctx context.Context, tenantID string, fn func(*Tx) error)
 		t.mu.Unlock()
 		return err
 	}
-	maps.Copy(t.cards, tx.cards)
+	for _, id := range slices.Sorted(maps.Keys(tx.cards)) {
+		c := tx.cards[id]
+		t.index(c)
+		t.cards[id] = c
+	}
 	maps.Copy(t.idempotency, tx.idempotency)
 	t.lastCardID = tx.lastCardID
 	t.events = append(t.events, tx.events...)
@@ -170,6 +190,40 @@ func (tx *Tx) Cards() []card.Card {
 	}
 	slices.SortFunc(out, func(a, b card.Card) int { return int(a.ID - b.ID) })
 	return out
+}
+
+// OwnedCards yields the cards of an account, or of one customer when customerID is non-zero, oldest first, as
+// this transaction sees them. It walks an index, so its cost follows the owner's cards, not the tenant's, and
+// it allocates nothing for cards the caller skips.
+func (tx *Tx) OwnedCards(accountID, customerID int64) iter.Seq[card.Card] {
+	return func(yield func(card.Card) bool) {
+		ids := tx.t.byAccount[accountID]
+		if customerID != 0 {
+			ids = tx.t.byCustomer[customerID]
+		}
+		owned := func(c card.Card) bool {
+			return c.AccountID == accountID && (customerID == 0 || c.CustomerID == customerID)
+		}
+		var last int64
+		for _, id := range ids {
+			if id == last {
+				continue // re-indexed after a change of owner
+			}
+			last = id
+			if c, _ := tx.Card(id); owned(c) && !yield(c) {
+				return
+			}
+		}
+		// Cards created in this transaction are not indexed yet; their ids are above every committed one.
+		for _, id := range slices.Sorted(maps.Keys(tx.cards)) {
+			if _, committed := tx.t.cards[id]; committed {
+				continue
+			}
+			if c := tx.cards[id]; owned(c) && !yield(c) {
+				return
+			}
+		}
+	}
 }
 
 // PutCard stages a card write.
