@@ -14,9 +14,10 @@ const domain = "cards"
 // examples write them.
 const eventTime = time.RFC3339
 
-// createdPayload is create-1's data. Required fields are always present (null where the schema allows);
-// optional ones are left out when empty, never sent as null where the schema's enum has no null.
-type createdPayload struct {
+// cardFields are the fields create-1 and update-1 share, which is create-1's whole payload. Required fields are
+// always present (null where the schema allows); optional ones are left out when empty, never sent as null
+// where the schema's enum has no null.
+type cardFields struct {
 	AccountID             int64          `json:"account_id"`
 	CardHash              *string        `json:"card_hash"`
 	CardID                int64          `json:"card_id"`
@@ -46,46 +47,19 @@ type createdPayload struct {
 	TemplateID            *string        `json:"template_id,omitempty"`
 }
 
-// updatedPayload is update-1's data, field for field the seed schema's.
+// updatedPayload is update-1's data: the shared fields and what the change was.
 type updatedPayload struct {
-	AccountID             int64          `json:"account_id"`
-	ActivationDate        *string        `json:"activation_date"`
-	CardHash              *string        `json:"card_hash"`
-	CardID                int64          `json:"card_id"`
-	CardLastFourNumbers   *string        `json:"card_last_four_numbers"`
-	CardName              string         `json:"card_name"`
-	CardPreviousStatus    string         `json:"card_previous_status"`
-	CardPrintedName       *string        `json:"card_printed_name"`
-	CardStatus            string         `json:"card_status"`
-	CardType              string         `json:"card_type"`
-	ContactlessEnabled    bool           `json:"contactless_enabled"`
-	Embossed              *string        `json:"embossed"`
-	ExpirationDate        *string        `json:"expiration_date"`
-	IssuingDate           *string        `json:"issuing_date"`
-	OperationType         string         `json:"operation_type"`
-	ProgramID             *int64         `json:"program_id"`
-	Reason                *string        `json:"reason"`
-	Status                string         `json:"status"`
-	TransactionLimit      *float64       `json:"transaction_limit"`
-	AbuEnabled            bool           `json:"abu_enabled"`
-	CardBin               *string        `json:"card_bin,omitempty"`
-	CardBrand             *string        `json:"card_brand,omitempty"`
-	CustomerID            int64          `json:"customer_id"`
-	DualMessageDebit      bool           `json:"dual_message_debit"`
-	EmbossingCustomFields *string        `json:"embossing_custom_fields,omitempty"`
-	Metadata              map[string]any `json:"metadata,omitempty"`
-	Mode                  *string        `json:"mode,omitempty"`
-	PasswordTries         int            `json:"password_tries"`
-	ReissuedCardID        *int64         `json:"reissued_card_id,omitempty"`
-	TemplateID            *string        `json:"template_id,omitempty"`
+	cardFields
+	ActivationDate     *string `json:"activation_date"`
+	CardPreviousStatus string  `json:"card_previous_status"`
+	OperationType      string  `json:"operation_type"`
 }
 
-// eventBrands are the brands update-1's card_brand enum lists; others are left out of the payload.
+// eventBrands are the brands the events' card_brand enum lists; others are left out of the payload.
 var eventBrands = map[string]bool{"PRIVATE": true, "MASTERCARD": true, "VISA": true}
 
-// Created returns the create-1 event for a card whose PCI data now exists.
-func Created(c Card) event.Event {
-	p := createdPayload{
+func fields(c Card) cardFields {
+	return cardFields{
 		AccountID:             c.AccountID,
 		CardHash:              optional(c.Hash),
 		CardID:                c.ID,
@@ -111,39 +85,16 @@ func Created(c Card) event.Event {
 		ReissuedCardID:        c.ReissuedCardID,
 		TemplateID:            c.TemplateID,
 	}
-	return event.Event{Domain: domain, Name: "create", Version: 1, CardID: c.ID, Data: p}
+}
+
+// Created returns the create-1 event for a card whose PCI data now exists.
+func Created(c Card) event.Event {
+	return event.Event{Domain: domain, Name: "create", Version: 1, CardID: c.ID, Data: fields(c)}
 }
 
 // Updated returns the update-1 event for a card just changed by op.
 func Updated(c Card, op Operation) event.Event {
-	p := updatedPayload{
-		AccountID:             c.AccountID,
-		CardHash:              optional(c.Hash),
-		CardID:                c.ID,
-		CardLastFourNumbers:   optional(c.LastFour),
-		CardName:              c.Name,
-		CardPreviousStatus:    c.PreviousStatus.EventName(),
-		CardPrintedName:       optional(c.PrintedName),
-		CardStatus:            c.Status.EventName(),
-		CardType:              string(c.Type),
-		ContactlessEnabled:    c.ContactlessEnabled,
-		ExpirationDate:        timestamp(c.ExpirationDate),
-		IssuingDate:           timestamp(c.IssuingDate),
-		OperationType:         string(op),
-		ProgramID:             &c.ProgramID,
-		Status:                "SUCCESS",
-		TransactionLimit:      limit(c.TransactionLimit),
-		AbuEnabled:            c.AbuEnabled,
-		CardBin:               optional(c.BIN),
-		CardBrand:             brand(c.Brand),
-		CustomerID:            c.CustomerID,
-		EmbossingCustomFields: c.EmbossingCustomField,
-		Metadata:              c.Metadata,
-		Mode:                  optional(c.Mode),
-		PasswordTries:         c.PasswordTries,
-		ReissuedCardID:        c.ReissuedCardID,
-		TemplateID:            c.TemplateID,
-	}
+	p := updatedPayload{cardFields: fields(c), CardPreviousStatus: c.PreviousStatus.EventName(), OperationType: string(op)}
 	if c.ActivationDate != nil {
 		p.ActivationDate = timestamp(*c.ActivationDate)
 	}
