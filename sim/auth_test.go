@@ -98,3 +98,27 @@ func TestForbidden(t *testing.T) {
 		t.Errorf("a refused request emitted %d events", n)
 	}
 }
+
+// TestOAuthClientCredentials proves the client-credentials grant works form-encoded and as JSON, scopes the
+// token to uid's account, and refuses a wrong secret with 401.
+func TestOAuthClientCredentials(t *testing.T) {
+	h := newHarness(t, sim.Config{Seed: 1})
+	form := "grant_type=client_credentials&client_id=sandbox-server-key&client_secret=sandbox-server-secret&scope=pismo-v1%3Acards%3Arw&uid=" + fmt.Sprint(virtualAcct)
+	r := h.do("POST", "/passport/v2/oauth/token", map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, form)
+	if r.status != 200 {
+		t.Fatalf("form grant: %d %s", r.status, r.body)
+	}
+	body := r.json(t)
+	if body["token_type"] != "Bearer" || body["expires_in"] != float64(3600) || body["scope"] != "pismo-v1:cards:rw" {
+		t.Errorf("token response %s", r.body)
+	}
+	if r := h.do("GET", "/wallet/v1/cards", bearer(body["access_token"].(string)), nil); r.status != 200 {
+		t.Errorf("using the token: %d %s", r.status, r.body)
+	}
+	r = h.do("POST", "/passport/v2/oauth/token", nil, map[string]any{"grant_type": "client_credentials", "client_id": "sandbox-server-key", "client_secret": "nope", "scope": "x"})
+	if r.status != 401 {
+		t.Errorf("wrong secret: %d %s", r.status, r.body)
+	}
+	r = h.do("POST", "/passport/v2/oauth/token", nil, map[string]any{"grant_type": "password", "client_id": "a", "client_secret": "b", "scope": "x"})
+	assertFault(t, r, 400, "/grant_type", "enum")
+}

@@ -62,6 +62,9 @@ func (p *Passport) ForTenant(tenant string, accountID int64) (Grant, error) {
 	return Grant{}, fmt.Errorf("tenant %q: %w", tenant, ErrBadCredentials)
 }
 
+// TTL is how long the tokens it issues live.
+func (p *Passport) TTL() time.Duration { return p.authority.TTL() }
+
 // DefaultTenant is the first org of the dataset, used when a caller names none.
 func (p *Passport) DefaultTenant() string { return p.orgs[0].ID }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	genauth "github.com/issuersim/issuersim/gen/auth"
 	"github.com/issuersim/issuersim/sim/auth"
@@ -53,7 +54,32 @@ func (*Passport) ExchangeOpenIdToken(context.Context, genauth.ExchangeOpenIdToke
 	return nil, errNotBuilt
 }
 
-// CreateOAuthToken answers 501 until it is built.
-func (*Passport) CreateOAuthToken(context.Context, genauth.CreateOAuthTokenRequestObject) (genauth.CreateOAuthTokenResponseObject, error) {
-	return nil, errNotBuilt
+// CreateOAuthToken is the client-credentials grant: the server key and secret as client_id and client_secret,
+// and uid, when sent, the account the token is for.
+func (p *Passport) CreateOAuthToken(_ context.Context, req genauth.CreateOAuthTokenRequestObject) (genauth.CreateOAuthTokenResponseObject, error) {
+	b := req.JSONBody
+	if b == nil {
+		b = req.FormdataBody
+	}
+	if b == nil {
+		return nil, rule.Invalid("/", "required", "a client-credentials body is required")
+	}
+	var account int64
+	if b.Uid != nil {
+		var err error
+		if account, err = strconv.ParseInt(*b.Uid, 10, 64); err != nil {
+			return nil, rule.Invalid("/uid", "pattern", "uid must be an account id")
+		}
+	}
+	g, err := p.passport.Exchange(b.ClientId, b.ClientSecret, account)
+	switch {
+	case errors.Is(err, auth.ErrBadCredentials):
+		return genauth.CreateOAuthToken401JSONResponse{UnauthorizedJSONResponse: genauth.UnauthorizedJSONResponse{Message: "Invalid credentials"}}, nil
+	case errors.Is(err, auth.ErrUnknownAccount):
+		return nil, rule.Invalid("/uid", "exists", "account %d is not in the client's org", account)
+	case err != nil:
+		return nil, fmt.Errorf("issue oauth token: %w", err)
+	}
+	ttl := int(p.passport.TTL().Seconds())
+	return genauth.CreateOAuthToken200JSONResponse{AccessToken: g.Token, TokenType: "Bearer", ExpiresIn: &ttl, Scope: &b.Scope}, nil
 }
