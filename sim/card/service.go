@@ -33,8 +33,6 @@ type Tx interface {
 	Org() *org.Org
 	// Card returns the card with that id.
 	Card(id int64) (Card, bool)
-	// Cards returns every card, oldest first.
-	Cards() []Card
 	// OwnedCards yields an account's cards, or one customer's when customerID is non-zero, oldest first.
 	OwnedCards(accountID, customerID int64) iter.Seq[Card]
 	// PutCard writes a card.

@@ -100,6 +100,7 @@ func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	if strings.HasPrefix(r.URL.Path, d1BarePrefix) {
 		// The seed's bare D1 paths are an alias of the vendor's /banking/v1 paths.
+		r = r.Clone(r.Context())
 		r.URL.Path = d1Base + r.URL.Path
 		if r.URL.RawPath != "" {
 			r.URL.RawPath = d1Base + r.URL.RawPath
