@@ -1,0 +1,673 @@
+// Package steps is issuersim's godog step library: the phrases an integrator's feature files use to drive a
+// card processor in the style of Pismo (the simulator, or any server that answers the same way) over plain
+// HTTP, and to check its answers and the data events it emitted.
+//
+// Build it with [New] and register it on each scenario with [Steps.RegisterSteps]:
+//
+//	s := steps.New("http://127.0.0.1:8080", nil)
+//	opts := godog.Options{Paths: []string{"."}, Strict: true}
+//	status := godog.TestSuite{ScenarioInitializer: s.RegisterSteps, Options: &opts}.Run()
+//
+// # Steps
+//
+// Setting the scene (each fails unless the server agrees):
+//
+//	I have an account token for account 8675309
+//	I have a "VIRTUAL" card named "Groceries" for customer 103625634
+//	the card's status has been changed to "LOST"
+//
+// Acting (each keeps the response for the checks that follow):
+//
+//	I create a "VIRTUAL" card named "Groceries" for customer 103625634
+//	I create a card for customer 103625634 with body:
+//	    """
+//	    {"type": "VIRTUAL"}
+//	    """
+//	I get the card
+//	I change the card's status to "BLOCKED"
+//	I set the header "x-cid" to "my-correlation-id"
+//	I send "GET" to "/wallet/v1/cards/{card_id}"
+//	I send "PUT" to "/wallet/v1/customers/{customer_id}/accounts/{account_id}/cards/{card_id}/status" with body:
+//	    """
+//	    {"status": "BLOCKED"}
+//	    """
+//
+// Checking:
+//
+//	the response status is 201
+//	the response has field "status" equal to "NORMAL"
+//	the response names the field "/name" with rule "required"
+//	the card's status is "NORMAL"
+//	a "create-1" event was emitted for the card
+//	no "update-1" event was emitted for the card
+//	2 "update-1" events were emitted for the card
+//	the last "update-1" event for the card has "card_previous_status" "NORMAL"
+//	the last "update-1" event for the card has:
+//	    | operation_type       | UPDATE_STATUS_PUT |
+//	    | card_previous_status | NORMAL            |
+//
+// # Meaning
+//
+// "The card" is the card the scenario created last. Every request carries the scenario's token as a bearer
+// token and the headers set with "I set the header"; the card steps add the x-customer-id header of the
+// customer they act for, and the generic "I send" steps add the x-customer-id of the scenario's current
+// customer (the last one a card was created for), unless a header set it. Paths, bodies and expected values
+// may name {card_id}, {account_id}, {customer_id} and {tenant}, which are replaced by the scenario's values.
+// "The card's status is" reads the card back with a token of the account that owns it, whichever token the
+// scenario holds, and leaves the last response alone, so it may follow a refusal.
+//
+// A response field is a dotted path into the JSON body, with numbers indexing arrays: "status",
+// "errors.0.field". An event field is looked up in the event's data first, then in its envelope: "card_status",
+// "cid", "event_type". Values compare as text: strings as they are, numbers and booleans as JSON writes them,
+// null as "null".
+//
+// "a"/"an" event means exactly one, "no" none, a number exactly that many. Events are listed with the
+// simulator's GET /_sim/events, for the scenario's tenant and the card's id, so a scenario sees only the events
+// of cards it created.
+//
+// # Isolation
+//
+// Scenario state (token, cards, last response, headers) lives in the context godog passes from step to step,
+// created afresh by a Before hook, so scenarios share nothing through the [Steps] value and may run
+// concurrently. The fixture data is shared, though: the simulator allows one live PLASTIC card per customer
+// and one live VIRTUAL card per name, so an After hook cancels (status CANCELED) every card the scenario
+// created that is still live. That keeps scenarios, and repeated runs against a long-lived simulator, from
+// refusing each other's cards; scenarios that run at the same time must still use different customers or
+// card names.
+package steps
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/cucumber/godog"
+)
+
+// Steps drives one server. It holds no scenario state, so one value serves every scenario.
+type Steps struct {
+	baseURL string
+	client  *http.Client
+}
+
+// New returns a step library that sends its requests to baseURL (such as "http://127.0.0.1:8080") with
+// client, or with http.DefaultClient when client is nil.
+func New(baseURL string, client *http.Client) *Steps {
+	if client == nil {
+		client = http.DefaultClient
+	}
+	return &Steps{baseURL: strings.TrimRight(baseURL, "/"), client: client}
+}
+
+// RegisterSteps registers the library's hooks and steps on a scenario.
+func (s *Steps) RegisterSteps(sc *godog.ScenarioContext) {
+	sc.Before(func(ctx context.Context, _ *godog.Scenario) (context.Context, error) {
+		return context.WithValue(ctx, stateKey{}, &scenario{headers: http.Header{}}), nil
+	})
+	sc.After(s.cleanUp)
+
+	sc.Step(`^I have an account token for account (\d+)$`, s.haveToken)
+	sc.Step(`^I have an? "([^"]*)" card named "([^"]*)" for customer (\d+)$`, s.haveCard)
+	sc.Step(`^the card's status has been changed to "([^"]*)"$`, s.haveStatus)
+
+	sc.Step(`^I create an? "([^"]*)" card named "([^"]*)" for customer (\d+)$`, s.createCard)
+	sc.Step(`^I create a card for customer (\d+) with body:$`, s.createCardWithBody)
+	sc.Step(`^I get the card$`, s.getCard)
+	sc.Step(`^I change the card's status to "([^"]*)"$`, s.changeStatus)
+	sc.Step(`^I set the header "([^"]*)" to "([^"]*)"$`, s.setHeader)
+	sc.Step(`^I send "([^"]*)" to "([^"]*)"$`, s.send)
+	sc.Step(`^I send "([^"]*)" to "([^"]*)" with body:$`, s.sendWithBody)
+
+	sc.Step(`^the response status is (\d+)$`, s.responseStatus)
+	sc.Step(`^the response has field "([^"]*)" equal to "([^"]*)"$`, s.responseField)
+	sc.Step(`^the response names the field "([^"]*)" with rule "([^"]*)"$`, s.responseFault)
+	sc.Step(`^the card's status is "([^"]*)"$`, s.cardStatus)
+	sc.Step(`^(an?|no|\d+) "([^"]*)" events? (?:was|were) emitted for the card$`, s.eventCount)
+	sc.Step(`^the last "([^"]*)" event for the card has "([^"]*)" "([^"]*)"$`, s.lastEventField)
+	sc.Step(`^the last "([^"]*)" event for the card has:$`, s.lastEventTable)
+}
+
+// scenario is one scenario's state; it travels in the context.
+type scenario struct {
+	tenant   string
+	token    string
+	account  int64
+	customer int64
+	headers  http.Header // set by "I set the header", sent with every request
+	cards    []card      // created by the scenario, oldest first
+	last     *exchange   // the last request the scenario sent and its response
+}
+
+type stateKey struct{}
+
+// card is a card the scenario created, with what cleaning up needs to reach it again.
+type card struct {
+	id       int64
+	tenant   string
+	account  int64
+	customer int64
+}
+
+// exchange is one request and its response.
+type exchange struct {
+	method, path string
+	status       int
+	body         []byte
+}
+
+func (e *exchange) String() string {
+	return fmt.Sprintf("%s %s answered %d %s", e.method, e.path, e.status, bytes.TrimSpace(e.body))
+}
+
+func state(ctx context.Context) (*scenario, error) {
+	st, ok := ctx.Value(stateKey{}).(*scenario)
+	if !ok {
+		return nil, errors.New("no scenario state in the context: register the steps with Steps.RegisterSteps")
+	}
+	return st, nil
+}
+
+func (st *scenario) card() (card, error) {
+	if len(st.cards) == 0 {
+		return card{}, errors.New("the scenario has not created a card yet")
+	}
+	return st.cards[len(st.cards)-1], nil
+}
+
+// expand replaces {card_id}, {account_id}, {customer_id} and {tenant} with the scenario's values.
+func (st *scenario) expand(s string) string {
+	if !strings.Contains(s, "{") {
+		return s
+	}
+	pairs := []string{
+		"{account_id}", strconv.FormatInt(st.account, 10),
+		"{customer_id}", strconv.FormatInt(st.customer, 10),
+		"{tenant}", st.tenant,
+	}
+	if c, err := st.card(); err == nil {
+		pairs = append(pairs, "{card_id}", strconv.FormatInt(c.id, 10))
+	}
+	return strings.NewReplacer(pairs...).Replace(s)
+}
+
+// do sends a request with the scenario's token and headers plus extra, and keeps the exchange as the last one.
+func (s *Steps) do(ctx context.Context, st *scenario, method, path string, body []byte, extra http.Header) (*exchange, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, s.baseURL+path, rd)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if st.token != "" {
+		req.Header.Set("Authorization", "Bearer "+st.token)
+	}
+	for k, v := range extra {
+		req.Header[k] = v
+	}
+	for k, v := range st.headers {
+		req.Header[k] = v
+	}
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: reading the response: %w", method, path, err)
+	}
+	ex := &exchange{method: method, path: path, status: resp.StatusCode, body: out}
+	st.last = ex
+	return ex, nil
+}
+
+func customerHeader(id int64) http.Header {
+	return http.Header{"X-Customer-Id": {strconv.FormatInt(id, 10)}}
+}
+
+// token asks the simulator for a token of the account in the tenant (the default tenant when empty).
+func (s *Steps) token(ctx context.Context, tenant string, account int64) (tok, gotTenant string, err error) {
+	req := map[string]any{"account_id": account}
+	if tenant != "" {
+		req["tenant"] = tenant
+	}
+	body, _ := json.Marshal(req)
+	ex, err := s.do(ctx, &scenario{}, "POST", "/_sim/tokens", body, nil)
+	if err != nil {
+		return "", "", err
+	}
+	var out struct {
+		Token  string `json:"token"`
+		Tenant string `json:"tenant"`
+	}
+	if ex.status != http.StatusOK || json.Unmarshal(ex.body, &out) != nil || out.Token == "" {
+		return "", "", fmt.Errorf("expected a token for account %d, but %s", account, ex)
+	}
+	return out.Token, out.Tenant, nil
+}
+
+func (s *Steps) haveToken(ctx context.Context, account int64) error {
+	st, err := state(ctx)
+	if err != nil {
+		return err
+	}
+	tok, tenant, err := s.token(ctx, "", account)
+	if err != nil {
+		return err
+	}
+	st.token, st.tenant, st.account = tok, tenant, account
+	return nil
+}
+
+func (s *Steps) createCard(ctx context.Context, typ, name string, customer int64) error {
+	body, _ := json.Marshal(map[string]string{"type": typ, "name": name})
+	_, err := s.create(ctx, customer, body)
+	return err
+}
+
+func (s *Steps) createCardWithBody(ctx context.Context, customer int64, doc *godog.DocString) error {
+	st, err := state(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = s.create(ctx, customer, []byte(st.expand(doc.Content)))
+	return err
+}
+
+// create sends a create-card request for the customer and, when the card was created, makes it the card.
+func (s *Steps) create(ctx context.Context, customer int64, body []byte) (*exchange, error) {
+	st, err := state(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st.customer = customer
+	ex, err := s.do(ctx, st, "POST", "/wallet/v2/cards", body, customerHeader(customer))
+	if err != nil {
+		return nil, err
+	}
+	if ex.status == http.StatusCreated || ex.status == http.StatusOK {
+		var c struct {
+			ID int64 `json:"id"`
+		}
+		if err := json.Unmarshal(ex.body, &c); err != nil || c.ID == 0 {
+			return nil, fmt.Errorf("expected a card with an id, but %s", ex)
+		}
+		st.cards = append(st.cards, card{id: c.ID, tenant: st.tenant, account: st.account, customer: customer})
+	}
+	return ex, nil
+}
+
+func (s *Steps) haveCard(ctx context.Context, typ, name string, customer int64) error {
+	body, _ := json.Marshal(map[string]string{"type": typ, "name": name})
+	ex, err := s.create(ctx, customer, body)
+	if err != nil {
+		return err
+	}
+	if ex.status != http.StatusCreated {
+		return fmt.Errorf("expected the %s card %q to be created (201), but %s", typ, name, ex)
+	}
+	return nil
+}
+
+func (s *Steps) getCard(ctx context.Context) error {
+	st, err := state(ctx)
+	if err != nil {
+		return err
+	}
+	c, err := st.card()
+	if err != nil {
+		return err
+	}
+	_, err = s.do(ctx, st, "GET", fmt.Sprintf("/wallet/v1/cards/%d", c.id), nil, customerHeader(c.customer))
+	return err
+}
+
+func (s *Steps) changeStatus(ctx context.Context, status string) error {
+	_, err := s.putStatus(ctx, status)
+	return err
+}
+
+func (s *Steps) putStatus(ctx context.Context, status string) (*exchange, error) {
+	st, err := state(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := st.card()
+	if err != nil {
+		return nil, err
+	}
+	body, _ := json.Marshal(map[string]string{"status": status})
+	return s.do(ctx, st, "PUT", statusPath(c), body, nil)
+}
+
+func statusPath(c card) string {
+	return fmt.Sprintf("/wallet/v1/customers/%d/accounts/%d/cards/%d/status", c.customer, c.account, c.id)
+}
+
+func (s *Steps) haveStatus(ctx context.Context, status string) error {
+	ex, err := s.putStatus(ctx, status)
+	if err != nil {
+		return err
+	}
+	if ex.status != http.StatusOK {
+		return fmt.Errorf("expected the card's status to change to %s (200), but %s", status, ex)
+	}
+	return nil
+}
+
+func (s *Steps) setHeader(ctx context.Context, name, value string) error {
+	st, err := state(ctx)
+	if err != nil {
+		return err
+	}
+	st.headers.Set(name, st.expand(value))
+	return nil
+}
+
+func (s *Steps) send(ctx context.Context, method, path string) error {
+	return s.sendBody(ctx, method, path, nil)
+}
+
+func (s *Steps) sendWithBody(ctx context.Context, method, path string, doc *godog.DocString) error {
+	st, err := state(ctx)
+	if err != nil {
+		return err
+	}
+	return s.sendBody(ctx, method, path, []byte(st.expand(doc.Content)))
+}
+
+func (s *Steps) sendBody(ctx context.Context, method, path string, body []byte) error {
+	st, err := state(ctx)
+	if err != nil {
+		return err
+	}
+	var extra http.Header
+	if st.customer != 0 {
+		extra = customerHeader(st.customer)
+	}
+	_, err = s.do(ctx, st, strings.ToUpper(method), st.expand(path), body, extra)
+	return err
+}
+
+func lastExchange(ctx context.Context) (*scenario, *exchange, error) {
+	st, err := state(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if st.last == nil {
+		return nil, nil, errors.New("the scenario has not sent a request yet")
+	}
+	return st, st.last, nil
+}
+
+func (s *Steps) responseStatus(ctx context.Context, want int) error {
+	_, ex, err := lastExchange(ctx)
+	if err != nil {
+		return err
+	}
+	if ex.status != want {
+		return fmt.Errorf("expected status %d, but %s", want, ex)
+	}
+	return nil
+}
+
+func (s *Steps) responseField(ctx context.Context, field, want string) error {
+	st, ex, err := lastExchange(ctx)
+	if err != nil {
+		return err
+	}
+	want = st.expand(want)
+	var doc any
+	if err := json.Unmarshal(ex.body, &doc); err != nil {
+		return fmt.Errorf("expected a JSON body with %q = %q, but %s", field, want, ex)
+	}
+	got, ok := lookup(doc, field)
+	if !ok {
+		return fmt.Errorf("expected field %q = %q, but the field is missing: %s", field, want, ex)
+	}
+	if text(got) != want {
+		return fmt.Errorf("expected field %q = %q, got %q: %s", field, want, text(got), ex)
+	}
+	return nil
+}
+
+// responseFault checks the response's errors list (the vendor's way of answering a mistake) names the field
+// with the rule.
+func (s *Steps) responseFault(ctx context.Context, field, rule string) error {
+	_, ex, err := lastExchange(ctx)
+	if err != nil {
+		return err
+	}
+	var fault struct {
+		Errors []struct {
+			Field string `json:"field"`
+			Rule  string `json:"rule"`
+		} `json:"errors"`
+	}
+	if err := json.Unmarshal(ex.body, &fault); err != nil {
+		return fmt.Errorf("expected an error naming field %q with rule %q, but %s", field, rule, ex)
+	}
+	for _, e := range fault.Errors {
+		if e.Field == field && e.Rule == rule {
+			return nil
+		}
+	}
+	return fmt.Errorf("expected an error naming field %q with rule %q, but %s", field, rule, ex)
+}
+
+// cardStatus reads the card back, with a token of the account that owns it (whichever token the scenario holds
+// now), and checks its status; the read does not replace the last response.
+func (s *Steps) cardStatus(ctx context.Context, want string) error {
+	st, err := state(ctx)
+	if err != nil {
+		return err
+	}
+	c, err := st.card()
+	if err != nil {
+		return err
+	}
+	tok, _, err := s.token(ctx, c.tenant, c.account)
+	if err != nil {
+		return err
+	}
+	ex, err := s.do(ctx, &scenario{token: tok}, "GET", fmt.Sprintf("/wallet/v1/cards/%d", c.id), nil, customerHeader(c.customer))
+	if err != nil {
+		return err
+	}
+	var got struct {
+		Status string `json:"status"`
+	}
+	if ex.status != http.StatusOK || json.Unmarshal(ex.body, &got) != nil {
+		return fmt.Errorf("expected to read card %d back with status %s, but %s", c.id, want, ex)
+	}
+	if got.Status != want {
+		return fmt.Errorf("expected card %d to have status %s, got %s: %s", c.id, want, got.Status, ex)
+	}
+	return nil
+}
+
+// events lists the events of the given type the simulator emitted for the scenario's card, oldest first.
+func (s *Steps) events(ctx context.Context, eventType string) ([]map[string]any, error) {
+	st, err := state(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := st.card()
+	if err != nil {
+		return nil, err
+	}
+	q := url.Values{"card_id": {strconv.FormatInt(c.id, 10)}, "event_type": {eventType}}
+	if c.tenant != "" {
+		q.Set("tenant", c.tenant)
+	}
+	ex, err := s.do(ctx, &scenario{}, "GET", "/_sim/events?"+q.Encode(), nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	var list struct {
+		Events []map[string]any `json:"events"`
+	}
+	if ex.status != http.StatusOK || json.Unmarshal(ex.body, &list) != nil {
+		return nil, fmt.Errorf("expected the list of %s events of card %d, but %s", eventType, c.id, ex)
+	}
+	return list.Events, nil
+}
+
+func (s *Steps) eventCount(ctx context.Context, count, eventType string) error {
+	want := 1
+	switch count {
+	case "a", "an":
+	case "no":
+		want = 0
+	default:
+		n, err := strconv.Atoi(count)
+		if err != nil {
+			return fmt.Errorf("event count %q: %w", count, err)
+		}
+		want = n
+	}
+	evs, err := s.events(ctx, eventType)
+	if err != nil {
+		return err
+	}
+	if len(evs) != want {
+		return fmt.Errorf("expected %d %s event(s) for the card, got %d: %s", want, eventType, len(evs), brief(evs))
+	}
+	return nil
+}
+
+func (s *Steps) lastEvent(ctx context.Context, eventType string) (map[string]any, error) {
+	evs, err := s.events(ctx, eventType)
+	if err != nil {
+		return nil, err
+	}
+	if len(evs) == 0 {
+		return nil, fmt.Errorf("expected a %s event for the card, but none was emitted", eventType)
+	}
+	return evs[len(evs)-1], nil
+}
+
+func (s *Steps) lastEventField(ctx context.Context, eventType, field, want string) error {
+	ev, err := s.lastEvent(ctx, eventType)
+	if err != nil {
+		return err
+	}
+	st, _ := state(ctx)
+	return checkEventField(ev, eventType, field, st.expand(want))
+}
+
+func (s *Steps) lastEventTable(ctx context.Context, eventType string, table *godog.Table) error {
+	ev, err := s.lastEvent(ctx, eventType)
+	if err != nil {
+		return err
+	}
+	st, _ := state(ctx)
+	var errs []error
+	for _, row := range table.Rows {
+		if len(row.Cells) != 2 {
+			return fmt.Errorf("each row of the table names a field and its value; got %d cells", len(row.Cells))
+		}
+		if err := checkEventField(ev, eventType, row.Cells[0].Value, st.expand(row.Cells[1].Value)); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkEventField looks the field up in the event's data, then in its envelope.
+func checkEventField(ev map[string]any, eventType, field, want string) error {
+	got, ok := lookup(ev["data"], field)
+	if !ok {
+		got, ok = lookup(ev, field)
+	}
+	raw, _ := json.Marshal(ev)
+	if !ok {
+		return fmt.Errorf("expected the last %s event to have %q = %q, but the field is missing: %s", eventType, field, want, raw)
+	}
+	if text(got) != want {
+		return fmt.Errorf("expected the last %s event to have %q = %q, got %q: %s", eventType, field, want, text(got), raw)
+	}
+	return nil
+}
+
+// lookup follows a dotted path through a decoded JSON document; numeric parts index arrays.
+func lookup(doc any, path string) (any, bool) {
+	cur := doc
+	for part := range strings.SplitSeq(path, ".") {
+		switch v := cur.(type) {
+		case map[string]any:
+			next, ok := v[part]
+			if !ok {
+				return nil, false
+			}
+			cur = next
+		case []any:
+			i, err := strconv.Atoi(part)
+			if err != nil || i < 0 || i >= len(v) {
+				return nil, false
+			}
+			cur = v[i]
+		default:
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+// text renders a decoded JSON value for comparison: strings as they are, anything else as JSON.
+func text(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// brief lists events as "type(card status)" for error messages.
+func brief(evs []map[string]any) string {
+	parts := make([]string, 0, len(evs))
+	for _, e := range evs {
+		status, _ := lookup(e["data"], "card_status")
+		parts = append(parts, fmt.Sprintf("%v(%v)", e["event_type"], status))
+	}
+	return "[" + strings.Join(parts, " ") + "]"
+}
+
+// cleanUp cancels every card the scenario created that is still live, so the next scenario (or the next run
+// against the same simulator) may create the same cards again.
+func (s *Steps) cleanUp(ctx context.Context, _ *godog.Scenario, scErr error) (context.Context, error) {
+	st, err := state(ctx)
+	if err != nil {
+		return ctx, nil // the Before hook did not run; nothing was created
+	}
+	var errs []error
+	for _, c := range st.cards {
+		tok, _, err := s.token(ctx, c.tenant, c.account)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("clean up card %d: %w", c.id, err))
+			continue
+		}
+		ex, err := s.do(ctx, &scenario{token: tok}, "PUT", statusPath(c), []byte(`{"status":"CANCELED"}`), nil)
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("clean up card %d: %w", c.id, err))
+		case ex.status == http.StatusOK, ex.status == http.StatusConflict:
+			// cancelled, or refused because the card is CANCELED already
+		default:
+			errs = append(errs, fmt.Errorf("clean up: expected card %d to be cancelled (200) or already terminated (409), but %s", c.id, ex))
+		}
+	}
+	return ctx, errors.Join(errs...)
+}
