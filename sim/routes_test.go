@@ -1,7 +1,6 @@
 package sim_test
 
 import (
-	"fmt"
 	"io/fs"
 	"net/url"
 	"regexp"
@@ -17,8 +16,8 @@ import (
 
 var pathParam = regexp.MustCompile(`\{([^}]+)\}`)
 
-// TestEveryOperationIsRouted sends a request to every operation of every contract and proves none falls
-// through to the router's 404 or 405: each reaches its operation (answering its auth, validation or result).
+// TestEveryOperationIsRouted sends a request to every operation of every contract and proves none
+// answers 404 or 405: each reaches its operation and answers its auth, validation, result or 501.
 func TestEveryOperationIsRouted(t *testing.T) {
 	h := newHarness(t, sim.Config{Seed: 1})
 	names, _ := fs.Glob(openapi.FS, "*.yaml")
@@ -44,7 +43,7 @@ func TestEveryOperationIsRouted(t *testing.T) {
 				})
 				r := h.do(method, (&url.URL{Path: concrete}).EscapedPath(), nil, nil)
 				count++
-				if strings.Contains(string(r.body), "no operation at") || r.status == 405 {
+				if r.status == 404 || r.status == 405 {
 					t.Errorf("%s %s (%s): %d %s", method, p, name, r.status, r.body)
 				}
 			}
@@ -53,5 +52,5 @@ func TestEveryOperationIsRouted(t *testing.T) {
 	if count < 75 {
 		t.Errorf("only %d operations walked; contracts missing?", count)
 	}
-	fmt.Println("operations walked:", count)
+	t.Logf("%d operations walked", count)
 }
