@@ -293,3 +293,68 @@ func assertFault(t *testing.T, r response, status int, field, rule string) {
 	}
 	t.Errorf("no fault naming field %q and rule %q in %s", field, rule, r.body)
 }
+
+// TestFreshTenant proves POST /_sim/tenants gives a tenant with the template's accounts but none of the
+// template's cards or events, its own credential, ids that restart at 1, and the same id on replay.
+func TestFreshTenant(t *testing.T) {
+	create := func(h *harness) (string, map[string]any) {
+		r := h.do("POST", "/_sim/tenants", nil, map[string]any{"name": "scenario 1"})
+		if r.status != 201 {
+			t.Fatalf("create tenant: %d %s", r.status, r.body)
+		}
+		b := r.json(t)
+		return b["tenant"].(string), b["org"].(map[string]any)
+	}
+	h := newHarness(t, sim.Config{Seed: 3})
+	atok := h.token(tenantA, virtualAcct)
+	h.do("POST", "/wallet/v2/cards", bearer(atok, "x-customer-id", fmt.Sprint(virtualCust)), map[string]any{"name": "A's", "type": "VIRTUAL"})
+	id, o := create(h)
+	if id == tenantA || !strings.HasPrefix(id, "TN-") || o["name"] != "scenario 1" {
+		t.Fatalf("tenant %s %v", id, o)
+	}
+	cred := o["credentials"].([]any)[0].(map[string]any)
+	r := h.do("POST", "/passport/v2/s2s/access-token", nil, map[string]any{"server_key": cred["server_key"], "server_secret": cred["server_secret"], "account_id": virtualAcct})
+	if r.status != 201 || r.json(t)["tenant"] != id {
+		t.Fatalf("the tenant's credential: %d %s", r.status, r.body)
+	}
+	tok := r.json(t)["token"].(string)
+	r = h.do("GET", "/wallet/v1/cards?status=ALL", bearer(tok), nil)
+	if r.status != 200 || strings.TrimSpace(string(r.body)) != "[]" {
+		t.Fatalf("fresh tenant sees cards: %d %s", r.status, r.body)
+	}
+	r = h.do("POST", "/wallet/v2/cards", bearer(tok, "x-customer-id", fmt.Sprint(virtualCust)), map[string]any{"name": "A's", "type": "VIRTUAL"})
+	if r.status != 201 || r.json(t)["id"] != float64(1) {
+		t.Fatalf("same alias in a fresh tenant: %d %s", r.status, r.body)
+	}
+	evs := h.events(id, "")
+	if len(evs) != 1 || !strings.Contains(string(evs[0]), `"org_id":"`+id+`"`) {
+		t.Fatalf("fresh tenant's events: %s", evs)
+	}
+	r = h.do("POST", "/_sim/tenants", nil, map[string]any{"template": "TN-00000000-0000-0000-0000-000000000000"})
+	assertFault(t, r, 404, "/template", "exists")
+
+	replay := newHarness(t, sim.Config{Seed: 3})
+	if again, _ := create(replay); again != id {
+		t.Errorf("replay created %s, first run %s", again, id)
+	}
+}
+
+// TestEventsAfterCursor proves ?after=<event_id> returns only later events, and an unknown id is a 404.
+func TestEventsAfterCursor(t *testing.T) {
+	h := newHarness(t, sim.Config{Seed: 1})
+	tok := h.token(tenantA, virtualAcct)
+	for _, name := range []string{"one", "two", "three"} {
+		h.do("POST", "/wallet/v2/cards", bearer(tok, "x-customer-id", fmt.Sprint(virtualCust)), map[string]any{"name": name, "type": "VIRTUAL"})
+	}
+	all := h.events(tenantA, "")
+	var first struct {
+		EventID string `json:"event_id"`
+	}
+	_ = json.Unmarshal(all[0], &first)
+	later := h.events(tenantA, "&after="+first.EventID)
+	if len(all) != 3 || len(later) != 2 || string(later[0]) != string(all[1]) {
+		t.Fatalf("after cursor: %d of %d", len(later), len(all))
+	}
+	r := h.do("GET", "/_sim/events?after=00000000-0000-4000-8000-000000000000", nil, nil)
+	assertFault(t, r, 404, "after", "exists")
+}

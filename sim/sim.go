@@ -99,9 +99,8 @@ func New(cfg Config) (*Sim, error) {
 		Clock:     clk,
 		Fake:      src,
 		Authority: authority,
-		Passport:  auth.NewPassport(authority, dataset.Orgs),
+		Passport:  auth.NewPassport(authority, s.store, dataset.Orgs[0].ID),
 		Store:     s.store,
-		Dataset:   dataset,
 		Cards:     cards,
 		Logger:    log,
 	})

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"path"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for FieldErrorIn.
@@ -116,6 +118,20 @@ type Health struct {
 // HealthStatus defines model for Health.Status.
 type HealthStatus string
 
+// TenantRequest defines model for TenantRequest.
+type TenantRequest struct {
+	Name *string `json:"name,omitempty"`
+
+	// Template The org to copy; default the first org of the fixtures.
+	Template *string `json:"template,omitempty"`
+}
+
+// TenantResponse defines model for TenantResponse.
+type TenantResponse struct {
+	Org    json.RawMessage `json:"org"`
+	Tenant string          `json:"tenant"`
+}
+
 // TokenRequest defines model for TokenRequest.
 type TokenRequest struct {
 	AccountId *int64  `json:"account_id,omitempty"`
@@ -155,10 +171,16 @@ type ListEventsParams struct {
 
 	// Since Only events stamped at or after this time.
 	Since *time.Time `form:"since,omitempty" json:"since,omitempty"`
+
+	// After Only events committed after the event with this event_id: a cursor that works on a virtual clock, where many events share one timestamp.
+	After *openapi_types.UUID `form:"after,omitempty" json:"after,omitempty"`
 }
 
 // AdvanceClockJSONRequestBody defines body for AdvanceClock for application/json ContentType.
 type AdvanceClockJSONRequestBody = AdvanceRequest
+
+// CreateTenantJSONRequestBody defines body for CreateTenant for application/json ContentType.
+type CreateTenantJSONRequestBody = TenantRequest
 
 // IssueTestTokenJSONRequestBody defines body for IssueTestToken for application/json ContentType.
 type IssueTestTokenJSONRequestBody = TokenRequest
@@ -180,6 +202,9 @@ type ServerInterface interface {
 	// GetHealth Report that the simulator serves
 	// (GET /_sim/health)
 	GetHealth(w http.ResponseWriter, r *http.Request)
+	// CreateTenant Create a fresh tenant
+	// (POST /_sim/tenants)
+	CreateTenant(w http.ResponseWriter, r *http.Request)
 	// IssueTestToken Issue a token without credentials
 	// (POST /_sim/tokens)
 	IssueTestToken(w http.ResponseWriter, r *http.Request)
@@ -283,6 +308,19 @@ func (siw *ServerInterfaceWrapper) ListEvents(w http.ResponseWriter, r *http.Req
 		return
 	}
 
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", r.URL.Query(), &params.After, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "after"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "after", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ListEvents(w, r, params)
 	}))
@@ -313,6 +351,20 @@ func (siw *ServerInterfaceWrapper) GetHealth(w http.ResponseWriter, r *http.Requ
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetHealth(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateTenant operation middleware
+func (siw *ServerInterfaceWrapper) CreateTenant(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateTenant(w, r)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -458,6 +510,7 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/health", wrapper.GetHealth)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/tokens", wrapper.IssueTestToken)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/tenants", wrapper.CreateTenant)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/clock", wrapper.GetClock)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/clock/advance", wrapper.AdvanceClock)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/events", wrapper.ListEvents)
@@ -707,6 +760,70 @@ func (response GetHealth500JSONResponse) VisitGetHealthResponse(w http.ResponseW
 	return err
 }
 
+type CreateTenantRequestObject struct {
+	Body *CreateTenantJSONRequestBody
+}
+
+type CreateTenantResponseObject interface {
+	VisitCreateTenantResponse(w http.ResponseWriter) error
+}
+
+type CreateTenant201JSONResponse TenantResponse
+
+func (response CreateTenant201JSONResponse) VisitCreateTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTenant400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateTenant400JSONResponse) VisitCreateTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTenant404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateTenant404JSONResponse) VisitCreateTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTenant500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateTenant500JSONResponse) VisitCreateTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type IssueTestTokenRequestObject struct {
 	Body *IssueTestTokenJSONRequestBody
 }
@@ -788,6 +905,9 @@ type StrictServerInterface interface {
 	// GetHealth Report that the simulator serves
 	// (GET /_sim/health)
 	GetHealth(ctx context.Context, request GetHealthRequestObject) (GetHealthResponseObject, error)
+	// CreateTenant Create a fresh tenant
+	// (POST /_sim/tenants)
+	CreateTenant(ctx context.Context, request CreateTenantRequestObject) (CreateTenantResponseObject, error)
 	// IssueTestToken Issue a token without credentials
 	// (POST /_sim/tokens)
 	IssueTestToken(ctx context.Context, request IssueTestTokenRequestObject) (IssueTestTokenResponseObject, error)
@@ -961,6 +1081,40 @@ func (sh *strictHandler) GetHealth(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// CreateTenant operation middleware
+func (sh *strictHandler) CreateTenant(w http.ResponseWriter, r *http.Request) {
+	var request CreateTenantRequestObject
+
+	var body CreateTenantJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateTenant(ctx, request.(CreateTenantRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateTenant")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateTenantResponseObject); ok {
+		if err := validResponse.VisitCreateTenantResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // IssueTestToken operation middleware
 func (sh *strictHandler) IssueTestToken(w http.ResponseWriter, r *http.Request) {
 	var request IssueTestTokenRequestObject
@@ -997,36 +1151,42 @@ func (sh *strictHandler) IssueTestToken(w http.ResponseWriter, r *http.Request) 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"1FjdbtvKEX6VwfYAtRFKVo7TAFYuCp8iOTXQkwY5vktcY8QdipuQu8zuUrIa67H6An2yYnYpkbQo2S7s",
-	"FL0S/3b3m79vvtF3kZqyMpq0d2L6XVhyldGOws0vKD/St5qc57vUaE86XGJVFSpFr4w++eKM5mcuzalE",
-	"vvrJUiam4g8n7dYn8a07eWutsWK9XidCkkutqngTMRWXOYGNh8HMEn514HMCPtRi6t8A8UoHGksCwjSH",
-	"TFEhAbUEWxc0FutE/MXorFDpD4LrVFkX6I39o2OcmZrXNhwC0pADbTxgUZgl+Fy5gO9Ce7Iai7jtjwUJ",
-	"GaqC5Jvg1pmRK3C4crDMVwHae+PfmVrL50f13oCr0xw8adQejAVMU1NrPxb8cbOetz+XC9QpdXKwsqYi",
-	"61XMT9n4O1z3zjiHXw1sXidQGae8WlAST0YHZ5MygdPXOR//Mj+dlGORCLrBsipITMXZpBSJqNBzvMRU",
-	"/OPo02R0dvXi6PPncbw6/vORdre1u/33v9xt6W7dbXmbHx+/+Ekkwq8q3sR5q/Q8GMWZrSxJMf3Uor7a",
-	"fmlmXyj1IYMLk3793aOnXXO1WfJPZmyJXkyFRE8jr0raPTIRC2V9jQUvaN7NjCkI9Q4e3rb9fgjUW72g",
-	"wlQBEkqpGD0WHzrgvK3pbpz/rgloQdqD0iHpKmtSci7UCzVbJjBbeYLM2HiBDiQVakGW5FjcxZKIm9Hc",
-	"jJqHnI/jj7j8jZzDOQWkm8Lqey5yB18pT6W7L3XfMbM0+buFgNbiiu/L5rjWs3sCvflw0KXsmL+poawO",
-	"Pns42G1wdqDegdPsO4SmY/AOnECzA8YmQoXCI12XvD1TSqyZXCTiW02Wb3NCSbZzaLt8vx8TwYx+v4Mj",
-	"tACkWZIcdPo7deNrG83qG2nsvO/xQ2n+yJw8GJRw8BDWvxIWPt9FmjJBPJwGnEdfu26czNfBaCzIuoZK",
-	"Dzu92bFdkTSYhqy4NF9J7+XvhvevlewZpLR//YpDqbQqGfTL7c5Ke5pTLMvQPsKmLU1fvh8xPeMoG119",
-	"P329HmbjfTCj9Hk0zl1sdFMpS+4a/cMj1dqz+4rh3R+Z+Nl2px6M3eCsQwVnZrd53tU2ZqmjDjOFS6DW",
-	"kiycXDtVTiEPWZqAZ9kWzndJ4PqmnUBIjfgo9oLCzINm4yeFQUkSsqYsx/DeeKjQejAZoF7BgrQMEM4/",
-	"XIRVQVPVPiftWZWQnILyoFxoILxliWmuNIGttVZ6Hp4xODf+HFyjfOjvyrma07cElKXSvH8no6fi5Xgy",
-	"nrDrTUUaKyWm4nQ8GZ82BBeyIrjgZFuPc/K7rvxIvrY6SlkOPDvBrmCjspPGKcEh7D023PdUW+3IJeGD",
-	"ZU4+J9sY3DiYeySnalAUF1JMxa/kg4hgSuyK+Z8nkyfTdh2Vskd2BrcEYfmneO7Qdlt8J31hHGRgXZZo",
-	"V8GHKPtOYb0dTOQPO2E4wSgYQwUbNxCPRlG63RyF2QqwqxrhqKMVWSaevs6Pk21ixUCyQ2RdkIQvZgY+",
-	"Rw8ZFoUDWROYKHuWuEqCBOL4GyvJJjCjzFgC1G5JXMtjOAdLWyzxuYNXk7OYt/0QN1a0YQ78+gs34KeK",
-	"8B3pve5zDffB9f8+vwAzTxZi1NmLnG+vHpJvnck2LDm7f8l2tnyKnP7NLGggBzNjl2hlJ69bMXiQX7CZ",
-	"plhZhxUJmEIyKWfKOp/EiZluMPXFinNaeVhiK8NlAk7NNcV5uqfA+6nHkvVtxMRUaLEkTyytPw11EWPn",
-	"oOQbkJRhXfhgcQAU3jRct6X/qOSmW+3Io76Ytu2szZ3HdvzvO6NJsQpTecO/vKCdDesqNOqX+wCFNdfh",
-	"kD2gPuHon9ejqxejOCs+HFMMHuDM1D4CTNHKfUD4HYuSLopHqajDKJzHsuKUiEN6qLWAiZlsHyanmIAH",
-	"ER2QP+urZ2STdtbaQybR3v+ePV7dv2T798pTsAfb0kqqXvU3vYDzpnbUZZKsM/wc5JLY2bhA+0okqrUE",
-	"lsrnoPgIS5KFGLIsrKyZWyxZq0S17BJIa+dNyY0s/EtHQXVxn3NGu2Fu2Y5oz5gP2zP2pINEj478+Glj",
-	"dUfsdiKTb0e9wbicN2Lg58kEjE43GnLzzyiLwbj3m6CC+TkqzX1Ry/BmNMOCm7nlIM3IDWrGZt58Rrc3",
-	"Jww4/Xeyi037fgK5WBnroxbrJ7Aju+g5Pg4s+9XiBecrl9eM0DL5BYnOTt5UHBw9qLUdcywSVvAa2mGS",
-	"I+dI+wSMJl7CRbWpnmkEnxvrU+4FoahrR6C086yImyMqdC4YfP7hYkgrBhsuyfnLZjp8DrXYG/N/sFbs",
-	"z+57SjpE7v+H4EPQOMlCwjHhsh7o8C3buf5PAAAA//8=",
+	"1Fnhbhu5EX6VwfaA2MhKVs5pgCg/Ct8huRq4S4Oc/yWpMVqOtEx2yT2SK1mN/Vh9gT5ZMUNKWlkr2Sns",
+	"FPfL0mpJfpz55uM39NessHVjDZngs/HXzJFvrPEkX35C9Z7+aMkH/lZYE8jIR2yaShcYtDUnn701/MwX",
+	"JdXIn35wNM3G2V9ONlOfxF/9yWvnrMtubm7yTJEvnG54kmycXZQELi4GE0f4xUMoCXhRh0V4BcQjPRis",
+	"CQiLEqaaKgVoFLi2omF2k2c/WzOtdPGd4HpdtxUG6554xjnVs9bJIqAseTA2AFaVXUAotRd85yaQM1jF",
+	"ab8vSJiirki9krBOrFqCx6WHRbkUaG9teGNbox4f1VsLvi1KCGTQBLAOsChsa8Iw45fTeJ7+TM3RFNTh",
+	"YONsQy7oyE+V4i2ft9Y4g18srH7OobFeBz2nPK6MHl6O6hxOX5S8/LPydFQPszyjK6ybirJx9nJUZ3nW",
+	"YOB8ZePsn0cfRoOXn54effw4jJ+O/3Zk/HXrr//zb39d+2t/XV+Xx8dPf8jyLCwbnsQHp81MNsXM1o5U",
+	"Nv6wQf1p/aadfKYiCIMrW3z5PWCg3e0au+A/U+tqDNk4UxhoEHRNu0vm2Vy70GLFA9JvE2srQrODh6fd",
+	"vN8H6rWZU2UbgYRKaUaP1bsOuOBaup3nfxgCmpMJoI2QrnG2IO+lXihNmcNkGQim1sUP6EFRpefkSA2z",
+	"21jy7Gows4P0kPk4fI+L38h7nJEgXRXWduSidvAnHaj2d1H3DStL4u8aAjqHS/5ep+U2kd2T6NWLvSHl",
+	"wPyq+1gtMbs/2HVydqDegpPm7UPT2fAOHJHZns3mmZbCI9PWPD1LSqyZMsuzP1py/LUkVOQ6i26G749j",
+	"nrGi3x3gCE2ApCH5waC/0VehdXFb25u0brYd8UM0/0ZOHkyKLNyH9e+EVSh3kRYsEPeXAR8wtL6bJ/ul",
+	"Nxtzcj5J6eGgpxk3I/KEqW8XF6LxewWcD3P+W+PVr2RmvN9no1Ge1dqsv/dgDVQ3VZLI3RPPuhkEC4Vt",
+	"lq9A0RTbKoj+TLXzQX620/Qg8mG4rfUXbwes8TiYDj59PX1x0y/pe/caDVQvxx6aWbLi3SlL7+UCoTdN",
+	"9guZvVlKx/OlVlu80ya8eJ5JsnTN3NqkSptAM3LbGB8gwhHmvgDfgXMXG1012pG/xHD/gtob8zwLDO8e",
+	"2ZDX8k1WOjB2k3MjQju1/VzvWlC7MNEu28rn0BpFDk4uva7HUIqY5BDYXcv6PpcKSKc+SAXHR/HIruxM",
+	"rDU/qSwqUptqgbc2QIMucB2hWcKcjBIIZ+/OZZRY3zaUZAKbR1Jj0AG0l3Oep6yxKLUhcK0x2szkGYPz",
+	"w48SGh3EhmnvW1aZGlDV2vD8HeEZZ8+Go+GIQ28bMtjobJydDkfD03QOCSskBCdr2ZxR2A3lewqtM7Hj",
+	"4MRzENwSVs1QnoIiAeHorQRkY65bTz6XFxYlhZJc2nAKMCsMU1WM37nKxtkvFMTr8cnV7bl+HI0ezIJ3",
+	"zOSe7kDCIv7/r3HdvunW+E62+xdx621do1tKDFFtB4XbItkiv9hJwwlGXy8VbH1PPpLx97schckSsGvu",
+	"4ahj6dnNn74oj/M1sWIiOSCqrUjBZzuBUGKAKVaVB9US2OhOF7jMxaly/q1T5HKY0NQ6AjR+QVzLQzgD",
+	"R2ss8bmH56OXkbfbKU672KRZ9PUn9kkPleFbHdLNttbwoXLz/+cX4DSQg5h1jiLz7fl9+Na5gJAhL+8e",
+	"sr4CeAhO/2bn1MPBqXULdKrD641nP6gvmJpeboBkRA62UizK4k3yeLFBV1iEasmc1gEWuOmWVA5ezwzF",
+	"a4+tRmmbetxZvI6YWAod1hSIO6AP+xyTVt9gltj5ry1+NHGb42zDnW898b/udJDVUi5Pkv7ygE0L3zZy",
+	"UD/bB0jGXMoie0B9wMG/Lgefng5iS39/TDF5gBPbhgiwQKf2AeHf2JR0UXyTizqMwgesG6ZEvEuRWhNM",
+	"rGT7MHnNAtyL6ID9OQyksHWtQ2AoCcTKTSx0KDuJvNRqDAhF67z4AQywsO6LZynG255kUZJjw2A2Gy7R",
+	"sWzHs1q2H+W3b6MCpX+jbStJub3HT4+omJu2f49gxi3+7wr5/O4h65u+h1BI3ssm0VsKl847ro3WU1ct",
+	"p50+/KBextNbGrott1XaSnk46srSk7VdjQA8FI7YeoJQ/TiPJNTxB8XOFNknN87OHNZs3mL74HMoWh9s",
+	"zSe73C6T2FA++L01vu+k5yisLxcekT7rNfawR2FAT2H4sKm95f87iSzXlxS9aTxL/ujH0QisKVa2enWn",
+	"z/44zv1KGgN+jtqwVTBKfhlMsGJ/4zhNk3j27NjodFPyiGFPK/QE/Xdy85WjeQAH3VgXoh5u892Tm28F",
+	"PnH8kINWzF6pHSG+sXJG+dSfrf0HykWJdHKwuleRUUf3cgNjqahvLqLj1J8iGFqAjn4GO5XJ6/DMdmGG",
+	"cMEOybc60KqqRf0bcuALMui0BW9j4IztPCPi1S33Y0/koAw0hPMUBE+Fo+BBkdNzgqmzdQw7JX/FX0xb",
+	"T8gxGutmPudlEBw1FS5ZWljimNgRVexXPNZrEeoTi5/l3YuVXXqMtmD72u0mtQVb1fHswRdL1zJ7pInz",
+	"HIPy5zncYqYAYerIr/5h1a1CuUnZX4TnTHk+EyeEjg2R3B2w1K2OyXtW2THzUayQgc0tF+unJxNyqYZU",
+	"MKsCHEcultaFgk2qnMStJ9DGB27V0xINei+yc/buvI+tsgcuwIt0bfUofO3eP37nJnb7UnEPeyVzfx7i",
+	"StKYZEI41n9uVDq+RzThvwEAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -15,15 +15,17 @@ var ErrBadCredentials = errors.New("invalid credentials")
 // ErrUnknownAccount is returned when the requested account is not in the credential's org.
 var ErrUnknownAccount = errors.New("account not in the org")
 
-// Passport exchanges fixture server credentials for tokens, as the processor's /passport API does.
+// Passport exchanges org server credentials for tokens, as the processor's /passport API does.
 type Passport struct {
-	authority *Authority
-	orgs      []org.Org
+	authority     *Authority
+	orgs          org.Directory
+	defaultTenant string
 }
 
-// NewPassport returns a Passport over the orgs' credentials.
-func NewPassport(a *Authority, orgs []org.Org) *Passport {
-	return &Passport{authority: a, orgs: orgs}
+// NewPassport returns a Passport over the directory's orgs; defaultTenant is the org a caller gets when it
+// names none.
+func NewPassport(a *Authority, orgs org.Directory, defaultTenant string) *Passport {
+	return &Passport{authority: a, orgs: orgs, defaultTenant: defaultTenant}
 }
 
 // Grant is an issued token with what it was issued for.
@@ -38,7 +40,7 @@ type Grant struct {
 // Exchange checks a server key and secret and issues a token for their org, scoped to accountID when it is
 // non-zero.
 func (p *Passport) Exchange(serverKey, serverSecret string, accountID int64) (Grant, error) {
-	for _, o := range p.orgs {
+	for _, o := range p.orgs.Orgs() {
 		for _, c := range o.Credentials {
 			if c.ServerKey != serverKey {
 				continue
@@ -54,10 +56,8 @@ func (p *Passport) Exchange(serverKey, serverSecret string, accountID int64) (Gr
 
 // ForTenant issues a token for a tenant without credentials: the admin API's shortcut for tests.
 func (p *Passport) ForTenant(tenant string, accountID int64) (Grant, error) {
-	for _, o := range p.orgs {
-		if o.ID == tenant {
-			return p.issue(o, "", accountID)
-		}
+	if o, ok := p.orgs.Org(tenant); ok {
+		return p.issue(o, "", accountID)
 	}
 	return Grant{}, fmt.Errorf("tenant %q: %w", tenant, ErrBadCredentials)
 }
@@ -65,8 +65,8 @@ func (p *Passport) ForTenant(tenant string, accountID int64) (Grant, error) {
 // TTL is how long the tokens it issues live.
 func (p *Passport) TTL() time.Duration { return p.authority.TTL() }
 
-// DefaultTenant is the first org of the dataset, used when a caller names none.
-func (p *Passport) DefaultTenant() string { return p.orgs[0].ID }
+// DefaultTenant is the org a caller gets when it names none: the first org of the fixtures.
+func (p *Passport) DefaultTenant() string { return p.defaultTenant }
 
 func (p *Passport) issue(o org.Org, serverKey string, accountID int64) (Grant, error) {
 	if accountID != 0 {

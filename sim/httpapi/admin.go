@@ -10,6 +10,7 @@ import (
 	"github.com/issuersim/issuersim/gen/simadmin"
 	"github.com/issuersim/issuersim/sim/auth"
 	"github.com/issuersim/issuersim/sim/clock"
+	"github.com/issuersim/issuersim/sim/fake"
 	"github.com/issuersim/issuersim/sim/org"
 	"github.com/issuersim/issuersim/sim/rule"
 	"github.com/issuersim/issuersim/sim/store/memory"
@@ -19,9 +20,9 @@ import (
 type Admin struct {
 	version  string
 	clock    clock.Clock
+	fake     *fake.Source
 	passport *auth.Passport
 	store    *memory.Store
-	dataset  org.Dataset
 }
 
 var _ simadmin.StrictServerInterface = (*Admin)(nil)
@@ -79,9 +80,16 @@ func (a *Admin) ListEvents(_ context.Context, req simadmin.ListEventsRequestObje
 	if tenant == "" {
 		tenant = a.passport.DefaultTenant()
 	}
-	records, err := a.store.Events(tenant, memory.EventFilter{Type: deref(p.EventType), CardID: deref(p.CardId)})
-	if errors.Is(err, memory.ErrUnknownTenant) {
+	f := memory.EventFilter{Type: deref(p.EventType), CardID: deref(p.CardId)}
+	if p.After != nil {
+		f.AfterID = p.After.String()
+	}
+	records, err := a.store.Events(tenant, f)
+	switch {
+	case errors.Is(err, memory.ErrUnknownTenant):
 		return nil, rule.NotFound("tenant", "tenant %s is not loaded", tenant)
+	case errors.Is(err, memory.ErrUnknownEvent):
+		return nil, rule.NotFound("after", "no event %s in tenant %s", f.AfterID, tenant)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("list events of %s: %w", tenant, err)
@@ -96,10 +104,35 @@ func (a *Admin) ListEvents(_ context.Context, req simadmin.ListEventsRequestObje
 	return simadmin.ListEvents200JSONResponse(out), nil
 }
 
-// ListFixtures returns the loaded dataset.
+// CreateTenant adds a fresh org copied from a template org.
+func (a *Admin) CreateTenant(_ context.Context, req simadmin.CreateTenantRequestObject) (simadmin.CreateTenantResponseObject, error) {
+	var in simadmin.TenantRequest
+	if req.Body != nil {
+		in = *req.Body
+	}
+	template := deref(in.Template)
+	if template == "" {
+		template = a.passport.DefaultTenant()
+	}
+	o, err := org.NewTenant(a.store, a.fake, template, deref(in.Name))
+	if errors.Is(err, org.ErrUnknown) {
+		return nil, rule.NotFound("/template", "template org %s is not loaded; GET /_sim/fixtures lists the orgs", template)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("create tenant: %w", err)
+	}
+	b, err := json.Marshal(o)
+	if err != nil {
+		return nil, fmt.Errorf("encode org %s: %w", o.ID, err)
+	}
+	return simadmin.CreateTenant201JSONResponse{Tenant: o.ID, Org: b}, nil
+}
+
+// ListFixtures returns every org the simulator holds.
 func (a *Admin) ListFixtures(context.Context, simadmin.ListFixturesRequestObject) (simadmin.ListFixturesResponseObject, error) {
-	out := simadmin.Fixtures{Orgs: make([]json.RawMessage, 0, len(a.dataset.Orgs))}
-	for _, o := range a.dataset.Orgs {
+	orgs := a.store.Orgs()
+	out := simadmin.Fixtures{Orgs: make([]json.RawMessage, 0, len(orgs))}
+	for _, o := range orgs {
 		b, err := json.Marshal(o)
 		if err != nil {
 			return nil, fmt.Errorf("encode org %s: %w", o.ID, err)

@@ -28,7 +28,6 @@ import (
 	"github.com/issuersim/issuersim/sim/clock"
 	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/fake"
-	"github.com/issuersim/issuersim/sim/org"
 	"github.com/issuersim/issuersim/sim/rule"
 	"github.com/issuersim/issuersim/sim/store/memory"
 )
@@ -41,7 +40,6 @@ type Deps struct {
 	Authority *auth.Authority
 	Passport  *auth.Passport
 	Store     *memory.Store
-	Dataset   org.Dataset
 	Cards     *card.Service
 	Logger    *slog.Logger
 }
@@ -128,7 +126,7 @@ func New(d Deps) (http.Handler, error) {
 			d1.HandlerWithOptions(si, d1.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
 		{"simadmin", simadmin.GetSwagger, ProcessorShape, "x-cid", nil, func(s *Surface) {
-			admin := &Admin{version: d.Version, clock: d.Clock, passport: d.Passport, store: d.Store, dataset: d.Dataset}
+			admin := &Admin{version: d.Version, clock: d.Clock, fake: d.Fake, passport: d.Passport, store: d.Store}
 			si := simadmin.NewStrictHandlerWithOptions(admin, []simadmin.StrictMiddlewareFunc{nameNotBuilt[simadmin.StrictHandlerFunc]}, simadmin.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			simadmin.HandlerWithOptions(si, simadmin.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
@@ -190,6 +188,9 @@ func (h *handlers) responseError(s *Surface) func(http.ResponseWriter, *http.Req
 	}
 }
 
+// queryFields are the query parameters a violation can name.
+var queryFields = map[string]bool{"tenant": true, "after": true, "event_type": true, "card_id": true, "since": true}
+
 func violationStatus(v *rule.Violation) int {
 	switch {
 	case errors.Is(v, rule.ErrInvalid):
@@ -218,7 +219,7 @@ func fieldIn(field string) string {
 		return "body"
 	case strings.HasPrefix(field, "x-"), field == "Authorization":
 		return "header"
-	case field == "tenant":
+	case queryFields[field]:
 		return "query"
 	}
 	return "path"

@@ -21,10 +21,12 @@ import (
 // ErrUnknownTenant is returned for a tenant the store does not hold.
 var ErrUnknownTenant = errors.New("unknown tenant")
 
-// Store holds every tenant. Tenants are fixed at construction; their locks are independent, so one tenant's
-// traffic never waits for another's.
+// Store holds every tenant: the fixtures' orgs and those added since. Tenants' locks are independent, so one
+// tenant's traffic never waits for another's.
 type Store struct {
+	mu      sync.RWMutex // guards tenants and order, not a tenant's state
 	tenants map[string]*tenant
+	order   []string
 	clock   clock.Clock
 	sealer  *event.Sealer
 	notify  func(event.Record)
@@ -64,27 +66,61 @@ type Options struct {
 func New(d org.Dataset, clk clock.Clock, sealer *event.Sealer, opts Options) *Store {
 	s := &Store{tenants: make(map[string]*tenant, len(d.Orgs)), clock: clk, sealer: sealer, notify: opts.OnCommit}
 	for _, o := range d.Orgs {
-		s.tenants[o.ID] = &tenant{org: o, cards: map[int64]card.Card{}, byAccount: map[int64][]int64{},
-			byCustomer: map[int64][]int64{}, idempotency: map[string]int64{}}
+		_ = s.AddOrg(o) // Parse has checked the ids are unique
 	}
 	return s
 }
 
-// Tenants returns the ids of every tenant, sorted.
-func (s *Store) Tenants() []string { return slices.Sorted(maps.Keys(s.tenants)) }
+// AddOrg adds a tenant with no cards and no events; see org.Directory.
+func (s *Store) AddOrg(o org.Org) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.tenants[o.ID]; ok {
+		return fmt.Errorf("%w: %s", org.ErrExists, o.ID)
+	}
+	s.tenants[o.ID] = &tenant{org: o, cards: map[int64]card.Card{}, byAccount: map[int64][]int64{},
+		byCustomer: map[int64][]int64{}, idempotency: map[string]int64{}}
+	s.order = append(s.order, o.ID)
+	return nil
+}
+
+// Tenants returns the ids of every tenant, in the order they were added.
+func (s *Store) Tenants() []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return slices.Clone(s.order)
+}
+
+// Orgs returns every tenant's reference data, in the order they were added.
+func (s *Store) Orgs() []org.Org {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]org.Org, 0, len(s.order))
+	for _, id := range s.order {
+		out = append(out, s.tenants[id].org)
+	}
+	return out
+}
 
 // Org returns a tenant's reference data.
 func (s *Store) Org(id string) (org.Org, bool) {
-	t, ok := s.tenants[id]
+	t, ok := s.tenant(id)
 	if !ok {
 		return org.Org{}, false
 	}
 	return t.org, true
 }
 
+func (s *Store) tenant(id string) (*tenant, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	t, ok := s.tenants[id]
+	return t, ok
+}
+
 // Update runs fn in a transaction over one tenant; see card.Store.
 func (s *Store) Update(ctx context.Context, tenantID string, fn func(*Tx) error) error {
-	t, ok := s.tenants[tenantID]
+	t, ok := s.tenant(tenantID)
 	if !ok {
 		return fmt.Errorf("%w %q", ErrUnknownTenant, tenantID)
 	}
@@ -113,7 +149,7 @@ func (s *Store) Update(ctx context.Context, tenantID string, fn func(*Tx) error)
 
 // View runs fn over one tenant under a read lock; writes through the Tx are refused.
 func (s *Store) View(ctx context.Context, tenantID string, fn func(*Tx) error) error {
-	t, ok := s.tenants[tenantID]
+	t, ok := s.tenant(tenantID)
 	if !ok {
 		return fmt.Errorf("%w %q", ErrUnknownTenant, tenantID)
 	}
@@ -124,22 +160,33 @@ func (s *Store) View(ctx context.Context, tenantID string, fn func(*Tx) error) e
 
 // EventFilter selects events from a tenant's log.
 type EventFilter struct {
-	Type     string // event_type such as update-1; empty for all
-	CardID   int64  // 0 for all
-	AfterSeq int64  // only events with a greater sequence number
+	Type    string // event_type such as update-1; empty for all
+	CardID  int64  // 0 for all
+	AfterID string // only events committed after the event with this id; empty for all
 }
+
+// ErrUnknownEvent is returned when EventFilter.AfterID names no event of the tenant.
+var ErrUnknownEvent = errors.New("unknown event id")
 
 // Events returns a tenant's committed events that match the filter, oldest first.
 func (s *Store) Events(tenantID string, f EventFilter) ([]event.Record, error) {
-	t, ok := s.tenants[tenantID]
+	t, ok := s.tenant(tenantID)
 	if !ok {
 		return nil, fmt.Errorf("%w %q", ErrUnknownTenant, tenantID)
 	}
 	t.mu.RLock()
 	defer t.mu.RUnlock()
+	log := t.events
+	if f.AfterID != "" {
+		i := slices.IndexFunc(log, func(r event.Record) bool { return r.ID == f.AfterID })
+		if i < 0 {
+			return nil, fmt.Errorf("%w %q in tenant %s", ErrUnknownEvent, f.AfterID, tenantID)
+		}
+		log = log[i+1:]
+	}
 	var out []event.Record
-	for _, r := range t.events {
-		if r.Seq <= f.AfterSeq || (f.Type != "" && r.Type != f.Type) || (f.CardID != 0 && r.CardID != f.CardID) {
+	for _, r := range log {
+		if (f.Type != "" && r.Type != f.Type) || (f.CardID != 0 && r.CardID != f.CardID) {
 			continue
 		}
 		out = append(out, r)
@@ -274,6 +321,8 @@ func (tx *Tx) Emit(e event.Event) error {
 	tx.events = append(tx.events, r)
 	return nil
 }
+
+var _ org.Directory = (*Store)(nil)
 
 // Cards returns the store as card.Store.
 func (s *Store) Cards() card.Store { return cardStore{s} }
