@@ -67,13 +67,11 @@
 //
 // # Isolation
 //
-// Scenario state (token, cards, last response, headers) lives in the context godog passes from step to step,
-// created afresh by a Before hook, so scenarios share nothing through the [Steps] value and may run
-// concurrently. The fixture data is shared, though: the simulator allows one live PLASTIC card per customer
-// and one live VIRTUAL card per name, so an After hook cancels (status CANCELED) every card the scenario
-// created that is still live. That keeps scenarios, and repeated runs against a long-lived simulator, from
-// refusing each other's cards; scenarios that run at the same time must still use different customers or
-// card names.
+// Scenario state (tenant, token, cards, last response, headers) lives in the context godog passes from step
+// to step, created afresh by a Before hook, so scenarios share nothing through the [Steps] value and may run
+// concurrently. The same hook asks the simulator for a fresh tenant (POST /_sim/tenants: a copy of the
+// fixtures' first org, with its accounts and customers but no cards and no events), so every scenario, and
+// every run against a long-lived simulator, starts from the same empty state whatever ran before.
 package steps
 
 import (
@@ -108,10 +106,7 @@ func New(baseURL string, client *http.Client) *Steps {
 
 // RegisterSteps registers the library's hooks and steps on a scenario.
 func (s *Steps) RegisterSteps(sc *godog.ScenarioContext) {
-	sc.Before(func(ctx context.Context, _ *godog.Scenario) (context.Context, error) {
-		return context.WithValue(ctx, stateKey{}, &scenario{headers: http.Header{}}), nil
-	})
-	sc.After(s.cleanUp)
+	sc.Before(s.freshTenant)
 
 	sc.Step(`^I have an account token for account (\d+)$`, s.haveToken)
 	sc.Step(`^I have an? "([^"]*)" card named "([^"]*)" for customer (\d+)$`, s.haveCard)
@@ -147,7 +142,7 @@ type scenario struct {
 
 type stateKey struct{}
 
-// card is a card the scenario created, with what cleaning up needs to reach it again.
+// card is a card the scenario created, with what reading it back needs.
 type card struct {
 	id       int64
 	tenant   string
@@ -237,6 +232,32 @@ func customerHeader(id int64) http.Header {
 	return http.Header{"X-Customer-Id": {strconv.FormatInt(id, 10)}}
 }
 
+// freshTenant starts a scenario: new state in the context, and a tenant of its own.
+func (s *Steps) freshTenant(ctx context.Context, sc *godog.Scenario) (context.Context, error) {
+	body, _ := json.Marshal(map[string]string{"name": truncate(sc.Name, 100)})
+	ex, err := s.do(ctx, &scenario{}, "POST", "/_sim/tenants", body, nil)
+	if err != nil {
+		return ctx, err
+	}
+	var out struct {
+		Tenant string `json:"tenant"`
+	}
+	if ex.status != http.StatusCreated || json.Unmarshal(ex.body, &out) != nil || out.Tenant == "" {
+		return ctx, fmt.Errorf("expected a fresh tenant (201), but %s", ex)
+	}
+	return context.WithValue(ctx, stateKey{}, &scenario{tenant: out.Tenant, headers: http.Header{}}), nil
+}
+
+func truncate(s string, n int) string {
+	if s == "" {
+		return "scenario"
+	}
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
 // token asks the simulator for a token of the account in the tenant (the default tenant when empty).
 func (s *Steps) token(ctx context.Context, tenant string, account int64) (tok, gotTenant string, err error) {
 	req := map[string]any{"account_id": account}
@@ -263,7 +284,7 @@ func (s *Steps) haveToken(ctx context.Context, account int64) error {
 	if err != nil {
 		return err
 	}
-	tok, tenant, err := s.token(ctx, "", account)
+	tok, tenant, err := s.token(ctx, st.tenant, account)
 	if err != nil {
 		return err
 	}
@@ -643,31 +664,4 @@ func brief(evs []map[string]any) string {
 		parts = append(parts, fmt.Sprintf("%v(%v)", e["event_type"], status))
 	}
 	return "[" + strings.Join(parts, " ") + "]"
-}
-
-// cleanUp cancels every card the scenario created that is still live, so the next scenario (or the next run
-// against the same simulator) may create the same cards again.
-func (s *Steps) cleanUp(ctx context.Context, _ *godog.Scenario, scErr error) (context.Context, error) {
-	st, err := state(ctx)
-	if err != nil {
-		return ctx, nil // the Before hook did not run; nothing was created
-	}
-	var errs []error
-	for _, c := range st.cards {
-		tok, _, err := s.token(ctx, c.tenant, c.account)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("clean up card %d: %w", c.id, err))
-			continue
-		}
-		ex, err := s.do(ctx, &scenario{token: tok}, "PUT", statusPath(c), []byte(`{"status":"CANCELED"}`), nil)
-		switch {
-		case err != nil:
-			errs = append(errs, fmt.Errorf("clean up card %d: %w", c.id, err))
-		case ex.status == http.StatusOK, ex.status == http.StatusConflict:
-			// cancelled, or refused because the card is CANCELED already
-		default:
-			errs = append(errs, fmt.Errorf("clean up: expected card %d to be cancelled (200) or already terminated (409), but %s", c.id, ex))
-		}
-	}
-	return ctx, errors.Join(errs...)
 }
