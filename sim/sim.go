@@ -113,9 +113,6 @@ func New(cfg Config) (*Sim, error) {
 // Handler serves every API of the instance.
 func (s *Sim) Handler() http.Handler { return s.handler }
 
-// Clock returns the instance's clock.
-func (s *Sim) Clock() clock.Clock { return s.clock }
-
 // Dataset returns the fixtures the instance loaded.
 func (s *Sim) Dataset() org.Dataset { return s.dataset }
 

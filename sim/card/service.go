@@ -336,8 +336,8 @@ type ListFilter struct {
 	PerPage     int
 }
 
-// DefaultStatuses are the statuses a card list shows when the request names none.
-var DefaultStatuses = []Status{StatusCreated, StatusNormal, StatusBlocked}
+// defaultStatuses are the statuses a card list shows when the request names none.
+var defaultStatuses = []Status{StatusCreated, StatusNormal, StatusBlocked}
 
 // List returns the caller's cards that match the filter, oldest first.
 func (s *Service) List(ctx context.Context, caller Caller, f ListFilter) ([]Card, error) {
@@ -354,7 +354,7 @@ func (s *Service) List(ctx context.Context, caller Caller, f ListFilter) ([]Card
 		}
 		statuses := f.Statuses
 		if len(statuses) == 0 {
-			statuses = DefaultStatuses
+			statuses = defaultStatuses
 		}
 		for c := range tx.OwnedCards(acct.ID, f.CustomerID) {
 			switch {

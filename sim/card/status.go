@@ -67,14 +67,6 @@ var groups = map[Status]Group{
 	StatusUnreceived: GroupTermination,
 }
 
-// ParseStatus returns the status with that name, or an error naming it.
-func ParseStatus(s string) (Status, error) {
-	if _, ok := groups[Status(s)]; !ok {
-		return "", fmt.Errorf("unknown card status %q", s)
-	}
-	return Status(s), nil
-}
-
 // Group returns the status's group.
 func (s Status) Group() Group { return groups[s] }
 

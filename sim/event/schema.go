@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"sort"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -47,9 +46,8 @@ const schemaRoot = "events"
 
 // Validator checks event payloads and envelopes against the embedded JSON Schemas, compiled once.
 type Validator struct {
-	catalogue []Entry
-	schemas   map[string]*jsonschema.Schema // key: domain/event_type
-	envelope  *jsonschema.Schema
+	schemas  map[string]*jsonschema.Schema // key: domain/event_type
+	envelope *jsonschema.Schema
 }
 
 // NewValidator compiles the catalogue's schemas and the envelope from the embedded contracts.
@@ -86,7 +84,7 @@ func newValidator(fsys fs.FS) (*Validator, error) {
 		}
 		return c.Compile(url)
 	}
-	v := &Validator{catalogue: cat.Events, schemas: make(map[string]*jsonschema.Schema, len(cat.Events))}
+	v := &Validator{schemas: make(map[string]*jsonschema.Schema, len(cat.Events))}
 	if v.envelope, err = compile("envelope.json"); err != nil {
 		return nil, fmt.Errorf("compile envelope schema: %w", err)
 	}
@@ -97,17 +95,8 @@ func newValidator(fsys fs.FS) (*Validator, error) {
 		}
 		v.schemas[e.Domain+"/"+e.EventType] = s
 	}
-	sort.Slice(v.catalogue, func(i, j int) bool {
-		if v.catalogue[i].Domain != v.catalogue[j].Domain {
-			return v.catalogue[i].Domain < v.catalogue[j].Domain
-		}
-		return v.catalogue[i].EventType < v.catalogue[j].EventType
-	})
 	return v, nil
 }
-
-// Catalogue returns every event the simulator knows, by domain and type.
-func (v *Validator) Catalogue() []Entry { return v.catalogue }
 
 // Validate checks one payload (the envelope's data) against its event's schema.
 func (v *Validator) Validate(domain, eventType string, data []byte) error {

@@ -24,9 +24,6 @@ type Source struct {
 // random one, which is why Source never calls it.
 func New(seed uint64) *Source { return &Source{seed: seed} }
 
-// Seed returns the instance seed.
-func (s *Source) Seed() uint64 { return s.seed }
-
 // For returns a generator for one entity, seeded from the instance seed, the tenant, the entity's kind and its
 // id: the same four always give the same sequence of values.
 func (s *Source) For(tenant, kind string, id int64) *Entity {

@@ -26,7 +26,6 @@ import (
 // of its vendor and the header that carries its correlation id.
 type Surface struct {
 	Name      string
-	Doc       *openapi3.T
 	Shape     Shape
 	CIDHeader string
 	// Shapes overrides Shape for paths under a first segment, where one contract spans two vendor APIs
@@ -44,7 +43,7 @@ func newSurface(name string, doc *openapi3.T, shape Shape, cidHeader string) (*S
 	if err != nil {
 		return nil, fmt.Errorf("route %s contract: %w", name, err)
 	}
-	s := &Surface{Name: name, Doc: doc, Shape: shape, CIDHeader: cidHeader, router: r}
+	s := &Surface{Name: name, Shape: shape, CIDHeader: cidHeader, router: r}
 	for path := range doc.Paths.Map() {
 		first := firstSegment(path)
 		if !slices.Contains(s.prefixes, first) {
@@ -78,7 +77,6 @@ const (
 // validation runs before the generated binder so every malformed request gets the vendor's error shape naming
 // the field and the rule.
 type gateway struct {
-	surfaces  []*Surface
 	byPrefix  map[string][]*Surface
 	fallback  Shape
 	authority *auth.Authority
@@ -288,11 +286,4 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 		s.wrote = true
 	}
 	return s.ResponseWriter.Write(b)
-}
-
-// Flush lets streaming handlers flush through the recorder.
-func (s *statusRecorder) Flush() {
-	if f, ok := s.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
 }

@@ -142,7 +142,6 @@ func New(d Deps) (http.Handler, error) {
 		}
 		s.Shapes = m.shapes
 		m.register(s)
-		g.surfaces = append(g.surfaces, s)
 		for _, p := range s.prefixes {
 			g.byPrefix[p] = append(g.byPrefix[p], s)
 		}
@@ -199,8 +198,6 @@ func violationStatus(v *rule.Violation) int {
 		return http.StatusForbidden
 	case errors.Is(v, rule.ErrNotFound):
 		return http.StatusNotFound
-	case errors.Is(v, rule.ErrNotAcceptable):
-		return http.StatusNotAcceptable
 	case errors.Is(v, rule.ErrConflict):
 		return http.StatusConflict
 	}

@@ -9,11 +9,10 @@ import (
 
 // Kinds of refusal. Callers branch with errors.Is; the HTTP layer maps each to one status code.
 var (
-	ErrInvalid       = errors.New("invalid request")         // 400
-	ErrForbidden     = errors.New("forbidden")               // 403
-	ErrNotFound      = errors.New("not found")               // 404
-	ErrNotAcceptable = errors.New("not acceptable")          // 406
-	ErrConflict      = errors.New("conflict with the state") // 409
+	ErrInvalid   = errors.New("invalid request")         // 400
+	ErrForbidden = errors.New("forbidden")               // 403
+	ErrNotFound  = errors.New("not found")               // 404
+	ErrConflict  = errors.New("conflict with the state") // 409
 )
 
 // Violation is a business rule the request breaks.
@@ -45,11 +44,6 @@ func Forbidden(field, rule, format string, args ...any) error {
 // NotFound is a request for an entity the caller's tenant does not have.
 func NotFound(field, format string, args ...any) error {
 	return &Violation{Kind: ErrNotFound, Field: field, Rule: "exists", Message: fmt.Sprintf(format, args...)}
-}
-
-// NotAcceptable is an operation the entity's status does not allow, where the vendor answers 406.
-func NotAcceptable(field, rule, format string, args ...any) error {
-	return &Violation{Kind: ErrNotAcceptable, Field: field, Rule: rule, Message: fmt.Sprintf(format, args...)}
 }
 
 // Conflict is a change the entity's state or a uniqueness rule forbids.

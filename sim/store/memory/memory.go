@@ -221,24 +221,6 @@ func (tx *Tx) Card(id int64) (card.Card, bool) {
 	return c, ok
 }
 
-// Cards returns every card as this transaction sees it, by id.
-func (tx *Tx) Cards() []card.Card {
-	out := make([]card.Card, 0, len(tx.t.cards)+len(tx.cards))
-	for id, c := range tx.t.cards {
-		if staged, ok := tx.cards[id]; ok {
-			c = staged
-		}
-		out = append(out, c)
-	}
-	for id, c := range tx.cards {
-		if _, ok := tx.t.cards[id]; !ok {
-			out = append(out, c)
-		}
-	}
-	slices.SortFunc(out, func(a, b card.Card) int { return int(a.ID - b.ID) })
-	return out
-}
-
 // OwnedCards yields the cards of an account, or of one customer when customerID is non-zero, oldest first, as
 // this transaction sees them. It walks an index, so its cost follows the owner's cards, not the tenant's, and
 // it allocates nothing for cards the caller skips.
