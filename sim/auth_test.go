@@ -86,12 +86,17 @@ func TestForbidden(t *testing.T) {
 		{"other account in path", "GET", fmt.Sprintf("/wallet/v1/customers/%d/accounts/%d/cards", plasticCust, plasticAcct), bearer(vtok), nil, 403, "accountId", "account"},
 		{"other account's card", "GET", "/wallet/v1/cards/1", bearer(ptok, "x-customer-id", fmt.Sprint(plasticCust)), nil, 403, "cardId", "account"},
 		{"x-account-id not the token's", "GET", "/wallet/v1/cards/1", bearer(vtok, "x-customer-id", fmt.Sprint(virtualCust), "x-account-id", fmt.Sprint(plasticAcct)), nil, 403, "x-account-id", "account"},
+		{"customer of another account in the path", "GET", fmt.Sprintf("/wallet/v1/customers/%d/accounts/%d/cards", plasticCust, virtualAcct), bearer(vtok), nil, 403, "customerId", "customer"},
 		{"status of other account's card", "PUT", statusPath(plasticCust, plasticAcct), bearer(vtok), map[string]any{"status": "BLOCKED"}, 403, "accountId", "account"},
 		{"x-tenant of another tenant", "PUT", statusPath(virtualCust, virtualAcct), bearer(btok, "x-tenant", tenantA), map[string]any{"status": "BLOCKED"}, 403, "x-tenant", "tenant"},
 		{"other tenant's card is not even found", "PUT", statusPath(virtualCust, virtualAcct), bearer(btok), map[string]any{"status": "BLOCKED"}, 404, "cardId", "exists"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			assertFault(t, h.do(tc.method, tc.path, tc.hdr, tc.body), tc.status, tc.field, tc.rule)
+			in := map[string]string{"Authorization": "header", "x-account-id": "header", "x-tenant": "header"}[tc.field]
+			if in == "" {
+				in = "path"
+			}
+			assertFaultIn(t, h.do(tc.method, tc.path, tc.hdr, tc.body), tc.status, tc.field, in, tc.rule)
 		})
 	}
 	if n := len(h.events(tenantA, "&event_type=update-1")); n != 0 {

@@ -270,6 +270,13 @@ func TestPANsFollowTheSeed(t *testing.T) {
 
 func assertFault(t *testing.T, r response, status int, field, rule string) {
 	t.Helper()
+	assertFaultIn(t, r, status, field, "", rule)
+}
+
+// assertFaultIn is assertFault that also checks where the field is (body, path, query, header); in "" skips
+// that check.
+func assertFaultIn(t *testing.T, r response, status int, field, in, rule string) {
+	t.Helper()
 	if r.status != status {
 		t.Fatalf("status %d, want %d: %s", r.status, status, r.body)
 	}
@@ -287,11 +294,11 @@ func assertFault(t *testing.T, r response, status int, field, rule string) {
 		t.Errorf("error without a message: %s", r.body)
 	}
 	for _, e := range body.Errors {
-		if e.Field == field && e.Rule == rule {
+		if e.Field == field && e.Rule == rule && (in == "" || e.In == in) {
 			return
 		}
 	}
-	t.Errorf("no fault naming field %q and rule %q in %s", field, rule, r.body)
+	t.Errorf("no fault naming field %q (in %q) and rule %q in %s", field, in, rule, r.body)
 }
 
 // TestFreshTenant proves POST /_sim/tenants gives a tenant with the template's accounts but none of the
@@ -356,5 +363,5 @@ func TestEventsAfterCursor(t *testing.T) {
 		t.Fatalf("after cursor: %d of %d", len(later), len(all))
 	}
 	r := h.do("GET", "/_sim/events?after=00000000-0000-4000-8000-000000000000", nil, nil)
-	assertFault(t, r, 404, "after", "exists")
+	assertFaultIn(t, r, 404, "after", "query", "exists")
 }

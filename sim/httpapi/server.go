@@ -176,7 +176,7 @@ func (h *handlers) responseError(s *Surface) func(http.ResponseWriter, *http.Req
 			}{nb.Error(), nb.Operation, s.Name})
 		case errors.As(err, &v):
 			s.shapeFor(r.URL.Path).write(w, Problem{Status: violationStatus(v), Code: violationCode(v), Message: v.Message,
-				Errors: []FieldError{{Field: v.Field, In: fieldIn(v.Field), Rule: v.Rule, Message: v.Message}}})
+				Errors: []FieldError{{Field: v.Field, In: fieldIn(r, v.Field), Rule: v.Rule, Message: v.Message}}})
 		case errors.As(err, &se):
 			h.log.Error("event broke its schema", "api", s.Name, "event", se.Domain+"/"+se.Type, "err", se.Err)
 			s.shapeFor(r.URL.Path).write(w, Problem{Status: http.StatusInternalServerError, Code: "internal_error", Message: "the simulator built an event that breaks its schema; nothing was changed: " + se.Error()})
@@ -186,9 +186,6 @@ func (h *handlers) responseError(s *Surface) func(http.ResponseWriter, *http.Req
 		}
 	}
 }
-
-// queryFields are the query parameters a violation can name.
-var queryFields = map[string]bool{"tenant": true, "after": true, "event_type": true, "card_id": true, "since": true}
 
 func violationStatus(v *rule.Violation) int {
 	switch {
@@ -208,16 +205,22 @@ func violationCode(v *rule.Violation) string {
 	return strings.ReplaceAll(v.Kind.Error(), " ", "_")
 }
 
-// fieldIn says where a violation's field lives: a JSON pointer is in the body, x-… and Authorization are
-// headers, anything else a path parameter.
-func fieldIn(field string) string {
+// fieldIn says where a violation's field lives: a JSON pointer is in the body, Authorization is the security
+// header, and any other name is a parameter whose location the matched operation's contract declares.
+func fieldIn(r *http.Request, field string) string {
 	switch {
 	case strings.HasPrefix(field, "/"):
 		return "body"
-	case strings.HasPrefix(field, "x-"), field == "Authorization":
+	case field == "Authorization":
 		return "header"
-	case queryFields[field]:
-		return "query"
+	}
+	if route := routeFrom(r.Context()); route != nil {
+		params := append(route.PathItem.Parameters, route.Operation.Parameters...)
+		for _, p := range params {
+			if p.Value != nil && p.Value.Name == field {
+				return p.Value.In
+			}
+		}
 	}
 	return "path"
 }
