@@ -365,3 +365,37 @@ func TestEventsAfterCursor(t *testing.T) {
 	r := h.do("GET", "/_sim/events?after=00000000-0000-4000-8000-000000000000", nil, nil)
 	assertFaultIn(t, r, 404, "after", "query", "exists")
 }
+
+// TestStatusHistory proves the history lists status changes newest first, without the creation, and pages.
+func TestStatusHistory(t *testing.T) {
+	h := newHarness(t, sim.Config{Seed: 1})
+	tok := h.token(tenantA, virtualAcct)
+	hdr := bearer(tok, "x-customer-id", fmt.Sprint(virtualCust))
+	h.do("POST", "/wallet/v2/cards", hdr, map[string]any{"name": "h", "type": "VIRTUAL"})
+	path := fmt.Sprintf("/wallet/v1/customers/%d/accounts/%d/cards/1/status", virtualCust, virtualAcct)
+	h.do("PUT", path, bearer(tok), map[string]any{"status": "BLOCKED"})
+	h.clock.Advance(30 * time.Minute)
+	h.do("PUT", path, bearer(tok), map[string]any{"status": "NORMAL"})
+
+	r := h.do("GET", "/wallet/v1/cards/1/status-history", hdr, nil)
+	var page struct {
+		Items []struct {
+			Status, PreviousStatus, Operation string
+			EventDatetime                     string `json:"event_datetime"`
+		} `json:"items"`
+		TotalItems int `json:"totalItems"`
+		Pages      int `json:"pages"`
+	}
+	if err := json.Unmarshal(r.body, &page); err != nil || r.status != 200 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	if page.TotalItems != 2 || len(page.Items) != 2 || page.Items[0].Status != "NORMAL" || page.Items[1].Status != "BLOCKED" ||
+		page.Items[0].EventDatetime != "2026-01-01T00:30:00Z" || page.Items[1].Operation != "UPDATE_STATUS_PUT" {
+		t.Fatalf("history %s", r.body)
+	}
+	r = h.do("GET", "/wallet/v1/cards/1/status-history?perPage=1&page=1", hdr, nil)
+	_ = json.Unmarshal(r.body, &page)
+	if len(page.Items) != 1 || page.Items[0].Status != "BLOCKED" || page.Pages != 2 {
+		t.Fatalf("second page %s", r.body)
+	}
+}

@@ -323,6 +323,22 @@ func (s *Service) Get(ctx context.Context, caller Caller, id, customerID, accoun
 	return c, err
 }
 
+// History returns a card's status changes, newest first. The vendor's history lists changes only, so the
+// status a card was created with is not among them.
+func (s *Service) History(ctx context.Context, caller Caller, id, customerID int64) ([]StatusChange, error) {
+	c, err := s.Get(ctx, caller, id, customerID, 0)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]StatusChange, 0, len(c.History))
+	for _, h := range slices.Backward(c.History) {
+		if h.Operation != OpCreate {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
+
 // ListFilter selects and pages cards. Empty Statuses means CREATED, NORMAL and BLOCKED; AllStatuses lifts the
 // status filter. PerPage 0 returns everything.
 type ListFilter struct {

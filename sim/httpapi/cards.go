@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 
 	"github.com/issuersim/issuersim/gen/cards"
@@ -195,7 +194,7 @@ func (a *Cards) ListCardStatuses(ctx context.Context, _ cards.ListCardStatusesRe
 
 // GetCardStatusHistory returns a card's status changes, newest first.
 func (a *Cards) GetCardStatusHistory(ctx context.Context, req cards.GetCardStatusHistoryRequestObject) (cards.GetCardStatusHistoryResponseObject, error) {
-	c, err := a.svc.Get(ctx, caller(ctx), req.CardId, req.Params.XCustomerId, 0)
+	history, err := a.svc.History(ctx, caller(ctx), req.CardId, req.Params.XCustomerId)
 	if err != nil {
 		return nil, fmt.Errorf("status history of card %d: %w", req.CardId, err)
 	}
@@ -206,18 +205,15 @@ func (a *Cards) GetCardStatusHistory(ctx context.Context, req cards.GetCardStatu
 	if perPage == 0 {
 		perPage = 10
 	}
-	var items []cards.StatusHistoryItem
-	for _, h := range slices.Backward(c.History) {
-		if h.Operation == card.OpCreate {
-			continue // the vendor's history lists changes, not the initial status
-		}
+	items := make([]cards.StatusHistoryItem, 0, len(history))
+	for _, h := range history {
 		prev := cards.CardStatus(h.From)
 		items = append(items, cards.StatusHistoryItem{Status: cards.CardStatus(h.To), PreviousStatus: &prev, EventDatetime: h.At, Operation: cards.StatusOperation(h.Operation)})
 	}
 	total := len(items)
 	start := min(page*perPage, total)
 	return cards.GetCardStatusHistory200JSONResponse(cards.StatusHistoryPage{
-		Items:       append([]cards.StatusHistoryItem{}, items[start:min(start+perPage, total)]...),
+		Items:       items[start:min(start+perPage, total)],
 		CurrentPage: page,
 		PerPage:     perPage,
 		TotalItems:  total,
