@@ -1,10 +1,8 @@
 package features_test
 
 import (
-	"context"
 	"flag"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"testing"
 	"time"
@@ -14,6 +12,7 @@ import (
 	"github.com/issuersim/issuersim/features/steps"
 	"github.com/issuersim/issuersim/sim"
 	"github.com/issuersim/issuersim/sim/clock"
+	"github.com/issuersim/issuersim/sim/simtest"
 )
 
 // opts are the suite's options; -godog.format, -godog.tags and the other -godog.* flags override them, so
@@ -51,18 +50,10 @@ func TestFeatures(t *testing.T) {
 	}
 }
 
-// inProcess starts a simulator on a virtual clock behind an httptest server, stopped when the test ends.
+// inProcess starts a simulator on a virtual clock, stopped when the test ends.
 func inProcess(t *testing.T) (string, *http.Client) {
 	t.Helper()
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	s, err := sim.New(sim.Config{Seed: 1, Clock: clock.NewVirtual(start)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { _ = s.Run(ctx); close(done) }()
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(func() { srv.Close(); cancel(); <-done })
+	srv := simtest.Start(t, sim.Config{Seed: 1, Clock: clock.NewVirtual(start)})
 	return srv.URL, srv.Client()
 }

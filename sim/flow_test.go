@@ -9,6 +9,7 @@ import (
 
 	"github.com/issuersim/issuersim/sim"
 	"github.com/issuersim/issuersim/sim/fake"
+	"github.com/issuersim/issuersim/sim/simtest"
 )
 
 // TestCardFlow drives create (VIRTUAL and PLASTIC), get, list and status update, and checks the responses,
@@ -243,12 +244,7 @@ func TestPCIDelayFiresOnClockAdvance(t *testing.T) {
 
 // TestAdvanceRealClockRefused proves the real clock cannot be advanced and says how to get a virtual one.
 func TestAdvanceRealClockRefused(t *testing.T) {
-	s, err := sim.New(sim.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &harness{t: t, sim: s}
-	h.srv = newServer(t, s)
+	h := &harness{t: t, srv: simtest.Start(t, sim.Config{}).Server} // the real clock
 	r := h.do("POST", "/_sim/clock/advance", nil, map[string]any{"duration": "1h"})
 	assertFault(t, r, 409, "/duration", "virtual_clock")
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/issuersim/issuersim/sim"
 	"github.com/issuersim/issuersim/sim/clock"
 	"github.com/issuersim/issuersim/sim/event"
+	"github.com/issuersim/issuersim/sim/simtest"
 )
 
 // Fixture ids used across the tests (fixtures/default.json).
@@ -58,10 +60,12 @@ var contracts = func() []routers.Router {
 	return out
 }()
 
+// validator compiles the event schemas once for every test.
+var validator = sync.OnceValues(event.NewValidator)
+
 // harness is an in-process simulator on a virtual clock with a client that checks every response.
 type harness struct {
 	t     *testing.T
-	sim   *sim.Sim
 	clock *clock.Virtual
 	srv   *httptest.Server
 }
@@ -73,16 +77,8 @@ func newHarness(t *testing.T, cfg sim.Config) *harness {
 	if cfg.Clock == nil {
 		cfg.Clock = vc
 	}
-	s, err := sim.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { _ = s.Run(ctx); close(done) }()
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(func() { srv.Close(); cancel(); <-done })
-	return &harness{t: t, sim: s, clock: vc, srv: srv}
+	srv := simtest.Start(t, cfg)
+	return &harness{t: t, clock: vc, srv: srv.Server}
 }
 
 type response struct {
@@ -201,7 +197,7 @@ func (h *harness) events(tenant, query string) []json.RawMessage {
 	if err := json.Unmarshal(r.body, &list); err != nil {
 		h.t.Fatal(err)
 	}
-	v, err := event.NewValidator()
+	v, err := validator()
 	if err != nil {
 		h.t.Fatal(err)
 	}
