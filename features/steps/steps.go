@@ -169,6 +169,16 @@ func state(ctx context.Context) (*scenario, error) {
 	return st, nil
 }
 
+// stateAndCard returns the scenario's state and the card it created last.
+func stateAndCard(ctx context.Context) (*scenario, card, error) {
+	st, err := state(ctx)
+	if err != nil {
+		return nil, card{}, err
+	}
+	c, err := st.card()
+	return st, c, err
+}
+
 func (st *scenario) card() (card, error) {
 	if len(st.cards) == 0 {
 		return card{}, errors.New("the scenario has not created a card yet")
@@ -343,11 +353,7 @@ func (s *Steps) haveCard(ctx context.Context, typ, name string, customer int64) 
 }
 
 func (s *Steps) getCard(ctx context.Context) error {
-	st, err := state(ctx)
-	if err != nil {
-		return err
-	}
-	c, err := st.card()
+	st, c, err := stateAndCard(ctx)
 	if err != nil {
 		return err
 	}
@@ -361,11 +367,7 @@ func (s *Steps) changeStatus(ctx context.Context, status string) error {
 }
 
 func (s *Steps) putStatus(ctx context.Context, status string) (*exchange, error) {
-	st, err := state(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := st.card()
+	st, c, err := stateAndCard(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -491,11 +493,7 @@ func (s *Steps) responseFault(ctx context.Context, field, rule string) error {
 // cardStatus reads the card back, with a token of the account that owns it (whichever token the scenario holds
 // now), and checks its status; the read does not replace the last response.
 func (s *Steps) cardStatus(ctx context.Context, want string) error {
-	st, err := state(ctx)
-	if err != nil {
-		return err
-	}
-	c, err := st.card()
+	_, c, err := stateAndCard(ctx)
 	if err != nil {
 		return err
 	}
@@ -521,11 +519,7 @@ func (s *Steps) cardStatus(ctx context.Context, want string) error {
 
 // events lists the events of the given type the simulator emitted for the scenario's card, oldest first.
 func (s *Steps) events(ctx context.Context, eventType string) ([]map[string]any, error) {
-	st, err := state(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := st.card()
+	_, c, err := stateAndCard(ctx)
 	if err != nil {
 		return nil, err
 	}
