@@ -3,7 +3,7 @@
 package clock
 
 import (
-	"sort"
+	"container/heap"
 	"sync"
 	"time"
 )
@@ -34,13 +34,14 @@ func (Real) AfterFunc(d time.Duration, f func()) Timer { return time.AfterFunc(d
 
 // Virtual is a clock that stands still until Advance or AdvanceTo moves it. Due timers fire synchronously,
 // in the goroutine that advances the clock, ordered by due time and then by the order they were scheduled;
-// while one fires, Now reports its due time, so work scheduled at a time sees that time.
+// while one fires, Now reports its due time, so work scheduled at a time sees that time. Timers wait in a
+// heap, so scheduling and firing cost O(log n) in the number pending.
 type Virtual struct {
 	mu      sync.Mutex
 	advance sync.Mutex // serialises Advance calls so timers fire in one order
 	now     time.Time
 	seq     uint64
-	timers  []*virtualTimer
+	timers  timerHeap
 }
 
 // NewVirtual returns a virtual clock standing at start (converted to UTC).
@@ -59,7 +60,7 @@ func (v *Virtual) AfterFunc(d time.Duration, f func()) Timer {
 	defer v.mu.Unlock()
 	v.seq++
 	t := &virtualTimer{clock: v, due: v.now.Add(max(d, 0)), seq: v.seq, f: f}
-	v.timers = append(v.timers, t)
+	heap.Push(&v.timers, t)
 	return t
 }
 
@@ -77,8 +78,7 @@ func (v *Virtual) AdvanceTo(t time.Time) time.Time {
 	t = t.UTC()
 	for {
 		v.mu.Lock()
-		next := v.popDueLocked(t)
-		if next == nil {
+		if len(v.timers) == 0 || v.timers[0].due.After(t) {
 			if t.After(v.now) {
 				v.now = t
 			}
@@ -86,6 +86,7 @@ func (v *Virtual) AdvanceTo(t time.Time) time.Time {
 			v.mu.Unlock()
 			return now
 		}
+		next := heap.Pop(&v.timers).(*virtualTimer)
 		if next.due.After(v.now) {
 			v.now = next.due
 		}
@@ -101,41 +102,53 @@ func (v *Virtual) Pending() int {
 	return len(v.timers)
 }
 
-func (v *Virtual) popDueLocked(limit time.Time) *virtualTimer {
-	if len(v.timers) == 0 {
-		return nil
-	}
-	sort.SliceStable(v.timers, func(i, j int) bool {
-		a, b := v.timers[i], v.timers[j]
-		if !a.due.Equal(b.due) {
-			return a.due.Before(b.due)
-		}
-		return a.seq < b.seq
-	})
-	first := v.timers[0]
-	if first.due.After(limit) {
-		return nil
-	}
-	v.timers = v.timers[1:]
-	return first
-}
-
 type virtualTimer struct {
 	clock *Virtual
 	due   time.Time
 	seq   uint64
 	f     func()
+	index int // position in the heap; -1 once fired or stopped
 }
 
 func (t *virtualTimer) Stop() bool {
 	v := t.clock
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	for i, other := range v.timers {
-		if other == t {
-			v.timers = append(v.timers[:i], v.timers[i+1:]...)
-			return true
-		}
+	if t.index < 0 {
+		return false
 	}
-	return false
+	heap.Remove(&v.timers, t.index)
+	return true
+}
+
+// timerHeap orders timers by due time, then by the order they were scheduled.
+type timerHeap []*virtualTimer
+
+func (h timerHeap) Len() int { return len(h) }
+
+func (h timerHeap) Less(i, j int) bool {
+	if !h[i].due.Equal(h[j].due) {
+		return h[i].due.Before(h[j].due)
+	}
+	return h[i].seq < h[j].seq
+}
+
+func (h timerHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].index, h[j].index = i, j
+}
+
+func (h *timerHeap) Push(x any) {
+	t := x.(*virtualTimer)
+	t.index = len(*h)
+	*h = append(*h, t)
+}
+
+func (h *timerHeap) Pop() any {
+	old := *h
+	t := old[len(old)-1]
+	old[len(old)-1] = nil
+	t.index = -1
+	*h = old[:len(old)-1]
+	return t
 }
