@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/issuersim/issuersim/gen/simadminclient"
 	"github.com/issuersim/issuersim/sim"
 )
 
@@ -55,7 +55,7 @@ func TestUnauthorized(t *testing.T) {
 		})
 	}
 	t.Run("expired", func(t *testing.T) {
-		h.clock.Advance(61 * time.Minute)
+		h.advance(tenantA, "61m")
 		assertFault(t, h.do("GET", "/wallet/v1/cards", bearer(good), nil), 401, "Authorization", "expired")
 	})
 }
@@ -99,7 +99,7 @@ func TestForbidden(t *testing.T) {
 			assertFaultIn(t, h.do(tc.method, tc.path, tc.hdr, tc.body), tc.status, tc.field, in, tc.rule)
 		})
 	}
-	if n := len(h.events(tenantA, "&event_type=update-1")); n != 0 {
+	if n := len(h.events(tenantA, simadminclient.ListEventsParams{EventType: ptr("update-1")})); n != 0 {
 		t.Errorf("a refused request emitted %d events", n)
 	}
 }

@@ -26,7 +26,7 @@ func TestDeterministicReplay(t *testing.T) {
 		record(h.do("GET", "/wallet/v1/cards/1", bearer(tok, "x-customer-id", fmt.Sprint(virtualCust)), nil))
 		record(h.do("GET", "/wallet/v1/cards?status=ALL", bearer(ptok), nil))
 		record(h.do("POST", "/wallet/v2/cards", bearer(tok, "x-customer-id", fmt.Sprint(virtualCust)), map[string]any{"name": "One", "type": "VIRTUAL"}))
-		for _, e := range h.events(tenantA, "") {
+		for _, e := range h.events(tenantA, all) {
 			out.Write(e)
 			out.WriteByte('\n')
 		}

@@ -7,9 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
+	"github.com/issuersim/issuersim/gen/simadminclient"
 	"github.com/issuersim/issuersim/sim"
+	"github.com/issuersim/issuersim/sim/clock"
 	"github.com/issuersim/issuersim/sim/fake"
-	"github.com/issuersim/issuersim/sim/simtest"
 )
 
 // TestCardFlow drives create (VIRTUAL and PLASTIC), get, list and status update, and checks the responses,
@@ -96,7 +99,7 @@ func TestCardFlow(t *testing.T) {
 		} `json:"data"`
 	}
 	var evs []env
-	for _, raw := range h.events(tenantA, "") {
+	for _, raw := range h.events(tenantA, all) {
 		var e env
 		_ = json.Unmarshal(raw, &e)
 		evs = append(evs, e)
@@ -120,13 +123,13 @@ func TestCardFlow(t *testing.T) {
 	if u.CID != "cid-block" || u.Data.CardStatus != "BLOCKED" || u.Data.PreviousStatus != "NORMAL" || u.Data.Operation != "UPDATE_STATUS_PUT" {
 		t.Errorf("update-1: %+v", u)
 	}
-	if n := len(h.events(tenantA, fmt.Sprintf("&event_type=update-1&card_id=%d", vid))); n != 1 {
+	if n := len(h.events(tenantA, simadminclient.ListEventsParams{EventType: ptr("update-1"), CardId: &vid})); n != 1 {
 		t.Errorf("filtered events = %d, want 1", n)
 	}
-	if n := len(h.events(tenantA, "&since=2030-01-01T00:00:00Z")); n != 0 {
+	if n := len(h.events(tenantA, simadminclient.ListEventsParams{Since: ptr(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))})); n != 0 {
 		t.Errorf("events since 2030 = %d, want 0", n)
 	}
-	if n := len(h.events(tenantB, "")); n != 0 {
+	if n := len(h.events(tenantB, all)); n != 0 {
 		t.Errorf("tenant B sees %d events of tenant A", n)
 	}
 }
@@ -166,7 +169,7 @@ func TestCreateCardRules(t *testing.T) {
 			assertFault(t, r, tc.status, tc.field, tc.rule)
 		})
 	}
-	if n := len(h.events(tenantA, "")); n != 2 {
+	if n := len(h.events(tenantA, all)); n != 2 {
 		t.Errorf("refused requests changed state: %d events, want 2", n)
 	}
 }
@@ -181,7 +184,7 @@ func TestIdempotentCreate(t *testing.T) {
 	if first.status != 201 || again.status != 200 || string(first.body) != string(again.body) {
 		t.Fatalf("first %d %s, again %d %s", first.status, first.body, again.status, again.body)
 	}
-	if n := len(h.events(tenantA, "")); n != 1 {
+	if n := len(h.events(tenantA, all)); n != 1 {
 		t.Errorf("%d events, want 1", n)
 	}
 }
@@ -221,18 +224,18 @@ func TestPCIDelayFiresOnClockAdvance(t *testing.T) {
 	if _, has := r.json(t)["last_4_digits"]; has {
 		t.Fatalf("PAN exists before the delay: %s", r.body)
 	}
-	if n := len(h.events(tenantA, "")); n != 0 {
+	if n := len(h.events(tenantA, all)); n != 0 {
 		t.Fatalf("%d events before the delay", n)
 	}
 	r = h.do("POST", "/_sim/clock/advance", nil, map[string]any{"duration": "1m"})
-	if n := len(h.events(tenantA, "")); r.status != 200 || n != 0 {
+	if n := len(h.events(tenantA, all)); r.status != 200 || n != 0 {
 		t.Fatalf("after 1m: %d, %d events", r.status, n)
 	}
 	r = h.do("POST", "/_sim/clock/advance", nil, map[string]any{"duration": "30s"})
 	if r.status != 200 || r.json(t)["now"] != "2026-01-01T00:01:30Z" {
 		t.Fatalf("advance: %d %s", r.status, r.body)
 	}
-	evs := h.events(tenantA, "")
+	evs := h.events(tenantA, all)
 	if len(evs) != 1 || !strings.Contains(string(evs[0]), `"cid":"cid-delayed"`) || !strings.Contains(string(evs[0]), `"timestamp":"2026-01-01T00:01:30.000Z"`) {
 		t.Fatalf("after the delay: %s", evs)
 	}
@@ -244,7 +247,7 @@ func TestPCIDelayFiresOnClockAdvance(t *testing.T) {
 
 // TestAdvanceRealClockRefused proves the real clock cannot be advanced and says how to get a virtual one.
 func TestAdvanceRealClockRefused(t *testing.T) {
-	h := &harness{t: t, srv: simtest.Start(t, sim.Config{}).Server} // the real clock
+	h := newHarness(t, sim.Config{Clock: clock.Real{}})
 	r := h.do("POST", "/_sim/clock/advance", nil, map[string]any{"duration": "1h"})
 	assertFault(t, r, 409, "/duration", "virtual_clock")
 }
@@ -255,7 +258,7 @@ func TestPANsFollowTheSeed(t *testing.T) {
 		h := newHarness(t, sim.Config{Seed: seed})
 		tok := h.token(tenantA, virtualAcct)
 		h.do("POST", "/wallet/v2/cards", bearer(tok, "x-customer-id", fmt.Sprint(virtualCust)), map[string]any{"name": "a", "type": "VIRTUAL"})
-		return string(h.events(tenantA, "")[0])
+		return string(h.events(tenantA, all)[0])
 	}
 	a, b := pan(1), pan(2)
 	if a == b {
@@ -329,7 +332,7 @@ func TestFreshTenant(t *testing.T) {
 	if r.status != 201 || r.json(t)["id"] != float64(1) {
 		t.Fatalf("same alias in a fresh tenant: %d %s", r.status, r.body)
 	}
-	evs := h.events(id, "")
+	evs := h.events(id, all)
 	if len(evs) != 1 || !strings.Contains(string(evs[0]), `"org_id":"`+id+`"`) {
 		t.Fatalf("fresh tenant's events: %s", evs)
 	}
@@ -349,12 +352,12 @@ func TestEventsAfterCursor(t *testing.T) {
 	for _, name := range []string{"one", "two", "three"} {
 		h.do("POST", "/wallet/v2/cards", bearer(tok, "x-customer-id", fmt.Sprint(virtualCust)), map[string]any{"name": name, "type": "VIRTUAL"})
 	}
-	all := h.events(tenantA, "")
+	all := h.events(tenantA, all)
 	var first struct {
 		EventID string `json:"event_id"`
 	}
 	_ = json.Unmarshal(all[0], &first)
-	later := h.events(tenantA, "&after="+first.EventID)
+	later := h.events(tenantA, simadminclient.ListEventsParams{After: ptr(uuid.MustParse(first.EventID))})
 	if len(all) != 3 || len(later) != 2 || string(later[0]) != string(all[1]) {
 		t.Fatalf("after cursor: %d of %d", len(later), len(all))
 	}
@@ -370,7 +373,7 @@ func TestStatusHistory(t *testing.T) {
 	h.do("POST", "/wallet/v2/cards", hdr, map[string]any{"name": "h", "type": "VIRTUAL"})
 	path := fmt.Sprintf("/wallet/v1/customers/%d/accounts/%d/cards/1/status", virtualCust, virtualAcct)
 	h.do("PUT", path, bearer(tok), map[string]any{"status": "BLOCKED"})
-	h.clock.Advance(30 * time.Minute)
+	h.advance(tenantA, "30m")
 	h.do("PUT", path, bearer(tok), map[string]any{"status": "NORMAL"})
 
 	r := h.do("GET", "/wallet/v1/cards/1/status-history", hdr, nil)

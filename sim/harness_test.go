@@ -18,6 +18,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
+	"github.com/issuersim/issuersim/gen/simadminclient"
 	"github.com/issuersim/issuersim/openapi"
 	"github.com/issuersim/issuersim/sim"
 	"github.com/issuersim/issuersim/sim/clock"
@@ -63,22 +64,30 @@ var contracts = func() []routers.Router {
 // validator compiles the event schemas once for every test.
 var validator = sync.OnceValues(event.NewValidator)
 
-// harness is an in-process simulator on a virtual clock with a client that checks every response.
+// harness is an in-process simulator on a virtual clock, with a client that checks every response against the
+// contract and the generated admin client over it.
 type harness struct {
-	t     *testing.T
-	clock *clock.Virtual
-	srv   *httptest.Server
+	t      *testing.T
+	srv    *httptest.Server
+	client *http.Client
+	admin  *simadminclient.ClientWithResponses
 }
 
 func newHarness(t *testing.T, cfg sim.Config) *harness {
 	t.Helper()
-	start, _ := time.Parse(time.RFC3339, virtualStart)
-	vc := clock.NewVirtual(start)
 	if cfg.Clock == nil {
-		cfg.Clock = vc
+		start, _ := time.Parse(time.RFC3339, virtualStart)
+		cfg.Clock = clock.NewVirtual(start)
 	}
 	srv := simtest.Start(t, cfg)
-	return &harness{t: t, clock: vc, srv: srv.Server}
+	h := &harness{t: t, srv: srv.Server}
+	h.client = &http.Client{Transport: &contractCheck{t: t, next: srv.Client().Transport}}
+	admin, err := simadminclient.NewClientWithResponses(srv.URL, simadminclient.WithHTTPClient(h.client))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.admin = admin
+	return h
 }
 
 type response struct {
@@ -96,19 +105,19 @@ func (r response) json(t *testing.T) map[string]any {
 	return m
 }
 
-// do sends one request and checks the response against the contract of the operation it reached.
+// do sends one request; the harness's client checks the response against the contract of the operation it
+// reached.
 func (h *harness) do(method, path string, headers map[string]string, body any) response {
 	h.t.Helper()
 	var rd io.Reader
-	var raw []byte
 	if body != nil {
 		switch b := body.(type) {
 		case string:
-			raw = []byte(b)
+			rd = strings.NewReader(b)
 		default:
-			raw, _ = json.Marshal(b)
+			raw, _ := json.Marshal(b)
+			rd = bytes.NewReader(raw)
 		}
-		rd = bytes.NewReader(raw)
 	}
 	req, err := http.NewRequest(method, h.srv.URL+path, rd)
 	if err != nil {
@@ -120,23 +129,40 @@ func (h *harness) do(method, path string, headers map[string]string, body any) r
 	for k, v := range headers {
 		req.Header.Set(k, v)
 	}
-	resp, err := h.srv.Client().Do(req)
+	resp, err := h.client.Do(req)
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	out, _ := io.ReadAll(resp.Body)
-	r := response{status: resp.StatusCode, header: resp.Header, body: out}
-	h.checkContract(req, raw, r)
-	return r
+	return response{status: resp.StatusCode, header: resp.Header, body: out}
 }
 
-// checkContract validates a response against the contract, status included; a 501 (an operation not built
-// yet) is the one answer the contracts do not declare.
-func (h *harness) checkContract(req *http.Request, body []byte, r response) {
-	h.t.Helper()
-	if r.status == http.StatusNotImplemented {
-		return
+// contractCheck is a transport that validates every response against the contract, status included; a 501
+// (an operation not built yet) is the one answer the contracts do not declare.
+type contractCheck struct {
+	t    *testing.T
+	next http.RoundTripper
+}
+
+func (c *contractCheck) RoundTrip(req *http.Request) (*http.Response, error) {
+	var body []byte
+	if req.Body != nil {
+		body, _ = io.ReadAll(req.Body)
+		req.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	resp, err := c.next.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	out, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(out))
+	if resp.StatusCode == http.StatusNotImplemented {
+		return resp, nil
 	}
 	probe, _ := http.NewRequest(req.Method, req.URL.String(), bytes.NewReader(body))
 	probe.Header = req.Header.Clone()
@@ -150,31 +176,104 @@ func (h *harness) checkContract(req *http.Request, body []byte, r response) {
 		}
 		in := &openapi3filter.ResponseValidationInput{
 			RequestValidationInput: &openapi3filter.RequestValidationInput{Request: probe, PathParams: params, Route: route},
-			Status:                 r.status,
-			Header:                 r.header,
+			Status:                 resp.StatusCode,
+			Header:                 resp.Header,
 			Options:                &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
 		}
-		in.SetBodyBytes(r.body)
+		in.SetBodyBytes(out)
 		if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
-			h.t.Errorf("%s %s: %d response breaks the contract: %v\nbody: %s", req.Method, req.URL.Path, r.status, err, r.body)
+			c.t.Errorf("%s %s: %d response breaks the contract: %v\nbody: %s", req.Method, req.URL.Path, resp.StatusCode, err, out)
 		}
-		return
+		break
 	}
+	return resp, nil
 }
 
 // token returns a bearer token for the tenant and account (0: no account).
 func (h *harness) token(tenant string, account int64) string {
 	h.t.Helper()
-	body := map[string]any{"tenant": tenant}
+	body := simadminclient.TokenRequest{Tenant: &tenant}
 	if account != 0 {
-		body["account_id"] = account
+		body.AccountId = &account
 	}
-	r := h.do("POST", "/_sim/tokens", nil, body)
-	if r.status != 200 {
-		h.t.Fatalf("token: %d %s", r.status, r.body)
+	r, err := h.admin.IssueTestTokenWithResponse(context.Background(), body)
+	if err != nil {
+		h.t.Fatalf("token: %v", err)
 	}
-	return r.json(h.t)["token"].(string)
+	if r.JSON200 == nil {
+		h.t.Fatalf("token: %d %s", r.StatusCode(), r.Body)
+	}
+	return r.JSON200.Token
 }
+
+// advance moves the tenant's virtual clock and returns what the advance reports.
+func (h *harness) advance(tenant, duration string) simadminclient.AdvanceResult {
+	h.t.Helper()
+	r, err := h.admin.AdvanceClockWithResponse(context.Background(), simadminclient.AdvanceRequest{Tenant: &tenant, Duration: duration})
+	if err != nil {
+		h.t.Fatalf("advance %s by %s: %v", tenant, duration, err)
+	}
+	if r.JSON200 == nil {
+		h.t.Fatalf("advance %s by %s: %d %s", tenant, duration, r.StatusCode(), r.Body)
+	}
+	return *r.JSON200
+}
+
+// jobs returns the tenant's pending and failed jobs.
+func (h *harness) jobs(tenant string) []simadminclient.Job {
+	h.t.Helper()
+	r, err := h.admin.ListJobsWithResponse(context.Background(), &simadminclient.ListJobsParams{Tenant: &tenant})
+	if err != nil {
+		h.t.Fatalf("jobs of %s: %v", tenant, err)
+	}
+	if r.JSON200 == nil {
+		h.t.Fatalf("jobs of %s: %d %s", tenant, r.StatusCode(), r.Body)
+	}
+	return r.JSON200.Jobs
+}
+
+// events returns the tenant's events as the admin API lists them with the filter (its Tenant is set here),
+// each checked against its schema.
+func (h *harness) events(tenant string, filter simadminclient.ListEventsParams) []json.RawMessage {
+	h.t.Helper()
+	filter.Tenant = &tenant
+	r, err := h.admin.ListEventsWithResponse(context.Background(), &filter)
+	if err != nil {
+		h.t.Fatalf("events of %s: %v", tenant, err)
+	}
+	if r.JSON200 == nil {
+		h.t.Fatalf("events of %s: %d %s", tenant, r.StatusCode(), r.Body)
+	}
+	v, err := validator()
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	out := make([]json.RawMessage, 0, len(r.JSON200.Events))
+	for _, e := range r.JSON200.Events {
+		raw := json.RawMessage(e)
+		var env struct {
+			Domain    string          `json:"domain"`
+			EventType string          `json:"event_type"`
+			Data      json.RawMessage `json:"data"`
+		}
+		if err := json.Unmarshal(raw, &env); err != nil {
+			h.t.Fatal(err)
+		}
+		if err := v.ValidateEnvelope(raw); err != nil {
+			h.t.Errorf("envelope: %v", err)
+		}
+		if err := v.Validate(env.Domain, env.EventType, env.Data); err != nil {
+			h.t.Errorf("payload: %v", err)
+		}
+		out = append(out, raw)
+	}
+	return out
+}
+
+// all selects every event.
+var all = simadminclient.ListEventsParams{}
+
+func ptr[T any](v T) *T { return &v }
 
 func bearer(tok string, extra ...string) map[string]string {
 	m := map[string]string{"Authorization": "Bearer " + tok}
@@ -182,40 +281,4 @@ func bearer(tok string, extra ...string) map[string]string {
 		m[extra[i]] = extra[i+1]
 	}
 	return m
-}
-
-// events returns the tenant's events as the admin API lists them, each checked against its schema.
-func (h *harness) events(tenant, query string) []json.RawMessage {
-	h.t.Helper()
-	r := h.do("GET", "/_sim/events?tenant="+tenant+query, nil, nil)
-	if r.status != 200 {
-		h.t.Fatalf("events: %d %s", r.status, r.body)
-	}
-	var list struct {
-		Events []json.RawMessage `json:"events"`
-	}
-	if err := json.Unmarshal(r.body, &list); err != nil {
-		h.t.Fatal(err)
-	}
-	v, err := validator()
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	for _, e := range list.Events {
-		var env struct {
-			Domain    string          `json:"domain"`
-			EventType string          `json:"event_type"`
-			Data      json.RawMessage `json:"data"`
-		}
-		if err := json.Unmarshal(e, &env); err != nil {
-			h.t.Fatal(err)
-		}
-		if err := v.ValidateEnvelope(e); err != nil {
-			h.t.Errorf("envelope: %v", err)
-		}
-		if err := v.Validate(env.Domain, env.EventType, env.Data); err != nil {
-			h.t.Errorf("payload: %v", err)
-		}
-	}
-	return list.Events
 }

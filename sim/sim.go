@@ -1,5 +1,7 @@
-// Package sim assembles a simulator instance: clock, seeded data, fixtures, store, domain services, the HTTP
-// layer and webhook delivery, all from one Config. The binary and the in-process tests build it the same way.
+// Package sim assembles a simulator instance: clocks, seeded data, fixtures, store, scheduler, domain
+// services, the HTTP layer and webhook delivery, all from one Config. The binary and the in-process tests
+// build it the same way. A new domain is wired here: its service built over the store, its job kinds
+// registered with the scheduler, its adapter given to the HTTP layer (docs/architecture.md).
 package sim
 
 import (
@@ -14,10 +16,13 @@ import (
 	"github.com/issuersim/issuersim/sim/auth"
 	"github.com/issuersim/issuersim/sim/card"
 	"github.com/issuersim/issuersim/sim/clock"
+	"github.com/issuersim/issuersim/sim/correlation"
 	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/fake"
 	"github.com/issuersim/issuersim/sim/httpapi"
 	"github.com/issuersim/issuersim/sim/org"
+	"github.com/issuersim/issuersim/sim/scheduler"
+	"github.com/issuersim/issuersim/sim/store"
 	"github.com/issuersim/issuersim/sim/store/memory"
 	"github.com/issuersim/issuersim/sim/webhook"
 )
@@ -30,7 +35,8 @@ const Version = "0.1.0"
 type Config struct {
 	// Seed derives every generated value (PANs, names, ids of events and correlation, token keys).
 	Seed uint64
-	// Clock is the instance's time; nil means the real clock.
+	// Clock is the instance's time; nil means the real clock. A *clock.Virtual gives every tenant a virtual clock
+	// of its own, starting at this clock's time.
 	Clock clock.Clock
 	// Fixtures is a dataset in the fixtures/default.json format; nil means the embedded default.
 	Fixtures []byte
@@ -47,8 +53,9 @@ type Config struct {
 // Sim is one running simulator.
 type Sim struct {
 	handler       http.Handler
-	clock         clock.Clock
-	store         *memory.Store
+	clocks        *clock.Tenants
+	store         store.Backend
+	scheduler     *scheduler.Scheduler
 	dataset       org.Dataset
 	dispatcher    *webhook.Dispatcher
 	webhookSecret string
@@ -78,29 +85,46 @@ func New(cfg Config) (*Sim, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load event schemas: %w", err)
 	}
-	s := &Sim{clock: clk, dataset: dataset}
+	s := &Sim{clocks: clock.NewTenants(clk), dataset: dataset}
 	s.webhookSecret = cfg.WebhookSecret
 	if s.webhookSecret == "" {
 		s.webhookSecret = "whsec_" + base64.StdEncoding.EncodeToString(src.Key("webhook"))
 	}
-	var onCommit func(event.Record)
+	// The scheduler and the dispatcher observe the store's commits and run their work in it: each is built
+	// first, given to the store as an observer, then bound to it.
+	s.scheduler = scheduler.New(s.clocks, log)
+	observers := []store.Observer{s.scheduler}
 	if cfg.WebhookURL != "" {
-		s.dispatcher, err = webhook.New(webhook.Config{URL: cfg.WebhookURL, Secret: s.webhookSecret, Clock: clk, Logger: log})
+		s.dispatcher, err = webhook.New(webhook.Config{URL: cfg.WebhookURL, Secret: s.webhookSecret, Clocks: s.clocks, Logger: log})
 		if err != nil {
 			return nil, err
 		}
-		onCommit = s.dispatcher.Enqueue
+		observers = append(observers, s.dispatcher)
 	}
-	s.store = memory.New(dataset, clk, event.NewSealer(src, validator), memory.Options{OnCommit: onCommit})
-	authority := auth.NewAuthority(src.Key("token"), clk, cfg.TokenTTL)
-	cards := card.NewService(s.store.Cards(), clk, src, card.Options{PCIDelay: cfg.PCIDelay, Logger: log})
+	mem, err := memory.New(dataset, memory.Options{Sealer: event.NewSealer(src, validator), Observers: observers})
+	if err != nil {
+		return nil, err
+	}
+	s.store = mem
+	s.scheduler.Bind(mem)
+	if s.dispatcher != nil {
+		s.dispatcher.Bind(mem)
+		s.scheduler.Register(webhook.JobRetry, s.dispatcher.RunRetry)
+	}
+
+	cards := card.NewService(mem, s.clocks, src, card.Options{PCIDelay: cfg.PCIDelay})
+	s.scheduler.Register(card.JobNumber, cards.RunNumber)
+
+	authority := auth.NewAuthority(src.Key("token"), s.clocks, cfg.TokenTTL)
 	s.handler, err = httpapi.New(httpapi.Deps{
 		Version:   Version,
-		Clock:     clk,
+		Clocks:    s.clocks,
 		Fake:      src,
+		CIDs:      correlation.NewSequence(src),
 		Authority: authority,
-		Passport:  auth.NewPassport(authority, s.store, dataset.Orgs[0].ID),
-		Store:     s.store,
+		Passport:  auth.NewPassport(authority, mem, dataset.Orgs[0].ID),
+		Store:     mem,
+		Scheduler: s.scheduler,
 		Cards:     cards,
 		Logger:    log,
 	})

@@ -61,7 +61,7 @@ func TestCreateCardValidation(t *testing.T) {
 			t.Fatalf("%d %s", r.status, r.body)
 		}
 	})
-	if n := len(h.events(tenantA, "")); n != 0 {
+	if n := len(h.events(tenantA, all)); n != 0 {
 		t.Fatalf("invalid requests emitted %d events", n)
 	}
 	if r := h.do("POST", "/wallet/v2/cards", hdr, valid()); r.status != 201 {

@@ -48,7 +48,7 @@ func TestWebhookDelivery(t *testing.T) {
 	h.do("POST", "/_sim/clock/advance", nil, map[string]any{"duration": "5s"}) // the first retry is due
 	waitFor(t, func() bool { return count() == 2 })
 
-	logged := h.events(tenantA, "")
+	logged := h.events(tenantA, all)
 	hook, err := standardwebhooks.NewWebhook(secret)
 	if err != nil {
 		t.Fatal(err)

@@ -64,17 +64,52 @@ func (e HealthStatus) Valid() bool {
 	}
 }
 
+// Defines values for JobState.
+const (
+	JobStateDone    JobState = "done"
+	JobStateFailed  JobState = "failed"
+	JobStatePending JobState = "pending"
+)
+
+// Valid indicates whether the value is a known member of the JobState enum.
+func (e JobState) Valid() bool {
+	switch e {
+	case JobStateDone:
+		return true
+	case JobStateFailed:
+		return true
+	case JobStatePending:
+		return true
+	default:
+		return false
+	}
+}
+
 // AdvanceRequest defines model for AdvanceRequest.
 type AdvanceRequest struct {
 	// Duration A Go duration, positive, such as 90m, 36h or 1h30m.
 	//
 	// Example: 90m
 	Duration string `json:"duration"`
+
+	// Tenant The org whose clock moves; default the first org of the fixtures.
+	Tenant *string `json:"tenant,omitempty"`
+}
+
+// AdvanceResult defines model for AdvanceResult.
+type AdvanceResult struct {
+	Now time.Time `json:"now"`
+
+	// Ran The jobs the advance ran, in the order they ran; a failed one carries its error.
+	Ran     []Job  `json:"ran"`
+	Tenant  string `json:"tenant"`
+	Virtual bool   `json:"virtual"`
 }
 
 // ClockState defines model for ClockState.
 type ClockState struct {
 	Now     time.Time `json:"now"`
+	Tenant  string    `json:"tenant"`
 	Virtual bool      `json:"virtual"`
 }
 
@@ -118,6 +153,44 @@ type Health struct {
 // HealthStatus defines model for Health.Status.
 type HealthStatus string
 
+// Job defines model for Job.
+type Job struct {
+	// Cid The correlation id of the request that caused the job; its events carry it.
+	Cid   *string   `json:"cid,omitempty"`
+	Due   time.Time `json:"due"`
+	Error *string   `json:"error,omitempty"`
+	Id    int64     `json:"id"`
+
+	// Kind What the job does, such as card.number (PCI data and create-1) or webhook.retry.
+	//
+	// Example: card.number
+	Kind string `json:"kind"`
+
+	// State pending until it runs; done once an advance ran it; failed when its run failed.
+	State JobState `json:"state"`
+
+	// Subject The entity an event or a job is about.
+	Subject Subject `json:"subject"`
+}
+
+// JobState pending until it runs; done once an advance ran it; failed when its run failed.
+type JobState string
+
+// JobList defines model for JobList.
+type JobList struct {
+	Jobs   []Job  `json:"jobs"`
+	Tenant string `json:"tenant"`
+}
+
+// Subject The entity an event or a job is about.
+type Subject struct {
+	// Id Example: 42
+	Id string `json:"id"`
+
+	// Kind Example: card
+	Kind string `json:"kind"`
+}
+
 // TenantRequest defines model for TenantRequest.
 type TenantRequest struct {
 	Name *string `json:"name,omitempty"`
@@ -146,6 +219,9 @@ type TokenResponse struct {
 	Token     string    `json:"token"`
 }
 
+// Tenant defines model for Tenant.
+type Tenant = string
+
 // BadRequest defines model for BadRequest.
 type BadRequest = Error
 
@@ -158,22 +234,37 @@ type InternalError = Error
 // NotFound defines model for NotFound.
 type NotFound = Error
 
+// GetClockParams defines parameters for GetClock.
+type GetClockParams struct {
+	// Tenant The org id; default the first org of the fixtures.
+	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
+}
+
 // ListEventsParams defines parameters for ListEvents.
 type ListEventsParams struct {
 	// Tenant The org id; default the first org of the fixtures.
-	Tenant *string `form:"tenant,omitempty" json:"tenant,omitempty"`
+	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
 
 	// EventType Only this event type, such as update-1.
 	EventType *string `form:"event_type,omitempty" json:"event_type,omitempty"`
 
-	// CardId Only events about this card.
+	// CardId Only events about this card (the same as subject=card:<id>).
 	CardId *int64 `form:"card_id,omitempty" json:"card_id,omitempty"`
+
+	// Subject Only events about this entity, written kind:id, such as card:42 (each domain names its kinds: card today; cards on file, tokens, bulks and D1 cards as they are built).
+	Subject *string `form:"subject,omitempty" json:"subject,omitempty"`
 
 	// Since Only events stamped at or after this time.
 	Since *time.Time `form:"since,omitempty" json:"since,omitempty"`
 
 	// After Only events committed after the event with this event_id: a cursor that works on a virtual clock, where many events share one timestamp.
 	After *openapi_types.UUID `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// ListJobsParams defines parameters for ListJobs.
+type ListJobsParams struct {
+	// Tenant The org id; default the first org of the fixtures.
+	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
 }
 
 // AdvanceClockJSONRequestBody defines body for AdvanceClock for application/json ContentType.
@@ -187,10 +278,10 @@ type IssueTestTokenJSONRequestBody = TokenRequest
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
-	// GetClock Read the simulator's clock
+	// GetClock Read a tenant's clock
 	// (GET /_sim/clock)
-	GetClock(w http.ResponseWriter, r *http.Request)
-	// AdvanceClock Move the virtual clock forward
+	GetClock(w http.ResponseWriter, r *http.Request, params GetClockParams)
+	// AdvanceClock Move a tenant's virtual clock forward
 	// (POST /_sim/clock/advance)
 	AdvanceClock(w http.ResponseWriter, r *http.Request)
 	// ListEvents List the events a tenant's requests caused
@@ -202,6 +293,9 @@ type ServerInterface interface {
 	// GetHealth Report that the simulator serves
 	// (GET /_sim/health)
 	GetHealth(w http.ResponseWriter, r *http.Request)
+	// ListJobs List a tenant's scheduled jobs
+	// (GET /_sim/jobs)
+	ListJobs(w http.ResponseWriter, r *http.Request, params ListJobsParams)
 	// CreateTenant Create a fresh tenant
 	// (POST /_sim/tenants)
 	CreateTenant(w http.ResponseWriter, r *http.Request)
@@ -222,8 +316,27 @@ type MiddlewareFunc func(http.Handler) http.Handler
 // GetClock operation middleware
 func (siw *ServerInterfaceWrapper) GetClock(w http.ResponseWriter, r *http.Request) {
 
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetClockParams
+
+	// ------------- Optional query parameter "tenant" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "tenant", r.URL.Query(), &params.Tenant, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "tenant"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tenant", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.GetClock(w, r)
+		siw.Handler.GetClock(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -295,6 +408,19 @@ func (siw *ServerInterfaceWrapper) ListEvents(w http.ResponseWriter, r *http.Req
 		return
 	}
 
+	// ------------- Optional query parameter "subject" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject", r.URL.Query(), &params.Subject, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "subject"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "subject", Err: err})
+		}
+		return
+	}
+
 	// ------------- Optional query parameter "since" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "since", r.URL.Query(), &params.Since, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
@@ -351,6 +477,39 @@ func (siw *ServerInterfaceWrapper) GetHealth(w http.ResponseWriter, r *http.Requ
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetHealth(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListJobs operation middleware
+func (siw *ServerInterfaceWrapper) ListJobs(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListJobsParams
+
+	// ------------- Optional query parameter "tenant" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "tenant", r.URL.Query(), &params.Tenant, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "tenant"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tenant", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListJobs(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -513,6 +672,7 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/tenants", wrapper.CreateTenant)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/clock", wrapper.GetClock)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/clock/advance", wrapper.AdvanceClock)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/jobs", wrapper.ListJobs)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/events", wrapper.ListEvents)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/fixtures", wrapper.ListFixtures)
 
@@ -528,6 +688,7 @@ type InternalErrorJSONResponse Error
 type NotFoundJSONResponse Error
 
 type GetClockRequestObject struct {
+	Params GetClockParams
 }
 
 type GetClockResponseObject interface {
@@ -570,7 +731,7 @@ type AdvanceClockResponseObject interface {
 	VisitAdvanceClockResponse(w http.ResponseWriter) error
 }
 
-type AdvanceClock200JSONResponse ClockState
+type AdvanceClock200JSONResponse AdvanceResult
 
 func (response AdvanceClock200JSONResponse) VisitAdvanceClockResponse(w http.ResponseWriter) error {
 
@@ -594,6 +755,20 @@ func (response AdvanceClock400JSONResponse) VisitAdvanceClockResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdvanceClock404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response AdvanceClock404JSONResponse) VisitAdvanceClockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -760,6 +935,70 @@ func (response GetHealth500JSONResponse) VisitGetHealthResponse(w http.ResponseW
 	return err
 }
 
+type ListJobsRequestObject struct {
+	Params ListJobsParams
+}
+
+type ListJobsResponseObject interface {
+	VisitListJobsResponse(w http.ResponseWriter) error
+}
+
+type ListJobs200JSONResponse JobList
+
+func (response ListJobs200JSONResponse) VisitListJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListJobs400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListJobs400JSONResponse) VisitListJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListJobs404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListJobs404JSONResponse) VisitListJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListJobs500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListJobs500JSONResponse) VisitListJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateTenantRequestObject struct {
 	Body *CreateTenantJSONRequestBody
 }
@@ -890,10 +1129,10 @@ func (response IssueTestToken500JSONResponse) VisitIssueTestTokenResponse(w http
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
-	// GetClock Read the simulator's clock
+	// GetClock Read a tenant's clock
 	// (GET /_sim/clock)
 	GetClock(ctx context.Context, request GetClockRequestObject) (GetClockResponseObject, error)
-	// AdvanceClock Move the virtual clock forward
+	// AdvanceClock Move a tenant's virtual clock forward
 	// (POST /_sim/clock/advance)
 	AdvanceClock(ctx context.Context, request AdvanceClockRequestObject) (AdvanceClockResponseObject, error)
 	// ListEvents List the events a tenant's requests caused
@@ -905,6 +1144,9 @@ type StrictServerInterface interface {
 	// GetHealth Report that the simulator serves
 	// (GET /_sim/health)
 	GetHealth(ctx context.Context, request GetHealthRequestObject) (GetHealthResponseObject, error)
+	// ListJobs List a tenant's scheduled jobs
+	// (GET /_sim/jobs)
+	ListJobs(ctx context.Context, request ListJobsRequestObject) (ListJobsResponseObject, error)
 	// CreateTenant Create a fresh tenant
 	// (POST /_sim/tenants)
 	CreateTenant(ctx context.Context, request CreateTenantRequestObject) (CreateTenantResponseObject, error)
@@ -953,8 +1195,10 @@ type strictHandler struct {
 }
 
 // GetClock operation middleware
-func (sh *strictHandler) GetClock(w http.ResponseWriter, r *http.Request) {
+func (sh *strictHandler) GetClock(w http.ResponseWriter, r *http.Request, params GetClockParams) {
 	var request GetClockRequestObject
+
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.GetClock(ctx, request.(GetClockRequestObject))
@@ -1081,6 +1325,32 @@ func (sh *strictHandler) GetHealth(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// ListJobs operation middleware
+func (sh *strictHandler) ListJobs(w http.ResponseWriter, r *http.Request, params ListJobsParams) {
+	var request ListJobsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListJobs(ctx, request.(ListJobsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListJobs")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListJobsResponseObject); ok {
+		if err := validResponse.VisitListJobsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // CreateTenant operation middleware
 func (sh *strictHandler) CreateTenant(w http.ResponseWriter, r *http.Request) {
 	var request CreateTenantRequestObject
@@ -1151,42 +1421,56 @@ func (sh *strictHandler) IssueTestToken(w http.ResponseWriter, r *http.Request) 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"1Fnhbhu5EX6VwfaA2MhKVs5pgCg/Ct8huRq4S4Oc/yWpMVqOtEx2yT2SK1mN/Vh9gT5ZMUNKWlkr2Sns",
-	"FPfL0mpJfpz55uM39NessHVjDZngs/HXzJFvrPEkX35C9Z7+aMkH/lZYE8jIR2yaShcYtDUnn701/MwX",
-	"JdXIn35wNM3G2V9ONlOfxF/9yWvnrMtubm7yTJEvnG54kmycXZQELi4GE0f4xUMoCXhRh0V4BcQjPRis",
-	"CQiLEqaaKgVoFLi2omF2k2c/WzOtdPGd4HpdtxUG6554xjnVs9bJIqAseTA2AFaVXUAotRd85yaQM1jF",
-	"ab8vSJiirki9krBOrFqCx6WHRbkUaG9teGNbox4f1VsLvi1KCGTQBLAOsChsa8Iw45fTeJ7+TM3RFNTh",
-	"YONsQy7oyE+V4i2ft9Y4g18srH7OobFeBz2nPK6MHl6O6hxOX5S8/LPydFQPszyjK6ybirJx9nJUZ3nW",
-	"YOB8ZePsn0cfRoOXn54effw4jJ+O/3Zk/HXrr//zb39d+2t/XV+Xx8dPf8jyLCwbnsQHp81MNsXM1o5U",
-	"Nv6wQf1p/aadfKYiCIMrW3z5PWCg3e0au+A/U+tqDNk4UxhoEHRNu0vm2Vy70GLFA9JvE2srQrODh6fd",
-	"vN8H6rWZU2UbgYRKaUaP1bsOuOBaup3nfxgCmpMJoI2QrnG2IO+lXihNmcNkGQim1sUP6EFRpefkSA2z",
-	"21jy7Gows4P0kPk4fI+L38h7nJEgXRXWduSidvAnHaj2d1H3DStL4u8aAjqHS/5ep+U2kd2T6NWLvSHl",
-	"wPyq+1gtMbs/2HVydqDegpPm7UPT2fAOHJHZns3mmZbCI9PWPD1LSqyZMsuzP1py/LUkVOQ6i26G749j",
-	"nrGi3x3gCE2ApCH5waC/0VehdXFb25u0brYd8UM0/0ZOHkyKLNyH9e+EVSh3kRYsEPeXAR8wtL6bJ/ul",
-	"Nxtzcj5J6eGgpxk3I/KEqW8XF6LxewWcD3P+W+PVr2RmvN9no1Ge1dqsv/dgDVQ3VZLI3RPPuhkEC4Vt",
-	"lq9A0RTbKoj+TLXzQX620/Qg8mG4rfUXbwes8TiYDj59PX1x0y/pe/caDVQvxx6aWbLi3SlL7+UCoTdN",
-	"9guZvVlKx/OlVlu80ya8eJ5JsnTN3NqkSptAM3LbGB8gwhHmvgDfgXMXG1012pG/xHD/gtob8zwLDO8e",
-	"2ZDX8k1WOjB2k3MjQju1/VzvWlC7MNEu28rn0BpFDk4uva7HUIqY5BDYXcv6PpcKSKc+SAXHR/HIruxM",
-	"rDU/qSwqUptqgbc2QIMucB2hWcKcjBIIZ+/OZZRY3zaUZAKbR1Jj0AG0l3Oep6yxKLUhcK0x2szkGYPz",
-	"w48SGh3EhmnvW1aZGlDV2vD8HeEZZ8+Go+GIQ28bMtjobJydDkfD03QOCSskBCdr2ZxR2A3lewqtM7Hj",
-	"4MRzENwSVs1QnoIiAeHorQRkY65bTz6XFxYlhZJc2nAKMCsMU1WM37nKxtkvFMTr8cnV7bl+HI0ezIJ3",
-	"zOSe7kDCIv7/r3HdvunW+E62+xdx621do1tKDFFtB4XbItkiv9hJwwlGXy8VbH1PPpLx97schckSsGvu",
-	"4ahj6dnNn74oj/M1sWIiOSCqrUjBZzuBUGKAKVaVB9US2OhOF7jMxaly/q1T5HKY0NQ6AjR+QVzLQzgD",
-	"R2ss8bmH56OXkbfbKU672KRZ9PUn9kkPleFbHdLNttbwoXLz/+cX4DSQg5h1jiLz7fl9+Na5gJAhL+8e",
-	"sr4CeAhO/2bn1MPBqXULdKrD641nP6gvmJpeboBkRA62UizK4k3yeLFBV1iEasmc1gEWuOmWVA5ezwzF",
-	"a4+tRmmbetxZvI6YWAod1hSIO6AP+xyTVt9gltj5ry1+NHGb42zDnW898b/udJDVUi5Pkv7ygE0L3zZy",
-	"UD/bB0jGXMoie0B9wMG/Lgefng5iS39/TDF5gBPbhgiwQKf2AeHf2JR0UXyTizqMwgesG6ZEvEuRWhNM",
-	"rGT7MHnNAtyL6ID9OQyksHWtQ2AoCcTKTSx0KDuJvNRqDAhF67z4AQywsO6LZynG255kUZJjw2A2Gy7R",
-	"sWzHs1q2H+W3b6MCpX+jbStJub3HT4+omJu2f49gxi3+7wr5/O4h65u+h1BI3ssm0VsKl847ro3WU1ct",
-	"p50+/KBextNbGrott1XaSnk46srSk7VdjQA8FI7YeoJQ/TiPJNTxB8XOFNknN87OHNZs3mL74HMoWh9s",
-	"zSe73C6T2FA++L01vu+k5yisLxcekT7rNfawR2FAT2H4sKm95f87iSzXlxS9aTxL/ujH0QisKVa2enWn",
-	"z/44zv1KGgN+jtqwVTBKfhlMsGJ/4zhNk3j27NjodFPyiGFPK/QE/Xdy85WjeQAH3VgXoh5u892Tm28F",
-	"PnH8kINWzF6pHSG+sXJG+dSfrf0HykWJdHKwuleRUUf3cgNjqahvLqLj1J8iGFqAjn4GO5XJ6/DMdmGG",
-	"cMEOybc60KqqRf0bcuALMui0BW9j4IztPCPi1S33Y0/koAw0hPMUBE+Fo+BBkdNzgqmzdQw7JX/FX0xb",
-	"T8gxGutmPudlEBw1FS5ZWljimNgRVexXPNZrEeoTi5/l3YuVXXqMtmD72u0mtQVb1fHswRdL1zJ7pInz",
-	"HIPy5zncYqYAYerIr/5h1a1CuUnZX4TnTHk+EyeEjg2R3B2w1K2OyXtW2THzUayQgc0tF+unJxNyqYZU",
-	"MKsCHEcultaFgk2qnMStJ9DGB27V0xINei+yc/buvI+tsgcuwIt0bfUofO3eP37nJnb7UnEPeyVzfx7i",
-	"StKYZEI41n9uVDq+RzThvwEAAP//",
+	"1Fr9bhu3sn+Vwd4CsZG1LMe5ASLj4sJNk14XbRo0Ae4fSWpQy5GW8S65JblSdBI/1nmB82QHM+R+WSt/",
+	"tHZw+pekXX4MZ34z85uhviSZKSujUXuXzL4klbCiRI+Wf71DLbSnbxJdZlXlldHJLHmXIxi7BCVPQOJC",
+	"1IUHnyMslHWe35hFfPDZ1xbdJEkTRTP/qNFukjTRosRklviwQZq4LMdSBAm8R0tjf3/3+uD99OC5OFgc",
+	"fPxy/OzyuyRN/Kaiic5bpZfJ5eVlmlh0ldEOWeTvhfwN/6jRsdiZ0R7DCURVFSoTdILDT46O8aW363cW",
+	"F8ks+a/DTh2H4a07fGmtsWGrbTXYsBnMLYoLx4emTa3I/AkgzXRAhwUUWQ4LhYUEoSXYusBJcpkmL4xe",
+	"FCr7RuI6VdaF8MY+ciTnQi1ry5uANOhAGw+iKMwafK4cy3emyRyiCMt+WyFhIVSB8oTVOjdyA05sHKzz",
+	"DYv22vhXptby4aV6bcDVWQ4BrymILDO1JqgDrlD7SUJz4jK0y6lcCZ1hD4qVNRVarwJMZVT7tm+dwo8G",
+	"mtcpVMYpr1aYBgGEg+fTMoXjZzltfpQfT0tyLvwsyqogz3g+LZO070V75EMfH+99+DAJ3/b/d0+7r7X7",
+	"+q9/uq+l++q+ll/z/f3HI+6VNh66MwSsc+MQssJkF1CaFbo7RIQ7ujp5+h+1siiT2ftOgx/bkWb+CTNP",
+	"Urfqd3Uxon1t1vSxMLYUPpklUng88KrEMQ1YoceP/8nMg8OLsBtYoVNQmp8ZK9HStw09PgERsQxGI2TC",
+	"WoUOlHchRnB89Fi6mxD6k5mzVYKQwlqxGVppS/yVsr4WRe/d3JgChd7SaBuMST3dxKCBMS2/IKu/9cLj",
+	"X1TxQ4o/JvhLvcLCVCy2kFKRUUXxpncAb2u8GgR+1Ri8vbFxZU2GznEwxbhkCvONR1gYG74IBxILtUKL",
+	"cpJclSVNPh8szUF8SMFq8ptY/4LOiSWypE3UHWo3JBb6divUvKK0E4PbNnjKuN22+q9ouBk4qlJSzM9q",
+	"LNaxzm4vbGucLVGviBPXHZOmd+AtcTgHj2JNsaOjrktanvJNCFJ5krbEJUch0fY27abv1mOaULq/WcFB",
+	"NBYkTkmvVfqrGEy3D2nscqjx62B+R0xeaxTeeEzW/0NR+HxbUk4dtw8Vzgtfu76dzMWoNVZoXUyw1ys9",
+	"rtjNSKNMY6eg+Lt9BCXHM0RmrMUi8CslmxTYUEafCw+ZqB1Kfv7JzE9CSmBgc5bYgPKTMT3IGm+vNGw8",
+	"YRvycrCK0v7Z024FpT0ukYPGhdIjh/x/OkKUnRlkR1MyYeVE1+UcLey9eXEGUnjB1DezSMIe7RODWeM8",
+	"N+ZiYtHbzZDJ9FbYhQTcFqlCLZVeQq29KkB5sLUmUkJ511CWFrqfsEH5kyY1r3PUbABb6/iMJYpAiysn",
+	"aUKLJWkShmyjjzyIJh2shCXu72j2T2bOqfJNu0rz5IewWvPzVVyVjlgH4N0QMd/GYVeRrSiWsOG6pQJy",
+	"Gu3tgPh4HCe+c+sofleisiuZ86ZjYr7tdLPteKi98hsydUjYxoJgjCoHYm5q9qnh6YIndOh7+mQMdI0b",
+	"DFF6I1mNRlBy9CihzN5ZK4Ra+UtSis8/o15SED2aTtOkVLr9PUqqyqoYdZGGu3sDmak2D8nYd541lOyj",
+	"ieu+09VdIUcijJrJXKDeaaVYEp7viKil0qqkOHI0Fl07Ge9Bw0HMXQq+Qc5t2fBzpSy6c+HvhdB7Eu8W",
+	"1uBhaWeVnhjbxrlk9rYw41jvNz3MWocGjSlcCrWmKu3w3KlyBjkzlBQ8J2fa36Wx4qcvOTY/HkEsLkLd",
+	"G19S5JM15RGKWeFZiD6FWXLioyeFERJl51Tw2niohPXkbkJvYIVasqSnb854Fvdkap9TTMuERzmjrKYc",
+	"1xi0ZCmyXGmkrKUp8wVJnXcTeLlCuwEyfyAhTDm8uEAHIp6mcX5H4eD6AECy5rRDjrateruVHjlw5B30",
+	"MAVnoDJFQcOVB40rtJDlQi/RwZrEaAVwiG7ygY2tPMdU5VxNZKwEIUulSRU9fjZLjibTyZTAZCrUolLJ",
+	"LDmeTCfHka4zztmohy27XOJIqvgNfW11KOIJyv2jtF3FNPKxNBT8bEgGB9QOU/69ztHnaKNdIjgm8KsG",
+	"MYQKLWU3zcFzQcoLL8yCmYdZ6xScF9ajhMitlHaeNP3IBSGZpnRwhLVw0WgOUZ+A0ZFmtrtyG8LlwiLR",
+	"SVZ1i4kzmcySH9FzMc8K7DrA78dzfDfkMHaILz9eacM+mU7vrSvXazPsaBjyKbkl+N9h37HlWvkOhy1N",
+	"7tzVZSnshiEhZB8GAUA0pgeow4h9jq7GjSDrtHEOop3tYkMszDcg+s0+2Ou1+IiyHD/L9xlfQrs1Wlqs",
+	"2ATzBxwRo2EnJaREb66RFiYAaFwHwBDObK3TpmNlXGxeNSELlM6KWqLk9pWsQ2APPazQfA0SQKGcZ3cp",
+	"KRiAYdQPdRW6gBM47QOwOcDT6fMx+EVtNRCMBdL3VIDfF4iuNGQvh/mGiMXlA0J42I+8DsUgFh5tDK5K",
+	"L9M2c0TjCU9lC4P96W3A3rsQ4SlPb57S9tV5wvObJ7R3GPfhgb+Y1SAQD51mYeyaGHfnkV176doY31ux",
+	"ieemkJTqOXam4YIGP4vMFxtyQhUia9PYkyk4tdQYrm8GPb0hmKl4ehlk+rPRNP2y1XosNnwlExkF0Z+u",
+	"1K4rJmNHu27ZeM45U6YdN23vxcE/zg8+Pj4INwSjTHNUptiq4JoqCEj1EOwxIRIl9z9j6fk/9Gb2oZ5O",
+	"jzMl+RP3d4lMY8+5fu3kvROnvrW8oVRMYW2V96iBSrWZksNGxuzpE9hjgEhTCqX5Si/072m8m4VjeyPF",
+	"5oS/U7CGhSowbankvC4uAn/44SiOES7kZsrM81oVfj+ExzGVdBV8p5JeSfiESsIrJp0ePD//+Hj2/vfZ",
+	"n7Cp86KsAguh8pnDEmuMcsMuuzlFaXHUatcUDNcLkpmyJNvIVoiGWK+Vz3tuca7kjAhVbR1TY+FhbewF",
+	"m+IKEUspjVrizro7MBMkTtiqRD7+bmuwKOMHrWs11hF4SIrUdd935JZwxG+WNf5yEqCzdIZ2Q2LOcrnY",
+	"Ou1lgkWvHX5tLgjsiVsgg+vm3BTSheDVrPWozb+x+IvtSwkM9f00gFCFF5KiiaDKsrJmaUXp2rtil0JW",
+	"O29K4kH8DwDkModokjPajfEi0kLb439A+LR77ECPFF449JP7Ne2VUrhnyLy9Kxg142lkk0+m09DSDfZs",
+	"/ndBNVhY+4RrZHoulCZWpSW/OZiLgviYJTPNQ2trqyCKFxYPqPa4w4jS36JdKb28r5KmMjZeNwzx7tCu",
+	"BopvWry3ZVIdJ83FCrlVYWsNG/Swxx1miE3z/ehGVHqEvwx0PfZmaPiVNlEdw9X4fkr1DJU1FJVn/EJi",
+	"ITYoObo3XYq2byLcRme5NdrUlMSwcq0Lx8sGsOitCkXKkF3aOnQDylBl9a4KKuEc8jtlW2l2+exPpMb/",
+	"xFK66e3v8HMy598sR/SbT4MGXA/VMXJfV60TF9PhDy2EPm0agsYNuLZiENww51YdNP11nrV3qxb6jPPE",
+	"nVPDfuxTCi7pVahARC/f9LpHE3hHNY2rlccmVzGnqdCCy1ALqww4E7xWm94zRNqda/pHTP88TuAsKsFh",
+	"ZtE7kGjVCmFhTRmCCcaKiDsO4brPLOjwoQcowGIVvLVpDkapQtuNi4RooDF3esFj3zVd4IdoDQyvXy63",
+	"/1P4ZHp075vF9vwOR+TWDY/8+7hjsBQIWFh0zV/l+l7IZdBuJzwjyFN2maOwRPNpPCfwtlN8Oy/jXJPG",
+	"CN7edhArcKh9yt4QHaZxwJBWXG6sz6gwZH5Zu9B7RdFe3VMW4GR6+uZsDK18BnLAd/H64kHw2r+H+saN",
+	"rOHl0g70suX+PsBloxHIGHAU/03t+2yeY8K/AwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

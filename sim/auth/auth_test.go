@@ -11,9 +11,9 @@ import (
 
 // TestVerify walks one valid token and one broken token per row through Verify.
 func TestVerify(t *testing.T) {
-	clk := clock.NewVirtual(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	a := auth.NewAuthority([]byte("k1"), clk, time.Hour)
-	other := auth.NewAuthority([]byte("k2"), clk, time.Hour)
+	clocks := clock.NewTenants(clock.NewVirtual(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))
+	a := auth.NewAuthority([]byte("k1"), clocks, time.Hour)
+	other := auth.NewAuthority([]byte("k2"), clocks, time.Hour)
 	good, _, err := a.Issue("TN-x", 42, "s")
 	if err != nil {
 		t.Fatal(err)
@@ -36,9 +36,17 @@ func TestVerify(t *testing.T) {
 			t.Errorf("%s: err = %v, want %v", tc.name, err, tc.want)
 		}
 	}
+	otherTenant, _, err := a.Issue("TN-y", 42, "s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk, _ := clocks.Virtual("TN-x")
 	clk.Advance(61 * time.Minute)
 	if _, err := a.Verify(good); !errors.Is(err, auth.ErrExpired) {
 		t.Errorf("after expiry: err = %v", err)
+	}
+	if _, err := a.Verify(otherTenant); err != nil {
+		t.Errorf("advancing TN-x's clock expired TN-y's token: %v", err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/subtle"
 	"errors"
 	"fmt"
@@ -39,8 +40,12 @@ type Grant struct {
 
 // Exchange checks a server key and secret and issues a token for their org, scoped to accountID when it is
 // non-zero.
-func (p *Passport) Exchange(serverKey, serverSecret string, accountID int64) (Grant, error) {
-	for _, o := range p.orgs.Orgs() {
+func (p *Passport) Exchange(ctx context.Context, serverKey, serverSecret string, accountID int64) (Grant, error) {
+	orgs, err := p.orgs.Orgs(ctx)
+	if err != nil {
+		return Grant{}, fmt.Errorf("look up server key: %w", err)
+	}
+	for _, o := range orgs {
 		for _, c := range o.Credentials {
 			if c.ServerKey != serverKey {
 				continue
@@ -55,11 +60,15 @@ func (p *Passport) Exchange(serverKey, serverSecret string, accountID int64) (Gr
 }
 
 // ForTenant issues a token for a tenant without credentials: the admin API's shortcut for tests.
-func (p *Passport) ForTenant(tenant string, accountID int64) (Grant, error) {
-	if o, ok := p.orgs.Org(tenant); ok {
-		return p.issue(o, "", accountID)
+func (p *Passport) ForTenant(ctx context.Context, tenant string, accountID int64) (Grant, error) {
+	o, err := p.orgs.Org(ctx, tenant)
+	if errors.Is(err, org.ErrUnknown) {
+		return Grant{}, fmt.Errorf("tenant %q: %w", tenant, ErrBadCredentials)
 	}
-	return Grant{}, fmt.Errorf("tenant %q: %w", tenant, ErrBadCredentials)
+	if err != nil {
+		return Grant{}, err
+	}
+	return p.issue(o, "", accountID)
 }
 
 // TTL is how long the tokens it issues live.

@@ -1,12 +1,19 @@
 // Package card is the processor's card: its data, its lifecycle and the commands that change it. Each command
 // checks the vendor's rules, moves the card through the status table and, in one store transaction, writes
-// the card and the events it causes.
+// the card and the events it causes. The rules live on Card (UpdateStatus, StatusChanges, UniqueKey, Number);
+// the commands, one file each, load, apply and save.
 package card
 
 import (
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
 	"time"
 
+	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/fake"
+	"github.com/issuersim/issuersim/sim/org"
 )
 
 // Type is a card's type.
@@ -70,9 +77,6 @@ type Card struct {
 	History []StatusChange
 }
 
-// Numbered reports whether the card's PCI data exists.
-func (c *Card) Numbered() bool { return c.PAN != "" }
-
 // StatusChange is one line of a card's status history.
 type StatusChange struct {
 	From      Status
@@ -89,3 +93,123 @@ const (
 	OpCreate          Operation = "CREATE"
 	OpUpdateStatusPut Operation = "UPDATE_STATUS_PUT"
 )
+
+// Subject names the card in the event log and in jobs.
+func (c Card) Subject() event.Subject { return event.CardSubject(c.ID) }
+
+// Numbered reports whether the card's PCI data exists.
+func (c Card) Numbered() bool { return c.PAN != "" }
+
+// UniqueKey is the key no two live cards of a tenant may share: a customer's VIRTUAL alias, or the customer's
+// one PLASTIC card. It is empty when no uniqueness rule applies (other types, terminated cards), so the store
+// indexes it and a create looks it up instead of scanning the customer's cards.
+func (c Card) UniqueKey() string { return uniqueKey(c.Type, c.CustomerID, c.Name, c.Status) }
+
+func uniqueKey(t Type, customerID int64, name string, s Status) string {
+	if !s.Live() {
+		return ""
+	}
+	switch t {
+	case TypePlastic:
+		return "plastic/" + strconv.FormatInt(customerID, 10)
+	case TypeVirtual:
+		return "virtual/" + strconv.FormatInt(customerID, 10) + "/" + name
+	}
+	return ""
+}
+
+// UpdateStatus applies a status update as the vendor's PUT .../status does: the lifecycle table decides
+// (CheckSet), and the change goes into the card's history.
+func (c *Card) UpdateStatus(to Status, at time.Time) error {
+	if err := CheckSet(c.Status, to); err != nil {
+		return err
+	}
+	c.move(to, at, OpUpdateStatusPut)
+	return nil
+}
+
+// move records a change of status made by op.
+func (c *Card) move(to Status, at time.Time, op Operation) {
+	c.PreviousStatus = c.Status
+	c.Status = to
+	c.History = append(c.History, StatusChange{From: c.PreviousStatus, To: to, At: at, Operation: op})
+}
+
+// StatusChanges returns the card's status history as the vendor lists it: changes only, newest first, so
+// the status the card was created with is not among them.
+func (c Card) StatusChanges() []StatusChange {
+	out := make([]StatusChange, 0, len(c.History))
+	for _, h := range slices.Backward(c.History) {
+		if h.Operation != OpCreate {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// Number generates the card's PCI data (PAN under the program's BIN, hash, last four, CVV, PIN) from the
+// card's own seeded generator.
+func (c *Card) Number(gen *fake.Entity, prog org.Program) error {
+	pan, err := gen.PAN(c.BIN, prog.PANLength)
+	if err != nil {
+		return fmt.Errorf("number card %d: %w", c.ID, err)
+	}
+	c.PAN = pan
+	c.Hash = pan.Hash()
+	c.LastFour = pan.LastFour()
+	c.CVV = gen.Digits(3)
+	c.PIN = gen.Digits(c.PINLength)
+	return nil
+}
+
+// Clone returns a deep copy: no pointer, map or slice is shared with c, so a copy kept by the store and one
+// changed by a command never alias.
+func (c Card) Clone() Card {
+	c.CVVRotationIntervalHours = clonePtr(c.CVVRotationIntervalHours)
+	c.TransactionLimit = clonePtr(c.TransactionLimit)
+	c.Metadata = cloneMetadata(c.Metadata)
+	c.EmbossingGroup = clonePtr(c.EmbossingGroup)
+	c.EmbossingCustomField = clonePtr(c.EmbossingCustomField)
+	c.TemplateID = clonePtr(c.TemplateID)
+	c.ModeType = clonePtr(c.ModeType)
+	c.ValidityPeriodHours = clonePtr(c.ValidityPeriodHours)
+	c.ValidUntil = clonePtr(c.ValidUntil)
+	c.ActivationDate = clonePtr(c.ActivationDate)
+	c.ReissuedCardID = clonePtr(c.ReissuedCardID)
+	c.History = slices.Clone(c.History)
+	return c
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}
+
+// cloneMetadata copies a decoded JSON object, nested objects and arrays included.
+func cloneMetadata(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	out := maps.Clone(m)
+	for k, v := range out {
+		out[k] = cloneJSON(v)
+	}
+	return out
+}
+
+func cloneJSON(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		return cloneMetadata(x)
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = cloneJSON(e)
+		}
+		return out
+	}
+	return v
+}

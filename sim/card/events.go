@@ -89,7 +89,7 @@ func fields(c Card) cardFields {
 
 // Created returns the create-1 event for a card whose PCI data now exists.
 func Created(c Card) event.Event {
-	return event.Event{Domain: domain, Name: "create", Version: 1, CardID: c.ID, Data: fields(c)}
+	return event.Event{Domain: domain, Name: "create", Version: 1, Subject: c.Subject(), Data: fields(c)}
 }
 
 // Updated returns the update-1 event for a card just changed by op.
@@ -98,7 +98,7 @@ func Updated(c Card, op Operation) event.Event {
 	if c.ActivationDate != nil {
 		p.ActivationDate = timestamp(*c.ActivationDate)
 	}
-	return event.Event{Domain: domain, Name: "update", Version: 1, CardID: c.ID, Data: p}
+	return event.Event{Domain: domain, Name: "update", Version: 1, Subject: c.Subject(), Data: p}
 }
 
 func optional(s string) *string {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/issuersim/issuersim/sim/fake"
@@ -19,10 +20,35 @@ type Event struct {
 	// Name and Version make the event type, such as "update" and 1 for "update-1".
 	Name    string
 	Version int
-	// CardID is the card the event is about, kept beside the payload so the log can be filtered; 0 if none.
-	CardID int64
+	// Subject is what the event is about, kept beside the payload so the log can be filtered by it.
+	Subject Subject
 	// Data is the payload, marshalled to JSON as it is.
 	Data any
+}
+
+// Subject names the entity an event or a job is about: its kind and its id as text, since cards have
+// numbers, cards on file and bulks UUIDs, and tokens and D1 cards ids of their own.
+type Subject struct {
+	Kind string
+	ID   string
+}
+
+// Subject kinds of the domains built so far; each domain names its own.
+const SubjectCard = "card"
+
+// CardSubject names a processor card.
+func CardSubject(id int64) Subject { return Subject{Kind: SubjectCard, ID: strconv.FormatInt(id, 10)} }
+
+// String writes the subject as kind:id, the form the admin API's subject filter takes.
+func (s Subject) String() string { return s.Kind + ":" + s.ID }
+
+// ParseSubject reads kind:id; it reports false when either part is empty.
+func ParseSubject(text string) (Subject, bool) {
+	kind, id, ok := strings.Cut(text, ":")
+	if !ok || kind == "" || id == "" {
+		return Subject{}, false
+	}
+	return Subject{Kind: kind, ID: id}, true
 }
 
 // Type returns the event type as the processor writes it: name, a hyphen, and the version.
@@ -37,7 +63,7 @@ type Record struct {
 	Domain   string
 	Type     string
 	CID      string
-	CardID   int64
+	Subject  Subject
 	Time     time.Time
 	Envelope json.RawMessage
 }
@@ -76,14 +102,14 @@ func (s *Sealer) Seal(tenant string, seq int64, cid string, now time.Time, e Eve
 		return Record{}, fmt.Errorf("marshal %s/%s: %w", e.Domain, e.Type(), err)
 	}
 	r := Record{
-		Seq:    seq,
-		ID:     s.source.UUID("event", tenant, strconv.FormatInt(seq, 10)),
-		Tenant: tenant,
-		Domain: e.Domain,
-		Type:   e.Type(),
-		CID:    cid,
-		CardID: e.CardID,
-		Time:   now.UTC(),
+		Seq:     seq,
+		ID:      s.source.UUID("event", tenant, strconv.FormatInt(seq, 10)),
+		Tenant:  tenant,
+		Domain:  e.Domain,
+		Type:    e.Type(),
+		CID:     cid,
+		Subject: e.Subject,
+		Time:    now.UTC(),
 	}
 	r.Envelope, err = marshal(envelope{
 		EventID:       r.ID,

@@ -10,35 +10,57 @@ import (
 	"github.com/issuersim/issuersim/gen/simadmin"
 	"github.com/issuersim/issuersim/sim/auth"
 	"github.com/issuersim/issuersim/sim/clock"
+	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/fake"
+	"github.com/issuersim/issuersim/sim/job"
 	"github.com/issuersim/issuersim/sim/org"
 	"github.com/issuersim/issuersim/sim/rule"
-	"github.com/issuersim/issuersim/sim/store/memory"
+	"github.com/issuersim/issuersim/sim/scheduler"
+	"github.com/issuersim/issuersim/sim/store"
 )
 
-// Admin serves the simulator's own API under /_sim (openapi/simadmin.yaml).
+// Admin serves the simulator's own API under /_sim (openapi/simadmin.yaml). Every operation that takes a
+// tenant defaults to the first org of the fixtures.
 type Admin struct {
-	version  string
-	clock    clock.Clock
-	fake     *fake.Source
-	passport *auth.Passport
-	store    *memory.Store
+	version   string
+	clocks    *clock.Tenants
+	fake      *fake.Source
+	passport  *auth.Passport
+	store     store.Backend
+	scheduler *scheduler.Scheduler
 }
 
 var _ simadmin.StrictServerInterface = (*Admin)(nil)
 
-// GetHealth reports that the simulator serves.
+// tenant returns the tenant a request names, or the default one, refusing a tenant the simulator does not
+// hold; field names where the tenant was sent.
+func (a *Admin) tenant(ctx context.Context, named *string, field string) (string, error) {
+	tenant := deref(named)
+	if tenant == "" {
+		return a.passport.DefaultTenant(), nil
+	}
+	_, err := a.store.Org(ctx, tenant)
+	if errors.Is(err, org.ErrUnknown) {
+		return "", rule.NotFound(field, "tenant %s is not loaded; GET /_sim/fixtures lists the orgs", tenant)
+	}
+	if err != nil {
+		return "", fmt.Errorf("look up tenant %s: %w", tenant, err)
+	}
+	return tenant, nil
+}
+
+// GetHealth reports that the simulator serves, and the instance's clock (where new tenants' clocks start).
 func (a *Admin) GetHealth(context.Context, simadmin.GetHealthRequestObject) (simadmin.GetHealthResponseObject, error) {
-	return simadmin.GetHealth200JSONResponse{Status: "ok", Version: a.version, Clock: a.clock.Now()}, nil
+	return simadmin.GetHealth200JSONResponse{Status: "ok", Version: a.version, Clock: a.clocks.Base().Now()}, nil
 }
 
 // IssueTestToken issues a token for a tenant and optionally an account, without credentials.
-func (a *Admin) IssueTestToken(_ context.Context, req simadmin.IssueTestTokenRequestObject) (simadmin.IssueTestTokenResponseObject, error) {
+func (a *Admin) IssueTestToken(ctx context.Context, req simadmin.IssueTestTokenRequestObject) (simadmin.IssueTestTokenResponseObject, error) {
 	tenant := deref(req.Body.Tenant)
 	if tenant == "" {
 		tenant = a.passport.DefaultTenant()
 	}
-	g, err := a.passport.ForTenant(tenant, deref(req.Body.AccountId))
+	g, err := a.passport.ForTenant(ctx, tenant, deref(req.Body.AccountId))
 	switch {
 	case errors.Is(err, auth.ErrBadCredentials):
 		return nil, rule.NotFound("/tenant", "tenant %s is not loaded; GET /_sim/fixtures lists the orgs", tenant)
@@ -54,41 +76,102 @@ func (a *Admin) IssueTestToken(_ context.Context, req simadmin.IssueTestTokenReq
 	return simadmin.IssueTestToken200JSONResponse(resp), nil
 }
 
-// GetClock reports the simulator's time.
-func (a *Admin) GetClock(context.Context, simadmin.GetClockRequestObject) (simadmin.GetClockResponseObject, error) {
-	_, virtual := a.clock.(*clock.Virtual)
-	return simadmin.GetClock200JSONResponse{Now: a.clock.Now(), Virtual: virtual}, nil
+// GetClock reports a tenant's time.
+func (a *Admin) GetClock(ctx context.Context, req simadmin.GetClockRequestObject) (simadmin.GetClockResponseObject, error) {
+	tenant, err := a.tenant(ctx, req.Params.Tenant, "tenant")
+	if err != nil {
+		return nil, err
+	}
+	_, virtual := a.clocks.Virtual(tenant)
+	return simadmin.GetClock200JSONResponse{Tenant: tenant, Now: a.clocks.For(tenant).Now(), Virtual: virtual}, nil
 }
 
-// AdvanceClock moves the virtual clock forward, running every job that falls due.
-func (a *Admin) AdvanceClock(_ context.Context, req simadmin.AdvanceClockRequestObject) (simadmin.AdvanceClockResponseObject, error) {
-	v, ok := a.clock.(*clock.Virtual)
-	if !ok {
-		return nil, rule.Conflict("/duration", "virtual_clock", "the clock is real: start the simulator with --clock <RFC3339 time> to advance it")
+// AdvanceClock moves a tenant's virtual clock forward and answers once every job due by then has run.
+func (a *Admin) AdvanceClock(ctx context.Context, req simadmin.AdvanceClockRequestObject) (simadmin.AdvanceClockResponseObject, error) {
+	tenant, err := a.tenant(ctx, req.Body.Tenant, "/tenant")
+	if err != nil {
+		return nil, err
 	}
 	d, err := time.ParseDuration(req.Body.Duration)
 	if err != nil || d <= 0 {
 		return nil, rule.Invalid("/duration", "duration", "duration %q must be a positive Go duration such as 90m or 36h", req.Body.Duration)
 	}
-	return simadmin.AdvanceClock200JSONResponse{Now: v.Advance(d), Virtual: true}, nil
+	now, ran, err := a.scheduler.Advance(tenant, d)
+	if errors.Is(err, scheduler.ErrRealClock) {
+		return nil, rule.Conflict("/duration", "virtual_clock", "the clock is real: start the simulator with --clock <RFC3339 time> to advance it")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("advance the clock of %s: %w", tenant, err)
+	}
+	out := simadmin.AdvanceResult{Tenant: tenant, Now: now, Virtual: true, Ran: make([]simadmin.Job, 0, len(ran))}
+	for _, r := range ran {
+		j := jobOut(r.Job)
+		j.State = simadmin.JobStateDone
+		if r.Err != nil {
+			j.State, j.Error = simadmin.JobStateFailed, ptr(r.Err.Error())
+		}
+		out.Ran = append(out.Ran, j)
+	}
+	return simadmin.AdvanceClock200JSONResponse(out), nil
+}
+
+// ListJobs returns a tenant's pending and failed jobs.
+func (a *Admin) ListJobs(ctx context.Context, req simadmin.ListJobsRequestObject) (simadmin.ListJobsResponseObject, error) {
+	tenant, err := a.tenant(ctx, req.Params.Tenant, "tenant")
+	if err != nil {
+		return nil, err
+	}
+	jobs, err := a.store.Jobs(ctx, tenant)
+	if err != nil {
+		return nil, fmt.Errorf("list jobs of %s: %w", tenant, err)
+	}
+	out := simadmin.JobList{Tenant: tenant, Jobs: make([]simadmin.Job, 0, len(jobs))}
+	for _, j := range jobs {
+		out.Jobs = append(out.Jobs, jobOut(j))
+	}
+	return simadmin.ListJobs200JSONResponse(out), nil
+}
+
+// jobOut is a job as the admin API shows it: pending, or failed with its error.
+func jobOut(j job.Job) simadmin.Job {
+	out := simadmin.Job{Id: j.ID, Kind: j.Kind, Subject: simadmin.Subject{Kind: j.Subject.Kind, Id: j.Subject.ID},
+		Due: j.Due, State: simadmin.JobStatePending}
+	if j.CID != "" {
+		out.Cid = &j.CID
+	}
+	if j.Error != "" {
+		out.State, out.Error = simadmin.JobStateFailed, &j.Error
+	}
+	return out
 }
 
 // ListEvents returns a tenant's events, oldest first, as enveloped.
-func (a *Admin) ListEvents(_ context.Context, req simadmin.ListEventsRequestObject) (simadmin.ListEventsResponseObject, error) {
+func (a *Admin) ListEvents(ctx context.Context, req simadmin.ListEventsRequestObject) (simadmin.ListEventsResponseObject, error) {
 	p := req.Params
-	tenant := deref(p.Tenant)
-	if tenant == "" {
-		tenant = a.passport.DefaultTenant()
+	tenant, err := a.tenant(ctx, p.Tenant, "tenant")
+	if err != nil {
+		return nil, err
 	}
-	f := memory.EventFilter{Type: deref(p.EventType), CardID: deref(p.CardId)}
+	f := store.EventFilter{Type: deref(p.EventType), Since: deref(p.Since)}
+	if p.Subject != nil {
+		s, ok := event.ParseSubject(*p.Subject)
+		if !ok {
+			return nil, rule.Invalid("subject", "pattern", "subject %q must be kind:id, such as card:42", *p.Subject)
+		}
+		f.Subject = s
+	}
+	if p.CardId != nil {
+		if s := event.CardSubject(*p.CardId); f.Subject == (event.Subject{}) || f.Subject == s {
+			f.Subject = s
+		} else {
+			return nil, rule.Invalid("card_id", "subject", "card_id %d and subject %s name different entities", *p.CardId, f.Subject)
+		}
+	}
 	if p.After != nil {
 		f.AfterID = p.After.String()
 	}
-	records, err := a.store.Events(tenant, f)
-	switch {
-	case errors.Is(err, memory.ErrUnknownTenant):
-		return nil, rule.NotFound("tenant", "tenant %s is not loaded", tenant)
-	case errors.Is(err, memory.ErrUnknownEvent):
+	records, err := a.store.Events(ctx, tenant, f)
+	if errors.Is(err, store.ErrNotFound) {
 		return nil, rule.NotFound("after", "no event %s in tenant %s", f.AfterID, tenant)
 	}
 	if err != nil {
@@ -96,16 +179,13 @@ func (a *Admin) ListEvents(_ context.Context, req simadmin.ListEventsRequestObje
 	}
 	out := simadmin.EventList{Events: make([]simadmin.Envelope, 0, len(records))}
 	for _, r := range records {
-		if p.Since != nil && r.Time.Before(*p.Since) {
-			continue
-		}
 		out.Events = append(out.Events, simadmin.Envelope(r.Envelope))
 	}
 	return simadmin.ListEvents200JSONResponse(out), nil
 }
 
 // CreateTenant adds a fresh org copied from a template org.
-func (a *Admin) CreateTenant(_ context.Context, req simadmin.CreateTenantRequestObject) (simadmin.CreateTenantResponseObject, error) {
+func (a *Admin) CreateTenant(ctx context.Context, req simadmin.CreateTenantRequestObject) (simadmin.CreateTenantResponseObject, error) {
 	var in simadmin.TenantRequest
 	if req.Body != nil {
 		in = *req.Body
@@ -114,7 +194,7 @@ func (a *Admin) CreateTenant(_ context.Context, req simadmin.CreateTenantRequest
 	if template == "" {
 		template = a.passport.DefaultTenant()
 	}
-	o, err := org.NewTenant(a.store, a.fake, template, deref(in.Name))
+	o, err := org.NewTenant(ctx, a.store, a.fake, template, deref(in.Name))
 	if errors.Is(err, org.ErrUnknown) {
 		return nil, rule.NotFound("/template", "template org %s is not loaded; GET /_sim/fixtures lists the orgs", template)
 	}
@@ -129,8 +209,11 @@ func (a *Admin) CreateTenant(_ context.Context, req simadmin.CreateTenantRequest
 }
 
 // ListFixtures returns every org the simulator holds.
-func (a *Admin) ListFixtures(context.Context, simadmin.ListFixturesRequestObject) (simadmin.ListFixturesResponseObject, error) {
-	orgs := a.store.Orgs()
+func (a *Admin) ListFixtures(ctx context.Context, _ simadmin.ListFixturesRequestObject) (simadmin.ListFixturesResponseObject, error) {
+	orgs, err := a.store.Orgs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list orgs: %w", err)
+	}
 	out := simadmin.Fixtures{Orgs: make([]json.RawMessage, 0, len(orgs))}
 	for _, o := range orgs {
 		b, err := json.Marshal(o)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/issuersim/issuersim/gen/cards"
+	"github.com/issuersim/issuersim/sim/access"
 	"github.com/issuersim/issuersim/sim/auth"
 	"github.com/issuersim/issuersim/sim/card"
 	"github.com/issuersim/issuersim/sim/org"
@@ -15,16 +16,24 @@ import (
 // command and the result into the vendor's response. Operations not built yet answer 501.
 type Cards struct {
 	svc  *card.Service
-	orgs func(tenant string) (org.Org, bool)
+	orgs org.Directory
 }
 
 var _ cards.StrictServerInterface = (*Cards)(nil)
 
 // caller returns who the request acts for, from the claims the gateway verified.
-func caller(ctx context.Context) card.Caller {
+func caller(ctx context.Context) access.Caller {
 	c, _ := auth.ClaimsFrom(ctx)
-	return card.Caller{Tenant: c.Tenant, AccountID: c.AccountID}
+	return access.Caller{Tenant: c.Tenant, AccountID: c.AccountID}
 }
+
+// Where each operation carries the ids a refusal names (see vendorFields).
+var (
+	createCardFields   = vendorFields{access.FieldCustomer: "x-customer-id", access.FieldAccount: "Authorization"}
+	getCardFields      = vendorFields{access.FieldCustomer: "x-customer-id", access.FieldAccount: "x-account-id", access.FieldCard: "cardId"}
+	cardPathFields     = vendorFields{access.FieldCustomer: "customerId", access.FieldAccount: "accountId", access.FieldCard: "cardId"}
+	accountCardsFields = vendorFields{access.FieldAccount: "Authorization"}
+)
 
 // CreateCard creates a card; a replayed idempotency key answers 200 with the first card.
 func (a *Cards) CreateCard(ctx context.Context, req cards.CreateCardRequestObject) (cards.CreateCardResponseObject, error) {
@@ -58,7 +67,7 @@ func (a *Cards) CreateCard(ctx context.Context, req cards.CreateCardRequestObjec
 	}
 	c, replay, err := a.svc.Create(ctx, caller(ctx), in)
 	if err != nil {
-		return nil, fmt.Errorf("create card: %w", err)
+		return nil, fmt.Errorf("create card: %w", createCardFields.rename(err))
 	}
 	resp := cards.CreateCardResponse{
 		Id:                       c.ID,
@@ -84,9 +93,10 @@ func (a *Cards) CreateCard(ctx context.Context, req cards.CreateCardRequestObjec
 
 // GetCard returns a card's non-PCI data.
 func (a *Cards) GetCard(ctx context.Context, req cards.GetCardRequestObject) (cards.GetCardResponseObject, error) {
-	c, err := a.svc.Get(ctx, caller(ctx), req.CardId, req.Params.XCustomerId, deref(req.Params.XAccountId))
+	scope := access.Scope{AccountID: deref(req.Params.XAccountId), CustomerID: req.Params.XCustomerId}
+	c, err := a.svc.Get(ctx, caller(ctx), scope, req.CardId)
 	if err != nil {
-		return nil, fmt.Errorf("get card %d: %w", req.CardId, err)
+		return nil, fmt.Errorf("get card %d: %w", req.CardId, getCardFields.rename(err))
 	}
 	return cards.GetCard200JSONResponse(cardInfo(c)), nil
 }
@@ -98,10 +108,9 @@ func (a *Cards) ListCustomerCards(ctx context.Context, req cards.ListCustomerCar
 	if err != nil {
 		return nil, err
 	}
-	f.CustomerID, f.AccountID = req.CustomerId, req.AccountId
-	list, err := a.svc.List(ctx, caller(ctx), f)
+	list, err := a.svc.List(ctx, caller(ctx), access.Scope{AccountID: req.AccountId, CustomerID: req.CustomerId}, f)
 	if err != nil {
-		return nil, fmt.Errorf("list cards of customer %d: %w", req.CustomerId, err)
+		return nil, fmt.Errorf("list cards of customer %d: %w", req.CustomerId, cardPathFields.rename(err))
 	}
 	out := make(cards.ListCustomerCards200JSONResponse, 0, len(list))
 	for _, c := range list {
@@ -118,10 +127,9 @@ func (a *Cards) ListAccountCards(ctx context.Context, req cards.ListAccountCards
 		return nil, err
 	}
 	who := caller(ctx)
-	f.AccountID = who.AccountID
-	list, err := a.svc.List(ctx, who, f)
+	list, err := a.svc.List(ctx, who, access.Scope{}, f)
 	if err != nil {
-		return nil, fmt.Errorf("list cards of account %d: %w", who.AccountID, err)
+		return nil, fmt.Errorf("list cards of account %d: %w", who.AccountID, accountCardsFields.rename(err))
 	}
 	out := make(cards.ListAccountCards200JSONResponse, 0, len(list))
 	for _, c := range list {
@@ -143,9 +151,10 @@ func (a *Cards) ListAccountCards(ctx context.Context, req cards.ListAccountCards
 // UpdateCardStatus moves a card to another status.
 func (a *Cards) UpdateCardStatus(ctx context.Context, req cards.UpdateCardStatusRequestObject) (cards.UpdateCardStatusResponseObject, error) {
 	who := caller(ctx)
-	c, err := a.svc.SetStatus(ctx, who, req.CustomerId, req.AccountId, req.CardId, card.Status(req.Body.Status))
+	scope := access.Scope{AccountID: req.AccountId, CustomerID: req.CustomerId}
+	c, err := a.svc.UpdateStatus(ctx, who, scope, req.CardId, card.Status(req.Body.Status))
 	if err != nil {
-		return nil, fmt.Errorf("update status of card %d: %w", req.CardId, err)
+		return nil, fmt.Errorf("update status of card %d: %w", req.CardId, cardPathFields.rename(err))
 	}
 	info := cardInfo(c)
 	resp := cards.UpdateCardStatusResponse{
@@ -194,9 +203,9 @@ func (a *Cards) ListCardStatuses(ctx context.Context, _ cards.ListCardStatusesRe
 
 // GetCardStatusHistory returns a card's status changes, newest first.
 func (a *Cards) GetCardStatusHistory(ctx context.Context, req cards.GetCardStatusHistoryRequestObject) (cards.GetCardStatusHistoryResponseObject, error) {
-	history, err := a.svc.History(ctx, caller(ctx), req.CardId, req.Params.XCustomerId)
+	history, err := a.svc.History(ctx, caller(ctx), access.Scope{CustomerID: req.Params.XCustomerId}, req.CardId)
 	if err != nil {
-		return nil, fmt.Errorf("status history of card %d: %w", req.CardId, err)
+		return nil, fmt.Errorf("status history of card %d: %w", req.CardId, getCardFields.rename(err))
 	}
 	page, perPage, err := paging(req.Params.Page, req.Params.PerPage)
 	if err != nil {
@@ -223,7 +232,10 @@ func (a *Cards) GetCardStatusHistory(ctx context.Context, req cards.GetCardStatu
 
 // ListReissueReasons lists the org's reissue reasons with cursor paging.
 func (a *Cards) ListReissueReasons(ctx context.Context, req cards.ListReissueReasonsRequestObject) (cards.ListReissueReasonsResponseObject, error) {
-	reasons := a.reasons(ctx)
+	reasons, err := a.reasons(ctx)
+	if err != nil {
+		return nil, err
+	}
 	limit := 10
 	if req.Params.Limit != nil {
 		limit = *req.Params.Limit
@@ -252,22 +264,25 @@ func (a *Cards) ListReissueReasons(ctx context.Context, req cards.ListReissueRea
 
 // ListReissueReasonsLegacy lists every reissue reason as a bare array.
 func (a *Cards) ListReissueReasonsLegacy(ctx context.Context, _ cards.ListReissueReasonsLegacyRequestObject) (cards.ListReissueReasonsLegacyResponseObject, error) {
-	out := cards.ListReissueReasonsLegacy200JSONResponse(a.reasons(ctx))
-	if out == nil {
-		out = cards.ListReissueReasonsLegacy200JSONResponse{}
+	reasons, err := a.reasons(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return cards.ListReissueReasonsLegacy200JSONResponse(reasons), nil
 }
 
-func (a *Cards) reasons(ctx context.Context) []cards.ReissueReason {
-	o, _ := a.orgs(caller(ctx).Tenant)
+func (a *Cards) reasons(ctx context.Context) ([]cards.ReissueReason, error) {
+	o, err := a.orgs.Org(ctx, caller(ctx).Tenant)
+	if err != nil {
+		return nil, fmt.Errorf("reissue reasons: %w", err)
+	}
 	out := make([]cards.ReissueReason, 0, len(o.ReissueReasons))
 	for _, r := range o.ReissueReasons {
 		cost := float32(r.Cost)
 		out = append(out, cards.ReissueReason{Id: r.ID, Description: r.Description, MustBlock: r.MustBlock,
 			MustCharge: r.MustCharge, Cost: &cost, Type: &r.Type, Enabled: r.Enabled})
 	}
-	return out
+	return out, nil
 }
 
 // The operations below belong to later work; each answers 501 naming itself.

@@ -7,9 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -19,7 +17,6 @@ import (
 
 	"github.com/issuersim/issuersim/sim/auth"
 	"github.com/issuersim/issuersim/sim/correlation"
-	"github.com/issuersim/issuersim/sim/fake"
 )
 
 // Surface is one API the server mounts: its contract, the router kin-openapi built from it, the error shape
@@ -80,10 +77,9 @@ type gateway struct {
 	byPrefix  map[string][]*Surface
 	fallback  Shape
 	authority *auth.Authority
-	fake      *fake.Source
+	cids      *correlation.Sequence
 	next      http.Handler
 	log       *slog.Logger
-	requests  atomic.Uint64
 }
 
 type routeKey struct{}
@@ -109,18 +105,16 @@ func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if surface != nil {
 		shape = surface.shapeFor(r.URL.Path)
 	}
-	cid := g.correlationID(r, surface)
-	ctx := correlation.With(r.Context(), cid)
-	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-	rec.Header().Set(cidHeader(surface), cid)
+	ctx := correlation.Begin(r.Context(), g.sentCID(r, surface), g.cids)
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK, ctx: ctx, cidHeader: cidHeader(surface)}
 	defer func() {
 		if p := recover(); p != nil {
-			g.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "cid", cid, "panic", fmt.Sprint(p))
+			g.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "cid", correlation.From(ctx), "panic", fmt.Sprint(p))
 			if !rec.wrote {
 				shape.write(rec, Problem{Status: http.StatusInternalServerError, Code: "internal_error", Message: "the simulator failed; see its log"})
 			}
 		}
-		g.log.Info("request", "method", r.Method, "route", routeName(route, r), "status", rec.status, "cid", cid, "duration", time.Since(start))
+		g.log.Info("request", "method", r.Method, "route", routeName(route, r), "status", rec.status, "cid", correlation.From(ctx), "duration", time.Since(start))
 	}()
 	switch {
 	case errors.Is(err, routers.ErrMethodNotAllowed):
@@ -194,14 +188,14 @@ func (g *gateway) allowed(r *http.Request, s *Surface) []string {
 	return out
 }
 
-// correlationID echoes the caller's id or derives one from the seed and the request's number, so a replayed
-// request sequence gets the same ids.
-func (g *gateway) correlationID(r *http.Request, s *Surface) string {
-	if id := r.Header.Get(cidHeader(s)); id != "" && len(id) <= 128 {
+// sentCID returns the correlation id the caller sent, or "" when it sent none (or one over 128 characters):
+// then the request gets one derived from its tenant's sequence once authentication names the tenant, and a
+// request with no tenant (the admin API, a refused token) gets none, so it never shifts a tenant's ids.
+func (g *gateway) sentCID(r *http.Request, s *Surface) string {
+	if id := r.Header.Get(cidHeader(s)); len(id) <= 128 {
 		return id
 	}
-	n := g.requests.Add(1)
-	return g.fake.UUID("cid", strconv.FormatUint(n, 10))
+	return ""
 }
 
 func cidHeader(s *Surface) string {
@@ -233,6 +227,7 @@ func (g *gateway) authenticate(ctx context.Context, r *http.Request, route *rout
 				return ctx, &Problem{Status: http.StatusForbidden, Code: "forbidden", Message: "this operation needs an account token: request one with an account_id",
 					Errors: []FieldError{{Field: "Authorization", In: "header", Rule: "account_token", Message: "Authorization: the token carries no account"}}}
 			}
+			correlation.Assign(ctx, claims.Tenant)
 			return auth.WithClaims(ctx, claims), nil
 		}
 	}
@@ -267,23 +262,32 @@ func routeName(route *routers.Route, r *http.Request) string {
 	return route.Method + " " + route.Path
 }
 
-// statusRecorder remembers the status written, for the access log and the panic handler.
+// statusRecorder remembers the status written, for the access log and the panic handler, and sets the
+// correlation id header as the response starts: by then the request's id is known if it will ever be.
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
-	wrote  bool
+	status    int
+	wrote     bool
+	ctx       context.Context
+	cidHeader string
+}
+
+func (s *statusRecorder) start(code int) {
+	if s.wrote {
+		return
+	}
+	s.status, s.wrote = code, true
+	if id := correlation.From(s.ctx); id != "" {
+		s.Header().Set(s.cidHeader, id)
+	}
 }
 
 func (s *statusRecorder) WriteHeader(code int) {
-	if !s.wrote {
-		s.status, s.wrote = code, true
-	}
+	s.start(code)
 	s.ResponseWriter.WriteHeader(code)
 }
 
 func (s *statusRecorder) Write(b []byte) (int, error) {
-	if !s.wrote {
-		s.wrote = true
-	}
+	s.start(http.StatusOK)
 	return s.ResponseWriter.Write(b)
 }

@@ -8,6 +8,7 @@ import (
 
 	genauth "github.com/issuersim/issuersim/gen/auth"
 	"github.com/issuersim/issuersim/sim/auth"
+	"github.com/issuersim/issuersim/sim/correlation"
 	"github.com/issuersim/issuersim/sim/rule"
 )
 
@@ -19,9 +20,9 @@ type Passport struct {
 var _ genauth.StrictServerInterface = (*Passport)(nil)
 
 // CreateAccessToken exchanges a server key and secret for a token, scoped to an account when one is sent.
-func (p *Passport) CreateAccessToken(_ context.Context, req genauth.CreateAccessTokenRequestObject) (genauth.CreateAccessTokenResponseObject, error) {
+func (p *Passport) CreateAccessToken(ctx context.Context, req genauth.CreateAccessTokenRequestObject) (genauth.CreateAccessTokenResponseObject, error) {
 	b := req.Body
-	g, err := p.passport.Exchange(b.ServerKey, b.ServerSecret, deref(b.AccountId))
+	g, err := p.passport.Exchange(ctx, b.ServerKey, b.ServerSecret, deref(b.AccountId))
 	switch {
 	case errors.Is(err, auth.ErrBadCredentials):
 		return genauth.CreateAccessToken401JSONResponse{UnauthorizedJSONResponse: genauth.UnauthorizedJSONResponse{Message: "Invalid credentials"}}, nil
@@ -30,6 +31,7 @@ func (p *Passport) CreateAccessToken(_ context.Context, req genauth.CreateAccess
 	case err != nil:
 		return nil, fmt.Errorf("issue access token: %w", err)
 	}
+	correlation.Assign(ctx, g.Org.ID) // the credentials named the tenant
 	programs := make([]int64, 0, len(g.Org.Programs))
 	for _, pr := range g.Org.Programs {
 		programs = append(programs, pr.ID)
@@ -56,7 +58,7 @@ func (*Passport) ExchangeOpenIdToken(context.Context, genauth.ExchangeOpenIdToke
 
 // CreateOAuthToken is the client-credentials grant: the server key and secret as client_id and client_secret,
 // and uid, when sent, the account the token is for.
-func (p *Passport) CreateOAuthToken(_ context.Context, req genauth.CreateOAuthTokenRequestObject) (genauth.CreateOAuthTokenResponseObject, error) {
+func (p *Passport) CreateOAuthToken(ctx context.Context, req genauth.CreateOAuthTokenRequestObject) (genauth.CreateOAuthTokenResponseObject, error) {
 	b := req.JSONBody
 	if b == nil {
 		b = req.FormdataBody
@@ -71,7 +73,7 @@ func (p *Passport) CreateOAuthToken(_ context.Context, req genauth.CreateOAuthTo
 			return nil, rule.Invalid("/uid", "pattern", "uid must be an account id")
 		}
 	}
-	g, err := p.passport.Exchange(b.ClientId, b.ClientSecret, account)
+	g, err := p.passport.Exchange(ctx, b.ClientId, b.ClientSecret, account)
 	switch {
 	case errors.Is(err, auth.ErrBadCredentials):
 		return genauth.CreateOAuthToken401JSONResponse{UnauthorizedJSONResponse: genauth.UnauthorizedJSONResponse{Message: "Invalid credentials"}}, nil
@@ -80,6 +82,7 @@ func (p *Passport) CreateOAuthToken(_ context.Context, req genauth.CreateOAuthTo
 	case err != nil:
 		return nil, fmt.Errorf("issue oauth token: %w", err)
 	}
+	correlation.Assign(ctx, g.Org.ID)
 	ttl := int(p.passport.TTL().Seconds())
 	return genauth.CreateOAuthToken200JSONResponse{AccessToken: g.Token, TokenType: "Bearer", ExpiresIn: &ttl, Scope: &b.Scope}, nil
 }

@@ -26,20 +26,25 @@ import (
 	"github.com/issuersim/issuersim/sim/auth"
 	"github.com/issuersim/issuersim/sim/card"
 	"github.com/issuersim/issuersim/sim/clock"
+	"github.com/issuersim/issuersim/sim/correlation"
 	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/fake"
 	"github.com/issuersim/issuersim/sim/rule"
-	"github.com/issuersim/issuersim/sim/store/memory"
+	"github.com/issuersim/issuersim/sim/scheduler"
+	"github.com/issuersim/issuersim/sim/store"
 )
 
-// Deps are what the HTTP layer serves from.
+// Deps are what the HTTP layer serves from. It reaches state only through the store's interface and the
+// domain services.
 type Deps struct {
 	Version   string
-	Clock     clock.Clock
+	Clocks    *clock.Tenants
 	Fake      *fake.Source
+	CIDs      *correlation.Sequence
 	Authority *auth.Authority
 	Passport  *auth.Passport
-	Store     *memory.Store
+	Store     store.Backend
+	Scheduler *scheduler.Scheduler
 	Cards     *card.Service
 	Logger    *slog.Logger
 }
@@ -86,7 +91,7 @@ func New(d Deps) (http.Handler, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	mux := http.NewServeMux()
-	g := &gateway{byPrefix: map[string][]*Surface{}, fallback: ProcessorShape, authority: d.Authority, fake: d.Fake, next: mux, log: log}
+	g := &gateway{byPrefix: map[string][]*Surface{}, fallback: ProcessorShape, authority: d.Authority, cids: d.CIDs, next: mux, log: log}
 	h := &handlers{log: log}
 	type mount struct {
 		name      string
@@ -98,7 +103,7 @@ func New(d Deps) (http.Handler, error) {
 	}
 	mounts := []mount{
 		{"cards", cards.GetSwagger, ProcessorShape, "x-cid", nil, func(s *Surface) {
-			si := cards.NewStrictHandlerWithOptions(&Cards{svc: d.Cards, orgs: d.Store.Org}, []cards.StrictMiddlewareFunc{nameNotBuilt[cards.StrictHandlerFunc]}, cards.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
+			si := cards.NewStrictHandlerWithOptions(&Cards{svc: d.Cards, orgs: d.Store}, []cards.StrictMiddlewareFunc{nameNotBuilt[cards.StrictHandlerFunc]}, cards.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			cards.HandlerWithOptions(si, cards.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
 		{"pcicards", pcicards.GetSwagger, ProcessorShape, "x-cid", nil, func(s *Surface) {
@@ -126,7 +131,7 @@ func New(d Deps) (http.Handler, error) {
 			d1.HandlerWithOptions(si, d1.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
 		{"simadmin", simadmin.GetSwagger, ProcessorShape, "x-cid", nil, func(s *Surface) {
-			admin := &Admin{version: d.Version, clock: d.Clock, fake: d.Fake, passport: d.Passport, store: d.Store}
+			admin := &Admin{version: d.Version, clocks: d.Clocks, fake: d.Fake, passport: d.Passport, store: d.Store, scheduler: d.Scheduler}
 			si := simadmin.NewStrictHandlerWithOptions(admin, []simadmin.StrictMiddlewareFunc{nameNotBuilt[simadmin.StrictHandlerFunc]}, simadmin.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			simadmin.HandlerWithOptions(si, simadmin.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},

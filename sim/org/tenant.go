@@ -1,6 +1,7 @@
 package org
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -12,12 +13,12 @@ import (
 // Directory holds the orgs of a running simulator: the fixtures' and those created since. The store
 // implements it.
 type Directory interface {
-	// Org returns the org with that id.
-	Org(id string) (Org, bool)
+	// Org returns the org with that id, or an error wrapping ErrUnknown.
+	Org(ctx context.Context, id string) (Org, error)
 	// Orgs returns every org, fixtures first, then in the order they were created.
-	Orgs() []Org
-	// AddOrg adds an org; it returns ErrExists if the id is taken.
-	AddOrg(Org) error
+	Orgs(ctx context.Context) ([]Org, error)
+	// AddOrg adds an org; it returns an error wrapping ErrExists if the id is taken.
+	AddOrg(ctx context.Context, o Org) error
 }
 
 // ErrExists is returned when an org id is already taken.
@@ -27,29 +28,32 @@ var ErrExists = errors.New("org already exists")
 var ErrUnknown = errors.New("unknown org")
 
 // NewTenant adds a fresh org to the directory, a copy of the template org (its programs, accounts,
-// customers and reissue reasons) under a new id, with one credential of its own. Ids and secrets derive from
-// the seed and the number of orgs, so the same request sequence creates the same tenants. Test suites use it
-// to give every scenario state no other scenario can see.
-func NewTenant(dir Directory, src *fake.Source, template, name string) (Org, error) {
-	base, ok := dir.Org(template)
-	if !ok {
-		return Org{}, fmt.Errorf("template %q: %w", template, ErrUnknown)
+// customers and reissue reasons) under a new id, with one credential of its own. Test suites use it to give
+// every scenario state no other scenario can see.
+//
+// The id and the secret derive from the seed, the template, the name and how many tenants of that template
+// already carry that name: a suite that names its tenants (as the step library does, after the scenario)
+// gets the same ids run after run, whatever other suites create on the same instance meanwhile.
+func NewTenant(ctx context.Context, dir Directory, src *fake.Source, template, name string) (Org, error) {
+	base, err := dir.Org(ctx, template)
+	if err != nil {
+		return Org{}, fmt.Errorf("template %q: %w", template, err)
 	}
-	for n := len(dir.Orgs()) + 1; ; n++ {
-		id := "TN-" + src.UUID("tenant", strconv.Itoa(n))
+	for n := 1; ; n++ {
+		id := "TN-" + src.UUID("tenant", template, name, strconv.Itoa(n))
 		o := base
 		o.ID = id
 		o.Name = name
 		if o.Name == "" {
-			o.Name = base.Name + " (tenant " + strconv.Itoa(n) + ")"
+			o.Name = base.Name + " (tenant " + id[3:11] + ")"
 		}
 		o.Credentials = []Credential{{
-			ServerKey:    "tenant-" + strconv.Itoa(n) + "-server-key",
+			ServerKey:    "tenant-" + id[3:11] + "-server-key",
 			ServerSecret: base64.RawURLEncoding.EncodeToString(src.Key("tenant-secret-" + id)),
 		}}
-		err := dir.AddOrg(o)
+		err := dir.AddOrg(ctx, o)
 		if errors.Is(err, ErrExists) {
-			continue // created concurrently: take the next number
+			continue // a tenant of that name exists already: take the next number
 		}
 		if err != nil {
 			return Org{}, fmt.Errorf("add tenant %s: %w", id, err)

@@ -1,10 +1,11 @@
 // Package webhook delivers committed events to a receiver by HTTP POST, signed as Standard Webhooks specifies,
-// and retries failures on the simulator's clock.
+// and retries failures as jobs on the event's tenant's clock.
 package webhook
 
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,7 +18,20 @@ import (
 
 	"github.com/issuersim/issuersim/sim/clock"
 	"github.com/issuersim/issuersim/sim/event"
+	"github.com/issuersim/issuersim/sim/job"
+	"github.com/issuersim/issuersim/sim/store"
 )
+
+// JobRetry is the job kind of a delivery retry; its subject is the event (kind "event", the event id).
+const JobRetry = "webhook.retry"
+
+// SubjectEvent is the subject kind of a retry job: the event it delivers again.
+const SubjectEvent = "event"
+
+// retryData is a JobRetry job's data.
+type retryData struct {
+	Attempt int `json:"attempt"`
+}
 
 // DefaultBackoff is the wait before each retry of a failed delivery, on the simulator's clock.
 var DefaultBackoff = []time.Duration{5 * time.Second, 30 * time.Second, 2 * time.Minute, 10 * time.Minute, time.Hour}
@@ -28,10 +42,11 @@ type Config struct {
 	URL string
 	// Secret signs deliveries: base64, with or without the whsec_ prefix.
 	Secret string
-	// Clock schedules retries; Wall stamps webhook-timestamp with real time so receivers can check their
-	// usual tolerance even when the simulator's clock is virtual. Wall defaults to time.Now.
-	Clock clock.Clock
-	Wall  func() time.Time
+	// Clocks are the tenants' clocks retries are scheduled on; required.
+	Clocks *clock.Tenants
+	// Wall stamps webhook-timestamp with real time so receivers can check their usual tolerance even when the
+	// simulator's clock is virtual. Wall defaults to time.Now.
+	Wall func() time.Time
 	// Client sends the requests; default a client with a 10-second timeout.
 	Client *http.Client
 	// Backoff lists the waits before retries; default DefaultBackoff.
@@ -47,10 +62,12 @@ type Attempt struct {
 	Error  string // transport error or non-2xx summary
 }
 
-// Dispatcher delivers events in commit order, one at a time, and keeps one record per attempt.
+// Dispatcher delivers events in commit order, one at a time, and keeps one record per attempt. It learns of
+// events as a store.Observer and schedules each retry as a JobRetry job in the store it is bound to.
 type Dispatcher struct {
-	cfg  Config
-	hook *standardwebhooks.Webhook
+	cfg   Config
+	hook  *standardwebhooks.Webhook
+	store store.Transactor
 
 	mu       sync.Mutex
 	queue    []delivery
@@ -67,6 +84,9 @@ type delivery struct {
 func New(cfg Config) (*Dispatcher, error) {
 	if cfg.URL == "" {
 		return nil, fmt.Errorf("webhook url: required")
+	}
+	if cfg.Clocks == nil {
+		return nil, fmt.Errorf("webhook dispatcher: the tenants' clocks are required for retries")
 	}
 	hook, err := standardwebhooks.NewWebhook(cfg.Secret)
 	if err != nil {
@@ -87,8 +107,29 @@ func New(cfg Config) (*Dispatcher, error) {
 	return &Dispatcher{cfg: cfg, hook: hook, wake: make(chan struct{}, 1), attempts: map[string][]Attempt{}}, nil
 }
 
-// Enqueue schedules a committed event for delivery; it never blocks.
-func (d *Dispatcher) Enqueue(r event.Record) { d.push(delivery{record: r, attempt: 1}) }
+// Bind gives the dispatcher the store its retry jobs are written in; call it before the first delivery.
+func (d *Dispatcher) Bind(st store.Transactor) { d.store = st }
+
+// Committed queues a commit's events for delivery, in commit order; it never blocks. See store.Observer.
+func (d *Dispatcher) Committed(c store.Commit) {
+	for _, r := range c.Events {
+		d.push(delivery{record: r, attempt: 1})
+	}
+}
+
+// RunRetry runs a JobRetry job: it queues the event's next attempt.
+func (d *Dispatcher) RunRetry(_ context.Context, tx store.Tx, j job.Job) error {
+	var data retryData
+	if err := json.Unmarshal(j.Data, &data); err != nil || data.Attempt < 2 {
+		return fmt.Errorf("%s job %d: data %s does not name the attempt", j.Kind, j.ID, j.Data)
+	}
+	r, err := tx.Event(j.Subject.ID)
+	if err != nil {
+		return fmt.Errorf("%s job %d: %w", j.Kind, j.ID, err)
+	}
+	d.push(delivery{record: r, attempt: data.Attempt})
+	return nil
+}
 
 func (d *Dispatcher) push(x delivery) {
 	d.mu.Lock()
@@ -148,7 +189,23 @@ func (d *Dispatcher) deliver(ctx context.Context, x delivery) {
 	}
 	wait := d.cfg.Backoff[x.attempt-1]
 	log.Warn("webhook delivery failed; will retry", "status", a.Status, "err", a.Error, "retry_in", wait)
-	d.cfg.Clock.AfterFunc(wait, func() { d.push(delivery{record: r, attempt: x.attempt + 1}) })
+	if err := d.scheduleRetry(ctx, r, x.attempt+1, wait); err != nil {
+		log.Error("webhook retry not scheduled", "err", err)
+	}
+}
+
+// scheduleRetry writes the retry job of an event's next attempt, due after wait on its tenant's clock.
+func (d *Dispatcher) scheduleRetry(ctx context.Context, r event.Record, attempt int, wait time.Duration) error {
+	data, err := json.Marshal(retryData{Attempt: attempt})
+	if err != nil {
+		return err
+	}
+	meta := store.NewMeta(ctx, r.Tenant, d.cfg.Clocks.For(r.Tenant))
+	meta.CID = r.CID
+	return d.store.Update(ctx, meta, func(tx store.Tx) error {
+		_, err := tx.Schedule(job.Job{Kind: JobRetry, Subject: event.Subject{Kind: SubjectEvent, ID: r.ID}, Due: meta.Time.Add(wait), Data: data})
+		return err
+	})
 }
 
 // send posts the envelope bytes exactly as stored, signed over those bytes.

@@ -2,73 +2,133 @@ package webhook_test
 
 import (
 	"context"
+	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
+	"github.com/issuersim/issuersim/fixtures"
+	"github.com/issuersim/issuersim/sim/card"
 	"github.com/issuersim/issuersim/sim/clock"
 	"github.com/issuersim/issuersim/sim/event"
+	"github.com/issuersim/issuersim/sim/fake"
+	"github.com/issuersim/issuersim/sim/org"
+	"github.com/issuersim/issuersim/sim/scheduler"
+	"github.com/issuersim/issuersim/sim/store"
+	"github.com/issuersim/issuersim/sim/store/memory"
 	"github.com/issuersim/issuersim/sim/webhook"
 )
 
 const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
-// TestRetriesThenGivesUp proves a refused delivery is retried on the simulator's clock, once per backoff
-// step, with one attempt recorded each time, and stops after the last step.
-func TestRetriesThenGivesUp(t *testing.T) {
-	var hits atomic.Int32
-	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hits.Add(1)
-		w.WriteHeader(http.StatusInternalServerError)
-	}))
-	defer recv.Close()
-	clk := clock.NewVirtual(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	d, err := webhook.New(webhook.Config{URL: recv.URL, Secret: secret, Clock: clk, Backoff: []time.Duration{time.Second, time.Minute}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() { _ = d.Run(ctx) }()
-	d.Enqueue(event.Record{ID: "evt-1", Type: "create-1", Envelope: []byte(`{"event_id":"evt-1"}`)})
+// roundTrip answers every delivery with status, counting them; no network is involved, so synctest can tell
+// when the dispatcher has nothing left to do.
+type roundTrip struct {
+	status int
+	hits   atomic.Int32
+}
 
-	attempts := func(n int) {
-		t.Helper()
-		deadline := time.Now().Add(5 * time.Second)
-		for len(d.Attempts("evt-1")) < n {
-			if time.Now().After(deadline) {
-				t.Fatalf("%d attempts, want %d", len(d.Attempts("evt-1")), n)
+func (rt *roundTrip) RoundTrip(r *http.Request) (*http.Response, error) {
+	rt.hits.Add(1)
+	return &http.Response{StatusCode: rt.status, Body: io.NopCloser(strings.NewReader("")), Header: http.Header{}, Request: r}, nil
+}
+
+// TestRetriesThenGivesUp proves a refused delivery is retried as a job on the tenant's clock, once per backoff
+// step, with one attempt recorded each time, and that after the last step no job is left and no attempt is
+// made however far the clock moves.
+func TestRetriesThenGivesUp(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		src := fake.New(1)
+		d, err := org.Parse(fixtures.Default, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tenant := d.Orgs[0].ID
+		clocks := clock.NewTenants(clock.NewVirtual(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))
+		rt := &roundTrip{status: http.StatusInternalServerError}
+		dispatcher, err := webhook.New(webhook.Config{URL: "http://receiver.invalid/hook", Secret: secret, Clocks: clocks,
+			Client: &http.Client{Transport: rt}, Backoff: []time.Duration{time.Second, time.Minute}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sched := scheduler.New(clocks, nil)
+		st, err := memory.New(d, memory.Options{Sealer: event.NewSealer(src, nil), Observers: []store.Observer{sched, dispatcher}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sched.Bind(st)
+		dispatcher.Bind(st)
+		sched.Register(webhook.JobRetry, dispatcher.RunRetry)
+
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		go func() { _ = dispatcher.Run(ctx) }()
+		var eventID string
+		err = st.Update(ctx, store.Meta{Tenant: tenant, CID: "cid-1", Time: clocks.For(tenant).Now()}, func(tx store.Tx) error {
+			c := card.Card{ID: 1, AccountID: 8675309, CustomerID: 103625634, Type: card.TypeVirtual, Status: card.StatusNormal, Name: "a"}
+			return tx.Emit(card.Updated(c, card.OpUpdateStatusPut))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs, _ := st.Events(ctx, tenant, store.EventFilter{})
+		eventID = evs[0].ID
+
+		check := func(step string, attempts, jobs int) {
+			t.Helper()
+			synctest.Wait()
+			if got := len(dispatcher.Attempts(eventID)); got != attempts || int(rt.hits.Load()) != attempts {
+				t.Fatalf("%s: %d attempts recorded, %d sent; want %d", step, got, rt.hits.Load(), attempts)
 			}
-			time.Sleep(2 * time.Millisecond)
+			pending, err := st.Jobs(ctx, tenant)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(pending) != jobs {
+				t.Fatalf("%s: %d jobs pending, want %d: %+v", step, len(pending), jobs, pending)
+			}
+			if jobs == 1 && (pending[0].Kind != webhook.JobRetry || pending[0].Subject.ID != eventID || pending[0].CID != "cid-1") {
+				t.Fatalf("%s: pending job %+v is not the event's retry", step, pending[0])
+			}
 		}
-	}
-	attempts(1)
-	clk.Advance(time.Second)
-	attempts(2)
-	clk.Advance(time.Minute)
-	attempts(3)
-	clk.Advance(24 * time.Hour)
-	time.Sleep(20 * time.Millisecond)
-	got := d.Attempts("evt-1")
-	if len(got) != 3 || hits.Load() != 3 {
-		t.Fatalf("%d attempts, %d hits after the backoff ran out, want 3", len(got), hits.Load())
-	}
-	for i, a := range got {
-		if a.Number != i+1 || a.Status != 500 || !strings.Contains(a.Error, "500") {
-			t.Errorf("attempt %d = %+v", i, a)
+		check("first delivery", 1, 1)
+		if _, ran, _ := sched.Advance(tenant, 999*time.Millisecond); len(ran) != 0 {
+			t.Fatalf("the retry ran before its backoff: %+v", ran)
 		}
-	}
+		check("before the first backoff", 1, 1)
+		if _, ran, _ := sched.Advance(tenant, time.Millisecond); len(ran) != 1 || ran[0].Err != nil {
+			t.Fatalf("first retry: %+v", ran)
+		}
+		check("first retry", 2, 1)
+		sched.Advance(tenant, time.Minute)
+		check("second retry", 3, 0)
+		sched.Advance(tenant, 24*time.Hour)
+		check("after the backoff ran out", 3, 0)
+		for i, a := range dispatcher.Attempts(eventID) {
+			if a.Number != i+1 || a.Status != 500 || !strings.Contains(a.Error, "500") {
+				t.Errorf("attempt %d = %+v", i, a)
+			}
+		}
+	})
 }
 
 // TestNewNamesTheBadSetting checks configuration errors.
 func TestNewNamesTheBadSetting(t *testing.T) {
-	if _, err := webhook.New(webhook.Config{Secret: secret}); err == nil || !strings.Contains(err.Error(), "webhook url") {
-		t.Errorf("no url: %v", err)
-	}
-	if _, err := webhook.New(webhook.Config{URL: "http://x", Secret: "not base64!"}); err == nil || !strings.Contains(err.Error(), "webhook secret") {
-		t.Errorf("bad secret: %v", err)
+	clocks := clock.NewTenants(clock.Real{})
+	for _, tc := range []struct {
+		name string
+		cfg  webhook.Config
+		want string
+	}{
+		{"no url", webhook.Config{Secret: secret, Clocks: clocks}, "webhook url"},
+		{"bad secret", webhook.Config{URL: "http://x", Secret: "not base64!", Clocks: clocks}, "webhook secret"},
+		{"no clocks", webhook.Config{URL: "http://x", Secret: secret}, "clocks"},
+	} {
+		if _, err := webhook.New(tc.cfg); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want an error naming %s", tc.name, err, tc.want)
+		}
 	}
 }

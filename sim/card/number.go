@@ -1,0 +1,47 @@
+package card
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/issuersim/issuersim/sim/job"
+	"github.com/issuersim/issuersim/sim/store"
+)
+
+// JobNumber is the job kind that generates a card's PCI data after the PCI delay and emits create-1, which the
+// vendor sends only once that data exists. Its subject is the card.
+const JobNumber = "card.number"
+
+// number generates the card's PCI data from its own seeded generator and emits create-1.
+func (s *Service) number(tx store.Tx, c *Card) error {
+	prog, ok := tx.Org().Program(c.ProgramID)
+	if !ok {
+		return fmt.Errorf("card %d: program %d missing", c.ID, c.ProgramID)
+	}
+	if err := c.Number(s.fake.For(tx.Org().ID, "card", c.ID), prog); err != nil {
+		return err
+	}
+	return tx.Emit(Created(*c))
+}
+
+// RunNumber runs a JobNumber job: it numbers the card unless that has happened already.
+func (s *Service) RunNumber(ctx context.Context, tx store.Tx, j job.Job) error {
+	id, err := strconv.ParseInt(j.Subject.ID, 10, 64)
+	if err != nil {
+		return fmt.Errorf("%s job %d: subject %s is not a card", j.Kind, j.ID, j.Subject)
+	}
+	cards := s.store.Cards(tx)
+	c, err := cards.Get(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil // nothing left to number
+	}
+	if err != nil || c.Numbered() {
+		return err
+	}
+	if err := s.number(tx, &c); err != nil {
+		return err
+	}
+	return cards.Put(ctx, c)
+}

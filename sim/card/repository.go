@@ -1,0 +1,36 @@
+package card
+
+import (
+	"context"
+	"iter"
+
+	"github.com/issuersim/issuersim/sim/store"
+)
+
+// Repository is the tenant's cards inside one transaction. Every method can fail (a database backend's can);
+// a card that does not exist is an error wrapping store.ErrNotFound. Every lookup reads an index, so a
+// command costs the same with one card in the tenant and with a hundred thousand.
+type Repository interface {
+	// Get returns a card. The copy is the caller's: changing it changes nothing until Put.
+	Get(ctx context.Context, id int64) (Card, error)
+	// Put writes a card, new or changed, as of the end of the transaction.
+	Put(ctx context.Context, c Card) error
+	// NextID reserves the tenant's next card id; ids are sequential per tenant and never reused.
+	NextID(ctx context.Context) (int64, error)
+	// Owned yields an account's cards, or one customer's of the account when customerID is non-zero, oldest
+	// first. The caller may stop early; cards after the one it stops at are not read.
+	Owned(ctx context.Context, accountID, customerID int64) iter.Seq2[Card, error]
+	// ByUniqueKey returns the live card holding a Card.UniqueKey, if any.
+	ByUniqueKey(ctx context.Context, key string) (Card, bool, error)
+	// Idempotent returns the card an operation ("create", "reissue") made with that idempotency key.
+	Idempotent(ctx context.Context, op, key string) (int64, bool, error)
+	// RememberIdempotent records which card an operation made with that idempotency key.
+	RememberIdempotent(ctx context.Context, op, key string, id int64) error
+}
+
+// Store is what the card commands run on: transactions over a tenant, and its cards inside one.
+type Store interface {
+	store.Transactor
+	// Cards returns the cards repository of the transaction.
+	Cards(tx store.Tx) Repository
+}

@@ -1,0 +1,44 @@
+package card
+
+import (
+	"context"
+	"time"
+
+	"github.com/issuersim/issuersim/sim/clock"
+	"github.com/issuersim/issuersim/sim/fake"
+	"github.com/issuersim/issuersim/sim/store"
+)
+
+// Service runs the card commands, one file each: create.go, status_update.go, query.go, number.go.
+type Service struct {
+	store    Store
+	clocks   *clock.Tenants
+	fake     *fake.Source
+	pciDelay time.Duration
+}
+
+// Options configure a Service.
+type Options struct {
+	// PCIDelay is how long after creation a card's PCI data (PAN, CVV, PIN) appears and create-1 is emitted,
+	// on the tenant's clock (a JobNumber job). Zero makes it part of the create itself.
+	PCIDelay time.Duration
+}
+
+// NewService returns a card Service over the store, the tenants' clocks and the fake-data source.
+func NewService(st Store, clocks *clock.Tenants, src *fake.Source, opts Options) *Service {
+	return &Service{store: st, clocks: clocks, fake: src, pciDelay: opts.PCIDelay}
+}
+
+// update runs fn as a command of the tenant, now on its clock, with the cards repository of the transaction.
+func (s *Service) update(ctx context.Context, tenant string, fn func(store.Tx, Repository) error) error {
+	meta := store.NewMeta(ctx, tenant, s.clocks.For(tenant))
+	return s.store.Update(ctx, meta, func(tx store.Tx) error { return fn(tx, s.store.Cards(tx)) })
+}
+
+// view runs fn over a snapshot of the tenant with its cards repository.
+func (s *Service) view(ctx context.Context, tenant string, fn func(store.Tx, Repository) error) error {
+	return s.store.View(ctx, tenant, func(tx store.Tx) error { return fn(tx, s.store.Cards(tx)) })
+}
+
+// now is the command's time as the card's fields keep it: whole seconds, as the vendor writes them.
+func now(tx store.Tx) time.Time { return tx.Meta().Time.Truncate(time.Second) }

@@ -1,0 +1,54 @@
+package card
+
+import (
+	"context"
+	"errors"
+
+	"github.com/issuersim/issuersim/sim/access"
+	"github.com/issuersim/issuersim/sim/rule"
+	"github.com/issuersim/issuersim/sim/store"
+)
+
+// UpdateStatus moves a card of the scope to another status as the lifecycle allows and emits update-1
+// (UPDATE_STATUS_PUT).
+func (s *Service) UpdateStatus(ctx context.Context, caller access.Caller, scope access.Scope, id int64, to Status) (Card, error) {
+	var c Card
+	err := s.update(ctx, caller.Tenant, func(tx store.Tx, cards Repository) error {
+		var err error
+		if c, err = owned(ctx, tx, cards, caller, scope, id); err != nil {
+			return err
+		}
+		if err := c.UpdateStatus(to, now(tx)); err != nil {
+			var te *TransitionError
+			if errors.As(err, &te) {
+				return rule.Conflict("/status", "transition", "%s", te.Error())
+			}
+			return err
+		}
+		if err := cards.Put(ctx, c); err != nil {
+			return err
+		}
+		return tx.Emit(Updated(c, OpUpdateStatusPut))
+	})
+	return c, err
+}
+
+// owned returns a card the caller may touch within the scope: the scope's account must be the caller's, and
+// the card that account's and, when the scope names one, that customer's. The card is checked before the
+// customer, so another account's card is refused as such whichever customer the request names.
+func owned(ctx context.Context, tx store.Tx, cards Repository, caller access.Caller, scope access.Scope, id int64) (Card, error) {
+	if _, err := caller.Resolve(tx.Org(), access.Scope{AccountID: scope.AccountID}); err != nil {
+		return Card{}, err
+	}
+	c, err := cards.Get(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return Card{}, rule.NotFound(access.FieldCard, "card %d not found", id)
+	}
+	if err != nil {
+		return Card{}, err
+	}
+	if err := caller.Owns(scope, access.FieldCard, c.AccountID, c.CustomerID); err != nil {
+		return Card{}, err
+	}
+	return c, nil
+}
