@@ -1,0 +1,131 @@
+package card_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/issuersim/issuersim/fixtures"
+	"github.com/issuersim/issuersim/sim/access"
+	"github.com/issuersim/issuersim/sim/card"
+	"github.com/issuersim/issuersim/sim/clock"
+	"github.com/issuersim/issuersim/sim/event"
+	"github.com/issuersim/issuersim/sim/fake"
+	"github.com/issuersim/issuersim/sim/org"
+	"github.com/issuersim/issuersim/sim/store"
+	"github.com/issuersim/issuersim/sim/store/memory"
+)
+
+// service builds the card service of a seed over a memory store holding the default fixtures.
+func service(t *testing.T, seed uint64) (*card.Service, *memory.Store, org.Dataset) {
+	t.Helper()
+	src := fake.New(seed)
+	d, err := org.Parse(fixtures.Default, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := event.NewValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := memory.New(d, memory.Options{Sealer: event.NewSealer(src, v)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clocks := clock.NewTenants(clock.NewVirtual(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))
+	return card.NewService(st, clocks, src, card.Options{}), st, d
+}
+
+// stored reads a card as the store keeps it, PCI data included.
+func stored(t *testing.T, st *memory.Store, tenant string, id int64) card.Card {
+	t.Helper()
+	var c card.Card
+	err := st.View(context.Background(), tenant, func(tx store.Tx) error {
+		var err error
+		c, err = st.Cards(tx).Get(context.Background(), id)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestPANsFollowTheSeed proves a card's PAN is Luhn-valid, under its program's BIN and of the program's
+// length, with hash and last four derived from it; that the same seed, tenant and card id give the same PAN,
+// and that another seed or another tenant gives another.
+func TestPANsFollowTheSeed(t *testing.T) {
+	pan := func(seed uint64, tenant int) (card.Card, org.Program) {
+		svc, st, d := service(t, seed)
+		o := d.Orgs[tenant]
+		acct := o.Accounts[0]
+		caller := access.Caller{Tenant: o.ID, AccountID: acct.ID}
+		c, _, err := svc.Create(context.Background(), caller, card.CreateInput{CustomerID: acct.Customers[0].ID, Name: "a", Type: card.TypeVirtual})
+		if err != nil {
+			t.Fatal(err)
+		}
+		prog, _ := o.Program(acct.ProgramID)
+		return stored(t, st, o.ID, c.ID), prog
+	}
+	first, prog := pan(1, 0)
+	p := first.PAN.Reveal()
+	if !fake.LuhnValid(p) || !strings.HasPrefix(p, prog.BIN) || len(p) != prog.PANLength {
+		t.Fatalf("PAN %s: want Luhn-valid, %d digits, under BIN %s", first.PAN, prog.PANLength, prog.BIN)
+	}
+	if first.Hash != first.PAN.Hash() || first.LastFour != p[len(p)-4:] || len(first.CVV) != 3 || len(first.PIN) != first.PINLength {
+		t.Fatalf("PCI data not derived from the PAN: hash %q last four %q", first.Hash, first.LastFour)
+	}
+	if again, _ := pan(1, 0); again.PAN != first.PAN {
+		t.Error("the same seed gave another PAN")
+	}
+	if other, _ := pan(2, 0); other.PAN == first.PAN {
+		t.Error("another seed gave the same PAN")
+	}
+	if other, _ := pan(1, 1); other.PAN == first.PAN {
+		t.Error("another tenant's card 1 got the same PAN")
+	}
+}
+
+// TestUpdateStatusRecordsTheChange proves the card's rule applies the lifecycle table and keeps history, and
+// that StatusChanges lists changes only, newest first.
+func TestUpdateStatusRecordsTheChange(t *testing.T) {
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	c := card.Card{Status: card.StatusNormal, PreviousStatus: card.StatusNormal,
+		History: []card.StatusChange{{To: card.StatusNormal, At: at, Operation: card.OpCreate}}}
+	if err := c.UpdateStatus(card.StatusBlocked, at.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.UpdateStatus(card.StatusNormal, at.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.UpdateStatus(card.StatusNormal, at.Add(3*time.Hour)); err == nil {
+		t.Fatal("setting the same status again was allowed")
+	}
+	if c.Status != card.StatusNormal || c.PreviousStatus != card.StatusBlocked || len(c.History) != 3 {
+		t.Fatalf("card after the changes: %s (was %s), %d history lines", c.Status, c.PreviousStatus, len(c.History))
+	}
+	got := c.StatusChanges()
+	if len(got) != 2 || got[0].To != card.StatusNormal || got[1].To != card.StatusBlocked || got[1].From != card.StatusNormal ||
+		!got[0].At.Equal(at.Add(2*time.Hour)) || got[0].Operation != card.OpUpdateStatusPut {
+		t.Fatalf("StatusChanges = %+v", got)
+	}
+}
+
+// TestUniqueKey pins which cards hold a uniqueness key: live VIRTUAL cards by customer and alias, one live
+// PLASTIC card per customer, nothing for other types or terminated cards.
+func TestUniqueKey(t *testing.T) {
+	for _, tc := range []struct {
+		c    card.Card
+		want string
+	}{
+		{card.Card{Type: card.TypeVirtual, CustomerID: 7, Name: "Trips", Status: card.StatusBlocked}, "virtual/7/Trips"},
+		{card.Card{Type: card.TypePlastic, CustomerID: 7, Name: "PLASTIC", Status: card.StatusCreated}, "plastic/7"},
+		{card.Card{Type: card.TypeVirtual, CustomerID: 7, Name: "Trips", Status: card.StatusCanceled}, ""},
+		{card.Card{Type: card.TypeTemporary, CustomerID: 7, Name: "x", Status: card.StatusNormal}, ""},
+	} {
+		if got := tc.c.UniqueKey(); got != tc.want {
+			t.Errorf("%s %s %s: UniqueKey = %q, want %q", tc.c.Type, tc.c.Name, tc.c.Status, got, tc.want)
+		}
+	}
+}
