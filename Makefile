@@ -2,7 +2,7 @@
 
 GO ?= go
 
-.PHONY: help generate check-generated test bench serve build
+.PHONY: help generate check-generated test golden bench serve build
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -18,6 +18,9 @@ test: ## vet, race-test everything, then check gen/ and go.mod (the README's tes
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 	$(MAKE) check-generated
+
+golden: ## rewrite fixtures/events/ from the built flows (review the diff before committing)
+	$(GO) test ./sim -run TestGoldenEvents -count=1 -update
 
 bench: ## run the benchmarks (figures go in docs/performance.md)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
