@@ -77,3 +77,11 @@ Feature: Cards
       | get the card                                                    | cardId        | account  | Savings |
       | change the card's status to "BLOCKED"                           | accountId     | account  | Rent    |
       | create a "VIRTUAL" card named "Intruder" for customer 103625634 | x-customer-id | customer | Gifts   |
+
+  @virtual-clock
+  Scenario: an account token expires on the scenario's own clock
+    Given I have a "VIRTUAL" card named "Timer" for customer 103625634
+    When the clock advances by "61m"
+    And I get the card
+    Then the response status is 401
+    And the response names the field "Authorization" with rule "expired"

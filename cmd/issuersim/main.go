@@ -32,8 +32,13 @@ var errUsage = errors.New("usage")
 const usage = `issuersim: a deterministic, stateful card-issuing simulator
 
 Usage:
-  issuersim serve [flags]   serve every API on one port (issuersim serve -h lists the flags)
-  issuersim version         print the version
+  issuersim serve [flags]      serve every API on one port (issuersim serve -h lists the flags)
+  issuersim health [--url]     check that a simulator serves (exit 0) and print its version and clock
+  issuersim advance --by 90m   move a tenant's virtual clock and run the jobs that fall due (--tenant, --url)
+  issuersim jobs               list a tenant's pending and failed jobs (--tenant, --url)
+  issuersim version            print the version
+
+--url defaults to ISSUERSIM_URL, then http://127.0.0.1:8080.
 `
 
 // run dispatches a subcommand; getenv supplies ISSUERSIM_* defaults so tests need not touch the process env.
@@ -45,6 +50,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], getenv, stdout, stderr)
+	case "health":
+		return health(ctx, args[1:], getenv, stdout, stderr)
+	case "advance":
+		return advance(ctx, args[1:], getenv, stdout, stderr)
+	case "jobs":
+		return jobs(ctx, args[1:], getenv, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "issuersim", sim.Version)
 		return nil

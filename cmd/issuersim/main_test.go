@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -50,7 +51,7 @@ func TestServeStartsAndStops(t *testing.T) {
 	out := &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--clock", "2026-01-01T00:00:00Z", "--log-level", "error"}, func(string) string { return "" }, out, io.Discard)
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--clock", "2026-01-01T00:00:00Z", "--pci-delay", "2s", "--log-level", "error"}, func(string) string { return "" }, out, io.Discard)
 	}()
 	addr := regexp.MustCompile(`serving on (http://[0-9.:]+)`)
 	var base string
@@ -75,6 +76,7 @@ func TestServeStartsAndStops(t *testing.T) {
 	if !strings.Contains(out.String(), "/passport/v2/s2s/access-token") {
 		t.Errorf("startup does not show how to get a token: %q", out.String())
 	}
+	adminVerbs(t, base)
 	cancel()
 	select {
 	case err := <-done:
@@ -105,3 +107,64 @@ func (b *syncBuffer) Write(p []byte) (int, error) {
 	return b.buf.Write(p)
 }
 func (b *syncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.String() }
+
+// adminVerbs drives health, jobs and advance against a served simulator started with a 2s PCI delay: a new
+// card's numbering job is listed, an advance runs it and reports it, and the list is empty after.
+func adminVerbs(t *testing.T, base string) {
+	t.Helper()
+	env := func(k string) string {
+		if k == "ISSUERSIM_URL" {
+			return base
+		}
+		return ""
+	}
+	verb := func(args ...string) string {
+		t.Helper()
+		var stdout bytes.Buffer
+		if err := run(context.Background(), args, env, &stdout, io.Discard); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		return stdout.String()
+	}
+	if got := verb("health"); !strings.HasPrefix(got, "ok issuersim ") || !strings.Contains(got, "clock 2026-01-01T00:00:00Z") {
+		t.Errorf("health printed %q", got)
+	}
+	resp, err := http.Post(base+"/_sim/tokens", "application/json", strings.NewReader(`{"account_id":8675309}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct{ Token string }
+	_ = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	req, _ := http.NewRequest("POST", base+"/wallet/v2/cards", strings.NewReader(`{"name":"cli","type":"VIRTUAL"}`))
+	req.Header.Set("Authorization", "Bearer "+tok.Token)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("x-customer-id", "103625634")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 201 {
+		t.Fatalf("create card: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	if got := verb("jobs"); !strings.Contains(got, "1 job(s)") || !strings.Contains(got, "card.number card:1 due 2026-01-01T00:00:02Z pending") {
+		t.Errorf("jobs printed %q", got)
+	}
+	if got := verb("advance", "--by", "5s"); !strings.Contains(got, "now at 2026-01-01T00:00:05Z; 1 job(s) ran") || !strings.Contains(got, "card.number card:1") || !strings.Contains(got, " done") {
+		t.Errorf("advance printed %q", got)
+	}
+	if got := verb("jobs"); !strings.Contains(got, "0 job(s)") {
+		t.Errorf("jobs after the advance printed %q", got)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"advance"}, "--by"},
+		{[]string{"advance", "--by", "soon"}, "--by"},
+		{[]string{"jobs", "--tenant", "TN-00000000-0000-4000-8000-000000000000"}, "404"},
+		{[]string{"health", "--url", "ftp://x"}, "--url"},
+	} {
+		if err := run(context.Background(), tc.args, env, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: err = %v, want it to name %s", tc.args, err, tc.want)
+		}
+	}
+}

@@ -31,6 +31,7 @@
 //	    """
 //	    {"status": "BLOCKED"}
 //	    """
+//	the clock advances by "90m"
 //
 // Checking:
 //
@@ -63,7 +64,11 @@
 //
 // "a"/"an" event means exactly one, "no" none, a number exactly that many. Events are listed with the
 // simulator's GET /_sim/events, for the scenario's tenant and the card's id, so a scenario sees only the events
-// of cards it created.
+// of cards it created. "The clock advances" moves the scenario's tenant's virtual clock (the simulator must run
+// with --clock) and returns once every job due by then has run; other scenarios' clocks do not move.
+//
+// The admin calls (tenants, tokens, clock, events) go through the generated client of the admin API,
+// gen/simadminclient.
 //
 // # Isolation
 //
@@ -82,17 +87,20 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cucumber/godog"
+
+	"github.com/issuersim/issuersim/gen/simadminclient"
 )
 
 // Steps drives one server. It holds no scenario state, so one value serves every scenario.
 type Steps struct {
 	baseURL string
 	client  *http.Client
+	admin   *simadminclient.ClientWithResponses
 }
 
 // New returns a step library that sends its requests to baseURL (such as "http://127.0.0.1:8080") with
@@ -101,7 +109,12 @@ func New(baseURL string, client *http.Client) *Steps {
 	if client == nil {
 		client = http.DefaultClient
 	}
-	return &Steps{baseURL: strings.TrimRight(baseURL, "/"), client: client}
+	baseURL = strings.TrimRight(baseURL, "/")
+	admin, err := simadminclient.NewClientWithResponses(baseURL, simadminclient.WithHTTPClient(client))
+	if err != nil {
+		panic(fmt.Sprintf("steps: admin client for %q: %v", baseURL, err)) // only a malformed URL gets here
+	}
+	return &Steps{baseURL: baseURL, client: client, admin: admin}
 }
 
 // RegisterSteps registers the library's hooks and steps on a scenario.
@@ -119,6 +132,7 @@ func (s *Steps) RegisterSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^I set the header "([^"]*)" to "([^"]*)"$`, s.setHeader)
 	sc.Step(`^I send "([^"]*)" to "([^"]*)"$`, s.send)
 	sc.Step(`^I send "([^"]*)" to "([^"]*)" with body:$`, s.sendWithBody)
+	sc.Step(`^the clock advances by "([^"]*)"$`, s.advanceClock)
 
 	sc.Step(`^the response status is (\d+)$`, s.responseStatus)
 	sc.Step(`^the response has field "([^"]*)" equal to "([^"]*)"$`, s.responseField)
@@ -242,20 +256,18 @@ func customerHeader(id int64) http.Header {
 	return http.Header{"X-Customer-Id": {strconv.FormatInt(id, 10)}}
 }
 
-// freshTenant starts a scenario: new state in the context, and a tenant of its own.
+// freshTenant starts a scenario: new state in the context, and a tenant of its own, named after the scenario
+// so that its id is the same run after run.
 func (s *Steps) freshTenant(ctx context.Context, sc *godog.Scenario) (context.Context, error) {
-	body, _ := json.Marshal(map[string]string{"name": truncate(sc.Name, 100)})
-	ex, err := s.do(ctx, &scenario{}, "POST", "/_sim/tenants", body, nil)
+	name := truncate(sc.Name, 100)
+	r, err := s.admin.CreateTenantWithResponse(ctx, simadminclient.TenantRequest{Name: &name})
 	if err != nil {
-		return ctx, err
+		return ctx, fmt.Errorf("create a fresh tenant: %w", err)
 	}
-	var out struct {
-		Tenant string `json:"tenant"`
+	if r.JSON201 == nil {
+		return ctx, fmt.Errorf("expected a fresh tenant (201), but POST /_sim/tenants answered %d %s", r.StatusCode(), r.Body)
 	}
-	if ex.status != http.StatusCreated || json.Unmarshal(ex.body, &out) != nil || out.Tenant == "" {
-		return ctx, fmt.Errorf("expected a fresh tenant (201), but %s", ex)
-	}
-	return context.WithValue(ctx, stateKey{}, &scenario{tenant: out.Tenant, headers: http.Header{}}), nil
+	return context.WithValue(ctx, stateKey{}, &scenario{tenant: r.JSON201.Tenant, headers: http.Header{}}), nil
 }
 
 func truncate(s string, n int) string {
@@ -270,23 +282,18 @@ func truncate(s string, n int) string {
 
 // token asks the simulator for a token of the account in the tenant (the default tenant when empty).
 func (s *Steps) token(ctx context.Context, tenant string, account int64) (tok, gotTenant string, err error) {
-	req := map[string]any{"account_id": account}
+	req := simadminclient.TokenRequest{AccountId: &account}
 	if tenant != "" {
-		req["tenant"] = tenant
+		req.Tenant = &tenant
 	}
-	body, _ := json.Marshal(req)
-	ex, err := s.do(ctx, &scenario{}, "POST", "/_sim/tokens", body, nil)
+	r, err := s.admin.IssueTestTokenWithResponse(ctx, req)
 	if err != nil {
-		return "", "", err
+		return "", "", fmt.Errorf("a token for account %d: %w", account, err)
 	}
-	var out struct {
-		Token  string `json:"token"`
-		Tenant string `json:"tenant"`
+	if r.JSON200 == nil {
+		return "", "", fmt.Errorf("expected a token for account %d, but POST /_sim/tokens answered %d %s", account, r.StatusCode(), r.Body)
 	}
-	if ex.status != http.StatusOK || json.Unmarshal(ex.body, &out) != nil || out.Token == "" {
-		return "", "", fmt.Errorf("expected a token for account %d, but %s", account, ex)
-	}
-	return out.Token, out.Tenant, nil
+	return r.JSON200.Token, r.JSON200.Tenant, nil
 }
 
 func (s *Steps) haveToken(ctx context.Context, account int64) error {
@@ -523,21 +530,26 @@ func (s *Steps) events(ctx context.Context, eventType string) ([]map[string]any,
 	if err != nil {
 		return nil, err
 	}
-	q := url.Values{"card_id": {strconv.FormatInt(c.id, 10)}, "event_type": {eventType}}
+	params := simadminclient.ListEventsParams{CardId: &c.id, EventType: &eventType}
 	if c.tenant != "" {
-		q.Set("tenant", c.tenant)
+		params.Tenant = &c.tenant
 	}
-	ex, err := s.do(ctx, &scenario{}, "GET", "/_sim/events?"+q.Encode(), nil, nil)
+	r, err := s.admin.ListEventsWithResponse(ctx, &params)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("list the %s events of card %d: %w", eventType, c.id, err)
 	}
-	var list struct {
-		Events []map[string]any `json:"events"`
+	if r.JSON200 == nil {
+		return nil, fmt.Errorf("expected the list of %s events of card %d, but GET /_sim/events answered %d %s", eventType, c.id, r.StatusCode(), r.Body)
 	}
-	if ex.status != http.StatusOK || json.Unmarshal(ex.body, &list) != nil {
-		return nil, fmt.Errorf("expected the list of %s events of card %d, but %s", eventType, c.id, ex)
+	out := make([]map[string]any, 0, len(r.JSON200.Events))
+	for _, raw := range r.JSON200.Events {
+		var e map[string]any
+		if err := json.Unmarshal(raw, &e); err != nil {
+			return nil, fmt.Errorf("event of card %d is not JSON: %w", c.id, err)
+		}
+		out = append(out, e)
 	}
-	return list.Events, nil
+	return out, nil
 }
 
 func (s *Steps) eventCount(ctx context.Context, count, eventType string) error {
@@ -658,4 +670,36 @@ func brief(evs []map[string]any) string {
 		parts = append(parts, fmt.Sprintf("%v(%v)", e["event_type"], status))
 	}
 	return "[" + strings.Join(parts, " ") + "]"
+}
+
+// advanceClock moves the scenario's tenant's virtual clock and waits for every job due by then.
+func (s *Steps) advanceClock(ctx context.Context, duration string) error {
+	st, err := state(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := time.ParseDuration(duration); err != nil {
+		return fmt.Errorf("%q is not a duration such as 90m or 36h: %w", duration, err)
+	}
+	r, err := s.admin.AdvanceClockWithResponse(ctx, simadminclient.AdvanceRequest{Tenant: &st.tenant, Duration: duration})
+	if err != nil {
+		return fmt.Errorf("advance the clock by %s: %w", duration, err)
+	}
+	if r.JSON200 == nil {
+		return fmt.Errorf("expected the clock to advance by %s, but POST /_sim/clock/advance answered %d %s", duration, r.StatusCode(), r.Body)
+	}
+	for _, j := range r.JSON200.Ran {
+		if j.State == simadminclient.JobStateFailed {
+			return fmt.Errorf("the %s job for %s:%s failed while the clock advanced: %s", j.Kind, j.Subject.Kind, j.Subject.Id, deref(j.Error))
+		}
+	}
+	return nil
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
 }

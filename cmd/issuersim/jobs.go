@@ -1,0 +1,40 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/issuersim/issuersim/gen/simadminclient"
+)
+
+// jobs lists a tenant's pending and failed jobs on a running simulator, by due time.
+func jobs(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var a adminFlags
+	fs := flag.NewFlagSet("jobs", flag.ContinueOnError)
+	a.bind(fs, getenv, true)
+	if err := parseVerb(fs, args, stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	c, err := a.client()
+	if err != nil {
+		return err
+	}
+	r, err := c.ListJobsWithResponse(ctx, &simadminclient.ListJobsParams{Tenant: a.tenantParam()})
+	if err != nil {
+		return fmt.Errorf("list jobs: %w", err)
+	}
+	if r.JSON200 == nil {
+		return answerError("list jobs", r.StatusCode(), r.Body)
+	}
+	fmt.Fprintf(stdout, "%s: %d job(s)\n", r.JSON200.Tenant, len(r.JSON200.Jobs))
+	for _, j := range r.JSON200.Jobs {
+		fmt.Fprintf(stdout, "  %s\n", jobLine(j))
+	}
+	return nil
+}
