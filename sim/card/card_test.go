@@ -2,6 +2,7 @@ package card_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +19,7 @@ import (
 )
 
 // service builds the card service of a seed over a memory store holding the default fixtures.
-func service(t *testing.T, seed uint64) (*card.Service, *memory.Store, org.Dataset) {
+func service(t testing.TB, seed uint64) (*card.Service, *memory.Store, org.Dataset) {
 	t.Helper()
 	src := fake.New(seed)
 	d, err := org.Parse(fixtures.Default, src)
@@ -127,5 +128,56 @@ func TestUniqueKey(t *testing.T) {
 		if got := tc.c.UniqueKey(); got != tc.want {
 			t.Errorf("%s %s %s: UniqueKey = %q, want %q", tc.c.Type, tc.c.Name, tc.c.Status, got, tc.want)
 		}
+	}
+}
+
+// seed creates n VIRTUAL cards for one customer of the first org, as a suite that piles up cards would.
+func seed(b *testing.B, svc *card.Service, d org.Dataset, n int) access.Caller {
+	b.Helper()
+	o := d.Orgs[0]
+	caller := access.Caller{Tenant: o.ID, AccountID: o.Accounts[0].ID}
+	for i := range n {
+		in := card.CreateInput{CustomerID: o.Accounts[0].Customers[0].ID, Name: fmt.Sprintf("seeded %d", i), Type: card.TypeVirtual}
+		if _, _, err := svc.Create(context.Background(), caller, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return caller
+}
+
+// BenchmarkCreateWithCards measures one create (uniqueness checks, PAN, create-1 sealed and schema-checked)
+// for a customer who already has 1, 10,000 or 100,000 cards: the lookups read indexes, so the figures match.
+func BenchmarkCreateWithCards(b *testing.B) {
+	for _, n := range []int{1, 10_000, 100_000} {
+		b.Run(fmt.Sprintf("cards=%d", n), func(b *testing.B) {
+			svc, _, d := service(b, 1)
+			caller := seed(b, svc, d, n)
+			customer := d.Orgs[0].Accounts[0].Customers[0].ID
+			i := 0
+			for b.Loop() {
+				i++
+				in := card.CreateInput{CustomerID: customer, Name: fmt.Sprintf("bench %d", i), Type: card.TypeVirtual}
+				if _, _, err := svc.Create(context.Background(), caller, in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkListFirstPage measures the first page of 10 of a customer's cards with 1,000 or 100,000 cards.
+func BenchmarkListFirstPage(b *testing.B) {
+	for _, n := range []int{1_000, 100_000} {
+		b.Run(fmt.Sprintf("cards=%d", n), func(b *testing.B) {
+			svc, _, d := service(b, 1)
+			caller := seed(b, svc, d, n)
+			scope := access.Scope{CustomerID: d.Orgs[0].Accounts[0].Customers[0].ID}
+			for b.Loop() {
+				page, err := svc.List(context.Background(), caller, scope, card.ListFilter{PerPage: 10})
+				if err != nil || len(page) != 10 {
+					b.Fatalf("%d cards, %v", len(page), err)
+				}
+			}
+		})
 	}
 }

@@ -16,14 +16,9 @@ var cardsTable = &schema[int64, card.Card]{
 	name:  "cards",
 	clone: card.Card.Clone,
 	indexes: []index[card.Card]{
-		{name: "account", keys: func(c card.Card) []string { return []string{strconv.FormatInt(c.AccountID, 10)} }},
-		{name: "customer", keys: func(c card.Card) []string { return []string{strconv.FormatInt(c.CustomerID, 10)} }},
-		{name: "unique", keys: func(c card.Card) []string {
-			if k := c.UniqueKey(); k != "" {
-				return []string{k}
-			}
-			return nil
-		}},
+		{name: "account", key: func(c card.Card) string { return strconv.FormatInt(c.AccountID, 10) }},
+		{name: "customer", key: func(c card.Card) string { return strconv.FormatInt(c.CustomerID, 10) }},
+		{name: "unique", key: card.Card.UniqueKey},
 	},
 }
 

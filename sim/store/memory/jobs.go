@@ -18,7 +18,7 @@ var jobsTable = &schema[int64, job.Job]{
 		j.Data = slices.Clone(j.Data)
 		return j
 	},
-	indexes: []index[job.Job]{{name: "subject", keys: func(j job.Job) []string { return []string{jobKey(j.Kind, j.Subject)} }}},
+	indexes: []index[job.Job]{{name: "subject", key: func(j job.Job) string { return jobKey(j.Kind, j.Subject) }}},
 }
 
 func jobKey(kind string, s event.Subject) string { return kind + "\x00" + s.String() }

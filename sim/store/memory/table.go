@@ -15,10 +15,10 @@ type schema[K cmp.Ordered, V any] struct {
 	indexes []index[V]
 }
 
-// index names a secondary index and the keys a row files under in it; a row with no keys is not indexed.
+// index names a secondary index and the key a row files under in it; a row whose key is empty is not indexed.
 type index[V any] struct {
 	name string
-	keys func(V) []string
+	key  func(V) string
 }
 
 // table is a tenant's committed rows of one aggregate and their indexes: for each index and key, the primary
@@ -95,12 +95,15 @@ func (s *staged[K, V]) remove(k K) { s.writes[k] = write[V]{deleted: true} }
 // them: committed rows the transaction has not changed, and staged rows that file there. It reads the
 // committed list in place, so a caller that stops early pays only for what it read.
 func (s *staged[K, V]) lookup(indexName, key string) iter.Seq[K] {
-	keys := s.keysFunc(indexName)
+	keyOf := s.keyFunc(indexName)
 	return func(yield func(K) bool) {
+		if key == "" {
+			return // rows with an empty key are not indexed
+		}
 		committed := s.base.indexes[indexName][key]
 		var extra []K // staged rows that file under key, ascending
 		for k, w := range s.writes {
-			if !w.deleted && slices.Contains(keys(w.row), key) {
+			if !w.deleted && keyOf(w.row) == key {
 				extra = append(extra, k)
 			}
 		}
@@ -150,42 +153,44 @@ func (s *staged[K, V]) first(indexName, key string) (V, bool) {
 	return zero, false
 }
 
-func (s *staged[K, V]) keysFunc(indexName string) func(V) []string {
+func (s *staged[K, V]) keyFunc(indexName string) func(V) string {
 	for _, ix := range s.schema.indexes {
 		if ix.name == indexName {
-			return ix.keys
+			return ix.key
 		}
 	}
 	panic("memory: table " + s.schema.name + " has no index " + indexName)
 }
 
-// commit applies the staged writes to the table, in key order, moving each row's index entries only where its
-// keys changed. It runs with the tenant write-locked.
+// commit applies the staged writes to the table, in key order, moving a row's index entry only where its key
+// changed. It runs with the tenant write-locked.
 func (s *staged[K, V]) commit() {
-	for _, k := range slices.Sorted(maps.Keys(s.writes)) {
+	keys := slices.Collect(maps.Keys(s.writes))
+	if len(keys) > 1 {
+		slices.Sort(keys)
+	}
+	for _, k := range keys {
 		w := s.writes[k]
 		old, existed := s.base.rows[k]
 		for _, ix := range s.schema.indexes {
-			var before, after []string
+			var before, after string
 			if existed {
-				before = ix.keys(old)
+				before = ix.key(old)
 			}
 			if !w.deleted {
-				after = ix.keys(w.row)
+				after = ix.key(w.row)
+			}
+			if before == after {
+				continue
 			}
 			entries := s.base.indexes[ix.name]
-			for _, key := range before {
-				if !slices.Contains(after, key) {
-					entries[key] = without(entries[key], k)
-					if len(entries[key]) == 0 {
-						delete(entries, key)
-					}
+			if before != "" {
+				if entries[before] = without(entries[before], k); len(entries[before]) == 0 {
+					delete(entries, before)
 				}
 			}
-			for _, key := range after {
-				if !slices.Contains(before, key) {
-					entries[key] = with(entries[key], k)
-				}
+			if after != "" {
+				entries[after] = with(entries[after], k)
 			}
 		}
 		if w.deleted {

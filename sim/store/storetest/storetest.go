@@ -395,8 +395,11 @@ func testIndexesSeeTheTransaction(t *testing.T, f *fixture) {
 		if err := cards.Put(f.ctx, one); err != nil {
 			return err
 		}
-		if _, ok, _ := cards.ByUniqueKey(f.ctx, one.UniqueKey()); ok {
+		if _, ok, _ := cards.ByUniqueKey(f.ctx, sample(0, "one").UniqueKey()); ok {
 			return errors.New("a terminated card still holds its unique key")
+		}
+		if _, ok, _ := cards.ByUniqueKey(f.ctx, ""); ok {
+			return errors.New("the empty key, which no card holds, found a card")
 		}
 		if got := ownedIDs(t, f.ctx, cards, 8675309, 103625634); !slices.Equal(got, []int64{1, 2, 3}) {
 			return fmt.Errorf("owned in the transaction: %v, want [1 2 3]", got)
