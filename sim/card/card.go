@@ -1,13 +1,13 @@
 // Package card is the processor's card: its data, its lifecycle and the commands that change it. Each command
 // checks the vendor's rules, moves the card through the status table and, in one store transaction, writes
 // the card and the events it causes. The rules live on Card (UpdateStatus, StatusChanges, UniqueKey, Number);
-// the commands, one file each, load, apply and save.
+// the commands, one file each, load, apply and save. A card's status history is kept beside it, append-only
+// (Repository.AppendStatusChange), so a card costs the same to read however often its status changed.
 package card
 
 import (
 	"fmt"
 	"maps"
-	"slices"
 	"strconv"
 	"time"
 
@@ -73,8 +73,6 @@ type Card struct {
 	TrackNumber    int
 	ReissuedCardID *int64
 	PasswordTries  int
-
-	History []StatusChange
 }
 
 // StatusChange is one line of a card's status history.
@@ -90,7 +88,6 @@ type Operation string
 
 // Operations this package performs; later commands add theirs.
 const (
-	OpCreate          Operation = "CREATE"
 	OpUpdateStatusPut Operation = "UPDATE_STATUS_PUT"
 )
 
@@ -119,32 +116,19 @@ func uniqueKey(t Type, customerID int64, name string, s Status) string {
 }
 
 // UpdateStatus applies a status update as the vendor's PUT .../status does: the lifecycle table decides
-// (CheckSet), and the change goes into the card's history.
-func (c *Card) UpdateStatus(to Status, at time.Time) error {
+// (CheckSet). It returns the line the change adds to the card's status history.
+func (c *Card) UpdateStatus(to Status, at time.Time) (StatusChange, error) {
 	if err := CheckSet(c.Status, to); err != nil {
-		return err
+		return StatusChange{}, err
 	}
-	c.move(to, at, OpUpdateStatusPut)
-	return nil
+	return c.move(to, at, OpUpdateStatusPut), nil
 }
 
-// move records a change of status made by op.
-func (c *Card) move(to Status, at time.Time, op Operation) {
+// move changes the card's status, as op does, and returns the history line of the change.
+func (c *Card) move(to Status, at time.Time, op Operation) StatusChange {
 	c.PreviousStatus = c.Status
 	c.Status = to
-	c.History = append(c.History, StatusChange{From: c.PreviousStatus, To: to, At: at, Operation: op})
-}
-
-// StatusChanges returns the card's status history as the vendor lists it: changes only, newest first, so
-// the status the card was created with is not among them.
-func (c Card) StatusChanges() []StatusChange {
-	out := make([]StatusChange, 0, len(c.History))
-	for _, h := range slices.Backward(c.History) {
-		if h.Operation != OpCreate {
-			out = append(out, h)
-		}
-	}
-	return out
+	return StatusChange{From: c.PreviousStatus, To: to, At: at, Operation: op}
 }
 
 // Number generates the card's PCI data (PAN under the program's BIN, hash, last four, CVV, PIN) from the
@@ -176,7 +160,6 @@ func (c Card) Clone() Card {
 	c.ValidUntil = clonePtr(c.ValidUntil)
 	c.ActivationDate = clonePtr(c.ActivationDate)
 	c.ReissuedCardID = clonePtr(c.ReissuedCardID)
-	c.History = slices.Clone(c.History)
 	return c
 }
 

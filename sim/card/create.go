@@ -183,7 +183,6 @@ func newCard(id int64, acct org.Account, cust org.Customer, prog org.Program, in
 		c.Status = StatusNormal
 	}
 	c.PreviousStatus = c.Status
-	c.History = []StatusChange{{To: c.Status, At: now, Operation: OpCreate}}
 	return c
 }
 

@@ -19,13 +19,20 @@ func (s *Service) Get(ctx context.Context, caller access.Caller, scope access.Sc
 	return c, err
 }
 
-// History returns a card's status changes as the vendor lists them (Card.StatusChanges).
+// History returns a card's status changes as the vendor lists them: changes only, newest first, so the
+// status the card was created with is not among them.
 func (s *Service) History(ctx context.Context, caller access.Caller, scope access.Scope, id int64) ([]StatusChange, error) {
-	c, err := s.Get(ctx, caller, scope, id)
-	if err != nil {
-		return nil, err
-	}
-	return c.StatusChanges(), nil
+	var out []StatusChange
+	err := s.view(ctx, caller.Tenant, func(tx store.Tx, cards Repository) error {
+		if _, err := owned(ctx, tx, cards, caller, scope, id); err != nil {
+			return err
+		}
+		changes, err := cards.StatusChanges(ctx, id)
+		slices.Reverse(changes)
+		out = changes
+		return err
+	})
+	return out, err
 }
 
 // ListFilter selects and pages cards. Empty Statuses means CREATED, NORMAL and BLOCKED; AllStatuses lifts the

@@ -20,6 +20,10 @@ type Repository interface {
 	// Owned yields an account's cards, or one customer's of the account when customerID is non-zero, oldest
 	// first. The caller may stop early; cards after the one it stops at are not read.
 	Owned(ctx context.Context, accountID, customerID int64) iter.Seq2[Card, error]
+	// AppendStatusChange adds a line to a card's status history, which only grows.
+	AppendStatusChange(ctx context.Context, cardID int64, change StatusChange) error
+	// StatusChanges returns a card's status history, oldest first.
+	StatusChanges(ctx context.Context, cardID int64) ([]StatusChange, error)
 	// ByUniqueKey returns the live card holding a Card.UniqueKey, if any.
 	ByUniqueKey(ctx context.Context, key string) (Card, bool, error)
 	// Idempotent returns the card an operation ("create", "reissue") made with that idempotency key.

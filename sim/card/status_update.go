@@ -18,14 +18,18 @@ func (s *Service) UpdateStatus(ctx context.Context, caller access.Caller, scope 
 		if c, err = owned(ctx, tx, cards, caller, scope, id); err != nil {
 			return err
 		}
-		if err := c.UpdateStatus(to, now(tx)); err != nil {
-			var te *TransitionError
-			if errors.As(err, &te) {
-				return rule.Conflict("/status", "transition", "%s", te.Error())
-			}
+		change, err := c.UpdateStatus(to, now(tx))
+		var te *TransitionError
+		if errors.As(err, &te) {
+			return rule.Conflict("/status", "transition", "%s", te.Error())
+		}
+		if err != nil {
 			return err
 		}
 		if err := cards.Put(ctx, c); err != nil {
+			return err
+		}
+		if err := cards.AppendStatusChange(ctx, c.ID, change); err != nil {
 			return err
 		}
 		return tx.Emit(Updated(c, OpUpdateStatusPut))

@@ -22,6 +22,20 @@ var cardsTable = &schema[int64, card.Card]{
 	},
 }
 
+// historyTable keeps every card's status history, one row per change, keyed by card and a tenant-wide sequence
+// so a card's rows sort in the order they were added; appending costs the same however long the history is.
+var historyTable = &schema[string, statusChange]{
+	name:    "card status history",
+	clone:   func(r statusChange) statusChange { return r },
+	indexes: []index[statusChange]{{name: "card", key: func(r statusChange) string { return strconv.FormatInt(r.card, 10) }}},
+}
+
+// statusChange is one row of historyTable.
+type statusChange struct {
+	card   int64
+	change card.StatusChange
+}
+
 // idempotencyTable maps an operation's idempotency key to the card it made.
 var idempotencyTable = &schema[string, int64]{name: "card idempotency keys", clone: func(id int64) int64 { return id }}
 
@@ -63,6 +77,23 @@ func (r cards) Owned(_ context.Context, accountID, customerID int64) iter.Seq2[c
 			}
 		}
 	}
+}
+
+func (r cards) AppendStatusChange(_ context.Context, cardID int64, change card.StatusChange) error {
+	seq, err := r.tx.next("status change")
+	if err != nil {
+		return err
+	}
+	open(r.tx, historyTable).put(fmt.Sprintf("%019d/%019d", cardID, seq), statusChange{card: cardID, change: change})
+	return nil
+}
+
+func (r cards) StatusChanges(_ context.Context, cardID int64) ([]card.StatusChange, error) {
+	var out []card.StatusChange
+	for row := range open(r.tx, historyTable).scan("card", strconv.FormatInt(cardID, 10)) {
+		out = append(out, row.change)
+	}
+	return out, nil
 }
 
 func (r cards) ByUniqueKey(_ context.Context, key string) (card.Card, bool, error) {

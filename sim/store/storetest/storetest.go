@@ -47,6 +47,7 @@ func Run(t *testing.T, newBackend Factory) {
 		{"IDSequences", testIDSequences},
 		{"DeepCopies", testDeepCopies},
 		{"IndexesSeeTheTransaction", testIndexesSeeTheTransaction},
+		{"StatusHistory", testStatusHistory},
 		{"ViewIsReadOnly", testViewIsReadOnly},
 		{"EventsAreSealedWithTheCommandsMeta", testEventsAreSealedWithTheCommandsMeta},
 		{"EventLogFilters", testEventLogFilters},
@@ -341,7 +342,6 @@ func testDeepCopies(t *testing.T, f *fixture) {
 	c := sample(1, "copied")
 	c.Metadata = map[string]any{"tags": []any{"a"}, "nested": map[string]any{"k": "v"}}
 	c.TransactionLimit = &limit
-	c.History = []card.StatusChange{{To: card.StatusNormal, Operation: card.OpCreate}}
 	must(t, f.update(f.a, func(tx store.Tx, cards card.Repository) error {
 		if err := cards.Put(f.ctx, c); err != nil {
 			return err
@@ -349,7 +349,6 @@ func testDeepCopies(t *testing.T, f *fixture) {
 		c.Metadata["nested"].(map[string]any)["k"] = "changed after Put"
 		c.Metadata["tags"].([]any)[0] = "changed"
 		*c.TransactionLimit = "99.00"
-		c.History[0].To = card.StatusBlocked
 		got, err := cards.Get(f.ctx, 1)
 		if err != nil {
 			return err
@@ -363,7 +362,7 @@ func testDeepCopies(t *testing.T, f *fixture) {
 			t.Fatal(err)
 		}
 		if got.Metadata["nested"].(map[string]any)["k"] != "v" || got.Metadata["tags"].([]any)[0] != "a" ||
-			*got.TransactionLimit != "10.00" || got.History[0].To != card.StatusNormal {
+			*got.TransactionLimit != "10.00" {
 			t.Errorf("the stored card shares memory with the command's copies: %+v", got)
 		}
 	})
@@ -450,6 +449,58 @@ func testIndexesSeeTheTransaction(t *testing.T, f *fixture) {
 	})
 }
 
+func testStatusHistory(t *testing.T, f *fixture) {
+	at := f.now
+	change := func(to card.Status, minutes int) card.StatusChange {
+		return card.StatusChange{From: card.StatusNormal, To: to, At: at.Add(time.Duration(minutes) * time.Minute), Operation: card.OpUpdateStatusPut}
+	}
+	must(t, f.update(f.a, func(tx store.Tx, cards card.Repository) error {
+		must(t, cards.AppendStatusChange(f.ctx, 1, change(card.StatusBlocked, 1)))
+		must(t, cards.AppendStatusChange(f.ctx, 2, change(card.StatusLost, 2)))
+		must(t, cards.AppendStatusChange(f.ctx, 1, change(card.StatusNormal, 3)))
+		got, err := cards.StatusChanges(f.ctx, 1)
+		if err != nil || len(got) != 2 || got[1].To != card.StatusNormal {
+			return fmt.Errorf("the transaction does not see its own history lines: %+v %v", got, err)
+		}
+		return nil
+	}))
+	_ = f.update(f.a, func(tx store.Tx, cards card.Repository) error {
+		must(t, cards.AppendStatusChange(f.ctx, 1, change(card.StatusFraud, 4)))
+		return errors.New("roll back")
+	})
+	for i := 0; i < 20; i++ { // a long history stays in order
+		must(t, f.update(f.a, func(tx store.Tx, cards card.Repository) error {
+			return cards.AppendStatusChange(f.ctx, 3, change(card.StatusBlocked, 10+i))
+		}))
+	}
+	f.view(t, f.a, func(tx store.Tx, cards card.Repository) {
+		got, err := cards.StatusChanges(f.ctx, 1)
+		if err != nil || len(got) != 2 || got[0] != change(card.StatusBlocked, 1) || got[1] != change(card.StatusNormal, 3) {
+			t.Errorf("card 1's history: %+v, %v; want the two committed lines, oldest first", got, err)
+		}
+		if got, _ := cards.StatusChanges(f.ctx, 2); len(got) != 1 || got[0].To != card.StatusLost {
+			t.Errorf("card 2's history: %+v", got)
+		}
+		long, _ := cards.StatusChanges(f.ctx, 3)
+		for i, c := range long {
+			if !c.At.Equal(at.Add(time.Duration(10+i) * time.Minute)) {
+				t.Fatalf("card 3's line %d is out of order: %+v", i, long)
+			}
+		}
+		if len(long) != 20 {
+			t.Errorf("card 3 has %d lines, want 20", len(long))
+		}
+		if got, _ := cards.StatusChanges(f.ctx, 99); len(got) != 0 {
+			t.Errorf("a card without history has %+v", got)
+		}
+	})
+	f.view(t, f.b, func(tx store.Tx, cards card.Repository) {
+		if got, _ := cards.StatusChanges(f.ctx, 1); len(got) != 0 {
+			t.Errorf("tenant b sees tenant a's history: %+v", got)
+		}
+	})
+}
+
 func ownedIDs(t *testing.T, ctx context.Context, cards card.Repository, account, customer int64) []int64 {
 	t.Helper()
 	var ids []int64
@@ -469,6 +520,7 @@ func testViewIsReadOnly(t *testing.T, f *fixture) {
 			"Put":      cards.Put(f.ctx, sample(1, "x")),
 			"Emit":     tx.Emit(card.Updated(sample(1, "x"), card.OpUpdateStatusPut)),
 			"Remember": cards.RememberIdempotent(f.ctx, "create", "k", 1),
+			"Append":   cards.AppendStatusChange(f.ctx, 1, card.StatusChange{To: card.StatusBlocked}),
 		} {
 			if !errors.Is(err, store.ErrReadOnly) {
 				t.Errorf("%s in View: %v, want ErrReadOnly", name, err)
