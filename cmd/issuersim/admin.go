@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -48,19 +49,27 @@ func (a *adminFlags) tenantParam() *string {
 	return &a.tenant
 }
 
-// parseVerb parses a verb's flags; it returns errUsage for bad flags and flag.ErrHelp for -h.
-func parseVerb(fs *flag.FlagSet, args []string, stderr io.Writer) error {
+// openAdmin parses the flags of a verb that talks to a running simulator (--url, --tenant when withTenant,
+// and those extra adds) and returns them with the admin client. It returns a nil client and no error after -h.
+func openAdmin(name string, args []string, getenv func(string) string, stderr io.Writer, withTenant bool, extra func(*flag.FlagSet)) (adminFlags, *simadminclient.ClientWithResponses, error) {
+	var a adminFlags
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	a.bind(fs, getenv, withTenant)
+	if extra != nil {
+		extra(fs)
+	}
 	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return err
+		if errors.Is(err, flag.ErrHelp) {
+			return a, nil, nil
 		}
-		return errUsage
+		return a, nil, errUsage
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("%s takes no arguments, got %q", fs.Name(), fs.Args())
+		return a, nil, fmt.Errorf("%s takes no arguments, got %q", name, fs.Args())
 	}
-	return nil
+	c, err := a.client()
+	return a, c, err
 }
 
 // answerError says what a simulator answered instead of success.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,23 +12,15 @@ import (
 
 // advance moves a tenant's virtual clock on a running simulator and prints the jobs that ran.
 func advance(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	var a adminFlags
 	var by string
-	fs := flag.NewFlagSet("advance", flag.ContinueOnError)
-	a.bind(fs, getenv, true)
-	fs.StringVar(&by, "by", "", "how far to move the clock: a Go duration such as 90m or 36h (required)")
-	if err := parseVerb(fs, args, stderr); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
+	a, c, err := openAdmin("advance", args, getenv, stderr, true, func(fs *flag.FlagSet) {
+		fs.StringVar(&by, "by", "", "how far to move the clock: a Go duration such as 90m or 36h (required)")
+	})
+	if err != nil || c == nil {
 		return err
 	}
 	if d, err := time.ParseDuration(by); err != nil || d <= 0 {
 		return fmt.Errorf("--by %q: must be a positive duration such as 90m or 36h", by)
-	}
-	c, err := a.client()
-	if err != nil {
-		return err
 	}
 	r, err := c.AdvanceClockWithResponse(ctx, simadminclient.AdvanceRequest{Tenant: a.tenantParam(), Duration: by})
 	if err != nil {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 )
@@ -11,17 +9,8 @@ import (
 // health checks that a simulator serves: it exits 0 and prints its version and clock, or fails. A container
 // image built FROM scratch has no curl, so its health check runs this.
 func health(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	var a adminFlags
-	fs := flag.NewFlagSet("health", flag.ContinueOnError)
-	a.bind(fs, getenv, false)
-	if err := parseVerb(fs, args, stderr); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return err
-	}
-	c, err := a.client()
-	if err != nil {
+	a, c, err := openAdmin("health", args, getenv, stderr, false, nil)
+	if err != nil || c == nil {
 		return err
 	}
 	r, err := c.GetHealthWithResponse(ctx)

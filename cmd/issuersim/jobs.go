@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 
@@ -12,17 +10,8 @@ import (
 
 // jobs lists a tenant's pending and failed jobs on a running simulator, by due time.
 func jobs(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	var a adminFlags
-	fs := flag.NewFlagSet("jobs", flag.ContinueOnError)
-	a.bind(fs, getenv, true)
-	if err := parseVerb(fs, args, stderr); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return err
-	}
-	c, err := a.client()
-	if err != nil {
+	a, c, err := openAdmin("jobs", args, getenv, stderr, true, nil)
+	if err != nil || c == nil {
 		return err
 	}
 	r, err := c.ListJobsWithResponse(ctx, &simadminclient.ListJobsParams{Tenant: a.tenantParam()})
