@@ -54,7 +54,6 @@ type Config struct {
 type Sim struct {
 	handler       http.Handler
 	clocks        *clock.Tenants
-	store         store.Backend
 	scheduler     *scheduler.Scheduler
 	dataset       org.Dataset
 	dispatcher    *webhook.Dispatcher
@@ -105,7 +104,6 @@ func New(cfg Config) (*Sim, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.store = mem
 	s.scheduler.Bind(mem)
 	if s.dispatcher != nil {
 		s.dispatcher.Bind(mem)

@@ -219,6 +219,7 @@ func (g *gateway) authenticate(ctx context.Context, r *http.Request, route *rout
 	if err == nil {
 		var claims auth.Claims
 		if claims, err = g.authority.Verify(token); err == nil {
+			correlation.Assign(ctx, claims.Tenant) // the token names the tenant: its refusals carry an id too
 			if t := r.Header.Get("x-tenant"); t != "" && t != claims.Tenant {
 				return ctx, &Problem{Status: http.StatusForbidden, Code: "forbidden", Message: "x-tenant names another tenant than the token's",
 					Errors: []FieldError{{Field: "x-tenant", In: "header", Rule: "tenant", Message: "x-tenant: the token belongs to another tenant"}}}
@@ -227,7 +228,6 @@ func (g *gateway) authenticate(ctx context.Context, r *http.Request, route *rout
 				return ctx, &Problem{Status: http.StatusForbidden, Code: "forbidden", Message: "this operation needs an account token: request one with an account_id",
 					Errors: []FieldError{{Field: "Authorization", In: "header", Rule: "account_token", Message: "Authorization: the token carries no account"}}}
 			}
-			correlation.Assign(ctx, claims.Tenant)
 			return auth.WithClaims(ctx, claims), nil
 		}
 	}

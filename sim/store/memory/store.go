@@ -9,7 +9,6 @@ package memory
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sync"
 
 	"github.com/issuersim/issuersim/sim/event"
@@ -172,11 +171,4 @@ func (tx *Tx) commit() error {
 		o.Committed(c)
 	}
 	return nil
-}
-
-// Tenants returns the ids of every tenant, in the order they were added.
-func (s *Store) Tenants() []string {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return slices.Clone(s.order)
 }
