@@ -161,7 +161,6 @@ func TestCreateCardRules(t *testing.T) {
 		{"customer of another account", vtok, plasticCust, map[string]any{"name": "a", "type": "VIRTUAL"}, 403, "x-customer-id", "customer"},
 		{"limit on a plastic card", ptok, 103625636, map[string]any{"name": "a", "type": "PLASTIC", "transaction_limit": "10.00"}, 400, "/transaction_limit", "type"},
 		{"unnumbered without brand", vtok, virtualCust, map[string]any{"name": "u", "type": "VIRTUAL", "status": "UNNUMBERED"}, 400, "/brand", "required"},
-		{"recurring is deprecated", vtok, virtualCust, map[string]any{"name": "r", "type": "RECURRING"}, 400, "/type", "deprecated"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := create(tc.tok, tc.cust, tc.body)

@@ -112,6 +112,8 @@ func New(cfg Config) (*Sim, error) {
 
 	cards := card.NewService(mem, s.clocks, src, card.Options{PCIDelay: cfg.PCIDelay})
 	s.scheduler.Register(card.JobNumber, cards.RunNumber)
+	s.scheduler.Register(card.JobValidityExpiry, cards.RunValidityExpiry)
+	s.scheduler.Register(card.JobBind, cards.RunBind)
 
 	authority := auth.NewAuthority(src.Key("token"), s.clocks, cfg.TokenTTL)
 	s.handler, err = httpapi.New(httpapi.Deps{

@@ -4164,6 +4164,20 @@ func (response DeleteCardValidity404JSONResponse) VisitDeleteCardValidityRespons
 	return err
 }
 
+type DeleteCardValidity409JSONResponse struct{ ConflictJSONResponse }
+
+func (response DeleteCardValidity409JSONResponse) VisitDeleteCardValidityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteCardValidity500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response DeleteCardValidity500JSONResponse) VisitDeleteCardValidityResponse(w http.ResponseWriter) error {
@@ -4253,6 +4267,20 @@ func (response RenewCardValidity404JSONResponse) VisitRenewCardValidityResponse(
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RenewCardValidity409JSONResponse struct{ ConflictJSONResponse }
+
+func (response RenewCardValidity409JSONResponse) VisitRenewCardValidityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -5055,10 +5083,10 @@ var swaggerSpec = []string{
 	"96ysqoED2zjWIlMsRPfMpKxNwsyJ0PlXbkm+JSYNyy3CSsD/TThTu7wVs5LsFfKugnorxlUcce80d/3o",
 	"WqXQi6kmWih9h2AIRTVyCg72suM+Qxof3YE/QeSOpf11xQzqJ66RMZiUP95u/LHRA21ALlDfZTdRLlHM",
 	"lSxXh9z1fpzJp5bM9cJsK4NowY2J6/7TAUmysJZtj3QlESRYvl1ShmJGJ4QjqAum7IAFiuRa9wMUHf3c",
-	"vuyd94Z/H+mqxnurWc/nQJqaHlvEZcfi5ciKsW9CHMb/fadZ5Wo1LzlbV3hjR9uN7fWQE0rma5xosNPo",
-	"rJMql0KqHGVzE1Swvi31Ict6KoYHlP4v1yRf3ZK2YGtTVHfPvXFQMt8tY79Gcoajkv0bo8OV6k2Ovasg",
-	"spTMv4usQ2SVeOxAYgu1oYBHi1Whfr1XfAgFiAwHpzw29ZjEyeGhwDQcsy8Hs0gkLMZjcRAxYF3z8q+2",
-	"/oMmYulnX1QPTi7vl/8TAAD//w==",
+	"vuyd94Z/H+mqxnurWc/nQJqaHlvEZcfi5ciKsW9CHMb/HZnuQAzUROZyUGGmHe1PttdDTiiZr/G6wdak",
+	"01SqbA25dZTNTRTCOsPUhyxNqhhPUBtGuYj56h62hRyYKrx77p2GkvluJeE1sjkcpe/fGE6ulHtybHYF",
+	"Gadk/l3GdyHjSp52IOKF6lPA1MW6U7/eK8aFEkeG5VMem4pP4uTwUGAajtmXg1kkEhbjsTiIGPC6eflX",
+	"W2FCE7H0sy+qRzOX98v/CQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

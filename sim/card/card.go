@@ -71,8 +71,13 @@ type Card struct {
 	ActivationDate *time.Time
 
 	TrackNumber    int
-	ReissuedCardID *int64
+	ReissuedCardID *int64 // on a card made by reissue or bind, the card it replaces
+	NewCardID      *int64 // on a reissued card, the card that replaces it
 	PasswordTries  int
+
+	// Noname cards (issued in bulk, bound to a customer later).
+	BulkID     *string
+	ExternalID *string
 }
 
 // StatusChange is one line of a card's status history.
@@ -86,9 +91,20 @@ type StatusChange struct {
 // Operation names what changed a card's status, in the vendor's words (status history and update-1).
 type Operation string
 
-// Operations this package performs; later commands add theirs.
+// Operations this package performs, as update-1's operation_type and the status history name them.
 const (
-	OpUpdateStatusPut Operation = "UPDATE_STATUS_PUT"
+	OpUpdateStatusPut          Operation = "UPDATE_STATUS_PUT"
+	OpUpdateStatusPatch        Operation = "UPDATE_STATUS_PATCH"
+	OpActivate                 Operation = "ACTIVATE"
+	OpReissue                  Operation = "REISSUE"
+	OpResetPasswordTries       Operation = "RESET_PASSWORD_TRIES"
+	OpIncreasePasswordTries    Operation = "INCREASE_PASSWORD_TRIES_EXCEEDED"
+	OpBindNoname               Operation = "BIND_NONAME"
+	OpBindReissue              Operation = "BIND_REISSUE"
+	OpValidityRenewal          Operation = "CARD_VALIDITY_RENEWAL"
+	OpValidityCancel           Operation = "CARD_VALIDITY_CANCEL"
+	OpTemporaryCardRenewal     Operation = "TEMPORARY_CARD_RENEWAL_EVENT"
+	OpTemporaryCardInoperative Operation = "TEMPORARY_CARD_INOPERATIVE_EVENT"
 )
 
 // Subject names the card in the event log and in jobs.
@@ -103,8 +119,8 @@ func (c Card) Numbered() bool { return c.PAN != "" }
 func (c Card) UniqueKey() string { return uniqueKey(c.Type, c.CustomerID, c.Name, c.Status) }
 
 func uniqueKey(t Type, customerID int64, name string, s Status) string {
-	if !s.Live() {
-		return ""
+	if !s.Live() || s == StatusReissued {
+		return "" // a REISSUED card is being replaced: its successor takes the key
 	}
 	switch t {
 	case TypePlastic:
@@ -160,6 +176,9 @@ func (c Card) Clone() Card {
 	c.ValidUntil = clonePtr(c.ValidUntil)
 	c.ActivationDate = clonePtr(c.ActivationDate)
 	c.ReissuedCardID = clonePtr(c.ReissuedCardID)
+	c.NewCardID = clonePtr(c.NewCardID)
+	c.BulkID = clonePtr(c.BulkID)
+	c.ExternalID = clonePtr(c.ExternalID)
 	return c
 }
 

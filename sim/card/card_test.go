@@ -2,6 +2,7 @@ package card_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -14,6 +15,8 @@ import (
 	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/fake"
 	"github.com/issuersim/issuersim/sim/org"
+	"github.com/issuersim/issuersim/sim/rule"
+	"github.com/issuersim/issuersim/sim/scheduler"
 	"github.com/issuersim/issuersim/sim/store"
 	"github.com/issuersim/issuersim/sim/store/memory"
 )
@@ -172,5 +175,104 @@ func BenchmarkListFirstPage(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestBind proves an UNBOUND noname card bound to a customer becomes CREATED and the customer's, and that the
+// job that follows emits bind_card-1 (BIND_NONAME, UNBOUND to CREATED); that binding it again is refused; and
+// that a bind replacing a card cancels that card, which gets update-1 (BIND_REISSUE), with bind_card-1 first.
+// Noname cards come from bulks; here they are written to the store as a bulk start would.
+func TestBind(t *testing.T) {
+	src := fake.New(1)
+	d, err := org.Parse(fixtures.Default, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := event.NewValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	clocks := clock.NewTenants(clock.NewVirtual(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))
+	sched := scheduler.New(clocks, nil)
+	st, err := memory.New(d, memory.Options{Sealer: event.NewSealer(src, v), Observers: []store.Observer{sched}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sched.Bind(st)
+	svc := card.NewService(st, clocks, src, card.Options{})
+	sched.Register(card.JobBind, svc.RunBind)
+	ctx := context.Background()
+	o := d.Orgs[0]
+	tenant := o.ID
+	caller := access.Caller{Tenant: tenant, AccountID: 8675310}
+	scope := access.Scope{AccountID: 8675310, CustomerID: 103625635}
+	bulk := "bulk-1"
+	noname := func(id int64) {
+		t.Helper()
+		err := st.Update(ctx, store.Meta{Tenant: tenant, Time: clocks.For(tenant).Now()}, func(tx store.Tx) error {
+			return st.Cards(tx).Put(ctx, card.Card{ID: id, ProgramID: 3001, Type: card.TypePlastic, Name: "PLASTIC", BIN: "231038",
+				Status: card.StatusUnbound, PreviousStatus: card.StatusUnbound, BulkID: &bulk, PINLength: 4,
+				IssuingDate: clocks.For(tenant).Now(), ExpirationDate: time.Date(2032, 1, 1, 0, 0, 0, 0, time.UTC)})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	events := func() []string {
+		t.Helper()
+		evs, err := st.Events(ctx, tenant, store.EventFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range evs {
+			out = append(out, fmt.Sprintf("%s %s", r.Type, r.Subject.ID))
+		}
+		return out
+	}
+	noname(100)
+	c, err := svc.Bind(ctx, caller, scope, 100, nil)
+	if err != nil || c.Status != card.StatusCreated || c.CustomerID != 103625635 || c.AccountID != 8675310 {
+		t.Fatalf("Bind = %+v, %v", c, err)
+	}
+	if got := events(); len(got) != 0 {
+		t.Fatalf("events before the job: %v", got)
+	}
+	if _, ran, _ := sched.Advance(tenant, time.Second); len(ran) != 1 || ran[0].Err != nil {
+		t.Fatalf("the bind job: %+v", ran)
+	}
+	if got := events(); len(got) != 1 || got[0] != "bind_card-1 100" {
+		t.Fatalf("events %v, want bind_card-1 of card 100", got)
+	}
+	evs, _ := st.Events(ctx, tenant, store.EventFilter{})
+	for _, want := range []string{`"card_status":"CREATED"`, `"card_previous_status":"UMBOUND"`, `"operation_type":"BIND_NONAME"`, `"bulk_id":"bulk-1"`, `"customer_id":103625635`} {
+		if !strings.Contains(string(evs[0].Envelope), want) {
+			t.Errorf("bind_card-1 lacks %s: %s", want, evs[0].Envelope)
+		}
+	}
+	if _, err := svc.Bind(ctx, caller, scope, 100, nil); !errors.Is(err, rule.ErrConflict) {
+		t.Fatalf("binding a bound card: %v, want a conflict", err)
+	}
+
+	noname(101) // the customer's second PLASTIC card: it must replace the first
+	if _, err := svc.Bind(ctx, caller, scope, 101, nil); !errors.Is(err, rule.ErrConflict) {
+		t.Fatalf("a second live PLASTIC card for the customer: %v, want a conflict", err)
+	}
+	replaced := int64(100)
+	if _, err := svc.Bind(ctx, caller, scope, 101, &replaced); err != nil {
+		t.Fatal(err)
+	}
+	sched.Advance(tenant, time.Second)
+	if got := events(); len(got) != 3 || got[1] != "bind_card-1 101" || got[2] != "update-1 100" {
+		t.Fatalf("events %v, want bind_card-1 of 101 then update-1 of 100", got)
+	}
+	evs, _ = st.Events(ctx, tenant, store.EventFilter{})
+	for _, want := range []string{`"operation_type":"BIND_REISSUE"`, `"card_status":"CANCELED"`, `"new_card_id":101`} {
+		if !strings.Contains(string(evs[2].Envelope), want) {
+			t.Errorf("the replaced card's update-1 lacks %s: %s", want, evs[2].Envelope)
+		}
+	}
+	if got := stored(t, st, tenant, 101); got.ReissuedCardID == nil || *got.ReissuedCardID != 100 {
+		t.Errorf("the bound card does not name the card it replaced: %+v", got.ReissuedCardID)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/issuersim/issuersim/sim/access"
-	"github.com/issuersim/issuersim/sim/job"
 	"github.com/issuersim/issuersim/sim/org"
 	"github.com/issuersim/issuersim/sim/rule"
 	"github.com/issuersim/issuersim/sim/store"
@@ -73,18 +72,13 @@ func (s *Service) Create(ctx context.Context, caller access.Caller, in CreateInp
 			return err
 		}
 		c = newCard(id, owner.Account, owner.Customer, prog, in, now(tx))
-		switch {
-		case in.Unnumbered:
-		case s.pciDelay == 0:
-			if err := s.number(tx, &c); err != nil {
-				return err
-			}
-		default:
-			if _, err := tx.Schedule(job.Job{Kind: JobNumber, Subject: c.Subject(), Due: tx.Meta().Time.Add(s.pciDelay)}); err != nil {
-				return err
-			}
+		if err := s.numberOrSchedule(tx, &c); err != nil {
+			return err
 		}
 		if err := cards.Put(ctx, c); err != nil {
+			return err
+		}
+		if err := scheduleExpiry(tx, c); err != nil {
 			return err
 		}
 		if in.IdempotencyKey != "" {
@@ -101,8 +95,6 @@ func (s *Service) Create(ctx context.Context, caller access.Caller, in CreateInp
 // checkCreate applies the vendor's create rules; the uniqueness rules read the UniqueKey index.
 func checkCreate(ctx context.Context, cards Repository, customerID int64, in CreateInput) error {
 	switch {
-	case in.Type == TypeRecurring:
-		return rule.Invalid("/type", "deprecated", "RECURRING cards can no longer be created; create a VIRTUAL card")
 	case in.Unnumbered && in.Brand == "":
 		return rule.Invalid("/brand", "required", "brand is required when status is UNNUMBERED")
 	case in.Type != TypeVirtual && in.CVVRotationIntervalHours != nil:
@@ -170,8 +162,12 @@ func newCard(id int64, acct org.Account, cust org.Customer, prog org.Program, in
 	if in.Brand != "" {
 		c.Brand = in.Brand
 	}
-	if c.ValidityPeriodHours != nil {
+	switch {
+	case c.ValidityPeriodHours != nil:
 		until := now.Add(time.Duration(*c.ValidityPeriodHours) * time.Hour)
+		c.ValidUntil = &until
+	case c.Type == TypeTemporary: // short-lived by nature: the program's lifetime
+		until := now.Add(time.Duration(prog.TemporaryHours()) * time.Hour)
 		c.ValidUntil = &until
 	}
 	switch {

@@ -35,11 +35,13 @@ type cardFields struct {
 	Status                string         `json:"status"`
 	TransactionLimit      *float64       `json:"transaction_limit"`
 	AbuEnabled            bool           `json:"abu_enabled"`
+	BulkID                *string        `json:"bulk_id,omitempty"`
 	CardBin               *string        `json:"card_bin,omitempty"`
 	CardBrand             *string        `json:"card_brand,omitempty"`
 	CustomerID            int64          `json:"customer_id"`
 	DualMessageDebit      bool           `json:"dual_message_debit"`
 	EmbossingCustomFields *string        `json:"embossing_custom_fields,omitempty"`
+	ExternalID            *string        `json:"external_id,omitempty"`
 	Metadata              map[string]any `json:"metadata,omitempty"`
 	Mode                  *string        `json:"mode,omitempty"`
 	PasswordTries         int            `json:"password_tries"`
@@ -53,6 +55,27 @@ type updatedPayload struct {
 	ActivationDate     *string `json:"activation_date"`
 	CardPreviousStatus string  `json:"card_previous_status"`
 	OperationType      string  `json:"operation_type"`
+	NewCardID          *int64  `json:"new_card_id,omitempty"`
+	UpdateTokens       *bool   `json:"update_tokens,omitempty"`
+}
+
+// boundPayload is bind_card-1's data.
+type boundPayload struct {
+	AccountID          int64   `json:"account_id"`
+	CardID             int64   `json:"card_id"`
+	CardName           string  `json:"card_name"`
+	CardPrintedName    string  `json:"card_printed_name"`
+	CardStatus         string  `json:"card_status"`
+	CardPreviousStatus string  `json:"card_previous_status"`
+	CustomerID         int64   `json:"customer_id"`
+	ExpirationDate     *string `json:"expiration_date"`
+	IssuingDate        *string `json:"issuing_date"`
+	OperationType      string  `json:"operation_type"`
+	ProgramID          int64   `json:"program_id"`
+	Status             string  `json:"status"`
+	AbuEnabled         bool    `json:"abu_enabled"`
+	BulkID             *string `json:"bulk_id,omitempty"`
+	CardBin            *string `json:"card_bin,omitempty"`
 }
 
 // eventBrands are the brands the events' card_brand enum lists; others are left out of the payload.
@@ -75,10 +98,12 @@ func fields(c Card) cardFields {
 		Status:                "SUCCESS",
 		TransactionLimit:      limit(c.TransactionLimit),
 		AbuEnabled:            c.AbuEnabled,
+		BulkID:                c.BulkID,
 		CardBin:               optional(c.BIN),
 		CardBrand:             brand(c.Brand),
 		CustomerID:            c.CustomerID,
 		EmbossingCustomFields: c.EmbossingCustomField,
+		ExternalID:            c.ExternalID,
 		Metadata:              c.Metadata,
 		Mode:                  optional(c.Mode),
 		PasswordTries:         c.PasswordTries,
@@ -94,11 +119,43 @@ func Created(c Card) event.Event {
 
 // Updated returns the update-1 event for a card just changed by op.
 func Updated(c Card, op Operation) event.Event {
-	p := updatedPayload{cardFields: fields(c), CardPreviousStatus: c.PreviousStatus.EventName(), OperationType: string(op)}
+	p := updatedPayload{cardFields: fields(c), CardPreviousStatus: c.PreviousStatus.EventName(), OperationType: string(op),
+		NewCardID: c.NewCardID}
 	if c.ActivationDate != nil {
 		p.ActivationDate = timestamp(*c.ActivationDate)
 	}
 	return event.Event{Domain: domain, Name: "update", Version: 1, Subject: c.Subject(), Data: p}
+}
+
+// Reissued returns the update-1 event of a card a reissue replaced (operation REISSUE, new_card_id set).
+func Reissued(c Card, updateTokens bool) event.Event {
+	e := Updated(c, OpReissue)
+	p := e.Data.(updatedPayload)
+	p.UpdateTokens = &updateTokens
+	e.Data = p
+	return e
+}
+
+// Bound returns the bind_card-1 event of a noname card bound to its customer by op (BIND_NONAME, or
+// BIND_REISSUE when it replaces a card).
+func Bound(c Card, op Operation) event.Event {
+	return event.Event{Domain: domain, Name: "bind_card", Version: 1, Subject: c.Subject(), Data: boundPayload{
+		AccountID:          c.AccountID,
+		CardID:             c.ID,
+		CardName:           c.Name,
+		CardPrintedName:    c.PrintedName,
+		CardStatus:         c.Status.EventName(),
+		CardPreviousStatus: c.PreviousStatus.EventName(),
+		CustomerID:         c.CustomerID,
+		ExpirationDate:     timestamp(c.ExpirationDate),
+		IssuingDate:        timestamp(c.IssuingDate),
+		OperationType:      string(op),
+		ProgramID:          c.ProgramID,
+		Status:             "SUCCESS",
+		AbuEnabled:         c.AbuEnabled,
+		BulkID:             c.BulkID,
+		CardBin:            optional(c.BIN),
+	}}
 }
 
 func optional(s string) *string {

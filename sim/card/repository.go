@@ -4,6 +4,7 @@ import (
 	"context"
 	"iter"
 
+	"github.com/issuersim/issuersim/sim/org"
 	"github.com/issuersim/issuersim/sim/store"
 )
 
@@ -26,6 +27,11 @@ type Repository interface {
 	StatusChanges(ctx context.Context, cardID int64) ([]StatusChange, error)
 	// ByUniqueKey returns the live card holding a Card.UniqueKey, if any.
 	ByUniqueKey(ctx context.Context, key string) (Card, bool, error)
+	// Reasons returns the reissue reasons the tenant created or changed, by id; the fixtures' reasons that
+	// were never changed are not among them.
+	Reasons(ctx context.Context) ([]org.ReissueReason, error)
+	// PutReason writes a reissue reason, new or changed.
+	PutReason(ctx context.Context, r org.ReissueReason) error
 	// Idempotent returns the card an operation ("create", "reissue") made with that idempotency key.
 	Idempotent(ctx context.Context, op, key string) (int64, bool, error)
 	// RememberIdempotent records which card an operation made with that idempotency key.

@@ -26,13 +26,15 @@ func (s *Service) UpdateStatus(ctx context.Context, caller access.Caller, scope 
 		if err != nil {
 			return err
 		}
-		if err := cards.Put(ctx, c); err != nil {
+		if err := save(ctx, cards, c, change, true); err != nil {
 			return err
 		}
-		if err := cards.AppendStatusChange(ctx, c.ID, change); err != nil {
-			return err
+		if c.Status.Group() == GroupTermination {
+			if err := scheduleExpiry(tx, c); err != nil { // a terminated card's validity no longer runs
+				return err
+			}
 		}
-		return tx.Emit(Updated(c, OpUpdateStatusPut))
+		return announce(tx, c, Updated(c, OpUpdateStatusPut))
 	})
 	return c, err
 }

@@ -9,14 +9,12 @@ import (
 	"github.com/issuersim/issuersim/sim/access"
 	"github.com/issuersim/issuersim/sim/auth"
 	"github.com/issuersim/issuersim/sim/card"
-	"github.com/issuersim/issuersim/sim/org"
 )
 
 // Cards serves the processor's Cards API (openapi/cards.yaml): each method turns the request into one card
 // command and the result into the vendor's response. Operations not built yet answer 501.
 type Cards struct {
-	svc  *card.Service
-	orgs org.Directory
+	svc *card.Service
 }
 
 var _ cards.StrictServerInterface = (*Cards)(nil)
@@ -272,59 +270,15 @@ func (a *Cards) ListReissueReasonsLegacy(ctx context.Context, _ cards.ListReissu
 }
 
 func (a *Cards) reasons(ctx context.Context) ([]cards.ReissueReason, error) {
-	o, err := a.orgs.Org(ctx, caller(ctx).Tenant)
+	all, err := a.svc.Reasons(ctx, caller(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("reissue reasons: %w", err)
 	}
-	out := make([]cards.ReissueReason, 0, len(o.ReissueReasons))
-	for _, r := range o.ReissueReasons {
-		cost := float32(r.Cost)
-		out = append(out, cards.ReissueReason{Id: r.ID, Description: r.Description, MustBlock: r.MustBlock,
-			MustCharge: r.MustCharge, Cost: &cost, Type: &r.Type, Enabled: r.Enabled})
+	out := make([]cards.ReissueReason, 0, len(all))
+	for _, r := range all {
+		out = append(out, reasonOut(r))
 	}
 	return out, nil
-}
-
-// The operations below belong to later work; each answers 501 naming itself.
-
-func (a *Cards) UpdateCard(context.Context, cards.UpdateCardRequestObject) (cards.UpdateCardResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-func (a *Cards) BindNonameCard(context.Context, cards.BindNonameCardRequestObject) (cards.BindNonameCardResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-func (a *Cards) ReissueCard(context.Context, cards.ReissueCardRequestObject) (cards.ReissueCardResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-func (a *Cards) ActivateCard(context.Context, cards.ActivateCardRequestObject) (cards.ActivateCardResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-func (a *Cards) ResetPasswordTries(context.Context, cards.ResetPasswordTriesRequestObject) (cards.ResetPasswordTriesResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-func (a *Cards) IncreasePasswordTries(context.Context, cards.IncreasePasswordTriesRequestObject) (cards.IncreasePasswordTriesResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-func (a *Cards) RenewCardValidity(context.Context, cards.RenewCardValidityRequestObject) (cards.RenewCardValidityResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-func (a *Cards) DeleteCardValidity(context.Context, cards.DeleteCardValidityRequestObject) (cards.DeleteCardValidityResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-func (a *Cards) CreateReissueReason(context.Context, cards.CreateReissueReasonRequestObject) (cards.CreateReissueReasonResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-func (a *Cards) UpdateReissueReason(context.Context, cards.UpdateReissueReasonRequestObject) (cards.UpdateReissueReasonResponseObject, error) {
-	return nil, errNotBuilt
 }
 
 func cardInfo(c card.Card) cards.CardInfo {

@@ -103,7 +103,7 @@ func New(d Deps) (http.Handler, error) {
 	}
 	mounts := []mount{
 		{"cards", cards.GetSwagger, ProcessorShape, "x-cid", nil, func(s *Surface) {
-			si := cards.NewStrictHandlerWithOptions(&Cards{svc: d.Cards, orgs: d.Store}, []cards.StrictMiddlewareFunc{nameNotBuilt[cards.StrictHandlerFunc]}, cards.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
+			si := cards.NewStrictHandlerWithOptions(&Cards{svc: d.Cards}, []cards.StrictMiddlewareFunc{nameNotBuilt[cards.StrictHandlerFunc]}, cards.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			cards.HandlerWithOptions(si, cards.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
 		{"pcicards", pcicards.GetSwagger, ProcessorShape, "x-cid", nil, func(s *Surface) {
@@ -202,6 +202,8 @@ func violationStatus(v *rule.Violation) int {
 		return http.StatusNotFound
 	case errors.Is(v, rule.ErrConflict):
 		return http.StatusConflict
+	case errors.Is(v, rule.ErrNotAcceptable):
+		return http.StatusNotAcceptable
 	}
 	return http.StatusInternalServerError
 }

@@ -40,6 +40,17 @@ type Program struct {
 	PANLength        int    `json:"pan_length"`
 	ExpiryMonths     int    `json:"expiry_months"`
 	MaxPasswordTries int    `json:"max_password_tries"`
+	// TemporaryValidityHours is how long a TEMPORARY card lives before it becomes INOPERATIVE; 0 means the
+	// vendor's default of 24 hours.
+	TemporaryValidityHours int `json:"temporary_validity_hours,omitempty"`
+}
+
+// TemporaryHours is how long the program's TEMPORARY cards live.
+func (p Program) TemporaryHours() int {
+	if p.TemporaryValidityHours > 0 {
+		return p.TemporaryValidityHours
+	}
+	return 24
 }
 
 // Account is a processor account under one program, with its customers (one owner, maybe additional ones).
@@ -178,6 +189,8 @@ func (o *Org) check(seenOrgs, seenKeys map[string]bool) error {
 			return fmt.Errorf("programs[%d].expiry_months: must be at least 1", i)
 		case p.MaxPasswordTries < 1:
 			return fmt.Errorf("programs[%d].max_password_tries: must be at least 1", i)
+		case p.TemporaryValidityHours < 0:
+			return fmt.Errorf("programs[%d].temporary_validity_hours: must be zero (24 hours) or more", i)
 		}
 		programs[p.ID] = true
 	}

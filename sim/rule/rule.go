@@ -13,6 +13,9 @@ var (
 	ErrForbidden = errors.New("forbidden")               // 403
 	ErrNotFound  = errors.New("not found")               // 404
 	ErrConflict  = errors.New("conflict with the state") // 409
+	// ErrNotAcceptable is the vendor's 406 for an operation the entity's state does not accept (reset password
+	// tries on a card that is neither blocked nor active).
+	ErrNotAcceptable = errors.New("not acceptable") // 406
 )
 
 // Violation is a business rule the request breaks.
@@ -49,4 +52,9 @@ func NotFound(field, format string, args ...any) error {
 // Conflict is a change the entity's state or a uniqueness rule forbids.
 func Conflict(field, rule, format string, args ...any) error {
 	return &Violation{Kind: ErrConflict, Field: field, Rule: rule, Message: fmt.Sprintf(format, args...)}
+}
+
+// NotAcceptable is the vendor's 406: the entity's state does not accept the operation at all.
+func NotAcceptable(field, rule, format string, args ...any) error {
+	return &Violation{Kind: ErrNotAcceptable, Field: field, Rule: rule, Message: fmt.Sprintf(format, args...)}
 }

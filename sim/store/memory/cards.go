@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"maps"
+	"slices"
 	"strconv"
 
 	"github.com/issuersim/issuersim/sim/card"
+	"github.com/issuersim/issuersim/sim/org"
 	"github.com/issuersim/issuersim/sim/store"
 )
 
@@ -35,6 +38,9 @@ type statusChange struct {
 	card   int64
 	change card.StatusChange
 }
+
+// reasonsTable keeps the reissue reasons a tenant created or changed, by id.
+var reasonsTable = &schema[int64, org.ReissueReason]{name: "reissue reasons", clone: func(r org.ReissueReason) org.ReissueReason { return r }}
 
 // idempotencyTable maps an operation's idempotency key to the card it made.
 var idempotencyTable = &schema[string, int64]{name: "card idempotency keys", clone: func(id int64) int64 { return id }}
@@ -99,6 +105,32 @@ func (r cards) StatusChanges(_ context.Context, cardID int64) ([]card.StatusChan
 func (r cards) ByUniqueKey(_ context.Context, key string) (card.Card, bool, error) {
 	c, ok := open(r.tx, cardsTable).first("unique", key)
 	return c, ok, nil
+}
+
+func (r cards) Reasons(context.Context) ([]org.ReissueReason, error) {
+	reasons := open(r.tx, reasonsTable)
+	var out []org.ReissueReason
+	keys := make(map[int64]bool)
+	for id := range reasons.base.rows {
+		keys[id] = true
+	}
+	for id := range reasons.writes {
+		keys[id] = true
+	}
+	for _, id := range slices.Sorted(maps.Keys(keys)) {
+		if reason, ok := reasons.get(id); ok {
+			out = append(out, reason)
+		}
+	}
+	return out, nil
+}
+
+func (r cards) PutReason(_ context.Context, reason org.ReissueReason) error {
+	if err := r.tx.writable(fmt.Sprintf("put reissue reason %d", reason.ID)); err != nil {
+		return err
+	}
+	open(r.tx, reasonsTable).put(reason.ID, reason)
+	return nil
 }
 
 func (r cards) Idempotent(_ context.Context, op, key string) (int64, bool, error) {
