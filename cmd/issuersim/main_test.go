@@ -18,12 +18,12 @@ import (
 func TestParseServeFlags(t *testing.T) {
 	noEnv := func(string) string { return "" }
 	f, err := parseServeFlags(nil, noEnv, io.Discard)
-	if err != nil || f.addr != "127.0.0.1:8080" || f.seed != 1 || f.clock != "" || f.pciDelay != 0 {
+	if err != nil || f.addr != "127.0.0.1:8080" || f.seed != 1 || f.clock != "" || f.pciDelay != 0 || f.tokenTTL != time.Hour {
 		t.Fatalf("defaults = %+v, %v", f, err)
 	}
-	env := map[string]string{"ISSUERSIM_ADDR": "127.0.0.1:9090", "ISSUERSIM_SEED": "7", "ISSUERSIM_CLOCK": "2026-01-01T00:00:00Z"}
+	env := map[string]string{"ISSUERSIM_ADDR": "127.0.0.1:9090", "ISSUERSIM_SEED": "7", "ISSUERSIM_CLOCK": "2026-01-01T00:00:00Z", "ISSUERSIM_TOKEN_TTL": "720h"}
 	f, err = parseServeFlags([]string{"--seed", "9"}, func(k string) string { return env[k] }, io.Discard)
-	if err != nil || f.addr != "127.0.0.1:9090" || f.seed != 9 || f.clock != "2026-01-01T00:00:00Z" {
+	if err != nil || f.addr != "127.0.0.1:9090" || f.seed != 9 || f.clock != "2026-01-01T00:00:00Z" || f.tokenTTL != 720*time.Hour {
 		t.Fatalf("env and flags = %+v, %v", f, err)
 	}
 	for _, tc := range []struct {
@@ -33,6 +33,7 @@ func TestParseServeFlags(t *testing.T) {
 		{[]string{"--seed", "-1"}, "--seed"},
 		{[]string{"--clock", "yesterday"}, "--clock"},
 		{[]string{"--pci-delay", "soon"}, "--pci-delay"},
+		{[]string{"--token-ttl", "0s"}, "--token-ttl"},
 		{[]string{"--webhook", "ftp://x"}, "--webhook"},
 		{[]string{"--addr", "8080"}, "--addr"},
 		{[]string{"--log-format", "xml"}, "--log-format"},

@@ -28,6 +28,7 @@ type serveFlags struct {
 	webhookSecret string
 	fixtures      string
 	pciDelay      time.Duration
+	tokenTTL      time.Duration
 	logLevel      string
 	logFormat     string
 }
@@ -41,7 +42,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		return def
 	}
 	var f serveFlags
-	var seed, delay string
+	var seed, delay, ttl string
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&f.addr, "addr", env("ISSUERSIM_ADDR", "127.0.0.1:8080"), "host:port to listen on (ISSUERSIM_ADDR)")
@@ -51,6 +52,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&f.webhookSecret, "webhook-secret", env("ISSUERSIM_WEBHOOK_SECRET", ""), "Standard Webhooks secret (whsec_<base64>); derived from the seed when empty (ISSUERSIM_WEBHOOK_SECRET)")
 	fs.StringVar(&f.fixtures, "fixtures", env("ISSUERSIM_FIXTURES", ""), "fixture dataset file; empty for the embedded default (ISSUERSIM_FIXTURES)")
 	fs.StringVar(&delay, "pci-delay", env("ISSUERSIM_PCI_DELAY", "0s"), "delay of a new card's PCI data and create-1 on the simulator's clock (ISSUERSIM_PCI_DELAY)")
+	fs.StringVar(&ttl, "token-ttl", env("ISSUERSIM_TOKEN_TTL", "1h"), "how long issued tokens live on their tenant's clock, as the vendor's do (ISSUERSIM_TOKEN_TTL)")
 	fs.StringVar(&f.logLevel, "log-level", env("ISSUERSIM_LOG_LEVEL", "info"), "debug, info, warn or error (ISSUERSIM_LOG_LEVEL)")
 	fs.StringVar(&f.logFormat, "log-format", env("ISSUERSIM_LOG_FORMAT", "text"), "text or json (ISSUERSIM_LOG_FORMAT)")
 	if err := fs.Parse(args); err != nil {
@@ -68,6 +70,9 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	}
 	if f.pciDelay, err = time.ParseDuration(delay); err != nil || f.pciDelay < 0 {
 		return f, fmt.Errorf("--pci-delay %q: must be a duration of zero or more, such as 2s", delay)
+	}
+	if f.tokenTTL, err = time.ParseDuration(ttl); err != nil || f.tokenTTL < time.Second {
+		return f, fmt.Errorf("--token-ttl %q: must be a duration of a second or more, such as 1h or 720h", ttl)
 	}
 	if f.clock != "" {
 		if _, err := time.Parse(time.RFC3339, f.clock); err != nil {
@@ -115,7 +120,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	cfg := sim.Config{Seed: f.seed, WebhookURL: f.webhook, WebhookSecret: f.webhookSecret, PCIDelay: f.pciDelay, Logger: log}
+	cfg := sim.Config{Seed: f.seed, WebhookURL: f.webhook, WebhookSecret: f.webhookSecret, PCIDelay: f.pciDelay, TokenTTL: f.tokenTTL, Logger: log}
 	clockDesc := "real clock"
 	if f.clock != "" {
 		start, _ := time.Parse(time.RFC3339, f.clock)
