@@ -25,6 +25,16 @@
 //	    """
 //	I get the card
 //	I change the card's status to "BLOCKED"
+//	I update the card with:
+//	    | name | Trips |
+//	I activate the card
+//	I reissue the card for reason 1
+//	the cardholder enters 3 wrong PINs
+//	I reset the card's password tries
+//	I renew the card's validity for 24 hours
+//	I remove the card's validity
+//	I create a reissue reason "Upgrade" that need not block the card
+//	I bind the card to customer 103625634
 //	I set the header "x-cid" to "my-correlation-id"
 //	I send "GET" to "/wallet/v1/cards/{card_id}"
 //	I send "PUT" to "/wallet/v1/customers/{customer_id}/accounts/{account_id}/cards/{card_id}/status" with body:
@@ -39,6 +49,8 @@
 //	the response has field "status" equal to "NORMAL"
 //	the response names the field "/name" with rule "required"
 //	the card's status is "NORMAL"
+//	the previous card's status is "CANCELED"
+//	the card's events are "create-1, update-1"
 //	a "create-1" event was emitted for the card
 //	no "update-1" event was emitted for the card
 //	2 "update-1" events were emitted for the card
@@ -137,10 +149,12 @@ func (s *Steps) RegisterSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^the response status is (\d+)$`, s.responseStatus)
 	sc.Step(`^the response has field "([^"]*)" equal to "([^"]*)"$`, s.responseField)
 	sc.Step(`^the response names the field "([^"]*)" with rule "([^"]*)"$`, s.responseFault)
-	sc.Step(`^the card's status is "([^"]*)"$`, s.cardStatus)
-	sc.Step(`^(an?|no|\d+) "([^"]*)" events? (?:was|were) emitted for the card$`, s.eventCount)
-	sc.Step(`^the last "([^"]*)" event for the card has "([^"]*)" "([^"]*)"$`, s.lastEventField)
-	sc.Step(`^the last "([^"]*)" event for the card has:$`, s.lastEventTable)
+	sc.Step(`^the (previous )?card's status is "([^"]*)"$`, s.cardStatus)
+	sc.Step(`^(an?|no|\d+) "([^"]*)" events? (?:was|were) emitted for the (previous )?card$`, s.eventCount)
+	sc.Step(`^the last "([^"]*)" event for the (previous )?card has "([^"]*)" "([^"]*)"$`, s.lastEventField)
+	sc.Step(`^the last "([^"]*)" event for the (previous )?card has:$`, s.lastEventTable)
+	sc.Step(`^the (previous )?card's events are "([^"]*)"$`, s.eventSequence)
+	s.registerLifecycle(sc)
 }
 
 // scenario is one scenario's state; it travels in the context.
@@ -149,9 +163,10 @@ type scenario struct {
 	token    string
 	account  int64
 	customer int64
-	headers  http.Header // set by "I set the header", sent with every request
-	cards    []card      // created by the scenario, oldest first
-	last     *exchange   // the last request the scenario sent and its response
+	headers  http.Header      // set by "I set the header", sent with every request
+	cards    []card           // created by the scenario, oldest first
+	reasons  map[string]int64 // reissue reasons the scenario created, by description
+	last     *exchange        // the last request the scenario sent and its response
 }
 
 type stateKey struct{}
@@ -194,10 +209,33 @@ func stateAndCard(ctx context.Context) (*scenario, card, error) {
 }
 
 func (st *scenario) card() (card, error) {
-	if len(st.cards) == 0 {
+	return st.pick("")
+}
+
+// pick returns the card a step names: "" the card the scenario created last, "previous " the one before it
+// (after a reissue, the card the new one replaced).
+func (st *scenario) pick(which string) (card, error) {
+	n := len(st.cards)
+	if which == "previous " {
+		if n < 2 {
+			return card{}, errors.New("the scenario has no previous card: it created fewer than two")
+		}
+		return st.cards[n-2], nil
+	}
+	if n == 0 {
 		return card{}, errors.New("the scenario has not created a card yet")
 	}
-	return st.cards[len(st.cards)-1], nil
+	return st.cards[n-1], nil
+}
+
+// pickCard returns the scenario's state and the card a step names (see pick).
+func pickCard(ctx context.Context, which string) (*scenario, card, error) {
+	st, err := state(ctx)
+	if err != nil {
+		return nil, card{}, err
+	}
+	c, err := st.pick(which)
+	return st, c, err
 }
 
 // expand replaces {card_id}, {account_id}, {customer_id} and {tenant} with the scenario's values.
@@ -212,6 +250,9 @@ func (st *scenario) expand(s string) string {
 	}
 	if c, err := st.card(); err == nil {
 		pairs = append(pairs, "{card_id}", strconv.FormatInt(c.id, 10))
+	}
+	if c, err := st.pick("previous "); err == nil {
+		pairs = append(pairs, "{previous_card_id}", strconv.FormatInt(c.id, 10))
 	}
 	return strings.NewReplacer(pairs...).Replace(s)
 }
@@ -499,8 +540,8 @@ func (s *Steps) responseFault(ctx context.Context, field, rule string) error {
 
 // cardStatus reads the card back, with a token of the account that owns it (whichever token the scenario holds
 // now), and checks its status; the read does not replace the last response.
-func (s *Steps) cardStatus(ctx context.Context, want string) error {
-	_, c, err := stateAndCard(ctx)
+func (s *Steps) cardStatus(ctx context.Context, which, want string) error {
+	_, c, err := pickCard(ctx, which)
 	if err != nil {
 		return err
 	}
@@ -524,13 +565,17 @@ func (s *Steps) cardStatus(ctx context.Context, want string) error {
 	return nil
 }
 
-// events lists the events of the given type the simulator emitted for the scenario's card, oldest first.
-func (s *Steps) events(ctx context.Context, eventType string) ([]map[string]any, error) {
-	_, c, err := stateAndCard(ctx)
+// events lists the events of the given type (every type when empty) the simulator emitted for a card of the
+// scenario (see pick), oldest first.
+func (s *Steps) events(ctx context.Context, eventType, which string) ([]map[string]any, error) {
+	_, c, err := pickCard(ctx, which)
 	if err != nil {
 		return nil, err
 	}
-	params := simadminclient.ListEventsParams{CardId: &c.id, EventType: &eventType}
+	params := simadminclient.ListEventsParams{CardId: &c.id}
+	if eventType != "" {
+		params.EventType = &eventType
+	}
 	if c.tenant != "" {
 		params.Tenant = &c.tenant
 	}
@@ -552,7 +597,7 @@ func (s *Steps) events(ctx context.Context, eventType string) ([]map[string]any,
 	return out, nil
 }
 
-func (s *Steps) eventCount(ctx context.Context, count, eventType string) error {
+func (s *Steps) eventCount(ctx context.Context, count, eventType, which string) error {
 	want := 1
 	switch count {
 	case "a", "an":
@@ -565,7 +610,7 @@ func (s *Steps) eventCount(ctx context.Context, count, eventType string) error {
 		}
 		want = n
 	}
-	evs, err := s.events(ctx, eventType)
+	evs, err := s.events(ctx, eventType, which)
 	if err != nil {
 		return err
 	}
@@ -575,8 +620,8 @@ func (s *Steps) eventCount(ctx context.Context, count, eventType string) error {
 	return nil
 }
 
-func (s *Steps) lastEvent(ctx context.Context, eventType string) (map[string]any, error) {
-	evs, err := s.events(ctx, eventType)
+func (s *Steps) lastEvent(ctx context.Context, eventType, which string) (map[string]any, error) {
+	evs, err := s.events(ctx, eventType, which)
 	if err != nil {
 		return nil, err
 	}
@@ -586,8 +631,8 @@ func (s *Steps) lastEvent(ctx context.Context, eventType string) (map[string]any
 	return evs[len(evs)-1], nil
 }
 
-func (s *Steps) lastEventField(ctx context.Context, eventType, field, want string) error {
-	ev, err := s.lastEvent(ctx, eventType)
+func (s *Steps) lastEventField(ctx context.Context, eventType, which, field, want string) error {
+	ev, err := s.lastEvent(ctx, eventType, which)
 	if err != nil {
 		return err
 	}
@@ -595,8 +640,8 @@ func (s *Steps) lastEventField(ctx context.Context, eventType, field, want strin
 	return checkEventField(ev, eventType, field, st.expand(want))
 }
 
-func (s *Steps) lastEventTable(ctx context.Context, eventType string, table *godog.Table) error {
-	ev, err := s.lastEvent(ctx, eventType)
+func (s *Steps) lastEventTable(ctx context.Context, eventType, which string, table *godog.Table) error {
+	ev, err := s.lastEvent(ctx, eventType, which)
 	if err != nil {
 		return err
 	}
@@ -702,4 +747,26 @@ func deref[T any](p *T) T {
 		return zero
 	}
 	return *p
+}
+
+// eventSequence checks the types of every event of a card, in the order they were emitted.
+func (s *Steps) eventSequence(ctx context.Context, which, want string) error {
+	evs, err := s.events(ctx, "", which)
+	if err != nil {
+		return err
+	}
+	var got []string
+	for _, e := range evs {
+		got = append(got, fmt.Sprint(e["event_type"]))
+	}
+	var expected []string
+	for part := range strings.SplitSeq(want, ",") {
+		if p := strings.TrimSpace(part); p != "" {
+			expected = append(expected, p)
+		}
+	}
+	if strings.Join(got, ", ") != strings.Join(expected, ", ") {
+		return fmt.Errorf("expected the %scard's events to be %s, got %s", which, strings.Join(expected, ", "), brief(evs))
+	}
+	return nil
 }
