@@ -189,3 +189,18 @@ Feature: A card's life
       | FRAUD    | FRAUD   |
       | BLOCKED  | BLOCKED |
       | THEFT    | PENDING |
+
+  Scenario: a failure of the processor is announced and changes nothing
+    Given I have a "VIRTUAL" card named "Fragile" for customer 103625634
+    And the processor will fail the next call of "updateCardStatus" for the card with "processor timeout"
+    When I change the card's status to "BLOCKED"
+    Then the response status is 500
+    And the card's status is "NORMAL"
+    And the last "update-1" event for the card has:
+      | status      | FAILURE           |
+      | reason      | processor timeout |
+      | card_status | NORMAL            |
+      | card_hash   | null              |
+    When I change the card's status to "BLOCKED"
+    Then the response status is 200
+    And the card's status is "BLOCKED"

@@ -452,4 +452,3 @@ func TestBindRefusesABoundCard(t *testing.T) {
 	assertFaultIn(t, h.do("PUT", path, c.hdr("x-account-id", fmt.Sprint(virtualAcct)), nil), 409, "cardId", "path", "unbound")
 	assertFaultIn(t, h.do("PUT", path, c.hdr("x-account-id", fmt.Sprint(plasticAcct)), nil), 403, "x-account-id", "header", "account")
 }
-

@@ -19,6 +19,7 @@ import (
 	"github.com/issuersim/issuersim/sim/correlation"
 	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/fake"
+	"github.com/issuersim/issuersim/sim/fault"
 	"github.com/issuersim/issuersim/sim/httpapi"
 	"github.com/issuersim/issuersim/sim/org"
 	"github.com/issuersim/issuersim/sim/scheduler"
@@ -126,6 +127,7 @@ func New(cfg Config) (*Sim, error) {
 		Store:     mem,
 		Scheduler: s.scheduler,
 		Cards:     cards,
+		Faults:    fault.NewService(mem),
 		Logger:    log,
 	})
 	if err != nil {

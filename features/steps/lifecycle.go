@@ -9,6 +9,8 @@ import (
 	"strconv"
 
 	"github.com/cucumber/godog"
+
+	"github.com/issuersim/issuersim/gen/simadminclient"
 )
 
 // The card lifecycle's steps beyond create and status: update, activation, reissue, password tries,
@@ -29,6 +31,7 @@ func (s *Steps) registerLifecycle(sc *godog.ScenarioContext) {
 	sc.Step(`^I disable the reissue reason "([^"]*)"$`, s.disableReason)
 	sc.Step(`^the reissue reasons list "([^"]*)" as (enabled|disabled)$`, s.reasonListed)
 	sc.Step(`^I bind the card to customer (\d+)$`, s.bind)
+	sc.Step(`^the processor will fail the next call of "([^"]*)" for the card with "([^"]*)"$`, s.failNext)
 }
 
 // cardPath is the path of a card operation under its customer and account.
@@ -282,4 +285,26 @@ func (s *Steps) bind(ctx context.Context, customer int64) error {
 	h.Set("x-account-id", strconv.FormatInt(st.account, 10))
 	_, err = s.do(ctx, st, "PUT", fmt.Sprintf("/wallet/v2/cards/%d/noname/bind", c.id), nil, h)
 	return err
+}
+
+// failNext adds a fault rule for the scenario's tenant: the next call of the operation on the card fails
+// with the reason.
+func (s *Steps) failNext(ctx context.Context, operation, reason string) error {
+	st, c, err := stateAndCard(ctx)
+	if err != nil {
+		return err
+	}
+	card := c.id
+	op := simadminclient.FaultRequestOperation(operation)
+	if !op.Valid() {
+		return fmt.Errorf("%q is not an operation fault rules apply to", operation)
+	}
+	r, err := s.admin.CreateFaultWithResponse(ctx, simadminclient.FaultRequest{Tenant: &st.tenant, Operation: op, CardId: &card, Reason: &reason})
+	if err != nil {
+		return fmt.Errorf("add a fault rule: %w", err)
+	}
+	if r.JSON201 == nil {
+		return fmt.Errorf("expected a fault rule (201), but POST /_sim/faults answered %d %s", r.StatusCode(), r.Body)
+	}
+	return nil
 }

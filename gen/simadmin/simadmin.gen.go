@@ -25,6 +25,48 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for FaultRequestOperation.
+const (
+	ActivateCard          FaultRequestOperation = "activateCard"
+	BindNonameCard        FaultRequestOperation = "bindNonameCard"
+	CreateCard            FaultRequestOperation = "createCard"
+	DeleteCardValidity    FaultRequestOperation = "deleteCardValidity"
+	IncreasePasswordTries FaultRequestOperation = "increasePasswordTries"
+	ReissueCard           FaultRequestOperation = "reissueCard"
+	RenewCardValidity     FaultRequestOperation = "renewCardValidity"
+	ResetPasswordTries    FaultRequestOperation = "resetPasswordTries"
+	UpdateCard            FaultRequestOperation = "updateCard"
+	UpdateCardStatus      FaultRequestOperation = "updateCardStatus"
+)
+
+// Valid indicates whether the value is a known member of the FaultRequestOperation enum.
+func (e FaultRequestOperation) Valid() bool {
+	switch e {
+	case ActivateCard:
+		return true
+	case BindNonameCard:
+		return true
+	case CreateCard:
+		return true
+	case DeleteCardValidity:
+		return true
+	case IncreasePasswordTries:
+		return true
+	case ReissueCard:
+		return true
+	case RenewCardValidity:
+		return true
+	case ResetPasswordTries:
+		return true
+	case UpdateCard:
+		return true
+	case UpdateCardStatus:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for FieldErrorIn.
 const (
 	Body   FieldErrorIn = "body"
@@ -126,6 +168,45 @@ type Error struct {
 type EventList struct {
 	Events []Envelope `json:"events"`
 }
+
+// Fault defines model for Fault.
+type Fault struct {
+	CardId    *int64 `json:"card_id,omitempty"`
+	Id        int64  `json:"id"`
+	Operation string `json:"operation"`
+	Reason    string `json:"reason"`
+
+	// Remaining Calls still to fail.
+	Remaining int    `json:"remaining"`
+	Tenant    string `json:"tenant"`
+}
+
+// FaultList defines model for FaultList.
+type FaultList struct {
+	Faults []Fault `json:"faults"`
+	Tenant string  `json:"tenant"`
+}
+
+// FaultRequest defines model for FaultRequest.
+type FaultRequest struct {
+	// CardId Only calls on this card fail; every card when absent.
+	CardId *int64 `json:"card_id,omitempty"`
+
+	// Count How many calls fail.
+	Count *int `json:"count,omitempty"`
+
+	// Operation The operationId whose calls fail.
+	Operation FaultRequestOperation `json:"operation"`
+
+	// Reason The failure's reason, as the event's `reason` carries it.
+	Reason *string `json:"reason,omitempty"`
+
+	// Tenant The org the rule applies to; default the first org of the fixtures.
+	Tenant *string `json:"tenant,omitempty"`
+}
+
+// FaultRequestOperation The operationId whose calls fail.
+type FaultRequestOperation string
 
 // FieldError defines model for FieldError.
 type FieldError struct {
@@ -261,6 +342,18 @@ type ListEventsParams struct {
 	After *openapi_types.UUID `form:"after,omitempty" json:"after,omitempty"`
 }
 
+// ListFaultsParams defines parameters for ListFaults.
+type ListFaultsParams struct {
+	// Tenant The org id; default the first org of the fixtures.
+	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
+}
+
+// DeleteFaultParams defines parameters for DeleteFault.
+type DeleteFaultParams struct {
+	// Tenant The org id; default the first org of the fixtures.
+	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
+}
+
 // ListJobsParams defines parameters for ListJobs.
 type ListJobsParams struct {
 	// Tenant The org id; default the first org of the fixtures.
@@ -269,6 +362,9 @@ type ListJobsParams struct {
 
 // AdvanceClockJSONRequestBody defines body for AdvanceClock for application/json ContentType.
 type AdvanceClockJSONRequestBody = AdvanceRequest
+
+// CreateFaultJSONRequestBody defines body for CreateFault for application/json ContentType.
+type CreateFaultJSONRequestBody = FaultRequest
 
 // CreateTenantJSONRequestBody defines body for CreateTenant for application/json ContentType.
 type CreateTenantJSONRequestBody = TenantRequest
@@ -287,6 +383,15 @@ type ServerInterface interface {
 	// ListEvents List the events a tenant's requests caused
 	// (GET /_sim/events)
 	ListEvents(w http.ResponseWriter, r *http.Request, params ListEventsParams)
+	// ListFaults List a tenant's fault rules
+	// (GET /_sim/faults)
+	ListFaults(w http.ResponseWriter, r *http.Request, params ListFaultsParams)
+	// CreateFault Make the next calls of an operation fail
+	// (POST /_sim/faults)
+	CreateFault(w http.ResponseWriter, r *http.Request)
+	// DeleteFault Remove a fault rule
+	// (DELETE /_sim/faults/{id})
+	DeleteFault(w http.ResponseWriter, r *http.Request, id int64, params DeleteFaultParams)
 	// ListFixtures List the loaded fixtures
 	// (GET /_sim/fixtures)
 	ListFixtures(w http.ResponseWriter, r *http.Request)
@@ -449,6 +554,95 @@ func (siw *ServerInterfaceWrapper) ListEvents(w http.ResponseWriter, r *http.Req
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ListEvents(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListFaults operation middleware
+func (siw *ServerInterfaceWrapper) ListFaults(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListFaultsParams
+
+	// ------------- Optional query parameter "tenant" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "tenant", r.URL.Query(), &params.Tenant, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "tenant"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tenant", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListFaults(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateFault operation middleware
+func (siw *ServerInterfaceWrapper) CreateFault(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateFault(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteFault operation middleware
+func (siw *ServerInterfaceWrapper) DeleteFault(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteFaultParams
+
+	// ------------- Optional query parameter "tenant" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "tenant", r.URL.Query(), &params.Tenant, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "tenant"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tenant", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteFault(w, r, id, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -673,6 +867,9 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/clock", wrapper.GetClock)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/clock/advance", wrapper.AdvanceClock)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/jobs", wrapper.ListJobs)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/faults", wrapper.ListFaults)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/faults", wrapper.CreateFault)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/_sim/faults/{id}", wrapper.DeleteFault)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/events", wrapper.ListEvents)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/fixtures", wrapper.ListFixtures)
 
@@ -854,6 +1051,193 @@ func (response ListEvents404JSONResponse) VisitListEventsResponse(w http.Respons
 type ListEvents500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response ListEvents500JSONResponse) VisitListEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFaultsRequestObject struct {
+	Params ListFaultsParams
+}
+
+type ListFaultsResponseObject interface {
+	VisitListFaultsResponse(w http.ResponseWriter) error
+}
+
+type ListFaults200JSONResponse FaultList
+
+func (response ListFaults200JSONResponse) VisitListFaultsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFaults400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListFaults400JSONResponse) VisitListFaultsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFaults404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListFaults404JSONResponse) VisitListFaultsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFaults500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListFaults500JSONResponse) VisitListFaultsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFaultRequestObject struct {
+	Body *CreateFaultJSONRequestBody
+}
+
+type CreateFaultResponseObject interface {
+	VisitCreateFaultResponse(w http.ResponseWriter) error
+}
+
+type CreateFault201JSONResponse Fault
+
+func (response CreateFault201JSONResponse) VisitCreateFaultResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFault400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateFault400JSONResponse) VisitCreateFaultResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFault404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateFault404JSONResponse) VisitCreateFaultResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFault500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateFault500JSONResponse) VisitCreateFaultResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFaultRequestObject struct {
+	Id     int64 `json:"id"`
+	Params DeleteFaultParams
+}
+
+type DeleteFaultResponseObject interface {
+	VisitDeleteFaultResponse(w http.ResponseWriter) error
+}
+
+type DeleteFault204Response struct {
+}
+
+func (response DeleteFault204Response) VisitDeleteFaultResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteFault400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteFault400JSONResponse) VisitDeleteFaultResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFault404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteFault404JSONResponse) VisitDeleteFaultResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFault500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteFault500JSONResponse) VisitDeleteFaultResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -1138,6 +1522,15 @@ type StrictServerInterface interface {
 	// ListEvents List the events a tenant's requests caused
 	// (GET /_sim/events)
 	ListEvents(ctx context.Context, request ListEventsRequestObject) (ListEventsResponseObject, error)
+	// ListFaults List a tenant's fault rules
+	// (GET /_sim/faults)
+	ListFaults(ctx context.Context, request ListFaultsRequestObject) (ListFaultsResponseObject, error)
+	// CreateFault Make the next calls of an operation fail
+	// (POST /_sim/faults)
+	CreateFault(ctx context.Context, request CreateFaultRequestObject) (CreateFaultResponseObject, error)
+	// DeleteFault Remove a fault rule
+	// (DELETE /_sim/faults/{id})
+	DeleteFault(ctx context.Context, request DeleteFaultRequestObject) (DeleteFaultResponseObject, error)
 	// ListFixtures List the loaded fixtures
 	// (GET /_sim/fixtures)
 	ListFixtures(ctx context.Context, request ListFixturesRequestObject) (ListFixturesResponseObject, error)
@@ -1270,6 +1663,90 @@ func (sh *strictHandler) ListEvents(w http.ResponseWriter, r *http.Request, para
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(ListEventsResponseObject); ok {
 		if err := validResponse.VisitListEventsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListFaults operation middleware
+func (sh *strictHandler) ListFaults(w http.ResponseWriter, r *http.Request, params ListFaultsParams) {
+	var request ListFaultsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListFaults(ctx, request.(ListFaultsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListFaults")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListFaultsResponseObject); ok {
+		if err := validResponse.VisitListFaultsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateFault operation middleware
+func (sh *strictHandler) CreateFault(w http.ResponseWriter, r *http.Request) {
+	var request CreateFaultRequestObject
+
+	var body CreateFaultJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateFault(ctx, request.(CreateFaultRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateFault")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateFaultResponseObject); ok {
+		if err := validResponse.VisitCreateFaultResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteFault operation middleware
+func (sh *strictHandler) DeleteFault(w http.ResponseWriter, r *http.Request, id int64, params DeleteFaultParams) {
+	var request DeleteFaultRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteFault(ctx, request.(DeleteFaultRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteFault")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteFaultResponseObject); ok {
+		if err := validResponse.VisitDeleteFaultResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -1421,56 +1898,66 @@ func (sh *strictHandler) IssueTestToken(w http.ResponseWriter, r *http.Request) 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"1Fr9bhu3sn+Vwd4CsZG1LMe5ASLj4sJNk14XbRo0Ae4fSWpQy5GW8S65JblSdBI/1nmB82QHM+R+WSt/",
-	"tHZw+pekXX4MZ34z85uhviSZKSujUXuXzL4klbCiRI+Wf71DLbSnbxJdZlXlldHJLHmXIxi7BCVPQOJC",
-	"1IUHnyMslHWe35hFfPDZ1xbdJEkTRTP/qNFukjTRosRklviwQZq4LMdSBAm8R0tjf3/3+uD99OC5OFgc",
-	"fPxy/OzyuyRN/Kaiic5bpZfJ5eVlmlh0ldEOWeTvhfwN/6jRsdiZ0R7DCURVFSoTdILDT46O8aW363cW",
-	"F8ks+a/DTh2H4a07fGmtsWGrbTXYsBnMLYoLx4emTa3I/AkgzXRAhwUUWQ4LhYUEoSXYusBJcpkmL4xe",
-	"FCr7RuI6VdaF8MY+ciTnQi1ry5uANOhAGw+iKMwafK4cy3emyRyiCMt+WyFhIVSB8oTVOjdyA05sHKzz",
-	"DYv22vhXptby4aV6bcDVWQ4BrymILDO1JqgDrlD7SUJz4jK0y6lcCZ1hD4qVNRVarwJMZVT7tm+dwo8G",
-	"mtcpVMYpr1aYBgGEg+fTMoXjZzltfpQfT0tyLvwsyqogz3g+LZO070V75EMfH+99+DAJ3/b/d0+7r7X7",
-	"+q9/uq+l++q+ll/z/f3HI+6VNh66MwSsc+MQssJkF1CaFbo7RIQ7ujp5+h+1siiT2ftOgx/bkWb+CTNP",
-	"Urfqd3Uxon1t1vSxMLYUPpklUng88KrEMQ1YoceP/8nMg8OLsBtYoVNQmp8ZK9HStw09PgERsQxGI2TC",
-	"WoUOlHchRnB89Fi6mxD6k5mzVYKQwlqxGVppS/yVsr4WRe/d3JgChd7SaBuMST3dxKCBMS2/IKu/9cLj",
-	"X1TxQ4o/JvhLvcLCVCy2kFKRUUXxpncAb2u8GgR+1Ri8vbFxZU2GznEwxbhkCvONR1gYG74IBxILtUKL",
-	"cpJclSVNPh8szUF8SMFq8ptY/4LOiSWypE3UHWo3JBb6divUvKK0E4PbNnjKuN22+q9ouBk4qlJSzM9q",
-	"LNaxzm4vbGucLVGviBPXHZOmd+AtcTgHj2JNsaOjrktanvJNCFJ5krbEJUch0fY27abv1mOaULq/WcFB",
-	"NBYkTkmvVfqrGEy3D2nscqjx62B+R0xeaxTeeEzW/0NR+HxbUk4dtw8Vzgtfu76dzMWoNVZoXUyw1ys9",
-	"rtjNSKNMY6eg+Lt9BCXHM0RmrMUi8CslmxTYUEafCw+ZqB1Kfv7JzE9CSmBgc5bYgPKTMT3IGm+vNGw8",
-	"YRvycrCK0v7Z024FpT0ukYPGhdIjh/x/OkKUnRlkR1MyYeVE1+UcLey9eXEGUnjB1DezSMIe7RODWeM8",
-	"N+ZiYtHbzZDJ9FbYhQTcFqlCLZVeQq29KkB5sLUmUkJ511CWFrqfsEH5kyY1r3PUbABb6/iMJYpAiysn",
-	"aUKLJWkShmyjjzyIJh2shCXu72j2T2bOqfJNu0rz5IewWvPzVVyVjlgH4N0QMd/GYVeRrSiWsOG6pQJy",
-	"Gu3tgPh4HCe+c+sofleisiuZ86ZjYr7tdLPteKi98hsydUjYxoJgjCoHYm5q9qnh6YIndOh7+mQMdI0b",
-	"DFF6I1mNRlBy9CihzN5ZK4Ra+UtSis8/o15SED2aTtOkVLr9PUqqyqoYdZGGu3sDmak2D8nYd541lOyj",
-	"ieu+09VdIUcijJrJXKDeaaVYEp7viKil0qqkOHI0Fl07Ge9Bw0HMXQq+Qc5t2fBzpSy6c+HvhdB7Eu8W",
-	"1uBhaWeVnhjbxrlk9rYw41jvNz3MWocGjSlcCrWmKu3w3KlyBjkzlBQ8J2fa36Wx4qcvOTY/HkEsLkLd",
-	"G19S5JM15RGKWeFZiD6FWXLioyeFERJl51Tw2niohPXkbkJvYIVasqSnb854Fvdkap9TTMuERzmjrKYc",
-	"1xi0ZCmyXGmkrKUp8wVJnXcTeLlCuwEyfyAhTDm8uEAHIp6mcX5H4eD6AECy5rRDjrateruVHjlw5B30",
-	"MAVnoDJFQcOVB40rtJDlQi/RwZrEaAVwiG7ygY2tPMdU5VxNZKwEIUulSRU9fjZLjibTyZTAZCrUolLJ",
-	"LDmeTCfHka4zztmohy27XOJIqvgNfW11KOIJyv2jtF3FNPKxNBT8bEgGB9QOU/69ztHnaKNdIjgm8KsG",
-	"MYQKLWU3zcFzQcoLL8yCmYdZ6xScF9ajhMitlHaeNP3IBSGZpnRwhLVw0WgOUZ+A0ZFmtrtyG8LlwiLR",
-	"SVZ1i4kzmcySH9FzMc8K7DrA78dzfDfkMHaILz9eacM+mU7vrSvXazPsaBjyKbkl+N9h37HlWvkOhy1N",
-	"7tzVZSnshiEhZB8GAUA0pgeow4h9jq7GjSDrtHEOop3tYkMszDcg+s0+2Ou1+IiyHD/L9xlfQrs1Wlqs",
-	"2ATzBxwRo2EnJaREb66RFiYAaFwHwBDObK3TpmNlXGxeNSELlM6KWqLk9pWsQ2APPazQfA0SQKGcZ3cp",
-	"KRiAYdQPdRW6gBM47QOwOcDT6fMx+EVtNRCMBdL3VIDfF4iuNGQvh/mGiMXlA0J42I+8DsUgFh5tDK5K",
-	"L9M2c0TjCU9lC4P96W3A3rsQ4SlPb57S9tV5wvObJ7R3GPfhgb+Y1SAQD51mYeyaGHfnkV176doY31ux",
-	"ieemkJTqOXam4YIGP4vMFxtyQhUia9PYkyk4tdQYrm8GPb0hmKl4ehlk+rPRNP2y1XosNnwlExkF0Z+u",
-	"1K4rJmNHu27ZeM45U6YdN23vxcE/zg8+Pj4INwSjTHNUptiq4JoqCEj1EOwxIRIl9z9j6fk/9Gb2oZ5O",
-	"jzMl+RP3d4lMY8+5fu3kvROnvrW8oVRMYW2V96iBSrWZksNGxuzpE9hjgEhTCqX5Si/072m8m4VjeyPF",
-	"5oS/U7CGhSowbankvC4uAn/44SiOES7kZsrM81oVfj+ExzGVdBV8p5JeSfiESsIrJp0ePD//+Hj2/vfZ",
-	"n7Cp86KsAguh8pnDEmuMcsMuuzlFaXHUatcUDNcLkpmyJNvIVoiGWK+Vz3tuca7kjAhVbR1TY+FhbewF",
-	"m+IKEUspjVrizro7MBMkTtiqRD7+bmuwKOMHrWs11hF4SIrUdd935JZwxG+WNf5yEqCzdIZ2Q2LOcrnY",
-	"Ou1lgkWvHX5tLgjsiVsgg+vm3BTSheDVrPWozb+x+IvtSwkM9f00gFCFF5KiiaDKsrJmaUXp2rtil0JW",
-	"O29K4kH8DwDkModokjPajfEi0kLb439A+LR77ECPFF449JP7Ne2VUrhnyLy9Kxg142lkk0+m09DSDfZs",
-	"/ndBNVhY+4RrZHoulCZWpSW/OZiLgviYJTPNQ2trqyCKFxYPqPa4w4jS36JdKb28r5KmMjZeNwzx7tCu",
-	"BopvWry3ZVIdJ83FCrlVYWsNG/Swxx1miE3z/ehGVHqEvwx0PfZmaPiVNlEdw9X4fkr1DJU1FJVn/EJi",
-	"ITYoObo3XYq2byLcRme5NdrUlMSwcq0Lx8sGsOitCkXKkF3aOnQDylBl9a4KKuEc8jtlW2l2+exPpMb/",
-	"xFK66e3v8HMy598sR/SbT4MGXA/VMXJfV60TF9PhDy2EPm0agsYNuLZiENww51YdNP11nrV3qxb6jPPE",
-	"nVPDfuxTCi7pVahARC/f9LpHE3hHNY2rlccmVzGnqdCCy1ALqww4E7xWm94zRNqda/pHTP88TuAsKsFh",
-	"ZtE7kGjVCmFhTRmCCcaKiDsO4brPLOjwoQcowGIVvLVpDkapQtuNi4RooDF3esFj3zVd4IdoDQyvXy63",
-	"/1P4ZHp075vF9vwOR+TWDY/8+7hjsBQIWFh0zV/l+l7IZdBuJzwjyFN2maOwRPNpPCfwtlN8Oy/jXJPG",
-	"CN7edhArcKh9yt4QHaZxwJBWXG6sz6gwZH5Zu9B7RdFe3VMW4GR6+uZsDK18BnLAd/H64kHw2r+H+saN",
-	"rOHl0g70suX+PsBloxHIGHAU/03t+2yeY8K/AwAA//8=",
+	"1Ft7c9s2Ev8qGF5nbE9oWc5rJvLc3Lhp0rrTppnEd/dHksYQsRIRk4AKgFJ0iT/WfYH7ZDe7APiQSD9S",
+	"O9P8ZZHEY7HP3+7Cn5JMlwutQDmbTD4lC254CQ4MPZ2C4srhLwE2M3LhpFbJJDnNgWkzZ1IcMQEzXhWO",
+	"uRzYTBrr6IuehRcfXWXAjpI0kTjzjwrMOkkTxUtIJonzG6SJzXIouafAOTA49vfTF/tvxvtP+P5s/92n",
+	"B48vvkvSxK0XONE6I9U8ubi4SBMDdqGVBSL5ey5ewR8VWCI708qBPwFfLAqZcTzBwQeLx/jU2vU7A7Nk",
+	"kvztoGHHgf9qD54Zo43fapsNxm/Gpgb4uaVD46aGZ+6IAc60DA/LgGc5m0koBONKMFMVMEou0uSpVrNC",
+	"Zl+JXCvLquBOmx2LdM7kvDK0CRMaLFPaMV4UesVcLi3Rd6JQHLzwy35dItmMywLEEbF1qsWaWb62bJWv",
+	"ibQX2j3XlRJ3T9ULzWyV5czra8p4lulKoaozWIJyowTnhGVwl2Ox5CqDlioujF6AcdKrqQhs37atY/aj",
+	"ZvFzyhbaSieXkHoCuGVPxmXKHjzOcfPD/MG4ROOCj7xcFGgZT8ZlkrataBdt6N293bdvR/7X3j92lf1c",
+	"2c//+6/9XNrP9nP5Od/bu9djXmm00EEXsMq1BZYVOjtnpV6CvYFHuKGpo6X/UUkDIpm8aTj4rh6ppx8g",
+	"c0h1zX5bFT3cV3qFf2balNwlk0RwB/tOltDHAcNV//E/6Kk3eO53Y4arlElF77QRYPDXGl8fMR50mWkF",
+	"LOPGSLBMOut9BPlHB6W9SkN/1lOSiieSG8PXXSltkb+UxlW8aH2bal0AV1scrZ0xsqeZ6DnQx+WnKPXX",
+	"jjv4kyy+S/L7CH+mllDoBZHNhZAoVF68bB3AmQo2ncBvCry1RxkvjM7AWnKmEJZM2XTtgM208T+4ZQIK",
+	"uQQDYpRs0pImH/fnej+8RGc1esVXv4K1fA5EafS6Xe76wIK/rqU1zzHsBOe2rTxl2G6b/RscjgN7WYqM",
+	"+UX2+Tri2fWJrYWzReoGOWHdPmqe8167z7gR76XoKKZU7vHDRjBSOZgD8enaA3GL2ptv+w/gdvBTyaXC",
+	"hy0H85QXhWXWyaJgTpPzGPVuPmg7G9ySIkkbG2lIblNREzvI034Jk7+/gTqSdG7ixoZMPWw8SO5g/G1p",
+	"wqaRF2uWEfO1IhSE3lqQAI7Q/M3av1jloBifWor+6baalFLJsiqTyWGf1Ag++N1nXlcPN93NT3rFSq4i",
+	"NVEDSv4xrDsej6/apqOZPQE8fj4RMZB39gKFK79JMgPcwVNuUIeqheh7wDhQWVIhaW0VB/DMyWUz3oAF",
+	"95Jbu9JGnGIQpMwAN7Cw+d6AghVO/BcvpJAOEwcBBfjVWi+nUokXGmE2bfMuvcwKt9mAx60M7FjmR6Xo",
+	"tdHBk4fZsezMvz9rBe4gil9AzV2eTO4/ekSyiM+HXwClcEdMCxgBWLDM6a8Fpho96TWlJnxsmz5+63Vu",
+	"krgdVQjRu6cyT9I6DcyBCzC9AhuOSmmCXLraS3jSiJAwJb00hD0P3Nw+pDbzrne7DDTcMMJfGuJo4z5a",
+	"fwJeoJ5t+TWEZNcHXtYbbUtO+rxXGkswtj/AbVBsoxuIM9JAU98pEM1uH6HPLZ9SXm0MFD5blSLaQEzA",
+	"Xc4dy3hlQdD7D3p65AE2wQQy3XUw3K3jiQquzzSIlrCt8tdFDOdS9Rzy33iEQDvl403ShyFnpKpyCobt",
+	"vnx6wgR3nAoJ3jfvH+5hPriCaa71+ciAM+tuXthaYUgTYJukBSgh1ZxVysmCScdMpTDFwyxGY87DVTv9",
+	"YdIdxUSHAiQKwFQqvGvHlLAyunStgGI5DtnWPrQgnLS/5AZdvMXZP+spJR4v61Ximx/8avHxeVgVj1h5",
+	"xbsCnbwOw3oBFAmuWcprTuTegIr3YybMHq+NmG6a9g3hJdq0j8zXDW+2DQ+Uk26NovbpjzaMk45Ky/hU",
+	"V2RT3dN5S2i07+H9PqWLZtDV0iujVRCCFL1H8UXLQeTnK4+f2sH7MACpy4N3uSh6TaQO35plerG+y5A9",
+	"eFZfAO0NXLcdrm6qckhCr5j0OahBKYUC21CydjnqbWi8BQ57MocYfAWd27TBx4U0YN9zdyvlEYfkXUMa",
+	"NKyV/7XI2BbOBaG3me7X9XYJWa+UL3frwqasUgIMO3hvZTlhOSGUlDkKzri/TUP9FH/kEB92WCjV+Cpi",
+	"+IieT1QYR9BnpQ0cZ4WeU+DDN4XmAkRjVOyFdmzBjUNzw9xpCUoQpccvT2gWVbgrl6NPy7gDMcGoJi1V",
+	"bHDJkme5VIjEFebEgVLr7Ig9o+yvxsoecjh+DpbxcJpo/Ajer3AASGuOO+Rg6hpis9KOZRatA1+mzGq2",
+	"0EWBw6VjCvNQluVczcGyFZJRE2AB7OgtCVs68qmUjhkrS8ZFKRWyooXPJsnhaDwah2xR8YVMJsmD0Xj0",
+	"IMB10nMS6kGNLufQEypegauM8pkTqnL7KHWPJg14LPXlUxIkKQerLKT0vMrB5WCCXIJyjNhvivGuqoR0",
+	"PBw858g8/0HPCHnolUqZddw4ECxgK6msQ07vWE8kwZRGHdmK2yA0C6COfBUAYWa9KxV1bc4NIJwkVrcS",
+	"6WSS/AiOSqPEwKaf9qY/xjdDDkK/7eLdRlPr/nh8az2OVtF2oP1Cp6QGyyO/b99yNX0H3QYR9UGqsuRm",
+	"TSrBRVsNvALhmJZCHQTdJ++qbY9mHUfjQNhZL9bVhema8XbrhO22GiYIWR48zvdIv7iyKzC4WLH24vd6",
+	"hIiGjBQ1JVhzBbgwKoCClVcY1DNTqTTW/7UNrYDosphUWVEJENQMEJV37L4j4FtZngJWSOvIXEp0BkyT",
+	"1nd55XsqI3bcVsB4gIfjJ33qF7gVVTAkSN9jAn5bSrTR3rroxhsEFhd3qMLd7s5lWsz4zIEJzlWqeVpH",
+	"jiA87jBtIWV/eB1lb7WXacrDq6fUXUqa8OTqCXVH+DYs8Fe97DjirtHMtFkh4m4ssinWX+rjWytGf64L",
+	"gaGefGfq293wkWeuWKMRSu9ZY5tEpMzKuQLfDO90SLrKjMnTM0/Tl3rTtLfGS6VdjygQ/jSpti9p7h8O",
+	"3VmgOe8JMg3cW3jD9//zfv/dvX3fb+1Fmr00hVIF5VSt2vMuASJeUjcppJ5/xy+Tt9V4/CCTgv7C3hDJ",
+	"sdrdpvdGmPra9PpUMWUrI50DxTBVm0jRLWRMHt5nu6QgQpdcKrog4buhON5O/LGdFnx9RL+pGD+TBaQ1",
+	"lJxWxbnHDz8chjG+artmGJmnlSzcnnePfSxpMviGJe16LqaEGyId7z95/+7e5M3vky+QqXW8XHgUgukz",
+	"uSXiGMaGIblZiWGxV2qXJAyXE5LpskTZiJqICKxX0uUts3gvxQQBVWUsQWPu2EqbcxLFBhBLMYwa8O2K",
+	"eGACSBSwZQl0/GFpECn9B60q2VcRuEuI1PQyB2KLP+JXixp/OgjgWRpB2y4wJ7psKJ22IkHT1LsS7Zuq",
+	"gBBNfccy58vYSwrNy2586Pfzz/2Of0XU3DQ/h+6BIQu+MY1oqYGvWNEhcP0hGI5OtjUWhRsXmQSU/NGx",
+	"M6qJnMU2qs97m7R5l7On5K8xJ2+3ILsRuGkq7qUxC2s6r2chpp1hjjiXS1Ap6Vls3dWJv9AjRniQF0Wd",
+	"MquQerfTgUfjcQMPwz0PdHlVIaI+U3MB/WPwoOQxz3zL44w9Pz755Z+vnqVNu9CCoxV9fuEv/2GU81rF",
+	"CnCWTYGpqiC68S9CfWIwxNI+8iGYlX9ha1ZgFPR+GwMwrhxbA/4k+Cb2B5iDljRCy7MvfXhKE3yP/m6y",
+	"h05r/lq5w+Ht7n2ZEX87NvwrP4fG6Gpj46playjnLZ9+8EmKC2/eBfiSdlcFfqD3UQU2vDHF79DHDeFb",
+	"imRThn8Kan6xw3/YF6cwhRbfjlg9wR0/25Zgq0l9aVz2PifeK2iu1Oa6ENanFHGtndrthZJscBqCEQDd",
+	"S72jC95EIMbnhU3Zwui54aWt78PalGWVdbpEf0q3nP1dkHCvwva5Gwr88VB3GcHjHgO2j17TghvdLuDa",
+	"KFC3BJnXHfxeMR6HqHR/PPaN1nD1KNwtxyjk1z6iyjW+51KBIbbjl/0pL7jKwKCYpr7htFWmDNcI7pDt",
+	"YYcepr8Gs5RqfluFxoU24RJAV98tmGWH8bHxet36RlMpIhSgNDXB2Roc26W+Lwut7L1gRtpCuE3VdL7j",
+	"UP+UxlwL/PXfvZRN11RsxFzJIykBBV8jxtDmPEbtGtRwu1ZZbrTSFaaWsLC1CYcrAMyAM9KXDrs1H1N5",
+	"1F6GK2xNA3/BrfXoQpqamiGb/RnZ+FeE6rHjPmDnKM5vF6d322ItrQ6e+7IaOoJ35S/to/YpHcsm1Bar",
+	"63ic2tiEJFjsetOs3Ws1ticUJ24cGvZC95BToV36uiBvxZtWT2fETjGTtJVEMOxjFVUaFmCYzUBxIzWz",
+	"2lut0q13ALg7Vdp3qCjjYMROAhMsZAYhuQAjl8BmRpfemUCoUxLY8pdw9AwP7ztznBlYeGuNLbsOVKfS",
+	"XRDQMOI+jb3Zu4Dc3UsRF9v/N3WbGHvjVsKAIVJDhUZ+O+boJYXYzICN/w7UtkIqTg4b4QmqPEaXKXAD",
+	"xhczKYDX/dvrWRnFmjR48PoOAqICC8qlZA3BYKIB+rBic21cVjnf02aV9R1R4PWFOowCFEyPX570aSud",
+	"AQ3wNFwquBN9bd8O+crtpe6VjwHtJcl9O4pLQkMlI4WLFYMWmief8P8AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -18,6 +18,48 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for FaultRequestOperation.
+const (
+	ActivateCard          FaultRequestOperation = "activateCard"
+	BindNonameCard        FaultRequestOperation = "bindNonameCard"
+	CreateCard            FaultRequestOperation = "createCard"
+	DeleteCardValidity    FaultRequestOperation = "deleteCardValidity"
+	IncreasePasswordTries FaultRequestOperation = "increasePasswordTries"
+	ReissueCard           FaultRequestOperation = "reissueCard"
+	RenewCardValidity     FaultRequestOperation = "renewCardValidity"
+	ResetPasswordTries    FaultRequestOperation = "resetPasswordTries"
+	UpdateCard            FaultRequestOperation = "updateCard"
+	UpdateCardStatus      FaultRequestOperation = "updateCardStatus"
+)
+
+// Valid indicates whether the value is a known member of the FaultRequestOperation enum.
+func (e FaultRequestOperation) Valid() bool {
+	switch e {
+	case ActivateCard:
+		return true
+	case BindNonameCard:
+		return true
+	case CreateCard:
+		return true
+	case DeleteCardValidity:
+		return true
+	case IncreasePasswordTries:
+		return true
+	case ReissueCard:
+		return true
+	case RenewCardValidity:
+		return true
+	case ResetPasswordTries:
+		return true
+	case UpdateCard:
+		return true
+	case UpdateCardStatus:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for FieldErrorIn.
 const (
 	Body   FieldErrorIn = "body"
@@ -119,6 +161,45 @@ type Error struct {
 type EventList struct {
 	Events []Envelope `json:"events"`
 }
+
+// Fault defines model for Fault.
+type Fault struct {
+	CardId    *int64 `json:"card_id,omitempty"`
+	Id        int64  `json:"id"`
+	Operation string `json:"operation"`
+	Reason    string `json:"reason"`
+
+	// Remaining Calls still to fail.
+	Remaining int    `json:"remaining"`
+	Tenant    string `json:"tenant"`
+}
+
+// FaultList defines model for FaultList.
+type FaultList struct {
+	Faults []Fault `json:"faults"`
+	Tenant string  `json:"tenant"`
+}
+
+// FaultRequest defines model for FaultRequest.
+type FaultRequest struct {
+	// CardId Only calls on this card fail; every card when absent.
+	CardId *int64 `json:"card_id,omitempty"`
+
+	// Count How many calls fail.
+	Count *int `json:"count,omitempty"`
+
+	// Operation The operationId whose calls fail.
+	Operation FaultRequestOperation `json:"operation"`
+
+	// Reason The failure's reason, as the event's `reason` carries it.
+	Reason *string `json:"reason,omitempty"`
+
+	// Tenant The org the rule applies to; default the first org of the fixtures.
+	Tenant *string `json:"tenant,omitempty"`
+}
+
+// FaultRequestOperation The operationId whose calls fail.
+type FaultRequestOperation string
 
 // FieldError defines model for FieldError.
 type FieldError struct {
@@ -254,6 +335,18 @@ type ListEventsParams struct {
 	After *openapi_types.UUID `form:"after,omitempty" json:"after,omitempty"`
 }
 
+// ListFaultsParams defines parameters for ListFaults.
+type ListFaultsParams struct {
+	// Tenant The org id; default the first org of the fixtures.
+	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
+}
+
+// DeleteFaultParams defines parameters for DeleteFault.
+type DeleteFaultParams struct {
+	// Tenant The org id; default the first org of the fixtures.
+	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
+}
+
 // ListJobsParams defines parameters for ListJobs.
 type ListJobsParams struct {
 	// Tenant The org id; default the first org of the fixtures.
@@ -262,6 +355,9 @@ type ListJobsParams struct {
 
 // AdvanceClockJSONRequestBody defines body for AdvanceClock for application/json ContentType.
 type AdvanceClockJSONRequestBody = AdvanceRequest
+
+// CreateFaultJSONRequestBody defines body for CreateFault for application/json ContentType.
+type CreateFaultJSONRequestBody = FaultRequest
 
 // CreateTenantJSONRequestBody defines body for CreateTenant for application/json ContentType.
 type CreateTenantJSONRequestBody = TenantRequest
@@ -374,6 +470,36 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /_sim/events (the `ListEvents` operationId).
 	ListEvents(ctx context.Context, params *ListEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListFaults List a tenant's fault rules
+	//
+	// Returns the rules that still have calls to fail, oldest first.
+	//
+	// Corresponds with GET /_sim/faults (the `ListFaults` operationId).
+	ListFaults(ctx context.Context, params *ListFaultsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateFaultWithBody Make the next calls of an operation fail
+	//
+	// Adds a fault rule to a tenant: the next `count` calls of the operation (a Cards API operationId such as updateCardStatus), on the card when `card_id` is given, fail as the vendor's do. The call changes nothing and answers 500, and the event it would have caused is emitted with `status` FAILURE, `reason` set and every field its schema lets be null as null. A faulted createCard still creates the card, but without its PCI data, and its create-1 tells of the failure.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /_sim/faults (the `CreateFault` operationId).
+	CreateFaultWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateFault Make the next calls of an operation fail
+	//
+	// Adds a fault rule to a tenant: the next `count` calls of the operation (a Cards API operationId such as updateCardStatus), on the card when `card_id` is given, fail as the vendor's do. The call changes nothing and answers 500, and the event it would have caused is emitted with `status` FAILURE, `reason` set and every field its schema lets be null as null. A faulted createCard still creates the card, but without its PCI data, and its create-1 tells of the failure.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /_sim/faults (the `CreateFault` operationId).
+	CreateFault(ctx context.Context, body CreateFaultJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteFault Remove a fault rule
+	//
+	// Corresponds with DELETE /_sim/faults/{id} (the `DeleteFault` operationId).
+	DeleteFault(ctx context.Context, id int64, params *DeleteFaultParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListFixtures List the loaded fixtures
 	//
@@ -495,6 +621,76 @@ func (c *Client) AdvanceClock(ctx context.Context, body AdvanceClockJSONRequestB
 // Corresponds with GET /_sim/events (the `ListEvents` operationId).
 func (c *Client) ListEvents(ctx context.Context, params *ListEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListEventsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListFaults List a tenant's fault rules
+//
+// Returns the rules that still have calls to fail, oldest first.
+//
+// Corresponds with GET /_sim/faults (the `ListFaults` operationId).
+func (c *Client) ListFaults(ctx context.Context, params *ListFaultsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListFaultsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateFaultWithBody Make the next calls of an operation fail
+//
+// Adds a fault rule to a tenant: the next `count` calls of the operation (a Cards API operationId such as updateCardStatus), on the card when `card_id` is given, fail as the vendor's do. The call changes nothing and answers 500, and the event it would have caused is emitted with `status` FAILURE, `reason` set and every field its schema lets be null as null. A faulted createCard still creates the card, but without its PCI data, and its create-1 tells of the failure.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /_sim/faults (the `CreateFault` operationId).
+func (c *Client) CreateFaultWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateFaultRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateFault Make the next calls of an operation fail
+//
+// Adds a fault rule to a tenant: the next `count` calls of the operation (a Cards API operationId such as updateCardStatus), on the card when `card_id` is given, fail as the vendor's do. The call changes nothing and answers 500, and the event it would have caused is emitted with `status` FAILURE, `reason` set and every field its schema lets be null as null. A faulted createCard still creates the card, but without its PCI data, and its create-1 tells of the failure.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /_sim/faults (the `CreateFault` operationId).
+func (c *Client) CreateFault(ctx context.Context, body CreateFaultJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateFaultRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteFault Remove a fault rule
+//
+// Corresponds with DELETE /_sim/faults/{id} (the `DeleteFault` operationId).
+func (c *Client) DeleteFault(ctx context.Context, id int64, params *DeleteFaultParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteFaultRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -840,6 +1036,161 @@ func NewListEventsRequest(server string, params *ListEventsParams) (*http.Reques
 	return req, nil
 }
 
+// NewListFaultsRequest constructs an http.Request for the ListFaults method
+func NewListFaultsRequest(server string, params *ListFaultsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/_sim/faults")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Tenant != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "tenant", *params.Tenant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateFaultRequest calls the generic CreateFault builder with application/json body
+func NewCreateFaultRequest(server string, body CreateFaultJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateFaultRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateFaultRequestWithBody constructs an http.Request for the CreateFault method, with any body, and a specified content type
+func NewCreateFaultRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/_sim/faults")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteFaultRequest constructs an http.Request for the DeleteFault method
+func NewDeleteFaultRequest(server string, id int64, params *DeleteFaultParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/_sim/faults/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Tenant != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "tenant", *params.Tenant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListFixturesRequest constructs an http.Request for the ListFixtures method
 func NewListFixturesRequest(server string) (*http.Request, error) {
 	var err error
@@ -1108,6 +1459,40 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /_sim/events (the `ListEvents` operationId).
 	ListEventsWithResponse(ctx context.Context, params *ListEventsParams, reqEditors ...RequestEditorFn) (*ListEventsResponse, error)
 
+	// ListFaultsWithResponse List a tenant's fault rules
+	//
+	// Returns the rules that still have calls to fail, oldest first.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /_sim/faults (the `ListFaults` operationId).
+	ListFaultsWithResponse(ctx context.Context, params *ListFaultsParams, reqEditors ...RequestEditorFn) (*ListFaultsResponse, error)
+
+	// CreateFaultWithBodyWithResponse Make the next calls of an operation fail
+	//
+	// Adds a fault rule to a tenant: the next `count` calls of the operation (a Cards API operationId such as updateCardStatus), on the card when `card_id` is given, fail as the vendor's do. The call changes nothing and answers 500, and the event it would have caused is emitted with `status` FAILURE, `reason` set and every field its schema lets be null as null. A faulted createCard still creates the card, but without its PCI data, and its create-1 tells of the failure.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /_sim/faults (the `CreateFault` operationId).
+	CreateFaultWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateFaultResponse, error)
+
+	// CreateFaultWithResponse Make the next calls of an operation fail
+	//
+	// Adds a fault rule to a tenant: the next `count` calls of the operation (a Cards API operationId such as updateCardStatus), on the card when `card_id` is given, fail as the vendor's do. The call changes nothing and answers 500, and the event it would have caused is emitted with `status` FAILURE, `reason` set and every field its schema lets be null as null. A faulted createCard still creates the card, but without its PCI data, and its create-1 tells of the failure.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /_sim/faults (the `CreateFault` operationId).
+	CreateFaultWithResponse(ctx context.Context, body CreateFaultJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateFaultResponse, error)
+
+	// DeleteFaultWithResponse Remove a fault rule
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /_sim/faults/{id} (the `DeleteFault` operationId).
+	DeleteFaultWithResponse(ctx context.Context, id int64, params *DeleteFaultParams, reqEditors ...RequestEditorFn) (*DeleteFaultResponse, error)
+
 	// ListFixturesWithResponse List the loaded fixtures
 	//
 	// Returns every org the simulator holds (the fixtures' and the tenants created since), with its credentials, programs, accounts, customers and reissue reasons.
@@ -1345,6 +1730,185 @@ func (r ListEventsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListEventsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListFaultsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *FaultList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListFaultsResponse) GetJSON200() *FaultList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListFaultsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListFaultsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListFaultsResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListFaultsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListFaultsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListFaultsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListFaultsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CreateFaultResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Fault
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateFaultResponse) GetJSON201() *Fault {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateFaultResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateFaultResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateFaultResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateFaultResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateFaultResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateFaultResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateFaultResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DeleteFaultResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteFaultResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteFaultResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteFaultResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteFaultResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteFaultResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteFaultResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteFaultResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -1693,6 +2257,64 @@ func (c *ClientWithResponses) ListEventsWithResponse(ctx context.Context, params
 	return ParseListEventsResponse(rsp)
 }
 
+// ListFaultsWithResponse List a tenant's fault rules
+//
+// Returns the rules that still have calls to fail, oldest first.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /_sim/faults (the `ListFaults` operationId).
+func (c *ClientWithResponses) ListFaultsWithResponse(ctx context.Context, params *ListFaultsParams, reqEditors ...RequestEditorFn) (*ListFaultsResponse, error) {
+	rsp, err := c.ListFaults(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListFaultsResponse(rsp)
+}
+
+// CreateFaultWithBodyWithResponse Make the next calls of an operation fail
+//
+// Adds a fault rule to a tenant: the next `count` calls of the operation (a Cards API operationId such as updateCardStatus), on the card when `card_id` is given, fail as the vendor's do. The call changes nothing and answers 500, and the event it would have caused is emitted with `status` FAILURE, `reason` set and every field its schema lets be null as null. A faulted createCard still creates the card, but without its PCI data, and its create-1 tells of the failure.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /_sim/faults (the `CreateFault` operationId).
+func (c *ClientWithResponses) CreateFaultWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateFaultResponse, error) {
+	rsp, err := c.CreateFaultWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateFaultResponse(rsp)
+}
+
+// CreateFaultWithResponse Make the next calls of an operation fail
+//
+// Adds a fault rule to a tenant: the next `count` calls of the operation (a Cards API operationId such as updateCardStatus), on the card when `card_id` is given, fail as the vendor's do. The call changes nothing and answers 500, and the event it would have caused is emitted with `status` FAILURE, `reason` set and every field its schema lets be null as null. A faulted createCard still creates the card, but without its PCI data, and its create-1 tells of the failure.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /_sim/faults (the `CreateFault` operationId).
+func (c *ClientWithResponses) CreateFaultWithResponse(ctx context.Context, body CreateFaultJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateFaultResponse, error) {
+	rsp, err := c.CreateFault(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateFaultResponse(rsp)
+}
+
+// DeleteFaultWithResponse Remove a fault rule
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /_sim/faults/{id} (the `DeleteFault` operationId).
+func (c *ClientWithResponses) DeleteFaultWithResponse(ctx context.Context, id int64, params *DeleteFaultParams, reqEditors ...RequestEditorFn) (*DeleteFaultResponse, error) {
+	rsp, err := c.DeleteFault(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteFaultResponse(rsp)
+}
+
 // ListFixturesWithResponse List the loaded fixtures
 //
 // Returns every org the simulator holds (the fixtures' and the tenants created since), with its credentials, programs, accounts, customers and reissue reasons.
@@ -1905,6 +2527,143 @@ func ParseListEventsResponse(rsp *http.Response) (*ListEventsResponse, error) {
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListFaultsResponse parses an HTTP response from a ListFaultsWithResponse call
+func ParseListFaultsResponse(rsp *http.Response) (*ListFaultsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListFaultsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest FaultList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCreateFaultResponse parses an HTTP response from a CreateFaultWithResponse call
+func ParseCreateFaultResponse(rsp *http.Response) (*CreateFaultResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateFaultResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Fault
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDeleteFaultResponse parses an HTTP response from a DeleteFaultWithResponse call
+func ParseDeleteFaultResponse(rsp *http.Response) (*DeleteFaultResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteFaultResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest

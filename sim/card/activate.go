@@ -12,9 +12,13 @@ import (
 // reissue that kept the old card usable (REISSUED), the old card is CANCELED now, with its own update-1.
 func (s *Service) Activate(ctx context.Context, caller access.Caller, scope access.Scope, id int64) (Card, error) {
 	var c Card
+	var failed failure
 	err := s.update(ctx, caller.Tenant, func(tx store.Tx, cards Repository) error {
 		var err error
 		if c, err = owned(ctx, tx, cards, caller, scope, id); err != nil {
+			return err
+		}
+		if stop, err := failed.check(ctx, s, tx, c, Updated(c, OpActivate)); stop || err != nil {
 			return err
 		}
 		change, err := c.Activate(now(tx))
@@ -49,5 +53,5 @@ func (s *Service) Activate(ctx context.Context, caller access.Caller, scope acce
 		}
 		return announce(tx, old, Updated(old, OpReissue))
 	})
-	return c, err
+	return c, failed.or(err)
 }

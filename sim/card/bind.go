@@ -27,6 +27,7 @@ type bindData struct {
 // CANCELED and the bound card takes its place (reissued_card_id). The events follow from a JobBind job.
 func (s *Service) Bind(ctx context.Context, caller access.Caller, scope access.Scope, id int64, replaces *int64) (Card, error) {
 	var c Card
+	var failed failure
 	err := s.update(ctx, caller.Tenant, func(tx store.Tx, cards Repository) error {
 		owner, err := caller.Resolve(tx.Org(), scope)
 		if err != nil {
@@ -41,6 +42,9 @@ func (s *Service) Bind(ctx context.Context, caller access.Caller, scope access.S
 		}
 		if c.AccountID != 0 && c.AccountID != owner.Account.ID {
 			return rule.Forbidden(access.FieldCard, "account", "card %d belongs to another account", id)
+		}
+		if stop, err := failed.check(ctx, s, tx, c, Bound(c, OpBindNoname)); stop || err != nil {
+			return err
 		}
 		change, err := c.Bind(owner.Account.ID, owner.Customer.ID, now(tx))
 		if err != nil {
@@ -86,7 +90,7 @@ func (s *Service) Bind(ctx context.Context, caller access.Caller, scope access.S
 		_, err = tx.Schedule(job.Job{Kind: JobBind, Subject: c.Subject(), Due: tx.Meta().Time, Data: data})
 		return err
 	})
-	return c, err
+	return c, failed.or(err)
 }
 
 // reissuedField points a refusal about the card to replace at the body field that named it.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/issuersim/issuersim/sim/access"
+	"github.com/issuersim/issuersim/sim/fault"
 	"github.com/issuersim/issuersim/sim/org"
 	"github.com/issuersim/issuersim/sim/rule"
 	"github.com/issuersim/issuersim/sim/store"
@@ -72,7 +73,15 @@ func (s *Service) Create(ctx context.Context, caller access.Caller, in CreateInp
 			return err
 		}
 		c = newCard(id, owner.Account, owner.Customer, prog, in, now(tx))
-		if err := s.numberOrSchedule(tx, &c); err != nil {
+		// A fault rule fails the PCI data as the vendor's older pages describe: the card exists without it,
+		// and create-1 tells of the failure.
+		if rule, failed, err := fault.Take(ctx, s.store.Faults(tx), c.Subject()); err != nil {
+			return err
+		} else if failed {
+			if err := announce(tx, c, Created(c).Failed(rule.Reason)); err != nil {
+				return err
+			}
+		} else if err := s.numberOrSchedule(tx, &c); err != nil {
 			return err
 		}
 		if err := cards.Put(ctx, c); err != nil {

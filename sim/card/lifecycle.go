@@ -68,10 +68,7 @@ func (c *Card) RenewValidity(hours int, at time.Time) (op Operation, change Stat
 	case c.Status != StatusInoperative && !validityStatuses[c.Status]:
 		return "", StatusChange{}, false, rule.Conflict(access.FieldCard, "status", "card %d is %s: only NORMAL, REISSUED, BLOCKED, PENDING, WARNING or INOPERATIVE cards renew their validity", c.ID, c.Status)
 	}
-	op = OpValidityRenewal
-	if c.Type == TypeTemporary {
-		op = OpTemporaryCardRenewal
-	}
+	op = renewalOperation(*c)
 	until := at.Add(time.Duration(hours) * time.Hour)
 	c.ValidityPeriodHours, c.ValidUntil = &hours, &until
 	if c.Status == StatusInoperative {
@@ -142,6 +139,14 @@ func (c *Card) Bind(accountID, customerID int64, at time.Time) (StatusChange, er
 	}
 	c.AccountID, c.CustomerID = accountID, customerID
 	return c.move(StatusCreated, at, OpBindNoname), nil
+}
+
+// renewalOperation is the operation a renewal of the card's validity is announced as.
+func renewalOperation(c Card) Operation {
+	if c.Type == TypeTemporary {
+		return OpTemporaryCardRenewal
+	}
+	return OpValidityRenewal
 }
 
 // historyOperation is the status-history name of an operation: the vendor's history lists no validity

@@ -13,9 +13,13 @@ import (
 // vendor's 406.
 func (s *Service) ResetPasswordTries(ctx context.Context, caller access.Caller, id int64) (Card, error) {
 	var c Card
+	var failed failure
 	err := s.update(ctx, caller.Tenant, func(tx store.Tx, cards Repository) error {
 		var err error
 		if c, err = owned(ctx, tx, cards, caller, access.Scope{}, id); err != nil {
+			return err
+		}
+		if stop, err := failed.check(ctx, s, tx, c, Updated(c, OpResetPasswordTries)); stop || err != nil {
 			return err
 		}
 		change, changed, err := c.ResetPasswordTries(now(tx))
@@ -27,16 +31,20 @@ func (s *Service) ResetPasswordTries(ctx context.Context, caller access.Caller, 
 		}
 		return announce(tx, c, Updated(c, OpResetPasswordTries))
 	})
-	return c, err
+	return c, failed.or(err)
 }
 
 // IncreasePasswordTries counts a wrong PIN. When the count reaches the program's maximum and block is set, the
 // card becomes BLOCKED with update-1 (INCREASE_PASSWORD_TRIES_EXCEEDED); otherwise only the counter moves.
 func (s *Service) IncreasePasswordTries(ctx context.Context, caller access.Caller, id int64, block bool) (Card, error) {
 	var c Card
+	var failed failure
 	err := s.update(ctx, caller.Tenant, func(tx store.Tx, cards Repository) error {
 		var err error
 		if c, err = owned(ctx, tx, cards, caller, access.Scope{}, id); err != nil {
+			return err
+		}
+		if stop, err := failed.check(ctx, s, tx, c, Updated(c, OpIncreasePasswordTries)); stop || err != nil {
 			return err
 		}
 		prog, ok := tx.Org().Program(c.ProgramID)
@@ -49,5 +57,5 @@ func (s *Service) IncreasePasswordTries(ctx context.Context, caller access.Calle
 		}
 		return announce(tx, c, Updated(c, OpIncreasePasswordTries))
 	})
-	return c, err
+	return c, failed.or(err)
 }

@@ -45,6 +45,7 @@ const opReissue = "reissue"
 // card that was reissued already, or replaying an idempotency key, returns that new card and emits nothing
 // (replay=true).
 func (s *Service) Reissue(ctx context.Context, caller access.Caller, scope access.Scope, id int64, in ReissueInput) (fresh Card, replay bool, err error) {
+	var failed failure
 	err = s.update(ctx, caller.Tenant, func(tx store.Tx, cards Repository) error {
 		old, err := owned(ctx, tx, cards, caller, scope, id)
 		if err != nil {
@@ -52,6 +53,9 @@ func (s *Service) Reissue(ctx context.Context, caller access.Caller, scope acces
 		}
 		if prior, ok, err := s.priorReissue(ctx, cards, old, in.IdempotencyKey); err != nil || ok {
 			fresh, replay = prior, ok
+			return err
+		}
+		if stop, err := failed.check(ctx, s, tx, old, Reissued(old, in.UpdateTokens)); stop || err != nil {
 			return err
 		}
 		switch old.Status {
@@ -110,7 +114,7 @@ func (s *Service) Reissue(ctx context.Context, caller access.Caller, scope acces
 		}
 		return nil
 	})
-	if err != nil {
+	if err = failed.or(err); err != nil {
 		return Card{}, false, err
 	}
 	return fresh, replay, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"iter"
 
+	"github.com/issuersim/issuersim/sim/fault"
 	"github.com/issuersim/issuersim/sim/org"
 	"github.com/issuersim/issuersim/sim/store"
 )
@@ -38,9 +39,10 @@ type Repository interface {
 	RememberIdempotent(ctx context.Context, op, key string, id int64) error
 }
 
-// Store is what the card commands run on: transactions over a tenant, and its cards inside one.
+// Store is what the card commands run on: transactions over a tenant, its cards inside one, and the fault
+// rules the commands honour.
 type Store interface {
-	store.Transactor
+	fault.Store
 	// Cards returns the cards repository of the transaction.
 	Cards(tx store.Tx) Repository
 }

@@ -5,7 +5,9 @@ import (
 	"time"
 
 	"github.com/issuersim/issuersim/sim/clock"
+	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/fake"
+	"github.com/issuersim/issuersim/sim/fault"
 	"github.com/issuersim/issuersim/sim/store"
 )
 
@@ -42,3 +44,26 @@ func (s *Service) view(ctx context.Context, tenant string, fn func(store.Tx, Rep
 
 // now is the command's time as the card's fields keep it: whole seconds, as the vendor writes them.
 func now(tx store.Tx) time.Time { return tx.Meta().Time.Truncate(time.Second) }
+
+// failure is a command's injected failure: set when a fault rule applied, and then the command's answer.
+type failure struct{ injected *fault.Injected }
+
+// check consumes a fault rule that applies to the request's operation on the card, if any; then it emits e
+// as a failure (status FAILURE, the rule's reason, nullable fields null) and reports stop, and the command
+// returns at once, so that only that event commits.
+func (f *failure) check(ctx context.Context, s *Service, tx store.Tx, c Card, e event.Event) (stop bool, err error) {
+	rule, ok, err := fault.Take(ctx, s.store.Faults(tx), c.Subject())
+	if err != nil || !ok {
+		return false, err
+	}
+	f.injected = &fault.Injected{Rule: rule}
+	return true, announce(tx, c, e.Failed(rule.Reason))
+}
+
+// or returns err, or the injected failure when the command itself succeeded.
+func (f *failure) or(err error) error {
+	if err == nil && f.injected != nil {
+		return f.injected
+	}
+	return err
+}

@@ -13,9 +13,13 @@ import (
 // (UPDATE_STATUS_PUT).
 func (s *Service) UpdateStatus(ctx context.Context, caller access.Caller, scope access.Scope, id int64, to Status) (Card, error) {
 	var c Card
+	var failed failure
 	err := s.update(ctx, caller.Tenant, func(tx store.Tx, cards Repository) error {
 		var err error
 		if c, err = owned(ctx, tx, cards, caller, scope, id); err != nil {
+			return err
+		}
+		if stop, err := failed.check(ctx, s, tx, c, Updated(c, OpUpdateStatusPut)); stop || err != nil {
 			return err
 		}
 		change, err := c.UpdateStatus(to, now(tx))
@@ -36,7 +40,7 @@ func (s *Service) UpdateStatus(ctx context.Context, caller access.Caller, scope 
 		}
 		return announce(tx, c, Updated(c, OpUpdateStatusPut))
 	})
-	return c, err
+	return c, failed.or(err)
 }
 
 // owned returns a card the caller may touch within the scope: the scope's account must be the caller's, and

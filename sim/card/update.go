@@ -23,9 +23,13 @@ type UpdateInput struct {
 // to VIRTUAL cards only.
 func (s *Service) Update(ctx context.Context, caller access.Caller, scope access.Scope, id int64, in UpdateInput) (Card, error) {
 	var c Card
+	var failed failure
 	err := s.update(ctx, caller.Tenant, func(tx store.Tx, cards Repository) error {
 		var err error
 		if c, err = owned(ctx, tx, cards, caller, scope, id); err != nil {
+			return err
+		}
+		if stop, err := failed.check(ctx, s, tx, c, Updated(c, OpUpdateStatusPatch)); stop || err != nil {
 			return err
 		}
 		if in.TransactionLimit != nil && c.Type != TypeVirtual {
@@ -61,5 +65,5 @@ func (s *Service) Update(ctx context.Context, caller access.Caller, scope access
 		}
 		return announce(tx, c, Updated(c, OpUpdateStatusPatch))
 	})
-	return c, err
+	return c, failed.or(err)
 }

@@ -16,9 +16,13 @@ import (
 // moves to the new valid_until.
 func (s *Service) RenewValidity(ctx context.Context, caller access.Caller, id int64, hours int) (Card, error) {
 	var c Card
+	var failed failure
 	err := s.update(ctx, caller.Tenant, func(tx store.Tx, cards Repository) error {
 		var err error
 		if c, err = owned(ctx, tx, cards, caller, access.Scope{}, id); err != nil {
+			return err
+		}
+		if stop, err := failed.check(ctx, s, tx, c, Updated(c, renewalOperation(c))); stop || err != nil {
 			return err
 		}
 		op, change, changed, err := c.RenewValidity(hours, now(tx))
@@ -33,16 +37,20 @@ func (s *Service) RenewValidity(ctx context.Context, caller access.Caller, id in
 		}
 		return announce(tx, c, Updated(c, op))
 	})
-	return c, err
+	return c, failed.or(err)
 }
 
 // CancelValidity removes a card's validity period, and its expiry job, and emits update-1
 // (CARD_VALIDITY_CANCEL); the card's status stays.
 func (s *Service) CancelValidity(ctx context.Context, caller access.Caller, id int64) (Card, error) {
 	var c Card
+	var failed failure
 	err := s.update(ctx, caller.Tenant, func(tx store.Tx, cards Repository) error {
 		var err error
 		if c, err = owned(ctx, tx, cards, caller, access.Scope{}, id); err != nil {
+			return err
+		}
+		if stop, err := failed.check(ctx, s, tx, c, Updated(c, OpValidityCancel)); stop || err != nil {
 			return err
 		}
 		if err := c.CancelValidity(); err != nil {
@@ -56,7 +64,7 @@ func (s *Service) CancelValidity(ctx context.Context, caller access.Caller, id i
 		}
 		return announce(tx, c, Updated(c, OpValidityCancel))
 	})
-	return c, err
+	return c, failed.or(err)
 }
 
 // RunValidityExpiry runs a JobValidityExpiry job: the card becomes INOPERATIVE with update-1

@@ -24,6 +24,15 @@ type Event struct {
 	Subject Subject
 	// Data is the payload, marshalled to JSON as it is.
 	Data any
+	// Failure, when set, makes the event tell of a failed operation, as the vendor's do: at sealing its status
+	// is FAILURE, its reason this text, and every field its schema lets be null is null.
+	Failure string
+}
+
+// Failed returns the event as the announcement of a failure for the reason.
+func (e Event) Failed(reason string) Event {
+	e.Failure = reason
+	return e
 }
 
 // Subject names the entity an event or a job is about: its kind and its id as text, since cards have
@@ -101,6 +110,11 @@ func (s *Sealer) Seal(tenant string, seq int64, cid string, now time.Time, e Eve
 	if err != nil {
 		return Record{}, fmt.Errorf("marshal %s/%s: %w", e.Domain, e.Type(), err)
 	}
+	if e.Failure != "" {
+		if data, err = s.failure(e.Domain, e.Type(), data, e.Failure); err != nil {
+			return Record{}, err
+		}
+	}
 	r := Record{
 		Seq:     seq,
 		ID:      s.source.UUID("event", tenant, strconv.FormatInt(seq, 10)),
@@ -133,6 +147,73 @@ func (s *Sealer) Seal(tenant string, seq int64, cid string, now time.Time, e Eve
 		}
 	}
 	return r, nil
+}
+
+// failure rewrites a payload as a failure: status FAILURE, the reason, and null in every field the event's
+// schema lets be null (without a schema, only status and reason change). Key order is kept.
+func (s *Sealer) failure(domain, eventType string, data []byte, reason string) ([]byte, error) {
+	var nullable map[string]bool
+	if s.validator != nil {
+		nullable = s.validator.nullable[domain+"/"+eventType]
+	}
+	var fields []struct {
+		key   string
+		value json.RawMessage
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if _, err := dec.Token(); err != nil {
+		return nil, fmt.Errorf("failure of %s/%s: %w", domain, eventType, err)
+	}
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("failure of %s/%s: %w", domain, eventType, err)
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, fmt.Errorf("failure of %s/%s: %w", domain, eventType, err)
+		}
+		fields = append(fields, struct {
+			key   string
+			value json.RawMessage
+		}{k.(string), v})
+	}
+	set := func(key string, v json.RawMessage) {
+		for i := range fields {
+			if fields[i].key == key {
+				fields[i].value = v
+				return
+			}
+		}
+		fields = append(fields, struct {
+			key   string
+			value json.RawMessage
+		}{key, v})
+	}
+	for i := range fields {
+		if nullable[fields[i].key] {
+			fields[i].value = json.RawMessage("null")
+		}
+	}
+	r, err := marshal(reason)
+	if err != nil {
+		return nil, err
+	}
+	set("status", json.RawMessage(`"FAILURE"`))
+	set("reason", r)
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	for i, f := range fields {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		k, _ := marshal(f.key)
+		buf.Write(k)
+		buf.WriteByte(':')
+		buf.Write(f.value)
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
 }
 
 // marshal encodes without HTML escaping, so payload text is sent as written.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -48,6 +49,7 @@ const schemaRoot = "events"
 type Validator struct {
 	schemas  map[string]*jsonschema.Schema // key: domain/event_type
 	envelope *jsonschema.Schema
+	nullable map[string]map[string]bool // key: domain/event_type; the properties a failure sets to null
 }
 
 // NewValidator compiles the catalogue's schemas and the envelope from the embedded contracts.
@@ -84,7 +86,7 @@ func newValidator(fsys fs.FS) (*Validator, error) {
 		}
 		return c.Compile(url)
 	}
-	v := &Validator{schemas: make(map[string]*jsonschema.Schema, len(cat.Events))}
+	v := &Validator{schemas: make(map[string]*jsonschema.Schema, len(cat.Events)), nullable: map[string]map[string]bool{}}
 	if v.envelope, err = compile("envelope.json"); err != nil {
 		return nil, fmt.Errorf("compile envelope schema: %w", err)
 	}
@@ -94,8 +96,44 @@ func newValidator(fsys fs.FS) (*Validator, error) {
 			return nil, fmt.Errorf("compile schema of %s/%s: %w", e.Domain, e.EventType, err)
 		}
 		v.schemas[e.Domain+"/"+e.EventType] = s
+		n, err := nullableProperties(fsys, path.Join(schemaRoot, e.Schema))
+		if err != nil {
+			return nil, fmt.Errorf("read schema of %s/%s: %w", e.Domain, e.EventType, err)
+		}
+		v.nullable[e.Domain+"/"+e.EventType] = n
 	}
 	return v, nil
+}
+
+// nullableProperties lists the top-level properties a schema lets be null: typed with "null" and, when they
+// have an enum, with null among its values (the vendor types some enums "string or null" but lists no null,
+// and a validator refuses null there: pismo.md G40).
+func nullableProperties(fsys fs.FS, file string) (map[string]bool, error) {
+	data, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		return nil, err
+	}
+	var doc struct {
+		Properties map[string]struct {
+			Type json.RawMessage `json:"type"`
+			Enum []any           `json:"enum"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for name, p := range doc.Properties {
+		var types []string
+		if json.Unmarshal(p.Type, &types) != nil || !slices.Contains(types, "null") {
+			continue
+		}
+		if p.Enum != nil && !slices.Contains(p.Enum, any(nil)) {
+			continue
+		}
+		out[name] = true
+	}
+	return out, nil
 }
 
 // Validate checks one payload (the envelope's data) against its event's schema.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/issuersim/issuersim/gen/simadmin"
@@ -12,6 +13,7 @@ import (
 	"github.com/issuersim/issuersim/sim/clock"
 	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/fake"
+	"github.com/issuersim/issuersim/sim/fault"
 	"github.com/issuersim/issuersim/sim/job"
 	"github.com/issuersim/issuersim/sim/org"
 	"github.com/issuersim/issuersim/sim/rule"
@@ -28,6 +30,7 @@ type Admin struct {
 	passport  *auth.Passport
 	store     store.Backend
 	scheduler *scheduler.Scheduler
+	faults    *fault.Service
 }
 
 var _ simadmin.StrictServerInterface = (*Admin)(nil)
@@ -141,6 +144,69 @@ func jobOut(j job.Job) simadmin.Job {
 	}
 	if j.Error != "" {
 		out.State, out.Error = simadmin.JobStateFailed, &j.Error
+	}
+	return out
+}
+
+// CreateFault adds a fault rule to a tenant.
+func (a *Admin) CreateFault(ctx context.Context, req simadmin.CreateFaultRequestObject) (simadmin.CreateFaultResponseObject, error) {
+	b := req.Body
+	tenant, err := a.tenant(ctx, b.Tenant, "/tenant")
+	if err != nil {
+		return nil, err
+	}
+	r := fault.Rule{Operation: string(b.Operation), Remaining: 1, Reason: deref(b.Reason)}
+	if b.Count != nil {
+		r.Remaining = *b.Count
+	}
+	if b.CardId != nil {
+		r.Subject = event.CardSubject(*b.CardId)
+	}
+	if r, err = a.faults.Add(ctx, tenant, r); err != nil {
+		return nil, fmt.Errorf("add a fault rule to %s: %w", tenant, err)
+	}
+	return simadmin.CreateFault201JSONResponse(faultOut(tenant, r)), nil
+}
+
+// ListFaults returns a tenant's fault rules.
+func (a *Admin) ListFaults(ctx context.Context, req simadmin.ListFaultsRequestObject) (simadmin.ListFaultsResponseObject, error) {
+	tenant, err := a.tenant(ctx, req.Params.Tenant, "tenant")
+	if err != nil {
+		return nil, err
+	}
+	rules, err := a.faults.List(ctx, tenant)
+	if err != nil {
+		return nil, fmt.Errorf("list the fault rules of %s: %w", tenant, err)
+	}
+	out := simadmin.FaultList{Tenant: tenant, Faults: make([]simadmin.Fault, 0, len(rules))}
+	for _, r := range rules {
+		out.Faults = append(out.Faults, faultOut(tenant, r))
+	}
+	return simadmin.ListFaults200JSONResponse(out), nil
+}
+
+// DeleteFault removes a tenant's fault rule.
+func (a *Admin) DeleteFault(ctx context.Context, req simadmin.DeleteFaultRequestObject) (simadmin.DeleteFaultResponseObject, error) {
+	tenant, err := a.tenant(ctx, req.Params.Tenant, "tenant")
+	if err != nil {
+		return nil, err
+	}
+	err = a.faults.Remove(ctx, tenant, req.Id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, rule.NotFound("id", "no fault rule %d in tenant %s", req.Id, tenant)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("remove fault rule %d of %s: %w", req.Id, tenant, err)
+	}
+	return simadmin.DeleteFault204Response{}, nil
+}
+
+func faultOut(tenant string, r fault.Rule) simadmin.Fault {
+	out := simadmin.Fault{Id: r.ID, Tenant: tenant, Operation: r.Operation, Remaining: r.Remaining, Reason: r.Reason}
+	if r.Subject != (event.Subject{}) {
+		if id, err := strconv.ParseInt(r.Subject.ID, 10, 64); err == nil {
+			out.CardId = &id
+		}
 	}
 	return out
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/issuersim/issuersim/sim/auth"
 	"github.com/issuersim/issuersim/sim/correlation"
+	"github.com/issuersim/issuersim/sim/fault"
 )
 
 // Surface is one API the server mounts: its contract, the router kin-openapi built from it, the error shape
@@ -129,6 +130,7 @@ func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx = context.WithValue(ctx, routeKey{}, route)
+	ctx = fault.WithOperation(ctx, lowerFirst(route.Operation.OperationID)) // the contract's operationId; the embedded spec capitalises it
 	if ctx, err = g.authenticate(ctx, r, route); err != nil {
 		var p *Problem
 		if errors.As(err, &p) {

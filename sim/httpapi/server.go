@@ -29,6 +29,7 @@ import (
 	"github.com/issuersim/issuersim/sim/correlation"
 	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/fake"
+	"github.com/issuersim/issuersim/sim/fault"
 	"github.com/issuersim/issuersim/sim/rule"
 	"github.com/issuersim/issuersim/sim/scheduler"
 	"github.com/issuersim/issuersim/sim/store"
@@ -46,6 +47,7 @@ type Deps struct {
 	Store     store.Backend
 	Scheduler *scheduler.Scheduler
 	Cards     *card.Service
+	Faults    *fault.Service
 	Logger    *slog.Logger
 }
 
@@ -131,7 +133,7 @@ func New(d Deps) (http.Handler, error) {
 			d1.HandlerWithOptions(si, d1.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
 		{"simadmin", simadmin.GetSwagger, ProcessorShape, "x-cid", nil, func(s *Surface) {
-			admin := &Admin{version: d.Version, clocks: d.Clocks, fake: d.Fake, passport: d.Passport, store: d.Store, scheduler: d.Scheduler}
+			admin := &Admin{version: d.Version, clocks: d.Clocks, fake: d.Fake, passport: d.Passport, store: d.Store, scheduler: d.Scheduler, faults: d.Faults}
 			si := simadmin.NewStrictHandlerWithOptions(admin, []simadmin.StrictMiddlewareFunc{nameNotBuilt[simadmin.StrictHandlerFunc]}, simadmin.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			simadmin.HandlerWithOptions(si, simadmin.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
@@ -172,7 +174,10 @@ func (h *handlers) responseError(s *Surface) func(http.ResponseWriter, *http.Req
 		var v *rule.Violation
 		var nb *NotBuiltError
 		var se *event.SchemaError
+		var injected *fault.Injected
 		switch {
+		case errors.As(err, &injected):
+			s.shapeFor(r.URL.Path).write(w, Problem{Status: http.StatusInternalServerError, Code: "injected_fault", Message: injected.Error()})
 		case errors.As(err, &nb):
 			writeJSON(w, http.StatusNotImplemented, struct {
 				Message   string `json:"message"`

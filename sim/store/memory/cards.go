@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"maps"
-	"slices"
 	"strconv"
 
 	"github.com/issuersim/issuersim/sim/card"
@@ -108,21 +106,7 @@ func (r cards) ByUniqueKey(_ context.Context, key string) (card.Card, bool, erro
 }
 
 func (r cards) Reasons(context.Context) ([]org.ReissueReason, error) {
-	reasons := open(r.tx, reasonsTable)
-	var out []org.ReissueReason
-	keys := make(map[int64]bool)
-	for id := range reasons.base.rows {
-		keys[id] = true
-	}
-	for id := range reasons.writes {
-		keys[id] = true
-	}
-	for _, id := range slices.Sorted(maps.Keys(keys)) {
-		if reason, ok := reasons.get(id); ok {
-			out = append(out, reason)
-		}
-	}
-	return out, nil
+	return open(r.tx, reasonsTable).all(), nil
 }
 
 func (r cards) PutReason(_ context.Context, reason org.ReissueReason) error {

@@ -133,6 +133,25 @@ func (s *staged[K, V]) lookup(indexName, key string) iter.Seq[K] {
 	}
 }
 
+// all returns copies of every row as the transaction sees it, by key. It reads the whole table: for small
+// tables of reference data (reissue reasons, fault rules), never for a domain's aggregates.
+func (s *staged[K, V]) all() []V {
+	keys := map[K]bool{}
+	for k := range s.base.rows {
+		keys[k] = true
+	}
+	for k := range s.writes {
+		keys[k] = true
+	}
+	out := make([]V, 0, len(keys))
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
+		if v, ok := s.get(k); ok {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // scan yields copies of the rows filed under key in the named index, ascending.
 func (s *staged[K, V]) scan(indexName, key string) iter.Seq[V] {
 	return func(yield func(V) bool) {
