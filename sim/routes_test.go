@@ -16,8 +16,8 @@ import (
 
 var pathParam = regexp.MustCompile(`\{([^}]+)\}`)
 
-// TestEveryOperationIsRouted sends a request to every operation of every contract and proves none
-// answers 404 or 405: each reaches its operation and answers its auth, validation, result or 501.
+// TestEveryOperationIsRouted sends a request to every operation of every contract and proves none gets the
+// router's 404 or a 405: each reaches its operation and answers its auth, validation, result or 501.
 func TestEveryOperationIsRouted(t *testing.T) {
 	h := newHarness(t, sim.Config{Seed: 1})
 	names, _ := fs.Glob(openapi.FS, "*.yaml")
@@ -43,7 +43,9 @@ func TestEveryOperationIsRouted(t *testing.T) {
 				})
 				r := h.do(method, (&url.URL{Path: concrete}).EscapedPath(), nil, nil)
 				count++
-				if r.status == 404 || r.status == 405 {
+				// A 404 the operation answers (an entity not found) names the rule "exists"; the router's own
+				// 404 says there is no operation there.
+				if r.status == 405 || (r.status == 404 && strings.Contains(string(r.body), "no operation at")) {
 					t.Errorf("%s %s (%s): %d %s", method, p, name, r.status, r.body)
 				}
 			}
