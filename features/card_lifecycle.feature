@@ -204,3 +204,35 @@ Feature: A card's life
     When I change the card's status to "BLOCKED"
     Then the response status is 200
     And the card's status is "BLOCKED"
+
+  Scenario: a credit card gains a debit mode once
+    Given I have a "VIRTUAL" card named "Both" for customer 103625634
+    When I make the card a combination card
+    Then the response status is 201
+    And the response has field "mode" equal to "DEBIT"
+    When I make the card a combination card
+    Then the response status is 409
+    And the response names the field "cardId" with rule "mode"
+
+  Scenario: a plastic card moved to another program is announced to embossing
+    Given I have an account token for account 8675310
+    And I have a "PLASTIC" card named "Wallet" for customer 103625635
+    When I move the card to program 3002
+    Then the response status is 202
+    And the card's events are "create-1, embossing_card_ingress-1"
+    And the last "embossing_card_ingress-1" event for the card has:
+      | operation_type | CARD_PROGRAM_MIGRATION |
+      | program_id     | 3002                   |
+    When I move the card to program 3002
+    Then the response status is 406
+
+  Scenario: only a Visa card joins the Visa Automatic Updater
+    Given I have a "VIRTUAL" card named "Subscriptions" for customer 103625634
+    When I opt the card in to the automatic updater
+    Then the response status is 409
+    And the response names the field "cardID" with rule "brand"
+    When I opt the card out of the automatic updater
+    Then the response status is 200
+    When I reset the card's transaction counter
+    Then the response status is 200
+    And the card's events are "create-1"

@@ -31,6 +31,10 @@ func (s *Steps) registerLifecycle(sc *godog.ScenarioContext) {
 	sc.Step(`^I disable the reissue reason "([^"]*)"$`, s.disableReason)
 	sc.Step(`^the reissue reasons list "([^"]*)" as (enabled|disabled)$`, s.reasonListed)
 	sc.Step(`^I bind the card to customer (\d+)$`, s.bind)
+	sc.Step(`^I make the card a combination card$`, s.addMode)
+	sc.Step(`^I move the card to program (\d+)$`, s.migrate)
+	sc.Step(`^I opt the card (in to|out of) the automatic updater$`, s.automaticUpdater)
+	sc.Step(`^I reset the card's transaction counter$`, s.resetATC)
 	sc.Step(`^the processor will fail the next call of "([^"]*)" for the card with "([^"]*)"$`, s.failNext)
 }
 
@@ -307,4 +311,45 @@ func (s *Steps) failNext(ctx context.Context, operation, reason string) error {
 		return fmt.Errorf("expected a fault rule (201), but POST /_sim/faults answered %d %s", r.StatusCode(), r.Body)
 	}
 	return nil
+}
+
+func (s *Steps) addMode(ctx context.Context) error {
+	st, c, err := stateAndCard(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = s.do(ctx, st, "POST", fmt.Sprintf("/wallet/v2/cards/%d/modes", c.id), nil, customerHeader(c.customer))
+	return err
+}
+
+func (s *Steps) migrate(ctx context.Context, program int64) error {
+	st, c, err := stateAndCard(ctx)
+	if err != nil {
+		return err
+	}
+	body, _ := json.Marshal(map[string]int64{"new_program_id": program})
+	_, err = s.do(ctx, st, "PATCH", fmt.Sprintf("/wallet/v2/cards/%d/program-migration", c.id), body, customerHeader(c.customer))
+	return err
+}
+
+func (s *Steps) automaticUpdater(ctx context.Context, direction string) error {
+	st, c, err := stateAndCard(ctx)
+	if err != nil {
+		return err
+	}
+	verb := "opt-in"
+	if direction == "out of" {
+		verb = "opt-out"
+	}
+	_, err = s.do(ctx, st, "POST", fmt.Sprintf("/cards/v1/automatic-updater/%d/%s", c.id, verb), nil, nil)
+	return err
+}
+
+func (s *Steps) resetATC(ctx context.Context) error {
+	st, c, err := stateAndCard(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = s.do(ctx, st, "POST", fmt.Sprintf("/wallet/v2/cards/%d/atc/reset", c.id), nil, nil)
+	return err
 }

@@ -24,6 +24,24 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for AddCardModeResponseMode.
+const (
+	AddCardModeResponseModeCREDIT AddCardModeResponseMode = "CREDIT"
+	AddCardModeResponseModeDEBIT  AddCardModeResponseMode = "DEBIT"
+)
+
+// Valid indicates whether the value is a known member of the AddCardModeResponseMode enum.
+func (e AddCardModeResponseMode) Valid() bool {
+	switch e {
+	case AddCardModeResponseModeCREDIT:
+		return true
+	case AddCardModeResponseModeDEBIT:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Brand.
 const (
 	ELO        Brand = "ELO"
@@ -69,6 +87,60 @@ func (e CardMode) Valid() bool {
 	case CardModeDEBIT:
 		return true
 	case CardModeMULTIPLE:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CardModeItemMode.
+const (
+	CardModeItemModeCREDIT CardModeItemMode = "CREDIT"
+	CardModeItemModeDEBIT  CardModeItemMode = "DEBIT"
+)
+
+// Valid indicates whether the value is a known member of the CardModeItemMode enum.
+func (e CardModeItemMode) Valid() bool {
+	switch e {
+	case CardModeItemModeCREDIT:
+		return true
+	case CardModeItemModeDEBIT:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CardModeItemStatus.
+const (
+	CardModeItemStatusACTIVE    CardModeItemStatus = "ACTIVE"
+	CardModeItemStatusSUSPENDED CardModeItemStatus = "SUSPENDED"
+)
+
+// Valid indicates whether the value is a known member of the CardModeItemStatus enum.
+func (e CardModeItemStatus) Valid() bool {
+	switch e {
+	case CardModeItemStatusACTIVE:
+		return true
+	case CardModeItemStatusSUSPENDED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CardModeStatusRequestStatus.
+const (
+	CardModeStatusRequestStatusACTIVE    CardModeStatusRequestStatus = "ACTIVE"
+	CardModeStatusRequestStatusSUSPENDED CardModeStatusRequestStatus = "SUSPENDED"
+)
+
+// Valid indicates whether the value is a known member of the CardModeStatusRequestStatus enum.
+func (e CardModeStatusRequestStatus) Valid() bool {
+	switch e {
+	case CardModeStatusRequestStatusACTIVE:
+		return true
+	case CardModeStatusRequestStatusSUSPENDED:
 		return true
 	default:
 		return false
@@ -581,6 +653,15 @@ type AccountCardListItem struct {
 	ValidityPeriodHours *int       `json:"validity_period_hours,omitempty"`
 }
 
+// AddCardModeResponse defines model for AddCardModeResponse.
+type AddCardModeResponse struct {
+	Mode   AddCardModeResponseMode `json:"mode"`
+	ModeId int64                   `json:"mode_id"`
+}
+
+// AddCardModeResponseMode defines model for AddCardModeResponse.Mode.
+type AddCardModeResponseMode string
+
 // BindRequest defines model for BindRequest.
 type BindRequest struct {
 	// ReissuedCardId A card of the customer that the bound noname card replaces.
@@ -718,6 +799,38 @@ type CardListItem struct {
 
 // CardMode defines model for CardMode.
 type CardMode string
+
+// CardModeItem defines model for CardModeItem.
+type CardModeItem struct {
+	AccountId int64 `json:"account_id"`
+
+	// CardOwner The org that owns the card.
+	CardOwner  string `json:"card_owner"`
+	CustomerId int64  `json:"customer_id"`
+
+	// Id The mode's id.
+	Id                   int64              `json:"id"`
+	Mode                 CardModeItemMode   `json:"mode"`
+	NumberOfTransactions *int               `json:"number_of_transactions,omitempty"`
+	PasswordTries        *int               `json:"password_tries,omitempty"`
+	ProgramId            int64              `json:"program_id"`
+	Status               CardModeItemStatus `json:"status"`
+	TransactionLimit     *string            `json:"transaction_limit,omitempty"`
+}
+
+// CardModeItemMode defines model for CardModeItem.Mode.
+type CardModeItemMode string
+
+// CardModeItemStatus defines model for CardModeItem.Status.
+type CardModeItemStatus string
+
+// CardModeStatusRequest defines model for CardModeStatusRequest.
+type CardModeStatusRequest struct {
+	Status CardModeStatusRequestStatus `json:"status"`
+}
+
+// CardModeStatusRequestStatus defines model for CardModeStatusRequest.Status.
+type CardModeStatusRequestStatus string
 
 // CardName The card's alias; unique among a customer's active VIRTUAL cards; always PLASTIC for a PLASTIC card.
 type CardName = string
@@ -858,6 +971,11 @@ type MessageResponse struct {
 
 // Metadata Free JSON kept with the card (at most 3200 bytes; no personal or card data).
 type Metadata map[string]interface{}
+
+// MigrateProgramRequest defines model for MigrateProgramRequest.
+type MigrateProgramRequest struct {
+	NewProgramId int64 `json:"new_program_id"`
+}
 
 // ModeType defines model for ModeType.
 type ModeType string
@@ -1000,6 +1118,24 @@ type SuccessFlag struct {
 type SuccessMessage struct {
 	// Success Example: Incremented password tries counter
 	Success string `json:"success"`
+}
+
+// Template defines model for Template.
+type Template struct {
+	Bin               string `json:"bin"`
+	BinRangeBeginning string `json:"bin_range_beginning"`
+	BinRangeEnd       string `json:"bin_range_end"`
+	OrgId             string `json:"org_id"`
+	OverrideProgramId int64  `json:"override_program_id"`
+	TemplateId        string `json:"template_id"`
+}
+
+// TemplatePage defines model for TemplatePage.
+type TemplatePage struct {
+	Items []Template `json:"items"`
+
+	// LastPageId Set when more templates follow; pass it as last_page_id for the next page.
+	LastPageId *string `json:"last_page_id,omitempty"`
 }
 
 // TransactionLimit Per-transaction limit as a decimal string; VIRTUAL cards only.
@@ -1148,6 +1284,9 @@ type IdempotencyKeyHeader = string
 // LimitQuery defines model for LimitQuery.
 type LimitQuery = int
 
+// ModeIdPath defines model for ModeIdPath.
+type ModeIdPath = int64
+
 // ModesQuery defines model for ModesQuery.
 type ModesQuery = []CardMode
 
@@ -1165,6 +1304,9 @@ type StatusQuery = []StatusFilter
 
 // TypesQuery defines model for TypesQuery.
 type TypesQuery = []CardType
+
+// UpdaterCardIdPath defines model for UpdaterCardIdPath.
+type UpdaterCardIdPath = int64
 
 // BadRequest defines model for BadRequest.
 type BadRequest = Error
@@ -1197,6 +1339,14 @@ type ListReissueReasonsParams struct {
 
 	// Enabled Only enabled (true) or disabled (false) reasons.
 	Enabled *EnabledQuery `form:"enabled,omitempty" json:"enabled,omitempty"`
+}
+
+// ListCardTemplatesParams defines parameters for ListCardTemplates.
+type ListCardTemplatesParams struct {
+	PageSize int `form:"page_size" json:"page_size"`
+
+	// LastPageId The last_page_id of the previous page.
+	LastPageId *string `form:"last_page_id,omitempty" json:"last_page_id,omitempty"`
 }
 
 // ListAccountCardsParams defines parameters for ListAccountCards.
@@ -1295,11 +1445,29 @@ type UpdateCardParams struct {
 	XCustomerId CustomerIdHeader `json:"x-customer-id"`
 }
 
+// AddCardModeParams defines parameters for AddCardMode.
+type AddCardModeParams struct {
+	// XCustomerId Customer id; the customer must belong to the token's account.
+	XCustomerId CustomerIdHeader `json:"x-customer-id"`
+}
+
+// UpdateCardModeStatusParams defines parameters for UpdateCardModeStatus.
+type UpdateCardModeStatusParams struct {
+	// XCustomerId Customer id; the customer must belong to the token's account.
+	XCustomerId CustomerIdHeader `json:"x-customer-id"`
+}
+
 // BindNonameCardParams defines parameters for BindNonameCard.
 type BindNonameCardParams struct {
 	// XAccountId Account id, typed as a string by the vendor on this operation.
 	XAccountId AccountIdStringHeader `json:"x-account-id"`
 
+	// XCustomerId Customer id; the customer must belong to the token's account.
+	XCustomerId CustomerIdHeader `json:"x-customer-id"`
+}
+
+// MigrateCardProgramParams defines parameters for MigrateCardProgram.
+type MigrateCardProgramParams struct {
 	// XCustomerId Customer id; the customer must belong to the token's account.
 	XCustomerId CustomerIdHeader `json:"x-customer-id"`
 }
@@ -1322,17 +1490,32 @@ type CreateCardJSONRequestBody = CreateCardRequest
 // UpdateCardJSONRequestBody defines body for UpdateCard for application/json ContentType.
 type UpdateCardJSONRequestBody = UpdateCardRequest
 
+// MigrateCardModeProgramJSONRequestBody defines body for MigrateCardModeProgram for application/json ContentType.
+type MigrateCardModeProgramJSONRequestBody = MigrateProgramRequest
+
+// UpdateCardModeStatusJSONRequestBody defines body for UpdateCardModeStatus for application/json ContentType.
+type UpdateCardModeStatusJSONRequestBody = CardModeStatusRequest
+
 // BindNonameCardJSONRequestBody defines body for BindNonameCard for application/json ContentType.
 type BindNonameCardJSONRequestBody = BindRequest
 
 // IncreasePasswordTriesJSONRequestBody defines body for IncreasePasswordTries for application/json ContentType.
 type IncreasePasswordTriesJSONRequestBody = IncreasePasswordTriesRequest
 
+// MigrateCardProgramJSONRequestBody defines body for MigrateCardProgram for application/json ContentType.
+type MigrateCardProgramJSONRequestBody = MigrateProgramRequest
+
 // RenewCardValidityJSONRequestBody defines body for RenewCardValidity for application/json ContentType.
 type RenewCardValidityJSONRequestBody = RenewValidityRequest
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// OptInAutomaticUpdater Opt a Visa card in to the Visa Automatic Updater
+	// (POST /cards/v1/automatic-updater/{cardID}/opt-in)
+	OptInAutomaticUpdater(w http.ResponseWriter, r *http.Request, cardID UpdaterCardIdPath)
+	// OptOutAutomaticUpdater Opt a card out of the Visa or Mastercard automatic updater
+	// (POST /cards/v1/automatic-updater/{cardID}/opt-out)
+	OptOutAutomaticUpdater(w http.ResponseWriter, r *http.Request, cardID UpdaterCardIdPath)
 	// ListReissueReasons List reissue reasons
 	// (GET /cards/v1/reissue/reasons)
 	ListReissueReasons(w http.ResponseWriter, r *http.Request, params ListReissueReasonsParams)
@@ -1342,6 +1525,12 @@ type ServerInterface interface {
 	// UpdateReissueReason Update a reissue reason
 	// (PATCH /cards/v1/reissue/reasons/{id})
 	UpdateReissueReason(w http.ResponseWriter, r *http.Request, id int64)
+	// ListCardTemplates List the org's card templates
+	// (GET /cards/v1/templates)
+	ListCardTemplates(w http.ResponseWriter, r *http.Request, params ListCardTemplatesParams)
+	// GetCardTemplate Get a card template
+	// (GET /cards/v1/templates/{templateID})
+	GetCardTemplate(w http.ResponseWriter, r *http.Request, templateID string)
 	// ListAccountCards List the cards of the token's account
 	// (GET /wallet/v1/cards)
 	ListAccountCards(w http.ResponseWriter, r *http.Request, params ListAccountCardsParams)
@@ -1375,6 +1564,21 @@ type ServerInterface interface {
 	// UpdateCard Update a card's information
 	// (PATCH /wallet/v2/cards/{cardId})
 	UpdateCard(w http.ResponseWriter, r *http.Request, cardId CardIdPath, params UpdateCardParams)
+	// ResetCardAtc Reset a card's application transaction counter
+	// (POST /wallet/v2/cards/{cardId}/atc/reset)
+	ResetCardAtc(w http.ResponseWriter, r *http.Request, cardId CardIdPath)
+	// MigrateCardModeProgram Move a card mode to another program
+	// (PATCH /wallet/v2/cards/{cardId}/mode/{modeId}/program-migration)
+	MigrateCardModeProgram(w http.ResponseWriter, r *http.Request, cardId CardIdPath, modeId ModeIdPath)
+	// ListCardModes List a card's modes
+	// (GET /wallet/v2/cards/{cardId}/modes)
+	ListCardModes(w http.ResponseWriter, r *http.Request, cardId CardIdPath)
+	// AddCardMode Add a mode to a card
+	// (POST /wallet/v2/cards/{cardId}/modes)
+	AddCardMode(w http.ResponseWriter, r *http.Request, cardId CardIdPath, params AddCardModeParams)
+	// UpdateCardModeStatus Suspend or reactivate a card mode
+	// (PUT /wallet/v2/cards/{cardId}/modes/{modeId}/status)
+	UpdateCardModeStatus(w http.ResponseWriter, r *http.Request, cardId CardIdPath, modeId ModeIdPath, params UpdateCardModeStatusParams)
 	// BindNonameCard Bind a noname card to a customer
 	// (PUT /wallet/v2/cards/{cardId}/noname/bind)
 	BindNonameCard(w http.ResponseWriter, r *http.Request, cardId CardIdPath, params BindNonameCardParams)
@@ -1384,6 +1588,9 @@ type ServerInterface interface {
 	// ResetPasswordTries Reset a card's password tries
 	// (POST /wallet/v2/cards/{cardId}/password-tries/reset)
 	ResetPasswordTries(w http.ResponseWriter, r *http.Request, cardId CardIdPath)
+	// MigrateCardProgram Move a card to another program
+	// (PATCH /wallet/v2/cards/{cardId}/program-migration)
+	MigrateCardProgram(w http.ResponseWriter, r *http.Request, cardId CardIdPath, params MigrateCardProgramParams)
 	// DeleteCardValidity Remove a card's validity period
 	// (DELETE /wallet/v2/cards/{cardId}/validity)
 	DeleteCardValidity(w http.ResponseWriter, r *http.Request, cardId CardIdPath)
@@ -1400,6 +1607,58 @@ type ServerInterfaceWrapper struct {
 }
 
 type MiddlewareFunc func(http.Handler) http.Handler
+
+// OptInAutomaticUpdater operation middleware
+func (siw *ServerInterfaceWrapper) OptInAutomaticUpdater(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "cardID" -------------
+	var cardID UpdaterCardIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "cardID", r.PathValue("cardID"), &cardID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cardID", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.OptInAutomaticUpdater(w, r, cardID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// OptOutAutomaticUpdater operation middleware
+func (siw *ServerInterfaceWrapper) OptOutAutomaticUpdater(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "cardID" -------------
+	var cardID UpdaterCardIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "cardID", r.PathValue("cardID"), &cardID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cardID", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.OptOutAutomaticUpdater(w, r, cardID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
 
 // ListReissueReasons operation middleware
 func (siw *ServerInterfaceWrapper) ListReissueReasons(w http.ResponseWriter, r *http.Request) {
@@ -1491,6 +1750,78 @@ func (siw *ServerInterfaceWrapper) UpdateReissueReason(w http.ResponseWriter, r 
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.UpdateReissueReason(w, r, id)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListCardTemplates operation middleware
+func (siw *ServerInterfaceWrapper) ListCardTemplates(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListCardTemplatesParams
+
+	// ------------- Required query parameter "page_size" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "page_size", r.URL.Query(), &params.PageSize, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "page_size"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "page_size", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "last_page_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "last_page_id", r.URL.Query(), &params.LastPageId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "last_page_id"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "last_page_id", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListCardTemplates(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetCardTemplate operation middleware
+func (siw *ServerInterfaceWrapper) GetCardTemplate(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "templateID" -------------
+	var templateID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "templateID", r.PathValue("templateID"), &templateID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "templateID", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetCardTemplate(w, r, templateID)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -2197,6 +2528,210 @@ func (siw *ServerInterfaceWrapper) UpdateCard(w http.ResponseWriter, r *http.Req
 	handler.ServeHTTP(w, r)
 }
 
+// ResetCardAtc operation middleware
+func (siw *ServerInterfaceWrapper) ResetCardAtc(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "cardId" -------------
+	var cardId CardIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "cardId", r.PathValue("cardId"), &cardId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cardId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ResetCardAtc(w, r, cardId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// MigrateCardModeProgram operation middleware
+func (siw *ServerInterfaceWrapper) MigrateCardModeProgram(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "cardId" -------------
+	var cardId CardIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "cardId", r.PathValue("cardId"), &cardId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cardId", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "modeId" -------------
+	var modeId ModeIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "modeId", r.PathValue("modeId"), &modeId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "modeId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.MigrateCardModeProgram(w, r, cardId, modeId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListCardModes operation middleware
+func (siw *ServerInterfaceWrapper) ListCardModes(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "cardId" -------------
+	var cardId CardIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "cardId", r.PathValue("cardId"), &cardId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cardId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListCardModes(w, r, cardId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AddCardMode operation middleware
+func (siw *ServerInterfaceWrapper) AddCardMode(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "cardId" -------------
+	var cardId CardIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "cardId", r.PathValue("cardId"), &cardId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cardId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AddCardModeParams
+
+	headers := r.Header
+
+	// ------------- Required header parameter "x-customer-id" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("x-customer-id")]; found {
+		var XCustomerId CustomerIdHeader
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "x-customer-id", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "x-customer-id", valueList[0], &XCustomerId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: "int64"})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "x-customer-id", Err: err})
+			return
+		}
+
+		params.XCustomerId = XCustomerId
+
+	} else {
+		err := fmt.Errorf("Header parameter x-customer-id is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "x-customer-id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AddCardMode(w, r, cardId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateCardModeStatus operation middleware
+func (siw *ServerInterfaceWrapper) UpdateCardModeStatus(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "cardId" -------------
+	var cardId CardIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "cardId", r.PathValue("cardId"), &cardId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cardId", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "modeId" -------------
+	var modeId ModeIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "modeId", r.PathValue("modeId"), &modeId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "modeId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateCardModeStatusParams
+
+	headers := r.Header
+
+	// ------------- Required header parameter "x-customer-id" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("x-customer-id")]; found {
+		var XCustomerId CustomerIdHeader
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "x-customer-id", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "x-customer-id", valueList[0], &XCustomerId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: "int64"})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "x-customer-id", Err: err})
+			return
+		}
+
+		params.XCustomerId = XCustomerId
+
+	} else {
+		err := fmt.Errorf("Header parameter x-customer-id is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "x-customer-id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateCardModeStatus(w, r, cardId, modeId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // BindNonameCard operation middleware
 func (siw *ServerInterfaceWrapper) BindNonameCard(w http.ResponseWriter, r *http.Request) {
 
@@ -2317,6 +2852,60 @@ func (siw *ServerInterfaceWrapper) ResetPasswordTries(w http.ResponseWriter, r *
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ResetPasswordTries(w, r, cardId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// MigrateCardProgram operation middleware
+func (siw *ServerInterfaceWrapper) MigrateCardProgram(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "cardId" -------------
+	var cardId CardIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "cardId", r.PathValue("cardId"), &cardId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cardId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params MigrateCardProgramParams
+
+	headers := r.Header
+
+	// ------------- Required header parameter "x-customer-id" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("x-customer-id")]; found {
+		var XCustomerId CustomerIdHeader
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "x-customer-id", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "x-customer-id", valueList[0], &XCustomerId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: "int64"})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "x-customer-id", Err: err})
+			return
+		}
+
+		params.XCustomerId = XCustomerId
+
+	} else {
+		err := fmt.Errorf("Header parameter x-customer-id is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "x-customer-id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.MigrateCardProgram(w, r, cardId, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -2517,6 +3106,16 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/cards/v1/reissue/reasons", wrapper.CreateReissueReason)
 	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/cards/v1/reissue/reasons/{id}", wrapper.UpdateReissueReason)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/wallet/v1/cards/reissue/reasons", wrapper.ListReissueReasonsLegacy)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/wallet/v2/cards/{cardId}/atc/reset", wrapper.ResetCardAtc)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/wallet/v2/cards/{cardId}/modes", wrapper.ListCardModes)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/wallet/v2/cards/{cardId}/modes", wrapper.AddCardMode)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/wallet/v2/cards/{cardId}/modes/{modeId}/status", wrapper.UpdateCardModeStatus)
+	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/wallet/v2/cards/{cardId}/program-migration", wrapper.MigrateCardProgram)
+	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/wallet/v2/cards/{cardId}/mode/{modeId}/program-migration", wrapper.MigrateCardModeProgram)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/cards/v1/templates", wrapper.ListCardTemplates)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/cards/v1/templates/{templateID}", wrapper.GetCardTemplate)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/cards/v1/automatic-updater/{cardID}/opt-in", wrapper.OptInAutomaticUpdater)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/cards/v1/automatic-updater/{cardID}/opt-out", wrapper.OptOutAutomaticUpdater)
 
 	return m
 }
@@ -2534,6 +3133,204 @@ type NotAcceptableJSONResponse Error
 type NotFoundJSONResponse Error
 
 type UnauthorizedJSONResponse Error
+
+type OptInAutomaticUpdaterRequestObject struct {
+	CardID UpdaterCardIdPath `json:"cardID"`
+}
+
+type OptInAutomaticUpdaterResponseObject interface {
+	VisitOptInAutomaticUpdaterResponse(w http.ResponseWriter) error
+}
+
+type OptInAutomaticUpdater200JSONResponse SuccessFlag
+
+func (response OptInAutomaticUpdater200JSONResponse) VisitOptInAutomaticUpdaterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OptInAutomaticUpdater400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response OptInAutomaticUpdater400JSONResponse) VisitOptInAutomaticUpdaterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OptInAutomaticUpdater401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response OptInAutomaticUpdater401JSONResponse) VisitOptInAutomaticUpdaterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OptInAutomaticUpdater403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response OptInAutomaticUpdater403JSONResponse) VisitOptInAutomaticUpdaterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OptInAutomaticUpdater404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response OptInAutomaticUpdater404JSONResponse) VisitOptInAutomaticUpdaterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OptInAutomaticUpdater409JSONResponse struct{ ConflictJSONResponse }
+
+func (response OptInAutomaticUpdater409JSONResponse) VisitOptInAutomaticUpdaterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OptInAutomaticUpdater500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response OptInAutomaticUpdater500JSONResponse) VisitOptInAutomaticUpdaterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OptOutAutomaticUpdaterRequestObject struct {
+	CardID UpdaterCardIdPath `json:"cardID"`
+}
+
+type OptOutAutomaticUpdaterResponseObject interface {
+	VisitOptOutAutomaticUpdaterResponse(w http.ResponseWriter) error
+}
+
+type OptOutAutomaticUpdater200JSONResponse SuccessFlag
+
+func (response OptOutAutomaticUpdater200JSONResponse) VisitOptOutAutomaticUpdaterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OptOutAutomaticUpdater400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response OptOutAutomaticUpdater400JSONResponse) VisitOptOutAutomaticUpdaterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OptOutAutomaticUpdater401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response OptOutAutomaticUpdater401JSONResponse) VisitOptOutAutomaticUpdaterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OptOutAutomaticUpdater403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response OptOutAutomaticUpdater403JSONResponse) VisitOptOutAutomaticUpdaterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OptOutAutomaticUpdater404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response OptOutAutomaticUpdater404JSONResponse) VisitOptOutAutomaticUpdaterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OptOutAutomaticUpdater500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response OptOutAutomaticUpdater500JSONResponse) VisitOptOutAutomaticUpdaterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type ListReissueReasonsRequestObject struct {
 	Params ListReissueReasonsParams
@@ -2731,6 +3528,162 @@ func (response UpdateReissueReason404JSONResponse) VisitUpdateReissueReasonRespo
 type UpdateReissueReason500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response UpdateReissueReason500JSONResponse) VisitUpdateReissueReasonResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCardTemplatesRequestObject struct {
+	Params ListCardTemplatesParams
+}
+
+type ListCardTemplatesResponseObject interface {
+	VisitListCardTemplatesResponse(w http.ResponseWriter) error
+}
+
+type ListCardTemplates200JSONResponse TemplatePage
+
+func (response ListCardTemplates200JSONResponse) VisitListCardTemplatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCardTemplates400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListCardTemplates400JSONResponse) VisitListCardTemplatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCardTemplates401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListCardTemplates401JSONResponse) VisitListCardTemplatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCardTemplates404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListCardTemplates404JSONResponse) VisitListCardTemplatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCardTemplates500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListCardTemplates500JSONResponse) VisitListCardTemplatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCardTemplateRequestObject struct {
+	TemplateID string `json:"templateID"`
+}
+
+type GetCardTemplateResponseObject interface {
+	VisitGetCardTemplateResponse(w http.ResponseWriter) error
+}
+
+type GetCardTemplate200JSONResponse Template
+
+func (response GetCardTemplate200JSONResponse) VisitGetCardTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCardTemplate400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetCardTemplate400JSONResponse) VisitGetCardTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCardTemplate401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetCardTemplate401JSONResponse) VisitGetCardTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCardTemplate404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetCardTemplate404JSONResponse) VisitGetCardTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCardTemplate500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetCardTemplate500JSONResponse) VisitGetCardTemplateResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -3791,6 +4744,502 @@ func (response UpdateCard500JSONResponse) VisitUpdateCardResponse(w http.Respons
 	return err
 }
 
+type ResetCardAtcRequestObject struct {
+	CardId CardIdPath `json:"cardId"`
+}
+
+type ResetCardAtcResponseObject interface {
+	VisitResetCardAtcResponse(w http.ResponseWriter) error
+}
+
+type ResetCardAtc200JSONResponse SuccessFlag
+
+func (response ResetCardAtc200JSONResponse) VisitResetCardAtcResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetCardAtc400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ResetCardAtc400JSONResponse) VisitResetCardAtcResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetCardAtc401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ResetCardAtc401JSONResponse) VisitResetCardAtcResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetCardAtc403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ResetCardAtc403JSONResponse) VisitResetCardAtcResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetCardAtc404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ResetCardAtc404JSONResponse) VisitResetCardAtcResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetCardAtc500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ResetCardAtc500JSONResponse) VisitResetCardAtcResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MigrateCardModeProgramRequestObject struct {
+	CardId CardIdPath `json:"cardId"`
+	ModeId ModeIdPath `json:"modeId"`
+	Body   *MigrateCardModeProgramJSONRequestBody
+}
+
+type MigrateCardModeProgramResponseObject interface {
+	VisitMigrateCardModeProgramResponse(w http.ResponseWriter) error
+}
+
+type MigrateCardModeProgram202Response struct {
+}
+
+func (response MigrateCardModeProgram202Response) VisitMigrateCardModeProgramResponse(w http.ResponseWriter) error {
+	w.WriteHeader(202)
+	return nil
+}
+
+type MigrateCardModeProgram400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response MigrateCardModeProgram400JSONResponse) VisitMigrateCardModeProgramResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MigrateCardModeProgram401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response MigrateCardModeProgram401JSONResponse) VisitMigrateCardModeProgramResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MigrateCardModeProgram403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response MigrateCardModeProgram403JSONResponse) VisitMigrateCardModeProgramResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MigrateCardModeProgram404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response MigrateCardModeProgram404JSONResponse) VisitMigrateCardModeProgramResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MigrateCardModeProgram406JSONResponse struct{ NotAcceptableJSONResponse }
+
+func (response MigrateCardModeProgram406JSONResponse) VisitMigrateCardModeProgramResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MigrateCardModeProgram500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response MigrateCardModeProgram500JSONResponse) VisitMigrateCardModeProgramResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCardModesRequestObject struct {
+	CardId CardIdPath `json:"cardId"`
+}
+
+type ListCardModesResponseObject interface {
+	VisitListCardModesResponse(w http.ResponseWriter) error
+}
+
+type ListCardModes200JSONResponse []CardModeItem
+
+func (response ListCardModes200JSONResponse) VisitListCardModesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCardModes400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListCardModes400JSONResponse) VisitListCardModesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCardModes401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListCardModes401JSONResponse) VisitListCardModesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCardModes403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListCardModes403JSONResponse) VisitListCardModesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCardModes404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListCardModes404JSONResponse) VisitListCardModesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCardModes500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListCardModes500JSONResponse) VisitListCardModesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddCardModeRequestObject struct {
+	CardId CardIdPath `json:"cardId"`
+	Params AddCardModeParams
+}
+
+type AddCardModeResponseObject interface {
+	VisitAddCardModeResponse(w http.ResponseWriter) error
+}
+
+type AddCardMode201JSONResponse AddCardModeResponse
+
+func (response AddCardMode201JSONResponse) VisitAddCardModeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddCardMode400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response AddCardMode400JSONResponse) VisitAddCardModeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddCardMode401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response AddCardMode401JSONResponse) VisitAddCardModeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddCardMode403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response AddCardMode403JSONResponse) VisitAddCardModeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddCardMode404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response AddCardMode404JSONResponse) VisitAddCardModeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddCardMode409JSONResponse struct{ ConflictJSONResponse }
+
+func (response AddCardMode409JSONResponse) VisitAddCardModeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddCardMode500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response AddCardMode500JSONResponse) VisitAddCardModeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCardModeStatusRequestObject struct {
+	CardId CardIdPath `json:"cardId"`
+	ModeId ModeIdPath `json:"modeId"`
+	Params UpdateCardModeStatusParams
+	Body   *UpdateCardModeStatusJSONRequestBody
+}
+
+type UpdateCardModeStatusResponseObject interface {
+	VisitUpdateCardModeStatusResponse(w http.ResponseWriter) error
+}
+
+type UpdateCardModeStatus204Response struct {
+}
+
+func (response UpdateCardModeStatus204Response) VisitUpdateCardModeStatusResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type UpdateCardModeStatus400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateCardModeStatus400JSONResponse) VisitUpdateCardModeStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCardModeStatus401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateCardModeStatus401JSONResponse) VisitUpdateCardModeStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCardModeStatus403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateCardModeStatus403JSONResponse) VisitUpdateCardModeStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCardModeStatus404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateCardModeStatus404JSONResponse) VisitUpdateCardModeStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCardModeStatus409JSONResponse struct{ ConflictJSONResponse }
+
+func (response UpdateCardModeStatus409JSONResponse) VisitUpdateCardModeStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCardModeStatus500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateCardModeStatus500JSONResponse) VisitUpdateCardModeStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type BindNonameCardRequestObject struct {
 	CardId CardIdPath `json:"cardId"`
 	Params BindNonameCardParams
@@ -4092,6 +5541,108 @@ func (response ResetPasswordTries500JSONResponse) VisitResetPasswordTriesRespons
 	return err
 }
 
+type MigrateCardProgramRequestObject struct {
+	CardId CardIdPath `json:"cardId"`
+	Params MigrateCardProgramParams
+	Body   *MigrateCardProgramJSONRequestBody
+}
+
+type MigrateCardProgramResponseObject interface {
+	VisitMigrateCardProgramResponse(w http.ResponseWriter) error
+}
+
+type MigrateCardProgram202Response struct {
+}
+
+func (response MigrateCardProgram202Response) VisitMigrateCardProgramResponse(w http.ResponseWriter) error {
+	w.WriteHeader(202)
+	return nil
+}
+
+type MigrateCardProgram400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response MigrateCardProgram400JSONResponse) VisitMigrateCardProgramResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MigrateCardProgram401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response MigrateCardProgram401JSONResponse) VisitMigrateCardProgramResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MigrateCardProgram403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response MigrateCardProgram403JSONResponse) VisitMigrateCardProgramResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MigrateCardProgram404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response MigrateCardProgram404JSONResponse) VisitMigrateCardProgramResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MigrateCardProgram406JSONResponse struct{ NotAcceptableJSONResponse }
+
+func (response MigrateCardProgram406JSONResponse) VisitMigrateCardProgramResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MigrateCardProgram500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response MigrateCardProgram500JSONResponse) VisitMigrateCardProgramResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteCardValidityRequestObject struct {
 	CardId CardIdPath `json:"cardId"`
 }
@@ -4301,6 +5852,12 @@ func (response RenewCardValidity500JSONResponse) VisitRenewCardValidityResponse(
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// OptInAutomaticUpdater Opt a Visa card in to the Visa Automatic Updater
+	// (POST /cards/v1/automatic-updater/{cardID}/opt-in)
+	OptInAutomaticUpdater(ctx context.Context, request OptInAutomaticUpdaterRequestObject) (OptInAutomaticUpdaterResponseObject, error)
+	// OptOutAutomaticUpdater Opt a card out of the Visa or Mastercard automatic updater
+	// (POST /cards/v1/automatic-updater/{cardID}/opt-out)
+	OptOutAutomaticUpdater(ctx context.Context, request OptOutAutomaticUpdaterRequestObject) (OptOutAutomaticUpdaterResponseObject, error)
 	// ListReissueReasons List reissue reasons
 	// (GET /cards/v1/reissue/reasons)
 	ListReissueReasons(ctx context.Context, request ListReissueReasonsRequestObject) (ListReissueReasonsResponseObject, error)
@@ -4310,6 +5867,12 @@ type StrictServerInterface interface {
 	// UpdateReissueReason Update a reissue reason
 	// (PATCH /cards/v1/reissue/reasons/{id})
 	UpdateReissueReason(ctx context.Context, request UpdateReissueReasonRequestObject) (UpdateReissueReasonResponseObject, error)
+	// ListCardTemplates List the org's card templates
+	// (GET /cards/v1/templates)
+	ListCardTemplates(ctx context.Context, request ListCardTemplatesRequestObject) (ListCardTemplatesResponseObject, error)
+	// GetCardTemplate Get a card template
+	// (GET /cards/v1/templates/{templateID})
+	GetCardTemplate(ctx context.Context, request GetCardTemplateRequestObject) (GetCardTemplateResponseObject, error)
 	// ListAccountCards List the cards of the token's account
 	// (GET /wallet/v1/cards)
 	ListAccountCards(ctx context.Context, request ListAccountCardsRequestObject) (ListAccountCardsResponseObject, error)
@@ -4343,6 +5906,21 @@ type StrictServerInterface interface {
 	// UpdateCard Update a card's information
 	// (PATCH /wallet/v2/cards/{cardId})
 	UpdateCard(ctx context.Context, request UpdateCardRequestObject) (UpdateCardResponseObject, error)
+	// ResetCardAtc Reset a card's application transaction counter
+	// (POST /wallet/v2/cards/{cardId}/atc/reset)
+	ResetCardAtc(ctx context.Context, request ResetCardAtcRequestObject) (ResetCardAtcResponseObject, error)
+	// MigrateCardModeProgram Move a card mode to another program
+	// (PATCH /wallet/v2/cards/{cardId}/mode/{modeId}/program-migration)
+	MigrateCardModeProgram(ctx context.Context, request MigrateCardModeProgramRequestObject) (MigrateCardModeProgramResponseObject, error)
+	// ListCardModes List a card's modes
+	// (GET /wallet/v2/cards/{cardId}/modes)
+	ListCardModes(ctx context.Context, request ListCardModesRequestObject) (ListCardModesResponseObject, error)
+	// AddCardMode Add a mode to a card
+	// (POST /wallet/v2/cards/{cardId}/modes)
+	AddCardMode(ctx context.Context, request AddCardModeRequestObject) (AddCardModeResponseObject, error)
+	// UpdateCardModeStatus Suspend or reactivate a card mode
+	// (PUT /wallet/v2/cards/{cardId}/modes/{modeId}/status)
+	UpdateCardModeStatus(ctx context.Context, request UpdateCardModeStatusRequestObject) (UpdateCardModeStatusResponseObject, error)
 	// BindNonameCard Bind a noname card to a customer
 	// (PUT /wallet/v2/cards/{cardId}/noname/bind)
 	BindNonameCard(ctx context.Context, request BindNonameCardRequestObject) (BindNonameCardResponseObject, error)
@@ -4352,6 +5930,9 @@ type StrictServerInterface interface {
 	// ResetPasswordTries Reset a card's password tries
 	// (POST /wallet/v2/cards/{cardId}/password-tries/reset)
 	ResetPasswordTries(ctx context.Context, request ResetPasswordTriesRequestObject) (ResetPasswordTriesResponseObject, error)
+	// MigrateCardProgram Move a card to another program
+	// (PATCH /wallet/v2/cards/{cardId}/program-migration)
+	MigrateCardProgram(ctx context.Context, request MigrateCardProgramRequestObject) (MigrateCardProgramResponseObject, error)
 	// DeleteCardValidity Remove a card's validity period
 	// (DELETE /wallet/v2/cards/{cardId}/validity)
 	DeleteCardValidity(ctx context.Context, request DeleteCardValidityRequestObject) (DeleteCardValidityResponseObject, error)
@@ -4397,6 +5978,58 @@ type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
 	options     StrictHTTPServerOptions
+}
+
+// OptInAutomaticUpdater operation middleware
+func (sh *strictHandler) OptInAutomaticUpdater(w http.ResponseWriter, r *http.Request, cardID UpdaterCardIdPath) {
+	var request OptInAutomaticUpdaterRequestObject
+
+	request.CardID = cardID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.OptInAutomaticUpdater(ctx, request.(OptInAutomaticUpdaterRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "OptInAutomaticUpdater")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(OptInAutomaticUpdaterResponseObject); ok {
+		if err := validResponse.VisitOptInAutomaticUpdaterResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// OptOutAutomaticUpdater operation middleware
+func (sh *strictHandler) OptOutAutomaticUpdater(w http.ResponseWriter, r *http.Request, cardID UpdaterCardIdPath) {
+	var request OptOutAutomaticUpdaterRequestObject
+
+	request.CardID = cardID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.OptOutAutomaticUpdater(ctx, request.(OptOutAutomaticUpdaterRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "OptOutAutomaticUpdater")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(OptOutAutomaticUpdaterResponseObject); ok {
+		if err := validResponse.VisitOptOutAutomaticUpdaterResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
 }
 
 // ListReissueReasons operation middleware
@@ -4482,6 +6115,58 @@ func (sh *strictHandler) UpdateReissueReason(w http.ResponseWriter, r *http.Requ
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(UpdateReissueReasonResponseObject); ok {
 		if err := validResponse.VisitUpdateReissueReasonResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListCardTemplates operation middleware
+func (sh *strictHandler) ListCardTemplates(w http.ResponseWriter, r *http.Request, params ListCardTemplatesParams) {
+	var request ListCardTemplatesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListCardTemplates(ctx, request.(ListCardTemplatesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListCardTemplates")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListCardTemplatesResponseObject); ok {
+		if err := validResponse.VisitListCardTemplatesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetCardTemplate operation middleware
+func (sh *strictHandler) GetCardTemplate(w http.ResponseWriter, r *http.Request, templateID string) {
+	var request GetCardTemplateRequestObject
+
+	request.TemplateID = templateID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetCardTemplate(ctx, request.(GetCardTemplateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetCardTemplate")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetCardTemplateResponseObject); ok {
+		if err := validResponse.VisitGetCardTemplateResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -4812,6 +6497,154 @@ func (sh *strictHandler) UpdateCard(w http.ResponseWriter, r *http.Request, card
 	}
 }
 
+// ResetCardAtc operation middleware
+func (sh *strictHandler) ResetCardAtc(w http.ResponseWriter, r *http.Request, cardId CardIdPath) {
+	var request ResetCardAtcRequestObject
+
+	request.CardId = cardId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ResetCardAtc(ctx, request.(ResetCardAtcRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ResetCardAtc")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ResetCardAtcResponseObject); ok {
+		if err := validResponse.VisitResetCardAtcResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// MigrateCardModeProgram operation middleware
+func (sh *strictHandler) MigrateCardModeProgram(w http.ResponseWriter, r *http.Request, cardId CardIdPath, modeId ModeIdPath) {
+	var request MigrateCardModeProgramRequestObject
+
+	request.CardId = cardId
+	request.ModeId = modeId
+
+	var body MigrateCardModeProgramJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.MigrateCardModeProgram(ctx, request.(MigrateCardModeProgramRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "MigrateCardModeProgram")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(MigrateCardModeProgramResponseObject); ok {
+		if err := validResponse.VisitMigrateCardModeProgramResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListCardModes operation middleware
+func (sh *strictHandler) ListCardModes(w http.ResponseWriter, r *http.Request, cardId CardIdPath) {
+	var request ListCardModesRequestObject
+
+	request.CardId = cardId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListCardModes(ctx, request.(ListCardModesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListCardModes")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListCardModesResponseObject); ok {
+		if err := validResponse.VisitListCardModesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AddCardMode operation middleware
+func (sh *strictHandler) AddCardMode(w http.ResponseWriter, r *http.Request, cardId CardIdPath, params AddCardModeParams) {
+	var request AddCardModeRequestObject
+
+	request.CardId = cardId
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AddCardMode(ctx, request.(AddCardModeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddCardMode")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AddCardModeResponseObject); ok {
+		if err := validResponse.VisitAddCardModeResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateCardModeStatus operation middleware
+func (sh *strictHandler) UpdateCardModeStatus(w http.ResponseWriter, r *http.Request, cardId CardIdPath, modeId ModeIdPath, params UpdateCardModeStatusParams) {
+	var request UpdateCardModeStatusRequestObject
+
+	request.CardId = cardId
+	request.ModeId = modeId
+	request.Params = params
+
+	var body UpdateCardModeStatusJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateCardModeStatus(ctx, request.(UpdateCardModeStatusRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateCardModeStatus")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateCardModeStatusResponseObject); ok {
+		if err := validResponse.VisitUpdateCardModeStatusResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // BindNonameCard operation middleware
 func (sh *strictHandler) BindNonameCard(w http.ResponseWriter, r *http.Request, cardId CardIdPath, params BindNonameCardParams) {
 	var request BindNonameCardRequestObject
@@ -4908,6 +6741,40 @@ func (sh *strictHandler) ResetPasswordTries(w http.ResponseWriter, r *http.Reque
 	}
 }
 
+// MigrateCardProgram operation middleware
+func (sh *strictHandler) MigrateCardProgram(w http.ResponseWriter, r *http.Request, cardId CardIdPath, params MigrateCardProgramParams) {
+	var request MigrateCardProgramRequestObject
+
+	request.CardId = cardId
+	request.Params = params
+
+	var body MigrateCardProgramJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.MigrateCardProgram(ctx, request.(MigrateCardProgramRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "MigrateCardProgram")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(MigrateCardProgramResponseObject); ok {
+		if err := validResponse.VisitMigrateCardProgramResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // DeleteCardValidity operation middleware
 func (sh *strictHandler) DeleteCardValidity(w http.ResponseWriter, r *http.Request, cardId CardIdPath) {
 	var request DeleteCardValidityRequestObject
@@ -4972,121 +6839,145 @@ func (sh *strictHandler) RenewCardValidity(w http.ResponseWriter, r *http.Reques
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3/U+M4tu+/ovLbqmnqGQh0T9cO1KtXIYTp7ELghtCze2e5KcUWiRdbykoy6Wzf/O+3dCT5W+TEgUDP",
-	"zO2fIIksH0nnHH3OFx199QKWzBglVArv5Ks3wxwnRBIOn9pBwFIqe+EngkPC1VchEQGPZjJi1DuxDVAU",
-	"nqL5lFAkiPokUZIKicYEySlBkj0S+oNAWDc+8HwvUg9Pdae+R3FCvBPvy75psR+Fnu+JYEoSrN75wHiC",
-	"pXfiRVR+/OD5XhLRKEkT7+TI9+RiRvRPZEK4t1z6Odk3WE7XE92EzpnqJaMS28493+PkX2nESeidSJ6S",
-	"nZB8K3lEJ5vn20eqlxBhgTAS8BAaL2AcT4SGjCNGkZxGArEZ4Vg933Ti60c1w1ISrrr4r19b+z/dfz3y",
-	"j35a/snLhqQJgRF1MA/rVkD9hqKwZoYDeHKn09tJhWQJ4fWcbFsAV6hZDOwXhkViRidIsi052vayaWaf",
-	"P6CaGc6HUzfLWQ87JaxL8Tgm4X+khC9Wybqm8QIR3QS9U+/aQ4yjMBLmqwccC7KHOMGCUZGR/i/oLqPd",
-	"9FBSEoaWMWMxwRRouQDaa0iZ4QkJkUw5FWiGJ0p+CiJSeaGZheL7CFWT8Kvux7t3iUAvJMmMSUKDxV/J",
-	"olam0SNRgoslSvAjUfLMyYxgSUKk1oUIiTAVc8LRPJJTYEBORBpLxB7g00PExTomjHI69h/JojSMBH+5",
-	"JHSieOj9R1hd+/HINaTLKInqZrQnSSLQjHA1n6RuKmPVQ4mEkDzgNJbeyVHLV/Ro9vqxtZHXrlhIRA0x",
-	"oGIS1UAJbUSDOA2JjwKWJBgJovY5ScJTZF6OyBPhC3hAEU6+zGIWEu8E+NE9EOi8NJBITYD650+cPHgn",
-	"3v85zDfXQ91MHCrCFOHeMhsT5hwv1GchF7FlN/W5T77ITsoF4zWjHIKiUg0QRjNOniKWAjsrFlG8TcK6",
-	"daBZ3w332pZzDW7whNQQp35CNE3GhKMHzhLUOkV4NosjIjRY0O/6fyBBdWSqH93c4rU837Uj1W1IN4Sv",
-	"IbbMvM8hVHdfQ+vRlsTeSizTOt7WPzbl7M6g2x52z/3+9eCqfemfXV53/to9P0Xty0v7tDDsL6DjpgKg",
-	"W28vAZr8iyiWioc2S8FwMVsv5qqDrcRcPdB0lND588RcEb55gEu1/YoZo4JAr2c4HGi1rz4FjEpC4V9g",
-	"yQCg3OE/hRr+1wJV64jpcs6UuC59h/6we8yYE/woNPZhVHIcyFNE1JMCqblABAdT9BCROESYhoinMTlQ",
-	"w+kw+hBHwRuRq9DhDwJYlSDQeymN/pUSSoQAmpS0jqPQjGSK6USTeQFfh4S+DZ2AEVGCF4gyiXAgM0Bu",
-	"UKOfQ0zGYVhAZo8qHYFj3fmbkCqiJI2xZBw94CgmBgCPWbhAAi+UDlwAaX0m20FAZlKhrzdf7VSgkBGh",
-	"pzOO2RyoLFg3msILltLw9YnrMyTSYAoEoneMG8i6hyJaMhEYnwBldxSncsp49G8Svs3UjQnmhBs+jARK",
-	"IiEiOvFRgmOleUjoozEO4wUS0YSSUHEh+TJTZsABaCXzloIjQCm1y0hItVkC5XF8/eCd/LpZFWZPLf2v",
-	"3oyrVZOR1ndWCkZR6AQgDtCRmyu/lh7PUTgb/5ME0lveL33vLKJFjVp+OyeRECkJR2ohDQlVfA5rbLB2",
-	"JrMA2LWcpDRElIGOhKaczGIcENhImwynQrPvnXGsedgaGZ97t23P967at8PuoNMenHu+17289nxvcHfT",
-	"/rvnezeD3uf2sOswRLQpfqH0tnAjSNDpFgPACJ4iMkdiirkeRHnK8DgdWQvMYXj53jii7hfNOJtwnPwg",
-	"0Fmv76OPiuX+jMJoEkmDOnAyg63x+P1R6/2fPcdgxnZu1rGcnsClD2KGAxkTIdbTHKY4HiVECDwho5CM",
-	"I+luR5IxAzkaaU4YweSptjSNY60YtQ29QvkUC4el/gmLKQnRTbt/ivAY/GcplVEMvHXT6aEQS4zIl0jo",
-	"OVrptqHY+J5idEV4iCUpPaK+2JdRQlzdx1jI0YeRXiSHdDQgeQX3fnChXt9LiMTqUWCyMIzUK3B8U2A+",
-	"PbM1M53LTwKgrrkdpqHe11WKZliIOePhSHLD/KvTOuPqQziynWzkAyMFo8YL59JRK4/VvLbQjcHrDeZF",
-	"I3SAriSZxVgS89aNY1Ow8XGkjT73dEmOqcCBWtuR9gU06he+aA65n3AchSPgylpW3/hS6CSSi9GM8IiF",
-	"oylLtV9801xXtijtzrbWEvCJeabEDG5tde/gb/Ct0ge23R5stoDVHRh2fcAfmW4oC3lXNViAr5miwUUH",
-	"vX///iekprG0xW0xuUvnTv18fLGLsS0WSaLgWxwJicDI89XXBZd6yII0Ue8+cIxwRcsdL9+1fj3a/+n+",
-	"v49+be0f3++5Tf2aebgyOsxCgM6ge94ber533j2Dv53rqzOFAK7uLoe9m8v6rb9vFFMtusZxhMWpsaMQ",
-	"ThidIJwhHfBzy+iJoM+9wfCufQmPiVOE47myDm4u27fDXkeZXQhnn7Q94xf9i8ajV+9f1OTeZmrKhcMy",
-	"Y+AA3fX7d1dn3UH3HL3DGrfMIzllqVS7KVoQuadwr7IXDCjXy5jbE7DS41SqZnOF5wDS4wzFMS7FwT+o",
-	"QiZmFYz3xPO9s8H1X7t9tQ7tfqd7Cd91Lnvd/nB0PTjvDtRH7XlRa9a+av+s/+tedDt6GS+7+sfu3256",
-	"A/jvYtC+U397/c71YNDtDEf99lUXvri+6Q7aw95n9eny+lb1oB06Cvt1++e9/s8KDXZ7t7d30Nege9nr",
-	"Xowur29v4ZPpaXB9dga/335qf4Z/hp+6F6q7u/7Z9V3/HP6zEwsfBt1Ot6fb/tIe9NWb6lhtaNR0eeUG",
-	"3c7dYNDr/6zmOSQzTgLwbpfjVZiG6JHMJDASi0PNZgeFyTe85fme4UQYmOlbjaR7dXM9aA/+7qaPEyyJ",
-	"orLWGKgg2/IorrCQhANrtFPJEiyjAJ1FcRzRCbqbKe3CT2uHV4BuBTSJZTLSLooRo3FEyWgW0dF8SuhI",
-	"v3okjJGYuRKNq8qBuncBjLPXlLR24S3B09OIM6k1qtrw+BOO852xgm3V12hM5JwQinA2a53Pn5HtRJyW",
-	"9QpiNF4YzaEdzx/eH2+IBayD5QUFdNRqtRyMkT874SydVaMixyWtdezqYLs9pmLp/Ln13nvm7uF7E0IJ",
-	"V/hs9vTUjE2KIHsdp1zZdgZPj5pAMLVpWQhm8fCmrRu2JwWLIzqKzSwXBvIhk/8P/sd7vwEAX/fCG93W",
-	"vlPU7DVaV2iDv7SvGOPmFIG0KX0mp4Qii/aK2qqgRV3qqIKsq3vdWa+P2BPhPAoJsm0rG+rHD24Evoqv",
-	"103JMH8AonvPhtsupOzSB9msCqnwAzybKwE1rUUQUVAI66OBRcRdxNhOAF3YC7TrfeNm4FCFTX0LG3Tm",
-	"ZsvtBU6HxkbmTo3vTFlspK/W9H4ja/V/pS1qxCMzSY0t2tj8BOkZaK/EAPzetZAqYPpbRxjZeAmqzuvS",
-	"7nv8448bjYZt4EuSCjkaxyx4dIsq/B5MMZ8QdwO7+OvVcGXSi+Mr0VB+oWuuszBQxayFuFzjaCSYxyZa",
-	"sBqPNG7PVX39i7KJ5oRKNOeMTnxEcaLQrrROY9DWkJCSxgTNp4TDpsmJ2hkZJQfepqmx73aNvUD1ygRk",
-	"GrC6cf7l9rqPZgzULIqoydgas3DhI8bhQ5bk+IOObJYB2WFx8yipUlq0x1WPGrdNPT8LGpvkm3undzOb",
-	"5ZXf1PS5TXSYWIg16NgcrAEJEX6QRI9GrzF6JIs50zZ3PpacSzetg55PGKQhx1+7Nr1woNituixR6Bjf",
-	"qgpy9kgDTrAgN8bnOuQREbV6BeRHO0TJl4CQUIwgRFVyOxaTwYoUrHnYRdmVnod6qFBY2nzuhxl4xAKJ",
-	"NAiIEA9pHC9QSoEASGB7vnRcNdywyzx1wQnRMgK2dpZRpuOYWKKECYneH7daaLyQRJwiytCMcKE6t4Fq",
-	"wMB7BeEuUGUtgIKo3Pb6P192M5eVSziKuNwpBzoDAXAQCXUo3RLdvfqMJJ6gHy+OW3s+iomypASoJjGz",
-	"cbjinvKxatEVjS+8/+/2/n+i+//rtLfMpreNF+ElVv8rWflbQ9TftS2+I9P6G5rSZdP49cxhncNQY5Ga",
-	"KJRJdIA86UgKlKMZ9BDjCQpJEIXE+FOneDYjVNi8aevVaxQYL5oAz7OpN5nKKTjtRpAhIVzek4oDkD2R",
-	"0jAUfCByzvijzrLIxknJPBvnKtvUQvktDNx8pVxbQ0lLPdu+NXlKdZv8tokaNbQ2V1EmHvHK9LzA1nbo",
-	"nucZey4BHBb46gdh8vpfLepvI+jPt98Zn2zSPhpDviCE3vgFz3ImfA9lbwpll2PYXq4yCtKqOWGNltIO",
-	"hHrPwet5C1Z1THNvWcmPUM1JpgGJSzsFwhIxGhAUUSEJhmyyR0JmypiOJErh+EshiUYJOqNgRUPsFUtS",
-	"s5k0dlhstMn8pm6KfA43ruqNsYoq+tq6LBr5Lsps4nBfwOkdbNmh/KopFiNKvtSAafXLSJ+feFZOTWUS",
-	"s5etzkt1umHgJdLdc0nJ/LMR3Vp7Yxd4wt2Hi6ZbIiH/tz5Mb4LrGl3lOhUFmCJB5AnSgWv0ztjBez7C",
-	"EOJgHPMF0lgSkgkk4YmZnwOkc9WBF/YZje1pBaItvUKEHAUsIfrECZNTwvMc4UowPwug51H9PJRuQ91Z",
-	"uD2LnBcC/jZgn8f382B+HuDPUgVsqN0kAbggbOlwRF0uqh45+LPal5cQMF85wGHG2L4sD/B72oJzwj9F",
-	"QjK+sIlHFWfrE6ESABRst41BVMZ3zU7EXGfNAeHow1yj50CX7Z+pqINsh68MvTgmp3IoTqZb+Qcp54TK",
-	"m7IrtAhYt9odVpfPvUPUZm+aY1tugMckjnuWjE3QyOj04gD9wrGwQmeWovopvC6yTibLnaFO8va9u5vz",
-	"9rA7uh22h3e3o5u74ep37WHnUy5b8N9tdzi6ad/e/nI9OB8NB72ukrGzXv981L82ggaf8meylJpRpz04",
-	"HxUEetT93O0PV5sMuv3uL+3L7Of23fBT5aWj7t863e45iKb6+boP9NY16fWVRrrtrmly1ftZUXXdty8c",
-	"dC+6gzo3wa12xl7EeLLKn8ZT28CLbFs6V1H/dpU7hmvfknuMwQOeEGUKIZt5jCDzGFn39CaH8TqaVgL9",
-	"qyc2Cd8vGDUIjBpdYiAkQZTg2JQaqMvZycfyY6t10Ko59Hj0fvnuH/84sB+Pl3v/3+mBu8sQxPN9rY3d",
-	"C89x5m2d4vJ819wO0jpcJ02KU/z6iRCvfFShPo1/W//Cs/0F6vnfSuZB4yz0+7WMoUdYK4HNpqpiNdTg",
-	"jWaE7MKh2chrhGXQaFnMeafN7WzsZnPLNH5smsTyLAdqo/G/wZmonblMyRd9bHbV9Q9OoY3PQw2NNeec",
-	"ztfk9TY++bW7bK0dneXaSNDussKiiVnnhmz9cg+09hiO2MOooG1rzICtvNWNDoW9wHx7dXf4H+1A2aZ9",
-	"9/fos1+7e1fZ66WueL3J/hYz+r5lCt/KNOWu2DoM0liBP0d2mnBV88jPVpEedy9lkpxeb0GClEdycatG",
-	"ZAqcQGGCdqqzGXSZggs7lr/8MvSqgfc2RRjMWlPMAFy7OpFPiBnjErVveqdojuOYyIK3F1ECuUImgS7A",
-	"HGxpTG0JDhNFhdkGJgFa8lmcSjnT5RUic9rSeaZdkQbHyky6F5DRvumhd5TR/ZtOb+8EBZAz6yNOcOjr",
-	"g2eYhqY+ibGi5ZSzdAL5WBFHcfRAgkUQEz/PsiylYKgHmLA1TgRKBTlAv/BISl2yCEFjLqKkMGMFamfp",
-	"OI7g8PkDDqTQVT/yWiCC8CciUCSRKXQgcKKmXE4FEkzNIrAOh8aWBnDMq8ZTJqT2tstIgkcgpyYjAnVg",
-	"3O2bnmIl9SNM69FB66BlHKgUzyLvxHt/0Dowx2SmwESHMGWHT0eHZlIOzaSoHyfE4dy4jITUhw8Yn/wg",
-	"ViYTUuFMMS1dEM5HbKYBT7zQI7Ol64o16xjVGWYZ3/VC87aSPtVev7y6Zs2h1rzJYaHW2tLf2LpaK6zB",
-	"I6Vafcv7Sh2i41ZrZ4VKVoOCjqIl15To0mXsIS8AuPS9D5oQV/8ZwYeFqknwyNHmR0olWZa+92OT95TL",
-	"84CGS5ME84VZ8ypbKQHAE7XeNjKa/XLve1/2tRWxnzHPvtpBFAPv21iXba5wntl6K+oxDHXRwFJ+lk25",
-	"4pNV5nQk8JsikETIMxYudrbwa44KLMs7jgJByxUWPHodFnSxn/7FKOrw98V55rxalQnWMZ/qoFaJHn6N",
-	"wqXJnQxc5UWNuq++8AeBCg19yAgUPlKQEZLvTd21Mjc6wOeqrqyuVSUXsabI6bZVV1cw0f3riMUavN1I",
-	"LFpvLhY6mv+2YvGh9WHzQ1nJr13IkV6X7eVIYz4lSCBRDTCIiZs82KpLWb1endluAWpWSsyiVz9P2Qc8",
-	"9gCZAjoHwpSxxbqwgS0B3NHVGqB6XyRJgnAsGOTTC0jgta/WaG0VxRRqf22PYfKKmw3wSKlCZ4P2xfq+",
-	"DZoXa2o2aF6oLtugdaFI5YuRVKPAt6sk20ro210ZLlFKXXGKqbDwpiL9fvNDeaXGb6IEAMaVZNRR87ug",
-	"ErRkAJqzddShsd1v1oG8p6N9eMv+eGEf9lwapbGVM9RZh4SDDoCq1g/1Ro+vg7tjzAkClmliyFySCQ4W",
-	"3lsw+Ybcv1X27oI21aP7/RsP6F0Mcw1W9962u9ChTZCrZZYB0fXPpTlgVdiQTBKfqYUTYIqm+Im42SP3",
-	"UkGl3Ndni4pLuYHKs1PhIxzPpnhMZBQos/43rvx2w1WFwo65v7isvJz881XfxLBsxD/2QAyj+4JQEUHF",
-	"qBBLfICmWEwBoJTiTwiUTrV8oOmmWkXQgU1+JsB4W0OSwsUUDfb1lZsjGjxTvTblVV0rWS24NRV0v2/x",
-	"FbH4mUij2gzLKn6LqLYHoxLg38Hu7q2VLqOm96c6h3EbYTNK2jhffUTJnAip74PwUVau3ik3pcTJ36AQ",
-	"vcByeE1xW81w3eDJBGe4bv5dDNeJoWHmacaRzSSwKluG1ZR8ZVy3PDQPisOv2f1Ny+a2el4JUZsEZSPd",
-	"N0a4Tg0xw3hXvX7BnnpQ+2DpDoZq9v6eD9eQ6KDPYkZ8wPNWrA/QjbHyay+oqLHjS/6A7QW+fOHQNrtg",
-	"0we++wpeEy//oZ0Eu8HJ2Cnpebh4xza/91LVlUMIe0gQXPapQ5ldsSdw1xcrq+mosNFPSDKjoXztLqDx",
-	"As3xQn2f4EcbQtfXaaAOhoNX2im8f4TeZcNE9pDCnj6xVa2ci8ZMTtFxq6X9mBiZ/EJQd8etD9UotL75",
-	"SqgnXIqtbQb+PEvg9XXaS3HSa0KZalkbhyKA63UKJ1CXvnesUcK6duhdqdgujkHuwCDUy7n3R0NCH1o/",
-	"bX4guydnFwrLMj7CaDZdiCjAMQj1DnTULM101H6mWHanq4yPC1SVM56tg5lKW9l6B+ZGDV16TFcW8wE3",
-	"6aQYCFBNoidCVzWTqRSUHcQuaCpzymnPptfY2O/+Uda3OYd9gLTDLdKFseHOqXkU2EvWCiUts+v4Mlee",
-	"iSebuA1l0Cccq3N6NQqlO37/+sx5AeJrxVQdpZm+TSy1dJqmBl3lFWK+K8KXKULrCsc7U39M5PrPKqvd",
-	"qb888XMNUMv1CUOY6lPs1iOvf82yA/VdWOLEFukHZWYP0+/rw/TZSfkEL9CE6V4XrjP3hRP3rlP5Yxw8",
-	"FpFi6Yi+Sf7LKS4d318DGVcOs+4doLZNjSwP1t7tZmHhh9ZPLi1aPTT0W1elr5pmsnqI6431Yu0RLody",
-	"vC26NL+rx5dnhmkpqnjZdowSRX6qL1OSx7l7bRPMM2eJ/cw6ZRxlp8qBcCh1gWnxyg9GCXpHmb3qwzcV",
-	"2S1X7/nmQpL8kkVnHP+gVHi8/FaYLS4zbVcuS24M50yzZeARCv2siWWhdn7B88rlzEWDt1Kds4gt9ZWd",
-	"NlfRoQHzCucv0H3NvfVvivRWb/J4Y4XmKB+/JvqmGJdgHkeEZytXTuJa5YJiFuous2CbUQ7m/LdIhH2O",
-	"Cn5zjWpzbXeKN48dkcJjRxx+Y0Ju8U4nH5mjhJDd4aOV2g4+KpweBg3YPrvTWbtK49rTn9ugt/aw8wnw",
-	"W6ZXFSUIx5zgcIFSkZ+gzVRzYzT35nHKVwdm3xySbdQD3ybz9w8IxbLkYlvCc6f5BqAYmumRQ31Z7eE4",
-	"0uUInIboWUTBzkKmwFbphltzuKQgwGGWsgyOOBsi1fXwzdkyeHRMApaQAnxqiwUNppxRlooTFGhFo0iD",
-	"08n7R/r4W9WhZ+7YNV69ub6Ep3yqGUUCCaIgXtsCKCztjXB2VEXVUwxY6HQ48Dbe3A3zQ4WoqK73FZku",
-	"jaUmrw/z9QZaK7M8b+HQZ3PQ9mbqrngD83K5XFVsx27+g2OfM7jAf44jfTNcgTPQmDwwTlAq7KUU311q",
-	"u1BUeuqrAp+bUjsGPSBFGzSWrbmwDzUXDiNzV0S9dQmH4uDor1ZVcIHJflZVy9TTOkC/KM0BrKO/QZzg",
-	"YGpccPl91aYSFg1R/d0RcBuYGvWqsjMJH2VNFgmt7ZwaxHkbxosUySvJ9tprO94Y1VSqrrkQjV2qvNTa",
-	"96ysqoED2zjWIlMsRPfMpKxNwsyJ0PlXbkm+JSYNyy3CSsD/TThTu7wVs5LsFfKugnorxlUcce80d/3o",
-	"WqXQi6kmWih9h2AIRTVyCg72suM+Qxof3YE/QeSOpf11xQzqJ66RMZiUP95u/LHRA21ALlDfZTdRLlHM",
-	"lSxXh9z1fpzJp5bM9cJsK4NowY2J6/7TAUmysJZtj3QlESRYvl1ShmJGJ4QjqAum7IAFiuRa9wMUHf3c",
-	"vuyd94Z/H+mqxnurWc/nQJqaHlvEZcfi5ciKsW9CHMb/HZnuQAzUROZyUGGmHe1PttdDTiiZr/G6wdak",
-	"01SqbA25dZTNTRTCOsPUhyxNqhhPUBtGuYj56h62hRyYKrx77p2GkvluJeE1sjkcpe/fGE6ulHtybHYF",
-	"Gadk/l3GdyHjSp52IOKF6lPA1MW6U7/eK8aFEkeG5VMem4pP4uTwUGAajtmXg1kkEhbjsTiIGPC6eflX",
-	"W2FCE7H0sy+qRzOX98v/CQAA//8=",
+	"7H37c9s40uC/guJ9VYnrKL+SSe3YdXUl20qib21ZJ8mZb282p4JIWOKaBLQAaEWT8/9+hQbAl0CJsmVn",
+	"JudfEksiwUazu9Hv/u4FLJkzSqgU3sl3b445TogkHD61g4ClVHbDzwSHhKuvQiICHs1lxKh3Yi9AUXiK",
+	"FjNCkSDqk0RJKiSaECRnBEl2R+gbgbC+eN/zvUjdPNOL+h7FCfFOvG8tc0UrCj3fE8GMJFg985bxBEvv",
+	"xIuo/PDe870kolGSJt7Jke/J5Zzon8iUcO/hwc/B7mM5Ww90EzjnapUMSmwX93yPk3+nESehdyJ5SnYC",
+	"8lDyiE4349tHapUQYYEwEnATmixhH/eEhowjRpGcRQKxOeFY3d8U8fW7mmMpCVdL/J/fD1u/fv1+5B/9",
+	"+vAfXrYlDQjs6BzzsO4NqN9QFNZgOIA7d4re81RIlhBeT8n2CqAKhcXAfmFIJGZ0iiTbkqLtKpsw+/gN",
+	"1WA4304dlrMVdgpYh+JJTML/lRK+XAXrmsZLRPQl6K161h5iHIWRMF/d4liQPcQJFoyKDPR/w3IZ7GaF",
+	"kpAwsEwYiwmmAMtHgL0GlDmekhDJlFOB5niq+KfAIpUHGiwUn0eoQsLveh3vq4sFuiFJ5kwSGiz/Tpa1",
+	"PI3uiGJcLFGC74jiZ07mBEsSIvVeiJAIU7EgHC0iOQMC5ESksUTsFj7dRlysI8Ioh6N1R5albST42yWh",
+	"U0VD7z7A27Ufj1xbuoySqA6jXUkSgeaEK3ySOlTGaoUSCCG5xWksvZOjQ1/Bo8nrl8ONtHbFQpIzgIPG",
+	"E7hgp/StnilqEABiTT1TKEER0SBOQ+KjgCUJRoKos1WS8BSZDSNyT/gSblDIIt/mMQuJdwI84EYeLF5C",
+	"XqSQrv74D05uvRPvvx3kB/qBvkwcKMAU4N5DtifMOV6qz0IuY0vi6nOPfJPnKReM1+xyBMJRXYAwmnNy",
+	"H7EUWEiRpeInEta9e5qt3fB8P3S+gz6ekhrg1E+IpsmEcHTLWYIOTxGez+OICK2g6Gf9D+DaOjDVj24K",
+	"9Q4933UK1h2CfcLXAFtmmMcAqpevgfVoS2CHEsu0jrb1j00p+3zQaY86F37venDVvvTPLq/P/965OEXt",
+	"y0t7tzDkL2Dhpgygr96eAzT4H6NYKhrazAWj5Xw9m6sFtmJzdUPTXcLij2NzBXiTDd7MQywJX6elAaNj",
+	"Hr4RKFKnda5aijmJYwFnT2YwwKXdCzQjnOyt0+wudiiPH9RSYs6oIICdMxwO9JGpPgWMSkLhT2CtANTg",
+	"g38Jtb3vhYeuQ2qHc2YetYoeez5POMF3GiHqoRwH8hQRdadAau+I4GCGbiMShwjTEPE0JvvqNZwzehtH",
+	"wQuBa96mYiKCQH6nNPp3SigRAmBSUmcShWYnM0ynGsyP8HVI6MvACfo1SvASUSYRDmRmzBiN28/Vc6Yp",
+	"D8DsUiXrcKwXfxFQRZSkMZaMo1scxcQYDxMWLpHASyXLlwBaj8l2EJC5VJrri7/tVKCQEaHRGcdsAVAW",
+	"LEMN4UeW0vD5gesxJNJgBgCit4wbdX8PRbRkXjE+BchuKE7ljPHoDxK+DOomBHPCDR1GAiWREBGd+ijB",
+	"sZJQJPTRBIfxEoloSkmoqJB8myuRtg9nqXlKwYmiJO1lJKQ69AHyOL6+9U5+3yzSs7se/O/enKu3JiMt",
+	"7ywXjKPQKTwdylMuen8v3Z5bMGzyLxJI7+Hrg++1w9AqjwMjaMERUIIigfMsN4kuOmfdked754PORXfk",
+	"sI18uOWRQNtb9SIOuH3vLKLFc6AMLSeRECkJx4r8DAxViwwo01hXmaQBE01zd0pDRBlIdriUk3mMAwJq",
+	"TJP9rELMseY8i8Mv3WHb872r9nDUGZy3B+rU7Fxee743uOm3/+H5Xn/Q/dIedZzoVe/sozpthPtYh5PI",
+	"amCwg/uILJCYYa43UUYZnqRja3M7TG3fm0TU/aA5Z1OOkzcCnXV7PvqgGOVvKIymkTQ6H07moJgcvzs6",
+	"fPc3z7GZicXNOkbRCHzwQTjgQMZEiPUwhymOxwkRAk/JOCSTSLqvI8mEAfePNSWMAXnqWprGsRbnWotZ",
+	"gXyGhUOv+ozFjISo3+6dIjwBj2lKZRQDbfXPuyjEEiPyLRIaRyvLNuQb31OErgBXql7pFvVFS0YJcS0f",
+	"YyHH78f6JTm4owHIK1bHe5fN4XsJkVjdCkQWhpF6BI77BeLTmK3BdM4/VgQ1tYK1Qvp9FaI5FmLBeDiW",
+	"3BD/KlrnXH0Ix3aRjXRguGDc+MW5ZNTKbTWPLSxjrKUGeNH2ERgOJJnHWFrpvHFvStm9G2uT240uyTEV",
+	"OFDvdqy9P43WhS+aGzz3OI7CMVBlLalvfCgsEsnleE54xMLxjKU6ErIJ15UzSgcwrK0KdGLuKRGDW1q5",
+	"TjSw0+gt205zMEfAqt4AugpoTZlsKDN5R12whOgCRYOP5+jdu3e/IoXG0hG3BXIfnPrF47WiXextuUwS",
+	"pXTGkZAITGxffV2wdEMWpIl69r5jhytS7vjh7eHvR61fv/7fo98PW8df99yOlho8XFXUKKM++bk+dX11",
+	"pjSAq5vLUbd/WX/0g2PUYLRykmtltLkkAgHEFtTluVYHPONTrRixBTVmI1hjDsi2VVbtQbf6UCXtwSvR",
+	"SN/yH6OgaoE2ZrfjgviqOw8anRlbHgG57LZQt89H3S8dz/eGN8N+p3fRuXBC7hS3q0S4Iq4ASRXxVCCX",
+	"8vsrSLcChdRJLkWP+oSp1cofud3KRswqdXD0zIFdayvjOMLi1HhFEE4YnSKcWQAQ8ZPRPUFfuoPRTfsS",
+	"bhOnCMcLZev3L9vDUfcc3YJrxX6y/FCItJjYRn2kRYM7zHDisk8y034f3fR6N1dnnUHnAr3FWp9fRHLG",
+	"Uqm0TLQkck9Zscr6Nya2Fm+5dwAk4CSV6rKFYmcw0HFm3TAuxf4/qdLYzesxPl3P984G13/v9BQ7tXvn",
+	"nUv47vyy2+mNxteDi85AM1p7BD9ctK/an/RfnY+dcy3eLjv6x85/9bsD+OvjoH2j/u/2zq8Hg875aNxr",
+	"X3Xgi+t+Z9A2pHF5PVQraDezsok6vYtu75Oykjrd4fAG1hp0Lrudj+PL6+EQPpmVBtdnZ/D78HP7C/wx",
+	"+tz5qJa76Z1d3/Qu4C+LWPgw6Jx3uvra39qDnnpSnQgeGfWl/OYGnfObwaDb+6TwHJI5JwHE+cqRe0xD",
+	"dEfmEgiJxaEms/0C8g1teb5nKBE2ZtZWO+lc9a8H7cE/3PBxgiVRUNayY8XiK+/iCgtJOJBGO5UswTIK",
+	"0FkUxxGdIuNYPq3dXuFsKFhZWCZj7XAcMxpHlIznER0vZoSO9aPHwrh8sgCHcaA7rNFdGIzZY0raTOEp",
+	"wf39mDOpNQ0luPk9jnONsWLzqa/RhMgFIRThDGvnX74gu4g4LcsVxGi8NJJDu8DfvzveEBVdZ64WBNDR",
+	"4eGhgzDye6ecpfNqfPi4JLWOXQtsp3tVPAB/O3znPVKr8r0poYQru2V+f9+MTIrG5zpKubLXWb9VE9NE",
+	"HXnWNLF24iaVFo4npStEdBwbLBc28j7j//f+h69+A8N03QP7+lr7TFFz1mhZkSl2+blijP5TBNym5Jmc",
+	"EYrsaVyUVgUp6lRYyhZn9aw76/YQuyecRyFB9trKgfrhfVNFaB1KRvkNkOfwaDPUZUG65EGGVSGV/gD3",
+	"5kJAobWoRBQEwvochaJGVLQ9nWpR4Syo8+9udP819rltkJmbPRpPcMY11rx36pTKhMVG+GpdUi/kxfn/",
+	"0kdj2CMzZoyPprFbBrhnoL11A4hi1apUAdPfOpJbjPesGooqnb7Hv/yy0WjYRn1JUiHHk5gFd25Whd+D",
+	"GeZT4r7Avvz1YriC9OL+SjCUH+jCdRbUrbh7IMreOEcC3EYm9reaJWHCAavy+jdlEy0IlWjBGZ36iOJE",
+	"abvSBlNAWkNqXhoTtJgRDocmJ+pkZJTse5tQY5/t2nsB6hUEZBKwenD+5/C6h+YMxCyKqMldnbBw6SPG",
+	"y9kbb3SeQlkhOygeHiVRSouGulpR620zz89SWUwaojP4l2N55TeFPreJDogFV5OOtMM7ICHCt5Lo3eh3",
+	"jO7IcsG0zZ3vJafSTe9B4xM2acDx176bbjhQ5FZ9LVHYyO/iXJEGnGBB+savNOIRqfecAP/oQAH5FhAS",
+	"ijE4bUru+GJabBGCNTe7ILvSeFgTCs5fbY77UaY8YoFEGgREiNs0jpcopQAApPI+njuuGh7YZZr6yAnR",
+	"PAK2dpZbq7MSsEQJExK9Oz48RJOlJOIUUYbmhAu1uE07AR14r8DcBaiiqbJH+tqfVvv6KFmMNzgHt1H3",
+	"yqs5sWUtkwILD7u9T5edzMXsYtqiveDkT53nBPoZCXXCjkVm5+oLkniKfvl4fLjno5goC0+AyBRzGzcv",
+	"nnUfqpZm0SjErT/arf+Nvv53px1oDuNtvBtP8UY8k/dha9X5L+0j2JHJ/wNN/LLJ/nxmus6UqrGUTdTY",
+	"pFNBJUskBcq1LHQb4ykKSRCFxPh5Z3g+J1TYyhbrbWwYWFn12m9n628y4VNwJo4hD0u4vDoVxyS7J6Vt",
+	"KLWGyAXjdzqXK9snJYtqoKpANrUmxhaSOH9TLiFcklKPtrtNeKZO+dg2s6oG1uYiysRJnhmeJ/gAHLLn",
+	"cUZoXWTS0tU20cnHZenYmObj/QqMTzdJH63bPiHlpfEDHuXkeE092ZR6Us45ySO6hXCupylhjZTSjo16",
+	"j8bzeTFWZUxzL17Jv1Gt4KABiUsnBcISMRoQFFEhCYbszztC5srIjyRKoUCxkPSmGJ1RsO4hJowlqTlM",
+	"GjtSGsToG7pPchxufKt9Y61V5LV1pTTyqZTJxOFWgfpKbMmh/KgZFmNKvtUo0+qXsa42e1QOXAWJ2cNW",
+	"8VJFN2y8BLobl5QsvhjWrbU3dqFPuNdwwTQkEqoM6tMHTNBfa1e5TEUBpkgQeYJ0QB29Nfb5no8whF4Y",
+	"x3yJtC4JSQ6S8MTgZx/pihighRajsa3tItrSK0TuUcASouvzmJwRnlciVJIMssB+nm2Qh/htCD5LA8gi",
+	"+oVEBJtIkOcd5EkGeeJBlsJgUwBMcoJLhS2VktXljuudg5+tfXkJgfyVcjeb53JZ3uBrOoUT4Z8jIRlf",
+	"utPayD2hEhQoOG4bK1EZ3TWrH7zOLgcNR5e+jh+jumx/jzvTya9uvbgnp3AoItMt/IOUc0Jlv+yiLSqs",
+	"W50Oq6/PfULUZs6ZIle3gsckjrsWjE2qkZHpxQ36hSLawmIWonoUXhdJp5Sz1h4pfrjpX7RHnfFw1B7d",
+	"DMf9m9Hqd+3R+eect+CvYWc07reHw9+uBxfj0aDbUTx21u1djHvXhtHgU35PluozPm8PLsYFhh53vnR6",
+	"o9VLBp1e57f2ZfZz+2b0ufLQcee/zjudC2BN9fN1D+Ctu6TbUxJp2FlzyVX3k4LqumcfOOh87Azq3ARD",
+	"7ST+GOOpI1VQ/9jAu22vdL5F/dtV7rCufUruyQbPfEKUKYRs1ieCrE9k3eYbUxTXwDQy3hGHk1+HXFZr",
+	"YyI65uCnnJBpRKn6ev11hIZ11uA4qvnJZF+Mt05irbh71mOmeHEGj/vp7o1Xt6nrktYhehfab/bSHsCH",
+	"bYTRL4erQg4Ka5RccfrvhkTqyv+E8TzRRaBbFsdscQr0pkwRLFBxIdAttEXyTWadNzbYEgCjEzHVFJjV",
+	"DguEtwpmNQKzWrchCkkQJTg27Yjqstlybvrl8HD/sKZJwdG7h7f//Oe+/Xj8sPc/nT7gm0yHfby3v7GD",
+	"6zHu5K2Tvx7vHN5BwpOrNrGI4udPEXrm4rb6wq9tPVyP9lgZGf2nyMlpXLf0dS1hNE7uX6solu3WLXL7",
+	"VwHZhUu9kd8Sy6DRazEH+ObrbPRw85VpfNc0vetRLvxG+3+BKtqdOe3JN90eYjX4BG7JjfdDn601lbEX",
+	"azLeG9cK7y6PcUfVvxsB2l2+JGRMRFl8c/OTnxwD2abMa6t4SaOSsCc4EJ49IPOzlSBvOnf/ilGjtad3",
+	"lbyeGgzSh+yfMdf1Rya3rqApDwbU6SCPKAFtzjtNqKp57HGrWKN7lTJIzriLIEHKI7kcqh2ZRl7QgKed",
+	"6nwa3Y7no93Lf/428qqpH22KMDhWTNMeCC7oFFch5oxL1O53T9ECxzGRhXgDogSy1UxqaYA5eHMwta2m",
+	"TBwfsA1EArDkWJxJOddthCJTn+/sgqJAg4JLkwgJYLT7XfSWMtrqn3f3TlAA2eQ+4gSHvi7JxDQ0fbiM",
+	"FS1nnKVTyFSMOIqjWxIsg5j4ef5xKQlI3cCE7eUlUCrIPvqNR1LqFoMILuYiSgoYK0A7TydxBO1KbnEg",
+	"he5ulfe8EoTfE+2V0K1xBE4UyuVMIMEUFoF0OFxsYYDQkLp4xoTU8R4ZSfAI5NBkQKBz2He731WkpH4E",
+	"tB7tH+4fGhc+xfPIO/He7R/umwKyGRDRAaDs4P7oICu4a+mYFz/4rnvRPRywuWxp3XxuhFZtdXC/3cs2",
+	"gTkxdbEkRJKhL5HAtrgWPDG3UUz2ETS8/dIdts3re/v+8Fcd81pEguzpmFlWjJuBOTZgto5s3S5J1DsL",
+	"0dtICtu+R8Ggfste0p7GZkbd3dA78a7nskuzOk1Tngloylt91/RbyC85WO0X+PC10nzv+PBwZ925ig5g",
+	"R4+u67nCRaQbl73Xz3Utl8F3UOgMCLccbb6l1HYMbnq3+aa8Ux7c8X7zHVnfNbjh1803ZD0DH3zvlyZ7",
+	"L7fFA4mbJgnmS41JhDX1gmRSJKxT5OC7vL43JxyJpwKCHdlvhlqVdM97iYMctorLt5Ym8lZGmy11DALP",
+	"te5x2jJsqIBrzLYslfV8287ZDsUEKzFVv6tThFHeaqt0U17s/Eag9tkNelvwISDdr3rfxXTXqfwpuY6l",
+	"8mdjux1xke4al2Z9uYHWGC+QUKHyO31+flL8UWYooxwcGOVAbXpKHMxzGQmp+YXx6RuxolRAsYRpAq2b",
+	"p/uIzbXhHy/1CW9ZpNjfnVGd619mFvW0kl0htmaUQl/yB3/j1dUe1w1uKfW1f1YmXE3PcrEiJbrlNrvN",
+	"m+W/IFM+mWPUO6+SVYEXBpVfvtaT/JTIls06spc/+HWnQhjqBvulTHmb/M6nq8TpKPE0DYyJkGcsXO7s",
+	"xa8pJn0oW15KBjyskODR85Cgi/z0L8ZgCf9alGc6GlSJYB3xrRWiB9+j8MFUsQSuURzWYqg88I1AhQt9",
+	"qM0QPgqYkFCeafqFl6nR4YRZlZXVd1WpCqlpzr3thJIV38DX52GLNX6nRmxx+OJsoY/v8IW1pJfWefR7",
+	"eQIfZSkOtWrIKFNAzrq91koTEOEjrE9BrNQvGSXEpEmUEiQkQ1MiV3MkVpUQcM9mUK3wVd2siLGI/iBr",
+	"mWeLqSYuHJS2Y5TL0uSN2mErxYyTmrEvR44yv2dVcErJNw4uameaTfaif3JWAmUo17bBUpAFOrQMdV7+",
+	"YYNSpJZp5VfXMN/Bd/tn9+KhwIll7vhESsxRwxvlAyVfdxNvlEhx/QiilyDM2rEEWfOhn5oaP5HMmJX5",
+	"+94BDbYmS/ULEKL2gCtKBJJsYImaLLJb27U8m3Cmna7WXZ8NELC+fD8v7Qfv9C1k7uuaBDP4C+sGiHZo",
+	"2rnu6ggzOyJJEoRjwaC+XUBBrX20y9uq4C10/N/eks3nBTWwSkvzhRpcX5yI1uDy4kSgBpcXZmM1uLow",
+	"YufJXN0oUdM1iGElFd3N+YlS7RWlmE6Mr+4v9/mV8ahjSmJFhohHeLeURLk/AqEilDCxK7skSmNf10hX",
+	"ARIOMgDmAN7Wu758neo6wZwgIJkm7qxLMsXB0nsJIt9Qi7dK3h2Qpnp3f30XEnobA64hBrm30Rap0owt",
+	"WKsllgHREyOlaXhSOJBMUZ05OQNM0QzfrzE07ES1FyGLSoJNA5FnUeEjHM9neEJkFOA4Xv7Jhd9uqKow",
+	"GCXPnikLLyf96PBU+NCIfmyDCkZbglARQWfpEEu8j2ZYzEBBKWXjQcB3ZWKIDU5XpnA4dBOjxG+tkhTD",
+	"T5vP9ZVZuw3uqQ6aflY1P5ulsGZu1usRX2sUGJJV9BZR7RWMSm6fHZzu3lruMmK6NdM1hdswmxHSJovD",
+	"R5QsiJB6gq6PsmGbTr4pFTL+CZnoCZbDswaVVypON8SzIDVIX/7KhuvY0BDzLKPIZhxY5S1Daoq/Mqp7",
+	"ODA3ioPv2cT7h+a2ej4xQZsEZSPdN0a4TpQ323hbHR5ruxCoc7A0QbZaTb/nw0QQnQK3nBMf9HnL1vuo",
+	"b6z82vG6NXZ8yR+wPcOXR7Rvcwo2veHVV/Cc+vJP7STYjZ6MnZyeJ8/u2Ob3niq6chXCNu2BwG3qEGZX",
+	"7B6CtsUO7DpH1sgnJJmRUL52F9B4iRZ4qb5P8J1NKNZDdNE5hkYoOjTYOkJvs20i2zSglA2aT55CEyZn",
+	"6PjwUPsxMTLVViDujg/fV3NyMRULwoW6wyXY2mbjj7MEnl+mPVVPek5Vptr+1iEIwD1e6Aj14HvHWktY",
+	"d11xujaMIQK+A4NQv86910zXpwosS/gIo/lsKaIAx8DUO5BR8zSTUa1MsOxOVhkfV32uq05pUdLK9h80",
+	"E2l1i3LdgdzPOgWYTJBpdE/oqmQynXuzxmgFSWW6juzZYgObAdQ6KnQhgL5o+0g73CI9QAtiRosoUM8u",
+	"22SmgzovuPJMVpGJ21AGa0KbG6dXo9BK868vz7ohSeZMEhos/06WJZm2+8waR6vkH5NRU+otUKNd5R1b",
+	"XwXh0wShdYXjnYk/SDo28s8Kq92Jv7wMbo2ilssThjDVXeWsR17/mtVK6Qn44sQO8wNhZpvbtXRzu6xz",
+	"XYKXaMr0qktXD7xCBzxXl7wJDu6KmmKpZZ4phcohLrXTW6MyrjSX2ttHbVsoVt7sLVCnyNTC94e/uqRo",
+	"tYXCn12UPmuy4WpLixeWi7UNLRzCcVh0ab6Kx6fnB2suqnjZdqwlirzHSSYkj3P32iY1z3RW8jPrlHGU",
+	"dXkDwKH1JKbF0aCMEvSWMjsS1DeT2yxV7/lmcGmWWeOO4++XBpSVnwrY4jKTduXxZcZwziRbpjxC4901",
+	"sSzUVvosaIXoWyvKdaTWHVkWDd7KFI+ibgmUnmWsOyRgPgntCbKvubf+RTW91YmfLyzQHGPm1kTfFOES",
+	"zOOI8OzNlZO4VqmgWIuwy1qIZpCDOf8jyiEeI4JfXKLaioud6pvHjkjhsSMOv7Esozj72UemsQpkd/ho",
+	"pdOdjwq9lEACts9udO2Gkri2F8422lt7dP4Z9LdMripIEI45weESpSLvJ5SJ5sba3IvHKZ9dMfvhKtlG",
+	"OfBj6j9+QlUsKzGxIzV2mm8AgqGZHDnAMlAwkzUF50Nigp+lbh9svrR6VDCL5m8Eao/OM6vwD8JZYYCd",
+	"XDB0i+PYFhELSeaneeFKURiJJQ1mnNFI6P4bueIzi+aZ9KFMO87cfjOh8xraMniSlPiBFekKl/BaXhMF",
+	"Vpw8opgqUHgDJTIqdC3e4aHcwjJoaXZZz1YJC8nBd/Wv+mQaU7WyPnBrjm/t9VEmDYT+2a3aK0sm1rNS",
+	"9QWZtQu5vat5PmZin8LAFQvt5L5nPkGvYPPP6tRwTyJsdH4eOzBv3w40XJr/lAfdh0Y3tGH/0J9tFywL",
+	"08tMsASIepV8q3U46rLHH32az4hmWeiluJlb67N/2lbWBJyEkW5dBQ1BNZS+rqeBcyqSwu7Iz3OCCspt",
+	"WJiT4c6ehvyRH3psNc4jAQ7fJo9Ebe31QKvJN9E0lpjXvxNuKKSYGDaoax9xhe+KsQbHkTNZIhyGdjQ0",
+	"sHEkUYyDO4HeXnTOuiNga3Q+6Fx0R7mrDg4lYPUFXiKu0LZXHKL6JuMYYI/MF9e2ni6Y5WiSRTZYh+0w",
+	"tHT5Y8zDZ2pbUdjXJi+TzhcMw1crbQeJFaHihOzEcnl5Hn9QFUOLTY+oXKPcEDpso+HNsN/pXXQuNPwB",
+	"ppRJZF6aIMCZCs5IkFOdqNVBkZYAWb2PZnLrzg7hiNtf45JR9PnYINujVcs/kSunjIOt1FFHItVr+Gu3",
+	"3DxMxZxQaNvFCc5zpjK1dGesnZY5e11MLGdwyihOyMEk0l3ynWx9FlEIeCMzeQzpmzKbsOJJzU5TnRFl",
+	"c9VnwAWm5ak+20nAElKIY7WtF4al4gQF2ueiQIOm2a0j3ZW1mlmlU7OISa+CbPRqs20lTgSpnu+mFajd",
+	"VfGUL2aO6rpESPvq34zyXreoZKIrMF3KgUJeD/D1Au7jLAVgCP0dmkfPXkxYKXQURFQjC1ndkxnHp2iB",
+	"Iwmh1QJloAm5ZZygVFhV8TW3aRfSS6O+yvB5THvXji6QQ+sllh0F0IJRAAcRVXqCWJPNCT3qoCO1FlUL",
+	"zui0lY0bMy67ffSbkhxAOvobkNczkjmhlbHwRtgBTTTUGUlaxJBvASGhGNtblU6jdr0q7EzlTVmSKW1H",
+	"STunBOmaHfYNxCMYgfBkU333vO0E9AeFlyrj6FyhJfuq8hl0r06CaqQZjnGsWaY4oe+R1XGbmLlpSMjN",
+	"wjYCpE55y2Yl3isUwAX14WTX1Mi90zwHRw9xhVXMmNXCRDYdPimKkVPIdCxnUGaaxofaSNKOuf3HxJPO",
+	"M0n6E8aUfpBbuxKJKo/N3PV5nPFnk+jT9vGm7HSENvyMR9OI4hhMoL310SadXGdmH6IJkQtCKMLA/60J",
+	"jjENdCYyRrdpHGdfmZWUiChVoilDYEkk0nO1SCYgCnO2wJSgU06EKAsMmALbH1x/GrSvxtlg1r1TVCpC",
+	"yrCyiyEEhdDay4TVXsxAeA2u/eWCay8ZV9sgguzMHE0JMdEFqdU2FkkmfOz1SM/YQYLlMokyFDM6JUrM",
+	"zCNOBJosUSTXpqKBKPjSvuxedEf/GOuJ845xBhcAmkKNHW+04xPe4dizT0Ic9v9qHO/gJE5yLngjqsS0",
+	"IxXZrnrACSWLNUcqaMe6ZLFK1lBnTdnCZKTbxEj1ISuZLR6HSmdFhdHnLjV6Cz4wE9L33MouJYvdcsJz",
+	"VPZRssgnkf0Qi3ZlEJpD3y7wOCWLVx7fBY8rftoBixfmsgFRFyey/f5VES4M/zIkn/LYzEITJwcHAtNw",
+	"wr7tzyORsBhPxH7EgNbNw7/bFsEaCKXOmS+qbfoevj78vwAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -8,6 +8,7 @@ package card
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -78,6 +79,41 @@ type Card struct {
 	// Noname cards (issued in bulk, bound to a customer later).
 	BulkID     *string
 	ExternalID *string
+
+	// Modes are the card's credit and debit modes: one from creation, a second makes it a combination card.
+	Modes []Mode
+	// ATC is the processor's copy of the chip's application transaction counter.
+	ATC int
+	// VisaUpdater is whether the card is opted in to the Visa Automatic Updater.
+	VisaUpdater bool
+}
+
+// Mode is one of a card's modes: a credit or debit side on a program and account.
+type Mode struct {
+	ID         int64 // numbered within the card
+	Kind       ModeKind
+	ProgramID  int64
+	AccountID  int64
+	CustomerID int64
+	Suspended  bool
+}
+
+// ModeKind is CREDIT or DEBIT.
+type ModeKind string
+
+// Mode kinds.
+const (
+	ModeCredit ModeKind = "CREDIT"
+	ModeDebit  ModeKind = "DEBIT"
+)
+
+// primaryMode is the mode a card of a program starts with: DEBIT for a DEBIT program, CREDIT for the others
+// (CREDIT, COMBO and MULTIPLE programs) [inf].
+func primaryMode(programMode string) ModeKind {
+	if programMode == string(ModeDebit) {
+		return ModeDebit
+	}
+	return ModeCredit
 }
 
 // StatusChange is one line of a card's status history.
@@ -179,6 +215,7 @@ func (c Card) Clone() Card {
 	c.NewCardID = clonePtr(c.NewCardID)
 	c.BulkID = clonePtr(c.BulkID)
 	c.ExternalID = clonePtr(c.ExternalID)
+	c.Modes = slices.Clone(c.Modes)
 	return c
 }
 

@@ -188,6 +188,7 @@ func newCard(id int64, acct org.Account, cust org.Customer, prog org.Program, in
 		c.Status = StatusNormal
 	}
 	c.PreviousStatus = c.Status
+	c.Modes = []Mode{{ID: 1, Kind: primaryMode(prog.Mode), ProgramID: prog.ID, AccountID: acct.ID, CustomerID: cust.ID}}
 	return c
 }
 

@@ -217,6 +217,7 @@ func successor(old Card, id int64, prog org.Program, in ReissueInput, now time.T
 		c.Status = StatusNormal
 	}
 	c.PreviousStatus = c.Status
+	c.ATC, c.VisaUpdater = 0, false
 	return c
 }
 

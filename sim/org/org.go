@@ -21,7 +21,27 @@ type Org struct {
 	Credentials    []Credential    `json:"credentials"`
 	Programs       []Program       `json:"programs"`
 	Accounts       []Account       `json:"accounts"`
+	Templates      []Template      `json:"templates,omitempty"`
 	ReissueReasons []ReissueReason `json:"reissue_reasons"`
+}
+
+// Template is a card template: it overrides a program's BIN for a range of cards (the vendor's BIN override).
+type Template struct {
+	ID                string `json:"id"`
+	OverrideProgramID int64  `json:"override_program_id"`
+	BINRangeBeginning string `json:"bin_range_beginning"`
+	BINRangeEnd       string `json:"bin_range_end"`
+	BIN               string `json:"bin"`
+}
+
+// Template returns the org's template with that id.
+func (o *Org) Template(id string) (Template, bool) {
+	for _, t := range o.Templates {
+		if t.ID == id {
+			return t, true
+		}
+	}
+	return Template{}, false
 }
 
 // Credential is a server key and secret that the passport API exchanges for a token.
@@ -217,6 +237,18 @@ func (o *Org) check(seenOrgs, seenKeys map[string]bool) error {
 		if owners != 1 {
 			return fmt.Errorf("accounts[%d].customers: exactly one owner is required, found %d", i, owners)
 		}
+	}
+	templates := map[string]bool{}
+	for i, t := range o.Templates {
+		switch {
+		case t.ID == "" || templates[t.ID]:
+			return fmt.Errorf("templates[%d].id: must be present and unique", i)
+		case !programs[t.OverrideProgramID]:
+			return fmt.Errorf("templates[%d].override_program_id: no program %d", i, t.OverrideProgramID)
+		case !digits.MatchString(t.BIN):
+			return fmt.Errorf("templates[%d].bin: must be 6 to 8 digits", i)
+		}
+		templates[t.ID] = true
 	}
 	reasons := map[int64]bool{}
 	for i, r := range o.ReissueReasons {
