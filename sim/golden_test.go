@@ -41,6 +41,36 @@ var goldenFlows = []struct {
 		h.do("PUT", path, bearer(tok, "x-cid", "golden-block"), map[string]any{"status": "BLOCKED"})
 		h.do("PUT", path, bearer(tok, "x-cid", "golden-cancel"), map[string]any{"status": "CANCELED"})
 	}},
+	{"reissue-virtual", sim.Config{Seed: 1}, func(h *harness) {
+		tok := h.token(tenantA, virtualAcct)
+		h.do("POST", "/wallet/v2/cards", bearer(tok, "x-customer-id", fmt.Sprint(virtualCust), "x-cid", "golden-create"), map[string]any{"name": "Travel", "type": "VIRTUAL"})
+		h.do("POST", fmt.Sprintf("/wallet/v1/customers/%d/accounts/%d/cards/1/reissue", virtualCust, virtualAcct), bearer(tok, "x-cid", "golden-reissue"), map[string]any{"reason_id": 1})
+	}},
+	{"reissue-plastic-then-activate", sim.Config{Seed: 1}, func(h *harness) {
+		tok := h.token(tenantA, plasticAcct)
+		base := fmt.Sprintf("/wallet/v1/customers/%d/accounts/%d/cards", plasticCust, plasticAcct)
+		hdr := func(cid string) map[string]string { return bearer(tok, "x-customer-id", fmt.Sprint(plasticCust), "x-cid", cid) }
+		h.do("POST", "/wallet/v2/cards", hdr("golden-create"), map[string]any{"name": "Wallet", "type": "PLASTIC"})
+		h.do("PUT", base+"/1/activate", hdr("golden-activate-1"), nil)
+		h.do("POST", base+"/1/reissue", hdr("golden-reissue"), map[string]any{"reason_id": 3})
+		h.do("PUT", base+"/2/activate", hdr("golden-activate-2"), nil)
+	}},
+	{"password-tries", sim.Config{Seed: 1}, func(h *harness) {
+		tok := h.token(tenantA, virtualAcct)
+		h.do("POST", "/wallet/v2/cards", bearer(tok, "x-customer-id", fmt.Sprint(virtualCust), "x-cid", "golden-create"), map[string]any{"name": "Daily", "type": "VIRTUAL"})
+		for i := range 3 {
+			h.do("POST", "/wallet/v2/cards/1/password-tries/increase", bearer(tok, "x-cid", fmt.Sprintf("golden-wrong-pin-%d", i+1)), map[string]any{"block_card_exceeds_counter": true})
+		}
+		h.do("POST", "/wallet/v2/cards/1/password-tries/reset", bearer(tok, "x-cid", "golden-reset"), nil)
+	}},
+	{"validity", sim.Config{Seed: 1}, func(h *harness) {
+		tok := h.token(tenantA, virtualAcct)
+		h.do("POST", "/wallet/v2/cards", bearer(tok, "x-customer-id", fmt.Sprint(virtualCust), "x-cid", "golden-create"), map[string]any{"name": "Trial", "type": "VIRTUAL", "validity_period_hours": 2})
+		h.advance(tenantA, "2h")
+		tok = h.token(tenantA, virtualAcct)
+		h.do("PATCH", "/wallet/v2/cards/1/validity/renew", bearer(tok, "x-cid", "golden-renew"), map[string]any{"validity_period_hours": 24})
+		h.do("DELETE", "/wallet/v2/cards/1/validity", bearer(tok, "x-cid", "golden-cancel"), nil)
+	}},
 	{"create-pci-delayed", sim.Config{Seed: 1, PCIDelay: 90 * time.Second}, func(h *harness) {
 		tok := h.token(tenantA, virtualAcct)
 		h.do("POST", "/wallet/v2/cards", bearer(tok, "x-customer-id", fmt.Sprint(virtualCust), "x-cid", "golden-delayed"),
