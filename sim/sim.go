@@ -22,6 +22,7 @@ import (
 	"github.com/issuersim/issuersim/sim/fault"
 	"github.com/issuersim/issuersim/sim/httpapi"
 	"github.com/issuersim/issuersim/sim/org"
+	"github.com/issuersim/issuersim/sim/pci"
 	"github.com/issuersim/issuersim/sim/scheduler"
 	"github.com/issuersim/issuersim/sim/store"
 	"github.com/issuersim/issuersim/sim/store/memory"
@@ -111,7 +112,8 @@ func New(cfg Config) (*Sim, error) {
 		s.scheduler.Register(webhook.JobRetry, s.dispatcher.RunRetry)
 	}
 
-	cards := card.NewService(mem, s.clocks, src, card.Options{PCIDelay: cfg.PCIDelay})
+	pcis := pci.NewService(mem, s.clocks, src)
+	cards := card.NewService(mem, s.clocks, pcis, card.Options{PCIDelay: cfg.PCIDelay})
 	s.scheduler.Register(card.JobNumber, cards.RunNumber)
 	s.scheduler.Register(card.JobValidityExpiry, cards.RunValidityExpiry)
 	s.scheduler.Register(card.JobBind, cards.RunBind)

@@ -56,7 +56,7 @@ func (s *Service) Bind(ctx context.Context, caller access.Caller, scope access.S
 		op := OpBindNoname
 		if replaces != nil {
 			op = OpBindReissue
-			old, err := owned(ctx, tx, cards, caller, scope, *replaces)
+			old, err := Owned(ctx, tx, cards, caller, scope, *replaces)
 			if err != nil {
 				return reissuedField(err)
 			}

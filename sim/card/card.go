@@ -6,15 +6,12 @@
 package card
 
 import (
-	"fmt"
 	"maps"
 	"slices"
 	"strconv"
 	"time"
 
 	"github.com/issuersim/issuersim/sim/event"
-	"github.com/issuersim/issuersim/sim/fake"
-	"github.com/issuersim/issuersim/sim/org"
 )
 
 // Type is a card's type.
@@ -28,7 +25,8 @@ const (
 	TypeTemporary Type = "TEMPORARY"
 )
 
-// Card is one card of a tenant. PCI data (PAN, CVV, PIN) is empty until generated; PAN redacts itself in logs.
+// Card is one card of a tenant. Its PCI data (PAN, CVV, PIN) is the PCI domain's (package pci); the card keeps
+// what the vendor's non-PCI API shows of it, the PAN's hash and last four digits, empty until numbered.
 type Card struct {
 	ID         int64
 	AccountID  int64
@@ -45,12 +43,9 @@ type Card struct {
 	BIN         string
 	Mode        string
 
-	// PCI data, generated when the card is numbered.
-	PAN      fake.PAN
+	// What the card shows of its PAN once numbered.
 	Hash     string
 	LastFour string
-	CVV      string
-	PIN      string
 
 	PINLength                int
 	CVVRotationIntervalHours *int
@@ -147,7 +142,7 @@ const (
 func (c Card) Subject() event.Subject { return event.CardSubject(c.ID) }
 
 // Numbered reports whether the card's PCI data exists.
-func (c Card) Numbered() bool { return c.PAN != "" }
+func (c Card) Numbered() bool { return c.Hash != "" }
 
 // UniqueKey is the key no two live cards of a tenant may share: a customer's VIRTUAL alias, or the customer's
 // one PLASTIC card. It is empty when no uniqueness rule applies (other types, terminated cards), so the store
@@ -181,21 +176,6 @@ func (c *Card) move(to Status, at time.Time, op Operation) StatusChange {
 	c.PreviousStatus = c.Status
 	c.Status = to
 	return StatusChange{From: c.PreviousStatus, To: to, At: at, Operation: op}
-}
-
-// Number generates the card's PCI data (PAN under the program's BIN, hash, last four, CVV, PIN) from the
-// card's own seeded generator.
-func (c *Card) Number(gen *fake.Entity, prog org.Program) error {
-	pan, err := gen.PAN(c.BIN, prog.PANLength)
-	if err != nil {
-		return fmt.Errorf("number card %d: %w", c.ID, err)
-	}
-	c.PAN = pan
-	c.Hash = pan.Hash()
-	c.LastFour = pan.LastFour()
-	c.CVV = gen.Digits(3)
-	c.PIN = gen.Digits(c.PINLength)
-	return nil
 }
 
 // Clone returns a deep copy: no pointer, map or slice is shared with c, so a copy kept by the store and one

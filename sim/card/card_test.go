@@ -15,6 +15,7 @@ import (
 	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/fake"
 	"github.com/issuersim/issuersim/sim/org"
+	"github.com/issuersim/issuersim/sim/pci"
 	"github.com/issuersim/issuersim/sim/rule"
 	"github.com/issuersim/issuersim/sim/scheduler"
 	"github.com/issuersim/issuersim/sim/store"
@@ -38,7 +39,7 @@ func service(t testing.TB, seed uint64) (*card.Service, *memory.Store, org.Datas
 		t.Fatal(err)
 	}
 	clocks := clock.NewTenants(clock.NewVirtual(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))
-	return card.NewService(st, clocks, src, card.Options{}), st, d
+	return card.NewService(st, clocks, pci.NewService(st, clocks, src), card.Options{}), st, d
 }
 
 // stored reads a card as the store keeps it, PCI data included.
@@ -54,41 +55,6 @@ func stored(t *testing.T, st *memory.Store, tenant string, id int64) card.Card {
 		t.Fatal(err)
 	}
 	return c
-}
-
-// TestPANsFollowTheSeed proves a card's PAN is Luhn-valid, under its program's BIN and of the program's
-// length, with hash and last four derived from it; that the same seed, tenant and card id give the same PAN,
-// and that another seed or another tenant gives another.
-func TestPANsFollowTheSeed(t *testing.T) {
-	pan := func(seed uint64, tenant int) (card.Card, org.Program) {
-		svc, st, d := service(t, seed)
-		o := d.Orgs[tenant]
-		acct := o.Accounts[0]
-		caller := access.Caller{Tenant: o.ID, AccountID: acct.ID}
-		c, _, err := svc.Create(context.Background(), caller, card.CreateInput{CustomerID: acct.Customers[0].ID, Name: "a", Type: card.TypeVirtual})
-		if err != nil {
-			t.Fatal(err)
-		}
-		prog, _ := o.Program(acct.ProgramID)
-		return stored(t, st, o.ID, c.ID), prog
-	}
-	first, prog := pan(1, 0)
-	p := first.PAN.Reveal()
-	if !fake.LuhnValid(p) || !strings.HasPrefix(p, prog.BIN) || len(p) != prog.PANLength {
-		t.Fatalf("PAN %s: want Luhn-valid, %d digits, under BIN %s", first.PAN, prog.PANLength, prog.BIN)
-	}
-	if first.Hash != first.PAN.Hash() || first.LastFour != p[len(p)-4:] || len(first.CVV) != 3 || len(first.PIN) != first.PINLength {
-		t.Fatalf("PCI data not derived from the PAN: hash %q last four %q", first.Hash, first.LastFour)
-	}
-	if again, _ := pan(1, 0); again.PAN != first.PAN {
-		t.Error("the same seed gave another PAN")
-	}
-	if other, _ := pan(2, 0); other.PAN == first.PAN {
-		t.Error("another seed gave the same PAN")
-	}
-	if other, _ := pan(1, 1); other.PAN == first.PAN {
-		t.Error("another tenant's card 1 got the same PAN")
-	}
 }
 
 // TestUpdateStatusReturnsTheHistoryLine proves the card's rule applies the lifecycle table, moves the status
@@ -199,7 +165,7 @@ func TestBind(t *testing.T) {
 		t.Fatal(err)
 	}
 	sched.Bind(st)
-	svc := card.NewService(st, clocks, src, card.Options{})
+	svc := card.NewService(st, clocks, pci.NewService(st, clocks, src), card.Options{})
 	sched.Register(card.JobBind, svc.RunBind)
 	ctx := context.Background()
 	o := d.Orgs[0]

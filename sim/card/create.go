@@ -81,7 +81,7 @@ func (s *Service) Create(ctx context.Context, caller access.Caller, in CreateInp
 			if err := announce(tx, c, Created(c).Failed(rule.Reason)); err != nil {
 				return err
 			}
-		} else if err := s.numberOrSchedule(tx, &c); err != nil {
+		} else if err := s.numberOrSchedule(ctx, tx, &c); err != nil {
 			return err
 		}
 		if err := cards.Put(ctx, c); err != nil {

@@ -113,7 +113,7 @@ func (s *Service) SetAutomaticUpdater(ctx context.Context, caller access.Caller,
 // change runs fn on a card the caller may touch within the scope and saves it.
 func (s *Service) change(ctx context.Context, caller access.Caller, scope access.Scope, id int64, fn func(store.Tx, *Card) error) error {
 	return s.update(ctx, caller.Tenant, func(tx store.Tx, cards Repository) error {
-		c, err := owned(ctx, tx, cards, caller, scope, id)
+		c, err := Owned(ctx, tx, cards, caller, scope, id)
 		if err != nil {
 			return err
 		}

@@ -14,14 +14,16 @@ import (
 // vendor sends only once that data exists. Its subject is the card.
 const JobNumber = "card.number"
 
-// number generates the card's PCI data from its own seeded generator and emits create-1.
-func (s *Service) number(tx store.Tx, c *Card) error {
-	prog, ok := tx.Org().Program(c.ProgramID)
-	if !ok {
-		return fmt.Errorf("card %d: program %d missing", c.ID, c.ProgramID)
-	}
-	if err := c.Number(s.fake.For(tx.Org().ID, "card", c.ID), prog); err != nil {
-		return err
+// Numberer gives a card its PCI data, in the transaction that numbers it, and sets the card's hash and last
+// four digits. The PCI domain (package pci) is the card service's Numberer.
+type Numberer interface {
+	Number(ctx context.Context, tx store.Tx, c *Card) error
+}
+
+// number has the card numbered and emits create-1.
+func (s *Service) number(ctx context.Context, tx store.Tx, c *Card) error {
+	if err := s.pci.Number(ctx, tx, c); err != nil {
+		return fmt.Errorf("number card %d: %w", c.ID, err)
 	}
 	return tx.Emit(Created(*c))
 }
@@ -40,7 +42,7 @@ func (s *Service) RunNumber(ctx context.Context, tx store.Tx, j job.Job) error {
 	if err != nil || c.Numbered() {
 		return err
 	}
-	if err := s.number(tx, &c); err != nil {
+	if err := s.number(ctx, tx, &c); err != nil {
 		return err
 	}
 	return cards.Put(ctx, c)

@@ -16,7 +16,7 @@ func (s *Service) ResetPasswordTries(ctx context.Context, caller access.Caller, 
 	var failed failure
 	err := s.update(ctx, caller.Tenant, func(tx store.Tx, cards Repository) error {
 		var err error
-		if c, err = owned(ctx, tx, cards, caller, access.Scope{}, id); err != nil {
+		if c, err = Owned(ctx, tx, cards, caller, access.Scope{}, id); err != nil {
 			return err
 		}
 		if stop, err := failed.check(ctx, s, tx, c, Updated(c, OpResetPasswordTries)); stop || err != nil {
@@ -41,7 +41,7 @@ func (s *Service) IncreasePasswordTries(ctx context.Context, caller access.Calle
 	var failed failure
 	err := s.update(ctx, caller.Tenant, func(tx store.Tx, cards Repository) error {
 		var err error
-		if c, err = owned(ctx, tx, cards, caller, access.Scope{}, id); err != nil {
+		if c, err = Owned(ctx, tx, cards, caller, access.Scope{}, id); err != nil {
 			return err
 		}
 		if stop, err := failed.check(ctx, s, tx, c, Updated(c, OpIncreasePasswordTries)); stop || err != nil {

@@ -13,7 +13,7 @@ func (s *Service) Get(ctx context.Context, caller access.Caller, scope access.Sc
 	var c Card
 	err := s.view(ctx, caller.Tenant, func(tx store.Tx, cards Repository) error {
 		var err error
-		c, err = owned(ctx, tx, cards, caller, scope, id)
+		c, err = Owned(ctx, tx, cards, caller, scope, id)
 		return err
 	})
 	return c, err
@@ -24,7 +24,7 @@ func (s *Service) Get(ctx context.Context, caller access.Caller, scope access.Sc
 func (s *Service) History(ctx context.Context, caller access.Caller, scope access.Scope, id int64) ([]StatusChange, error) {
 	var out []StatusChange
 	err := s.view(ctx, caller.Tenant, func(tx store.Tx, cards Repository) error {
-		if _, err := owned(ctx, tx, cards, caller, scope, id); err != nil {
+		if _, err := Owned(ctx, tx, cards, caller, scope, id); err != nil {
 			return err
 		}
 		changes, err := cards.StatusChanges(ctx, id)

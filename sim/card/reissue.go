@@ -47,7 +47,7 @@ const opReissue = "reissue"
 func (s *Service) Reissue(ctx context.Context, caller access.Caller, scope access.Scope, id int64, in ReissueInput) (fresh Card, replay bool, err error) {
 	var failed failure
 	err = s.update(ctx, caller.Tenant, func(tx store.Tx, cards Repository) error {
-		old, err := owned(ctx, tx, cards, caller, scope, id)
+		old, err := Owned(ctx, tx, cards, caller, scope, id)
 		if err != nil {
 			return err
 		}
@@ -100,7 +100,7 @@ func (s *Service) Reissue(ctx context.Context, caller access.Caller, scope acces
 		if err := announce(tx, old, Reissued(old, in.UpdateTokens)); err != nil {
 			return err
 		}
-		if err := s.numberOrSchedule(tx, &fresh); err != nil {
+		if err := s.numberOrSchedule(ctx, tx, &fresh); err != nil {
 			return err
 		}
 		if err := cards.Put(ctx, fresh); err != nil {
@@ -161,7 +161,7 @@ func checkReissue(old Card, in ReissueInput) error {
 func successor(old Card, id int64, prog org.Program, in ReissueInput, now time.Time) Card {
 	c := old.Clone()
 	c.ID = id
-	c.PAN, c.Hash, c.LastFour, c.CVV, c.PIN = "", "", "", "", ""
+	c.Hash, c.LastFour = "", "" // the PCI domain numbers the new card
 	c.NewCardID, c.ActivationDate, c.PasswordTries = nil, nil, 0
 	c.ReissuedCardID = &old.ID
 	c.TrackNumber = old.TrackNumber + 1
@@ -229,12 +229,12 @@ func setIf[T any](dst **T, v *T) {
 
 // numberOrSchedule gives a new card its PCI data and create-1 now, or schedules them after the PCI delay; a
 // card created UNNUMBERED gets neither.
-func (s *Service) numberOrSchedule(tx store.Tx, c *Card) error {
+func (s *Service) numberOrSchedule(ctx context.Context, tx store.Tx, c *Card) error {
 	switch {
 	case c.Status == StatusUnnumbered:
 		return nil
 	case s.pciDelay == 0:
-		return s.number(tx, c)
+		return s.number(ctx, tx, c)
 	}
 	_, err := tx.Schedule(job.Job{Kind: JobNumber, Subject: c.Subject(), Due: tx.Meta().Time.Add(s.pciDelay)})
 	return err

@@ -6,7 +6,6 @@ import (
 
 	"github.com/issuersim/issuersim/sim/clock"
 	"github.com/issuersim/issuersim/sim/event"
-	"github.com/issuersim/issuersim/sim/fake"
 	"github.com/issuersim/issuersim/sim/fault"
 	"github.com/issuersim/issuersim/sim/store"
 )
@@ -15,7 +14,7 @@ import (
 type Service struct {
 	store    Store
 	clocks   *clock.Tenants
-	fake     *fake.Source
+	pci      Numberer
 	pciDelay time.Duration
 }
 
@@ -26,9 +25,9 @@ type Options struct {
 	PCIDelay time.Duration
 }
 
-// NewService returns a card Service over the store, the tenants' clocks and the fake-data source.
-func NewService(st Store, clocks *clock.Tenants, src *fake.Source, opts Options) *Service {
-	return &Service{store: st, clocks: clocks, fake: src, pciDelay: opts.PCIDelay}
+// NewService returns a card Service over the store and the tenants' clocks, numbering its cards with pci.
+func NewService(st Store, clocks *clock.Tenants, pci Numberer, opts Options) *Service {
+	return &Service{store: st, clocks: clocks, pci: pci, pciDelay: opts.PCIDelay}
 }
 
 // update runs fn as a command of the tenant, now on its clock, with the cards repository of the transaction.

@@ -16,7 +16,7 @@ func (s *Service) UpdateStatus(ctx context.Context, caller access.Caller, scope 
 	var failed failure
 	err := s.update(ctx, caller.Tenant, func(tx store.Tx, cards Repository) error {
 		var err error
-		if c, err = owned(ctx, tx, cards, caller, scope, id); err != nil {
+		if c, err = Owned(ctx, tx, cards, caller, scope, id); err != nil {
 			return err
 		}
 		if stop, err := failed.check(ctx, s, tx, c, Updated(c, OpUpdateStatusPut)); stop || err != nil {
@@ -43,10 +43,10 @@ func (s *Service) UpdateStatus(ctx context.Context, caller access.Caller, scope 
 	return c, failed.or(err)
 }
 
-// owned returns a card the caller may touch within the scope: the scope's account must be the caller's, and
+// Owned returns a card the caller may touch within the scope (every domain that acts on a card asks here): the scope's account must be the caller's, and
 // the card that account's and, when the scope names one, that customer's. The card is checked before the
 // customer, so another account's card is refused as such whichever customer the request names.
-func owned(ctx context.Context, tx store.Tx, cards Repository, caller access.Caller, scope access.Scope, id int64) (Card, error) {
+func Owned(ctx context.Context, tx store.Tx, cards Repository, caller access.Caller, scope access.Scope, id int64) (Card, error) {
 	if _, err := caller.Resolve(tx.Org(), access.Scope{AccountID: scope.AccountID}); err != nil {
 		return Card{}, err
 	}

@@ -26,7 +26,7 @@ func (s *Service) Update(ctx context.Context, caller access.Caller, scope access
 	var failed failure
 	err := s.update(ctx, caller.Tenant, func(tx store.Tx, cards Repository) error {
 		var err error
-		if c, err = owned(ctx, tx, cards, caller, scope, id); err != nil {
+		if c, err = Owned(ctx, tx, cards, caller, scope, id); err != nil {
 			return err
 		}
 		if stop, err := failed.check(ctx, s, tx, c, Updated(c, OpUpdateStatusPatch)); stop || err != nil {

@@ -19,7 +19,7 @@ func (s *Service) RenewValidity(ctx context.Context, caller access.Caller, id in
 	var failed failure
 	err := s.update(ctx, caller.Tenant, func(tx store.Tx, cards Repository) error {
 		var err error
-		if c, err = owned(ctx, tx, cards, caller, access.Scope{}, id); err != nil {
+		if c, err = Owned(ctx, tx, cards, caller, access.Scope{}, id); err != nil {
 			return err
 		}
 		if stop, err := failed.check(ctx, s, tx, c, Updated(c, renewalOperation(c))); stop || err != nil {
@@ -47,7 +47,7 @@ func (s *Service) CancelValidity(ctx context.Context, caller access.Caller, id i
 	var failed failure
 	err := s.update(ctx, caller.Tenant, func(tx store.Tx, cards Repository) error {
 		var err error
-		if c, err = owned(ctx, tx, cards, caller, access.Scope{}, id); err != nil {
+		if c, err = Owned(ctx, tx, cards, caller, access.Scope{}, id); err != nil {
 			return err
 		}
 		if stop, err := failed.check(ctx, s, tx, c, Updated(c, OpValidityCancel)); stop || err != nil {

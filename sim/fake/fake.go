@@ -141,5 +141,11 @@ func (p PAN) String() string { return "****" + p.LastFour() }
 // LogValue masks the PAN in structured logs.
 func (p PAN) LogValue() slog.Value { return slog.StringValue(p.String()) }
 
+// MarshalJSON masks the PAN in any JSON (a log handler's included); responses carry Reveal().
+func (p PAN) MarshalJSON() ([]byte, error) { return []byte(`"` + p.String() + `"`), nil }
+
+// GoString masks the PAN in %#v.
+func (p PAN) GoString() string { return p.String() }
+
 // Reveal returns the full number, for the PCI responses that must carry it.
 func (p PAN) Reveal() string { return string(p) }
