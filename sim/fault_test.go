@@ -21,7 +21,9 @@ func TestFaultRules(t *testing.T) {
 	if r.status != 201 || r.json(t)["remaining"] != float64(2) {
 		t.Fatalf("create fault: %d %s", r.status, r.body)
 	}
-	block := func(card int64) response { return h.do("PUT", c.path(card, "status"), bearer(c.tok), map[string]any{"status": "BLOCKED"}) }
+	block := func(card int64) response {
+		return h.do("PUT", c.path(card, "status"), bearer(c.tok), map[string]any{"status": "BLOCKED"})
+	}
 	for range 2 {
 		r := block(id)
 		if r.status != 500 || r.json(t)["message"] == nil {

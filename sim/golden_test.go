@@ -49,7 +49,9 @@ var goldenFlows = []struct {
 	{"reissue-plastic-then-activate", sim.Config{Seed: 1}, func(h *harness) {
 		tok := h.token(tenantA, plasticAcct)
 		base := fmt.Sprintf("/wallet/v1/customers/%d/accounts/%d/cards", plasticCust, plasticAcct)
-		hdr := func(cid string) map[string]string { return bearer(tok, "x-customer-id", fmt.Sprint(plasticCust), "x-cid", cid) }
+		hdr := func(cid string) map[string]string {
+			return bearer(tok, "x-customer-id", fmt.Sprint(plasticCust), "x-cid", cid)
+		}
 		h.do("POST", "/wallet/v2/cards", hdr("golden-create"), map[string]any{"name": "Wallet", "type": "PLASTIC"})
 		h.do("PUT", base+"/1/activate", hdr("golden-activate-1"), nil)
 		h.do("POST", base+"/1/reissue", hdr("golden-reissue"), map[string]any{"reason_id": 3})

@@ -79,6 +79,9 @@ func newHarness(t *testing.T, cfg sim.Config) *harness {
 		start, _ := time.Parse(time.RFC3339, virtualStart)
 		cfg.Clock = clock.NewVirtual(start)
 	}
+	if cfg.Logger == nil {
+		cfg.Logger = testLogger
+	}
 	srv := simtest.Start(t, cfg)
 	h := &harness{t: t, srv: srv.Server}
 	h.client = &http.Client{Transport: &contractCheck{t: t, next: srv.Client().Transport}}
@@ -151,6 +154,7 @@ func (c *contractCheck) RoundTrip(req *http.Request) (*http.Response, error) {
 		body, _ = io.ReadAll(req.Body)
 		req.Body = io.NopCloser(bytes.NewReader(body))
 	}
+	remember(body)
 	resp, err := c.next.RoundTrip(req)
 	if err != nil {
 		return nil, err
@@ -161,6 +165,7 @@ func (c *contractCheck) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(out))
+	remember(out)
 	if resp.StatusCode == http.StatusNotImplemented {
 		return resp, nil
 	}

@@ -117,6 +117,7 @@ func New(cfg Config) (*Sim, error) {
 	s.scheduler.Register(card.JobNumber, cards.RunNumber)
 	s.scheduler.Register(card.JobValidityExpiry, cards.RunValidityExpiry)
 	s.scheduler.Register(card.JobBind, cards.RunBind)
+	s.scheduler.Register(pci.JobCVVRotation, pcis.RunRotation)
 
 	authority := auth.NewAuthority(src.Key("token"), s.clocks, cfg.TokenTTL)
 	s.handler, err = httpapi.New(httpapi.Deps{
@@ -129,6 +130,7 @@ func New(cfg Config) (*Sim, error) {
 		Store:     mem,
 		Scheduler: s.scheduler,
 		Cards:     cards,
+		PCI:       pcis,
 		Faults:    fault.NewService(mem),
 		Logger:    log,
 	})

@@ -22,6 +22,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for CardType.
@@ -72,6 +73,24 @@ func (e FieldErrorIn) Valid() bool {
 	}
 }
 
+// Defines values for PanUpdateRequestPinPinLength.
+const (
+	N4 PanUpdateRequestPinPinLength = 4
+	N6 PanUpdateRequestPinPinLength = 6
+)
+
+// Valid indicates whether the value is a known member of the PanUpdateRequestPinPinLength enum.
+func (e PanUpdateRequestPinPinLength) Valid() bool {
+	switch e {
+	case N4:
+		return true
+	case N6:
+		return true
+	default:
+		return false
+	}
+}
+
 // AppendPinScriptRequest The new PIN comes either in clear (pin) or as a PIN block (pin_block with key_id).
 type AppendPinScriptRequest struct {
 	// KeyId Id of a registered zone PIN key (ZPK).
@@ -103,6 +122,25 @@ type AppendScriptRequest struct {
 	ScriptId string `json:"script_id"`
 }
 
+// AssignSegmentRequest defines model for AssignSegmentRequest.
+type AssignSegmentRequest struct {
+	CardId   int64    `json:"card_id"`
+	Segments []string `json:"segments"`
+}
+
+// BenefitsResponse defines model for BenefitsResponse.
+type BenefitsResponse struct {
+	Bundles              []string `json:"bundles"`
+	NetworkCorrelationId string   `json:"network_correlation_id"`
+}
+
+// CancelSegmentRequest defines model for CancelSegmentRequest.
+type CancelSegmentRequest struct {
+	CardId     int64              `json:"card_id"`
+	Code       string             `json:"code"`
+	ExpiryDate openapi_types.Date `json:"expiry_date"`
+}
+
 // CardPassword defines model for CardPassword.
 type CardPassword struct {
 	// AccountId Example: 7654776
@@ -129,6 +167,19 @@ type CardPassword struct {
 	//
 	// Example: 4986
 	Pin Pin `json:"pin"`
+}
+
+// CardSearchRequest defines model for CardSearchRequest.
+type CardSearchRequest struct {
+	// Pan The PAN in clear.
+	Pan string `json:"pan"`
+}
+
+// CardSearchResult defines model for CardSearchResult.
+type CardSearchResult struct {
+	AccountId  int64 `json:"account_id"`
+	CardId     int64 `json:"card_id"`
+	CustomerId int64 `json:"customer_id"`
 }
 
 // CardType RECURRING is deprecated by the vendor and kept for old cards.
@@ -174,6 +225,18 @@ type CvvRotationResponse struct {
 // EmptyRequest No field is read.
 type EmptyRequest = map[string]interface{}
 
+// EncryptedCardSearchRequest defines model for EncryptedCardSearchRequest.
+type EncryptedCardSearchRequest struct {
+	// Iv base64 of the 12-byte nonce.
+	Iv string `json:"iv"`
+
+	// KeyId One of the org's AES keys.
+	KeyId string `json:"key_id"`
+
+	// Pan base64 of the AES-256-GCM ciphertext of the PAN followed by its tag.
+	Pan string `json:"pan"`
+}
+
 // Error defines model for Error.
 type Error struct {
 	Errors *[]FieldError `json:"errors,omitempty"`
@@ -200,10 +263,39 @@ type FieldError struct {
 // FieldErrorIn defines model for FieldError.In.
 type FieldErrorIn string
 
+// FreezeBenefitsRequest defines model for FreezeBenefitsRequest.
+type FreezeBenefitsRequest struct {
+	CardId          int64 `json:"card_id"`
+	FreezingEnabled bool  `json:"freezing_enabled"`
+}
+
 // KeyId Id of a registered zone PIN key (ZPK).
 //
 // Example: 7d14ca2e-1057-11ee-8cee-060f666de710
 type KeyId = string
+
+// PanUpdateRequest defines model for PanUpdateRequest.
+type PanUpdateRequest struct {
+	Pan struct {
+		Bin string `json:"bin"`
+
+		// Data The PAN enciphered as for the encrypted search.
+		Data  string `json:"data"`
+		Iv    string `json:"iv"`
+		KeyId string `json:"key_id"`
+	} `json:"pan"`
+	Pin *struct {
+		PinLength *PanUpdateRequestPinPinLength `json:"pin_length,omitempty"`
+
+		// Pinblock An ISO 9564 format 0 PIN block encrypted with two-key triple DES under a zone PIN key, as 16 hex digits.
+		//
+		// Example: D04BCCEE7133CF01
+		Pinblock *Pinblock `json:"pinblock,omitempty"`
+	} `json:"pin,omitempty"`
+}
+
+// PanUpdateRequestPinPinLength defines model for PanUpdateRequest.Pin.PinLength.
+type PanUpdateRequestPinPinLength int
 
 // PasswordChangedMessage A confirmation naming the request's correlation id.
 //
@@ -315,6 +407,21 @@ type PinblockInfo struct {
 	Pinblock Pinblock `json:"pinblock"`
 }
 
+// ReplaceBenefitCardRequest defines model for ReplaceBenefitCardRequest.
+type ReplaceBenefitCardRequest struct {
+	EffectiveDate openapi_types.Date `json:"effective_date"`
+	NewCardId     int64              `json:"new_card_id"`
+	OldCardId     int64              `json:"old_card_id"`
+}
+
+// ReplaceSegmentRequest defines model for ReplaceSegmentRequest.
+type ReplaceSegmentRequest struct {
+	CardId         int64              `json:"card_id"`
+	EffectiveDate  openapi_types.Date `json:"effective_date"`
+	NewSegmentCode string             `json:"new_segment_code"`
+	OldSegmentCode string             `json:"old_segment_code"`
+}
+
 // RotateCvvRequest defines model for RotateCvvRequest.
 type RotateCvvRequest struct {
 	// ServiceCode The card's 3-digit service code (usage restrictions read by terminals); not the CVV.
@@ -399,6 +506,9 @@ type AccountIdStringHeader = string
 // CardIdPath defines model for CardIdPath.
 type CardIdPath = int64
 
+// CustomerIdHeader defines model for CustomerIdHeader.
+type CustomerIdHeader = int64
+
 // TenantHeader defines model for TenantHeader.
 type TenantHeader = string
 
@@ -414,11 +524,24 @@ type Forbidden = Error
 // InternalError defines model for InternalError.
 type InternalError = Error
 
+// NotAcceptable defines model for NotAcceptable.
+type NotAcceptable = Error
+
 // NotFound defines model for NotFound.
 type NotFound = Error
 
 // Unauthorized defines model for Unauthorized.
 type Unauthorized = Error
+
+// ReplaceBenefitCardParams defines parameters for ReplaceBenefitCard.
+type ReplaceBenefitCardParams struct {
+	XCustomerId CustomerIdHeader `json:"x-customer-id"`
+}
+
+// UpdateNominalCardPanParams defines parameters for UpdateNominalCardPan.
+type UpdateNominalCardPanParams struct {
+	XCustomerId CustomerIdHeader `json:"x-customer-id"`
+}
 
 // GetPinblockParams defines parameters for GetPinblock.
 type GetPinblockParams struct {
@@ -444,6 +567,30 @@ type AppendUpdatePinScriptParams struct {
 	XTenant *TenantHeader `json:"x-tenant,omitempty"`
 }
 
+// FreezeCardBenefitsJSONRequestBody defines body for FreezeCardBenefits for application/json ContentType.
+type FreezeCardBenefitsJSONRequestBody = FreezeBenefitsRequest
+
+// ReplaceBenefitCardJSONRequestBody defines body for ReplaceBenefitCard for application/json ContentType.
+type ReplaceBenefitCardJSONRequestBody = ReplaceBenefitCardRequest
+
+// AssignBenefitSegmentJSONRequestBody defines body for AssignBenefitSegment for application/json ContentType.
+type AssignBenefitSegmentJSONRequestBody = AssignSegmentRequest
+
+// CancelBenefitSegmentJSONRequestBody defines body for CancelBenefitSegment for application/json ContentType.
+type CancelBenefitSegmentJSONRequestBody = CancelSegmentRequest
+
+// ReplaceBenefitSegmentJSONRequestBody defines body for ReplaceBenefitSegment for application/json ContentType.
+type ReplaceBenefitSegmentJSONRequestBody = ReplaceSegmentRequest
+
+// UpdateNonameCardPanJSONRequestBody defines body for UpdateNonameCardPan for application/json ContentType.
+type UpdateNonameCardPanJSONRequestBody = PanUpdateRequest
+
+// SearchCardByPanJSONRequestBody defines body for SearchCardByPan for application/json ContentType.
+type SearchCardByPanJSONRequestBody = CardSearchRequest
+
+// UpdateNominalCardPanJSONRequestBody defines body for UpdateNominalCardPan for application/json ContentType.
+type UpdateNominalCardPanJSONRequestBody = PanUpdateRequest
+
 // UpdatePinFromPinblockJSONRequestBody defines body for UpdatePinFromPinblock for application/json ContentType.
 type UpdatePinFromPinblockJSONRequestBody = UpdatePinblockRequest
 
@@ -459,6 +606,9 @@ type SyncOfflinePinJSONRequestBody = EmptyRequest
 // ChangeCardPasswordJSONRequestBody defines body for ChangeCardPassword for application/json ContentType.
 type ChangeCardPasswordJSONRequestBody = ChangePasswordRequest
 
+// SearchCardByEncryptedPanJSONRequestBody defines body for SearchCardByEncryptedPan for application/json ContentType.
+type SearchCardByEncryptedPanJSONRequestBody = EncryptedCardSearchRequest
+
 // ChangeCvvRotationJSONRequestBody defines body for ChangeCvvRotation for application/json ContentType.
 type ChangeCvvRotationJSONRequestBody = CvvRotationRequest
 
@@ -468,8 +618,35 @@ type ValidateNonameCvvJSONRequestBody = ValidateCvvRequest
 // RotateCardCvvJSONRequestBody defines body for RotateCardCvv for application/json ContentType.
 type RotateCardCvvJSONRequestBody = RotateCvvRequest
 
+// SearchCardByEncryptedPanV3JSONRequestBody defines body for SearchCardByEncryptedPanV3 for application/json ContentType.
+type SearchCardByEncryptedPanV3JSONRequestBody = EncryptedCardSearchRequest
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// FreezeCardBenefits Freeze or unfreeze a card's benefits
+	// (PUT /pcicards/v1/pcicards/benefits/cards/freeze)
+	FreezeCardBenefits(w http.ResponseWriter, r *http.Request)
+	// ReplaceBenefitCard Move a customer's benefits to another card
+	// (POST /pcicards/v1/pcicards/benefits/cards/replace)
+	ReplaceBenefitCard(w http.ResponseWriter, r *http.Request, params ReplaceBenefitCardParams)
+	// AssignBenefitSegment Assign a benefit segment to a card
+	// (POST /pcicards/v1/pcicards/benefits/segments/assign)
+	AssignBenefitSegment(w http.ResponseWriter, r *http.Request)
+	// CancelBenefitSegment Cancel a card's benefit segment
+	// (PUT /pcicards/v1/pcicards/benefits/segments/cancel)
+	CancelBenefitSegment(w http.ResponseWriter, r *http.Request)
+	// ReplaceBenefitSegment Replace a card's benefit segment
+	// (PUT /pcicards/v1/pcicards/benefits/segments/replace)
+	ReplaceBenefitSegment(w http.ResponseWriter, r *http.Request)
+	// UpdateNonameCardPan Give an UNNUMBERED noname card its PAN and PIN
+	// (PUT /pcicards/v1/pcicards/cards/noname/{cardId}/pan)
+	UpdateNonameCardPan(w http.ResponseWriter, r *http.Request, cardId CardIdPath)
+	// SearchCardByPan Find a card by its PAN
+	// (POST /pcicards/v1/pcicards/cards/search)
+	SearchCardByPan(w http.ResponseWriter, r *http.Request)
+	// UpdateNominalCardPan Give an UNNUMBERED nominal card its PAN and PIN
+	// (PUT /pcicards/v1/pcicards/cards/{cardId}/pan)
+	UpdateNominalCardPan(w http.ResponseWriter, r *http.Request, cardId CardIdPath, params UpdateNominalCardPanParams)
 	// GetPinblock Read a card's PIN as a PIN block
 	// (GET /pcicards/v1/pcicards/{cardId}/pinblock)
 	GetPinblock(w http.ResponseWriter, r *http.Request, cardId CardIdPath, params GetPinblockParams)
@@ -488,6 +665,9 @@ type ServerInterface interface {
 	// ChangeCardPassword Change a card's PIN
 	// (PUT /pcicards/v2/pcicards/card/{cardId})
 	ChangeCardPassword(w http.ResponseWriter, r *http.Request, cardId CardIdPath)
+	// SearchCardByEncryptedPan Find a card by its encrypted PAN
+	// (POST /pcicards/v2/pcicards/cards/search)
+	SearchCardByEncryptedPan(w http.ResponseWriter, r *http.Request)
 	// ChangeCvvRotation Set or change a card's CVV rotation interval
 	// (PATCH /pcicards/v2/pcicards/cvv/{cardId}/change-rotation)
 	ChangeCvvRotation(w http.ResponseWriter, r *http.Request, cardId CardIdPath)
@@ -506,6 +686,9 @@ type ServerInterface interface {
 	// GetCardPassword Read a card's PIN
 	// (GET /pcicards/v2/pcicards/password/{cardId})
 	GetCardPassword(w http.ResponseWriter, r *http.Request, cardId CardIdPath)
+	// SearchCardByEncryptedPanV3 Find a card by its encrypted PAN (version 3)
+	// (POST /v3/pcicards/cards/search)
+	SearchCardByEncryptedPanV3(w http.ResponseWriter, r *http.Request)
 }
 
 // ServerInterfaceWrapper converts contexts to parameters.
@@ -516,6 +699,201 @@ type ServerInterfaceWrapper struct {
 }
 
 type MiddlewareFunc func(http.Handler) http.Handler
+
+// FreezeCardBenefits operation middleware
+func (siw *ServerInterfaceWrapper) FreezeCardBenefits(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.FreezeCardBenefits(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ReplaceBenefitCard operation middleware
+func (siw *ServerInterfaceWrapper) ReplaceBenefitCard(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceBenefitCardParams
+
+	headers := r.Header
+
+	// ------------- Required header parameter "x-customer-id" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("x-customer-id")]; found {
+		var XCustomerId CustomerIdHeader
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "x-customer-id", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "x-customer-id", valueList[0], &XCustomerId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: "int64"})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "x-customer-id", Err: err})
+			return
+		}
+
+		params.XCustomerId = XCustomerId
+
+	} else {
+		err := fmt.Errorf("Header parameter x-customer-id is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "x-customer-id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ReplaceBenefitCard(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AssignBenefitSegment operation middleware
+func (siw *ServerInterfaceWrapper) AssignBenefitSegment(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AssignBenefitSegment(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CancelBenefitSegment operation middleware
+func (siw *ServerInterfaceWrapper) CancelBenefitSegment(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CancelBenefitSegment(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ReplaceBenefitSegment operation middleware
+func (siw *ServerInterfaceWrapper) ReplaceBenefitSegment(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ReplaceBenefitSegment(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateNonameCardPan operation middleware
+func (siw *ServerInterfaceWrapper) UpdateNonameCardPan(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "cardId" -------------
+	var cardId CardIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "cardId", r.PathValue("cardId"), &cardId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cardId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateNonameCardPan(w, r, cardId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// SearchCardByPan operation middleware
+func (siw *ServerInterfaceWrapper) SearchCardByPan(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.SearchCardByPan(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateNominalCardPan operation middleware
+func (siw *ServerInterfaceWrapper) UpdateNominalCardPan(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "cardId" -------------
+	var cardId CardIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "cardId", r.PathValue("cardId"), &cardId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cardId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateNominalCardPanParams
+
+	headers := r.Header
+
+	// ------------- Required header parameter "x-customer-id" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("x-customer-id")]; found {
+		var XCustomerId CustomerIdHeader
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "x-customer-id", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "x-customer-id", valueList[0], &XCustomerId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: "int64"})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "x-customer-id", Err: err})
+			return
+		}
+
+		params.XCustomerId = XCustomerId
+
+	} else {
+		err := fmt.Errorf("Header parameter x-customer-id is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "x-customer-id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateNominalCardPan(w, r, cardId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
 
 // GetPinblock operation middleware
 func (siw *ServerInterfaceWrapper) GetPinblock(w http.ResponseWriter, r *http.Request) {
@@ -783,6 +1161,20 @@ func (siw *ServerInterfaceWrapper) ChangeCardPassword(w http.ResponseWriter, r *
 	handler.ServeHTTP(w, r)
 }
 
+// SearchCardByEncryptedPan operation middleware
+func (siw *ServerInterfaceWrapper) SearchCardByEncryptedPan(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.SearchCardByEncryptedPan(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // ChangeCvvRotation operation middleware
 func (siw *ServerInterfaceWrapper) ChangeCvvRotation(w http.ResponseWriter, r *http.Request) {
 
@@ -939,6 +1331,20 @@ func (siw *ServerInterfaceWrapper) GetCardPassword(w http.ResponseWriter, r *htt
 	handler.ServeHTTP(w, r)
 }
 
+// SearchCardByEncryptedPanV3 operation middleware
+func (siw *ServerInterfaceWrapper) SearchCardByEncryptedPanV3(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.SearchCardByEncryptedPanV3(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 type UnescapedCookieParamError struct {
 	ParamName string
 	Err       error
@@ -1071,6 +1477,16 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/pcicards/v1/pcicards/{cardId}/scripts", wrapper.AppendIssuerScript)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/pcicards/v1/pcicards/{cardId}/scripts/pin-update", wrapper.AppendUpdatePinScript)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/pcicards/v1/pcicards/{cardId}/scripts/sync-offline-pin", wrapper.SyncOfflinePin)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/pcicards/v1/pcicards/cards/search", wrapper.SearchCardByPan)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/pcicards/v2/pcicards/cards/search", wrapper.SearchCardByEncryptedPan)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v3/pcicards/cards/search", wrapper.SearchCardByEncryptedPanV3)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/pcicards/v1/pcicards/cards/{cardId}/pan", wrapper.UpdateNominalCardPan)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/pcicards/v1/pcicards/cards/noname/{cardId}/pan", wrapper.UpdateNonameCardPan)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/pcicards/v1/pcicards/benefits/segments/assign", wrapper.AssignBenefitSegment)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/pcicards/v1/pcicards/benefits/segments/replace", wrapper.ReplaceBenefitSegment)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/pcicards/v1/pcicards/benefits/segments/cancel", wrapper.CancelBenefitSegment)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/pcicards/v1/pcicards/benefits/cards/replace", wrapper.ReplaceBenefitCard)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/pcicards/v1/pcicards/benefits/cards/freeze", wrapper.FreezeCardBenefits)
 
 	return m
 }
@@ -1083,9 +1499,747 @@ type ForbiddenJSONResponse Error
 
 type InternalErrorJSONResponse Error
 
+type NotAcceptableJSONResponse Error
+
 type NotFoundJSONResponse Error
 
 type UnauthorizedJSONResponse Error
+
+type FreezeCardBenefitsRequestObject struct {
+	Body *FreezeCardBenefitsJSONRequestBody
+}
+
+type FreezeCardBenefitsResponseObject interface {
+	VisitFreezeCardBenefitsResponse(w http.ResponseWriter) error
+}
+
+type FreezeCardBenefits204Response struct {
+}
+
+func (response FreezeCardBenefits204Response) VisitFreezeCardBenefitsResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type FreezeCardBenefits400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response FreezeCardBenefits400JSONResponse) VisitFreezeCardBenefitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FreezeCardBenefits401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response FreezeCardBenefits401JSONResponse) VisitFreezeCardBenefitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FreezeCardBenefits403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response FreezeCardBenefits403JSONResponse) VisitFreezeCardBenefitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FreezeCardBenefits404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response FreezeCardBenefits404JSONResponse) VisitFreezeCardBenefitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FreezeCardBenefits500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response FreezeCardBenefits500JSONResponse) VisitFreezeCardBenefitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBenefitCardRequestObject struct {
+	Params ReplaceBenefitCardParams
+	Body   *ReplaceBenefitCardJSONRequestBody
+}
+
+type ReplaceBenefitCardResponseObject interface {
+	VisitReplaceBenefitCardResponse(w http.ResponseWriter) error
+}
+
+type ReplaceBenefitCard200JSONResponse BenefitsResponse
+
+func (response ReplaceBenefitCard200JSONResponse) VisitReplaceBenefitCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBenefitCard400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceBenefitCard400JSONResponse) VisitReplaceBenefitCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBenefitCard401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceBenefitCard401JSONResponse) VisitReplaceBenefitCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBenefitCard403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceBenefitCard403JSONResponse) VisitReplaceBenefitCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBenefitCard404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceBenefitCard404JSONResponse) VisitReplaceBenefitCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBenefitCard500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ReplaceBenefitCard500JSONResponse) VisitReplaceBenefitCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignBenefitSegmentRequestObject struct {
+	Body *AssignBenefitSegmentJSONRequestBody
+}
+
+type AssignBenefitSegmentResponseObject interface {
+	VisitAssignBenefitSegmentResponse(w http.ResponseWriter) error
+}
+
+type AssignBenefitSegment200JSONResponse BenefitsResponse
+
+func (response AssignBenefitSegment200JSONResponse) VisitAssignBenefitSegmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignBenefitSegment400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response AssignBenefitSegment400JSONResponse) VisitAssignBenefitSegmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignBenefitSegment401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response AssignBenefitSegment401JSONResponse) VisitAssignBenefitSegmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignBenefitSegment403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response AssignBenefitSegment403JSONResponse) VisitAssignBenefitSegmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignBenefitSegment404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response AssignBenefitSegment404JSONResponse) VisitAssignBenefitSegmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignBenefitSegment500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response AssignBenefitSegment500JSONResponse) VisitAssignBenefitSegmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelBenefitSegmentRequestObject struct {
+	Body *CancelBenefitSegmentJSONRequestBody
+}
+
+type CancelBenefitSegmentResponseObject interface {
+	VisitCancelBenefitSegmentResponse(w http.ResponseWriter) error
+}
+
+type CancelBenefitSegment200JSONResponse BenefitsResponse
+
+func (response CancelBenefitSegment200JSONResponse) VisitCancelBenefitSegmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelBenefitSegment400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CancelBenefitSegment400JSONResponse) VisitCancelBenefitSegmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelBenefitSegment401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CancelBenefitSegment401JSONResponse) VisitCancelBenefitSegmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelBenefitSegment403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CancelBenefitSegment403JSONResponse) VisitCancelBenefitSegmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelBenefitSegment404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CancelBenefitSegment404JSONResponse) VisitCancelBenefitSegmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelBenefitSegment500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CancelBenefitSegment500JSONResponse) VisitCancelBenefitSegmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBenefitSegmentRequestObject struct {
+	Body *ReplaceBenefitSegmentJSONRequestBody
+}
+
+type ReplaceBenefitSegmentResponseObject interface {
+	VisitReplaceBenefitSegmentResponse(w http.ResponseWriter) error
+}
+
+type ReplaceBenefitSegment200JSONResponse BenefitsResponse
+
+func (response ReplaceBenefitSegment200JSONResponse) VisitReplaceBenefitSegmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBenefitSegment400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceBenefitSegment400JSONResponse) VisitReplaceBenefitSegmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBenefitSegment401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceBenefitSegment401JSONResponse) VisitReplaceBenefitSegmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBenefitSegment403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceBenefitSegment403JSONResponse) VisitReplaceBenefitSegmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBenefitSegment404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceBenefitSegment404JSONResponse) VisitReplaceBenefitSegmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBenefitSegment500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ReplaceBenefitSegment500JSONResponse) VisitReplaceBenefitSegmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNonameCardPanRequestObject struct {
+	CardId CardIdPath `json:"cardId"`
+	Body   *UpdateNonameCardPanJSONRequestBody
+}
+
+type UpdateNonameCardPanResponseObject interface {
+	VisitUpdateNonameCardPanResponse(w http.ResponseWriter) error
+}
+
+type UpdateNonameCardPan202Response struct {
+}
+
+func (response UpdateNonameCardPan202Response) VisitUpdateNonameCardPanResponse(w http.ResponseWriter) error {
+	w.WriteHeader(202)
+	return nil
+}
+
+type UpdateNonameCardPan400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateNonameCardPan400JSONResponse) VisitUpdateNonameCardPanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNonameCardPan401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateNonameCardPan401JSONResponse) VisitUpdateNonameCardPanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNonameCardPan403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateNonameCardPan403JSONResponse) VisitUpdateNonameCardPanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNonameCardPan404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateNonameCardPan404JSONResponse) VisitUpdateNonameCardPanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNonameCardPan406JSONResponse struct{ NotAcceptableJSONResponse }
+
+func (response UpdateNonameCardPan406JSONResponse) VisitUpdateNonameCardPanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNonameCardPan500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateNonameCardPan500JSONResponse) VisitUpdateNonameCardPanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchCardByPanRequestObject struct {
+	Body *SearchCardByPanJSONRequestBody
+}
+
+type SearchCardByPanResponseObject interface {
+	VisitSearchCardByPanResponse(w http.ResponseWriter) error
+}
+
+type SearchCardByPan200JSONResponse CardSearchResult
+
+func (response SearchCardByPan200JSONResponse) VisitSearchCardByPanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchCardByPan400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SearchCardByPan400JSONResponse) VisitSearchCardByPanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchCardByPan401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SearchCardByPan401JSONResponse) VisitSearchCardByPanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchCardByPan404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response SearchCardByPan404JSONResponse) VisitSearchCardByPanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchCardByPan500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response SearchCardByPan500JSONResponse) VisitSearchCardByPanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNominalCardPanRequestObject struct {
+	CardId CardIdPath `json:"cardId"`
+	Params UpdateNominalCardPanParams
+	Body   *UpdateNominalCardPanJSONRequestBody
+}
+
+type UpdateNominalCardPanResponseObject interface {
+	VisitUpdateNominalCardPanResponse(w http.ResponseWriter) error
+}
+
+type UpdateNominalCardPan202Response struct {
+}
+
+func (response UpdateNominalCardPan202Response) VisitUpdateNominalCardPanResponse(w http.ResponseWriter) error {
+	w.WriteHeader(202)
+	return nil
+}
+
+type UpdateNominalCardPan400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateNominalCardPan400JSONResponse) VisitUpdateNominalCardPanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNominalCardPan401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateNominalCardPan401JSONResponse) VisitUpdateNominalCardPanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNominalCardPan403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateNominalCardPan403JSONResponse) VisitUpdateNominalCardPanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNominalCardPan404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateNominalCardPan404JSONResponse) VisitUpdateNominalCardPanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNominalCardPan406JSONResponse struct{ NotAcceptableJSONResponse }
+
+func (response UpdateNominalCardPan406JSONResponse) VisitUpdateNominalCardPanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNominalCardPan500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateNominalCardPan500JSONResponse) VisitUpdateNominalCardPanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type GetPinblockRequestObject struct {
 	CardId CardIdPath `json:"cardId"`
@@ -1263,6 +2417,20 @@ func (response UpdatePinFromPinblock404JSONResponse) VisitUpdatePinFromPinblockR
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePinFromPinblock409JSONResponse struct{ ConflictJSONResponse }
+
+func (response UpdatePinFromPinblock409JSONResponse) VisitUpdatePinFromPinblockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1455,6 +2623,20 @@ func (response AppendUpdatePinScript404JSONResponse) VisitAppendUpdatePinScriptR
 	return err
 }
 
+type AppendUpdatePinScript409JSONResponse struct{ ConflictJSONResponse }
+
+func (response AppendUpdatePinScript409JSONResponse) VisitAppendUpdatePinScriptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AppendUpdatePinScript500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response AppendUpdatePinScript500JSONResponse) VisitAppendUpdatePinScriptResponse(w http.ResponseWriter) error {
@@ -1635,9 +2817,101 @@ func (response ChangeCardPassword404JSONResponse) VisitChangeCardPasswordRespons
 	return err
 }
 
+type ChangeCardPassword409JSONResponse struct{ ConflictJSONResponse }
+
+func (response ChangeCardPassword409JSONResponse) VisitChangeCardPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ChangeCardPassword500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response ChangeCardPassword500JSONResponse) VisitChangeCardPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchCardByEncryptedPanRequestObject struct {
+	Body *SearchCardByEncryptedPanJSONRequestBody
+}
+
+type SearchCardByEncryptedPanResponseObject interface {
+	VisitSearchCardByEncryptedPanResponse(w http.ResponseWriter) error
+}
+
+type SearchCardByEncryptedPan200JSONResponse CardSearchResult
+
+func (response SearchCardByEncryptedPan200JSONResponse) VisitSearchCardByEncryptedPanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchCardByEncryptedPan400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SearchCardByEncryptedPan400JSONResponse) VisitSearchCardByEncryptedPanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchCardByEncryptedPan401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SearchCardByEncryptedPan401JSONResponse) VisitSearchCardByEncryptedPanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchCardByEncryptedPan404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response SearchCardByEncryptedPan404JSONResponse) VisitSearchCardByEncryptedPanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchCardByEncryptedPan500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response SearchCardByEncryptedPan500JSONResponse) VisitSearchCardByEncryptedPanResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -1869,6 +3143,20 @@ func (response ValidateNonameCvv401JSONResponse) VisitValidateNonameCvvResponse(
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ValidateNonameCvv404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ValidateNonameCvv404JSONResponse) VisitValidateNonameCvvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2150,8 +3438,110 @@ func (response GetCardPassword500JSONResponse) VisitGetCardPasswordResponse(w ht
 	return err
 }
 
+type SearchCardByEncryptedPanV3RequestObject struct {
+	Body *SearchCardByEncryptedPanV3JSONRequestBody
+}
+
+type SearchCardByEncryptedPanV3ResponseObject interface {
+	VisitSearchCardByEncryptedPanV3Response(w http.ResponseWriter) error
+}
+
+type SearchCardByEncryptedPanV3200JSONResponse CardSearchResult
+
+func (response SearchCardByEncryptedPanV3200JSONResponse) VisitSearchCardByEncryptedPanV3Response(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchCardByEncryptedPanV3400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SearchCardByEncryptedPanV3400JSONResponse) VisitSearchCardByEncryptedPanV3Response(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchCardByEncryptedPanV3401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SearchCardByEncryptedPanV3401JSONResponse) VisitSearchCardByEncryptedPanV3Response(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchCardByEncryptedPanV3404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response SearchCardByEncryptedPanV3404JSONResponse) VisitSearchCardByEncryptedPanV3Response(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchCardByEncryptedPanV3500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response SearchCardByEncryptedPanV3500JSONResponse) VisitSearchCardByEncryptedPanV3Response(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// FreezeCardBenefits Freeze or unfreeze a card's benefits
+	// (PUT /pcicards/v1/pcicards/benefits/cards/freeze)
+	FreezeCardBenefits(ctx context.Context, request FreezeCardBenefitsRequestObject) (FreezeCardBenefitsResponseObject, error)
+	// ReplaceBenefitCard Move a customer's benefits to another card
+	// (POST /pcicards/v1/pcicards/benefits/cards/replace)
+	ReplaceBenefitCard(ctx context.Context, request ReplaceBenefitCardRequestObject) (ReplaceBenefitCardResponseObject, error)
+	// AssignBenefitSegment Assign a benefit segment to a card
+	// (POST /pcicards/v1/pcicards/benefits/segments/assign)
+	AssignBenefitSegment(ctx context.Context, request AssignBenefitSegmentRequestObject) (AssignBenefitSegmentResponseObject, error)
+	// CancelBenefitSegment Cancel a card's benefit segment
+	// (PUT /pcicards/v1/pcicards/benefits/segments/cancel)
+	CancelBenefitSegment(ctx context.Context, request CancelBenefitSegmentRequestObject) (CancelBenefitSegmentResponseObject, error)
+	// ReplaceBenefitSegment Replace a card's benefit segment
+	// (PUT /pcicards/v1/pcicards/benefits/segments/replace)
+	ReplaceBenefitSegment(ctx context.Context, request ReplaceBenefitSegmentRequestObject) (ReplaceBenefitSegmentResponseObject, error)
+	// UpdateNonameCardPan Give an UNNUMBERED noname card its PAN and PIN
+	// (PUT /pcicards/v1/pcicards/cards/noname/{cardId}/pan)
+	UpdateNonameCardPan(ctx context.Context, request UpdateNonameCardPanRequestObject) (UpdateNonameCardPanResponseObject, error)
+	// SearchCardByPan Find a card by its PAN
+	// (POST /pcicards/v1/pcicards/cards/search)
+	SearchCardByPan(ctx context.Context, request SearchCardByPanRequestObject) (SearchCardByPanResponseObject, error)
+	// UpdateNominalCardPan Give an UNNUMBERED nominal card its PAN and PIN
+	// (PUT /pcicards/v1/pcicards/cards/{cardId}/pan)
+	UpdateNominalCardPan(ctx context.Context, request UpdateNominalCardPanRequestObject) (UpdateNominalCardPanResponseObject, error)
 	// GetPinblock Read a card's PIN as a PIN block
 	// (GET /pcicards/v1/pcicards/{cardId}/pinblock)
 	GetPinblock(ctx context.Context, request GetPinblockRequestObject) (GetPinblockResponseObject, error)
@@ -2170,6 +3560,9 @@ type StrictServerInterface interface {
 	// ChangeCardPassword Change a card's PIN
 	// (PUT /pcicards/v2/pcicards/card/{cardId})
 	ChangeCardPassword(ctx context.Context, request ChangeCardPasswordRequestObject) (ChangeCardPasswordResponseObject, error)
+	// SearchCardByEncryptedPan Find a card by its encrypted PAN
+	// (POST /pcicards/v2/pcicards/cards/search)
+	SearchCardByEncryptedPan(ctx context.Context, request SearchCardByEncryptedPanRequestObject) (SearchCardByEncryptedPanResponseObject, error)
 	// ChangeCvvRotation Set or change a card's CVV rotation interval
 	// (PATCH /pcicards/v2/pcicards/cvv/{cardId}/change-rotation)
 	ChangeCvvRotation(ctx context.Context, request ChangeCvvRotationRequestObject) (ChangeCvvRotationResponseObject, error)
@@ -2188,6 +3581,9 @@ type StrictServerInterface interface {
 	// GetCardPassword Read a card's PIN
 	// (GET /pcicards/v2/pcicards/password/{cardId})
 	GetCardPassword(ctx context.Context, request GetCardPasswordRequestObject) (GetCardPasswordResponseObject, error)
+	// SearchCardByEncryptedPanV3 Find a card by its encrypted PAN (version 3)
+	// (POST /v3/pcicards/cards/search)
+	SearchCardByEncryptedPanV3(ctx context.Context, request SearchCardByEncryptedPanV3RequestObject) (SearchCardByEncryptedPanV3ResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error)
@@ -2227,6 +3623,261 @@ type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
 	options     StrictHTTPServerOptions
+}
+
+// FreezeCardBenefits operation middleware
+func (sh *strictHandler) FreezeCardBenefits(w http.ResponseWriter, r *http.Request) {
+	var request FreezeCardBenefitsRequestObject
+
+	var body FreezeCardBenefitsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.FreezeCardBenefits(ctx, request.(FreezeCardBenefitsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "FreezeCardBenefits")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(FreezeCardBenefitsResponseObject); ok {
+		if err := validResponse.VisitFreezeCardBenefitsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ReplaceBenefitCard operation middleware
+func (sh *strictHandler) ReplaceBenefitCard(w http.ResponseWriter, r *http.Request, params ReplaceBenefitCardParams) {
+	var request ReplaceBenefitCardRequestObject
+
+	request.Params = params
+
+	var body ReplaceBenefitCardJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceBenefitCard(ctx, request.(ReplaceBenefitCardRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceBenefitCard")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ReplaceBenefitCardResponseObject); ok {
+		if err := validResponse.VisitReplaceBenefitCardResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AssignBenefitSegment operation middleware
+func (sh *strictHandler) AssignBenefitSegment(w http.ResponseWriter, r *http.Request) {
+	var request AssignBenefitSegmentRequestObject
+
+	var body AssignBenefitSegmentJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AssignBenefitSegment(ctx, request.(AssignBenefitSegmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AssignBenefitSegment")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AssignBenefitSegmentResponseObject); ok {
+		if err := validResponse.VisitAssignBenefitSegmentResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CancelBenefitSegment operation middleware
+func (sh *strictHandler) CancelBenefitSegment(w http.ResponseWriter, r *http.Request) {
+	var request CancelBenefitSegmentRequestObject
+
+	var body CancelBenefitSegmentJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CancelBenefitSegment(ctx, request.(CancelBenefitSegmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CancelBenefitSegment")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CancelBenefitSegmentResponseObject); ok {
+		if err := validResponse.VisitCancelBenefitSegmentResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ReplaceBenefitSegment operation middleware
+func (sh *strictHandler) ReplaceBenefitSegment(w http.ResponseWriter, r *http.Request) {
+	var request ReplaceBenefitSegmentRequestObject
+
+	var body ReplaceBenefitSegmentJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceBenefitSegment(ctx, request.(ReplaceBenefitSegmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceBenefitSegment")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ReplaceBenefitSegmentResponseObject); ok {
+		if err := validResponse.VisitReplaceBenefitSegmentResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateNonameCardPan operation middleware
+func (sh *strictHandler) UpdateNonameCardPan(w http.ResponseWriter, r *http.Request, cardId CardIdPath) {
+	var request UpdateNonameCardPanRequestObject
+
+	request.CardId = cardId
+
+	var body UpdateNonameCardPanJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateNonameCardPan(ctx, request.(UpdateNonameCardPanRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateNonameCardPan")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateNonameCardPanResponseObject); ok {
+		if err := validResponse.VisitUpdateNonameCardPanResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// SearchCardByPan operation middleware
+func (sh *strictHandler) SearchCardByPan(w http.ResponseWriter, r *http.Request) {
+	var request SearchCardByPanRequestObject
+
+	var body SearchCardByPanJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.SearchCardByPan(ctx, request.(SearchCardByPanRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SearchCardByPan")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(SearchCardByPanResponseObject); ok {
+		if err := validResponse.VisitSearchCardByPanResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateNominalCardPan operation middleware
+func (sh *strictHandler) UpdateNominalCardPan(w http.ResponseWriter, r *http.Request, cardId CardIdPath, params UpdateNominalCardPanParams) {
+	var request UpdateNominalCardPanRequestObject
+
+	request.CardId = cardId
+	request.Params = params
+
+	var body UpdateNominalCardPanJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateNominalCardPan(ctx, request.(UpdateNominalCardPanRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateNominalCardPan")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateNominalCardPanResponseObject); ok {
+		if err := validResponse.VisitUpdateNominalCardPanResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
 }
 
 // GetPinblock operation middleware
@@ -2426,6 +4077,37 @@ func (sh *strictHandler) ChangeCardPassword(w http.ResponseWriter, r *http.Reque
 	}
 }
 
+// SearchCardByEncryptedPan operation middleware
+func (sh *strictHandler) SearchCardByEncryptedPan(w http.ResponseWriter, r *http.Request) {
+	var request SearchCardByEncryptedPanRequestObject
+
+	var body SearchCardByEncryptedPanJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.SearchCardByEncryptedPan(ctx, request.(SearchCardByEncryptedPanRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SearchCardByEncryptedPan")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(SearchCardByEncryptedPanResponseObject); ok {
+		if err := validResponse.VisitSearchCardByEncryptedPanResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ChangeCvvRotation operation middleware
 func (sh *strictHandler) ChangeCvvRotation(w http.ResponseWriter, r *http.Request, cardId CardIdPath) {
 	var request ChangeCvvRotationRequestObject
@@ -2603,97 +4285,154 @@ func (sh *strictHandler) GetCardPassword(w http.ResponseWriter, r *http.Request,
 	}
 }
 
+// SearchCardByEncryptedPanV3 operation middleware
+func (sh *strictHandler) SearchCardByEncryptedPanV3(w http.ResponseWriter, r *http.Request) {
+	var request SearchCardByEncryptedPanV3RequestObject
+
+	var body SearchCardByEncryptedPanV3JSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.SearchCardByEncryptedPanV3(ctx, request.(SearchCardByEncryptedPanV3RequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SearchCardByEncryptedPanV3")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(SearchCardByEncryptedPanV3ResponseObject); ok {
+		if err := validResponse.VisitSearchCardByEncryptedPanV3Response(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Hz7UiM5sverKOrbiIbvVIHLGHOL8wfD0N3MTtMs0Gzs9nAIuSpta6mSqiWVwduHiH2HfcN9khNKqW52",
-	"GRuGZmbP6YmYDlOlSyqV+cuLUvXVi0SaCQ5cK2//q5dRSVPQIPGvwygSOdcn8YWWjI/eA41BmhcxqEiy",
-	"TDPBvf2iGWGxT/Q0g5hQRShR2IkMpkSPgUyAx0IekDRXmgwAn2lxC/yNItQOsOH5HtzTNEvA2/d2+zvb",
-	"W509z/eYmWRsJ/c9TlPz+j5wvQIWe74n4UvOJMTevpY5+J6KxpBSuyStQZoh/utzJ9i7/hr64d7DHzzf",
-	"M7R6+56l03t48L0jKuOT+Izq8fwqzTvC4o2CoMy0KsmJsOejhAyFTKn29j3Gdb/n+V7KOEvz1NsPS1oY",
-	"1zACicRcAqdcL2L65RiIkCNDEbks+UuK6QnTRHDksu1FRAaSms6KME4oJ0BlwkCSCUjFBCdiSJhWJBJc",
-	"SxppQnlMxlQRxXgEREIqJjjugdkvyLTZZx4TNuJCQrzxC29s3+VpMNzd2YUeDYPu7s5e0Nsd0GAAYT/Y",
-	"7Yaws0Wjvd14sHh7NS7fq3NwdsMeDLtVJrgClNcfaHwOX3JQ2vxlFgIcf9IsS1iEq9/8mzL8+1ob9g8S",
-	"ht6+9/82K13YtG/V5rGUQtqp5vkv7WRkIIHeKmR2yb01MD0VMeshQKMxGTJILMtknsC6T4TELuXGvFFE",
-	"3HESjSG6JUPKEog3PCOVgg8TFq2yqJL/X70UlKIjKCT37OTU6h4XqH88TxIz+Auwwcj+G4UzMIXjK9BI",
-	"+VshByyOgb/OfiCekJROkQizC6gCrEQYw3JDLRJ3wg0u0MQO+SoEKpbmCdVCuu09QAEYiHhKFJ0qcjee",
-	"ImmnQr8VOY+/PVWngqg8GiNXDC60wDIKqkGGs6MTElNNSSzA7jPcM6XJ1O32J05zPRaS/R3i1+HnAKgE",
-	"6fadKZIypRgf+SSliYFbiH0yoHEyJYqNOMRmJXCfGYD0nSxIhmspJcQg/EOpF9YMZhnw+IzxC5y+BjHz",
-	"FHG4Q0WIRAqKANNjkIavUQJUkrWM8XUzMRpI026QiOgWn9/Yn3dMj8ktTG9YvG5sTSYNPmhmEc6+WMaz",
-	"P8L0JDY7kjG+rO0Z466lJWCF9rYd8sgs3hHU5MVJbOwJrjGIxpSPSjskYcSUBmOjcK1G4jIpIlBKSDKA",
-	"oZAwpjxuegNhSMPOYDgMdrc6g6DX7+0Fe/1+JwhpJ6TbEEbhXtea1J+Bj4z9DtsMfGWdP9eovy6bisHf",
-	"INJmbXbT53a8uR0rMODfa9XGVJxRpe6EjOeX63TErbckc6e/3dvZ6fvzHs6sV+OjnzTbP+xu9bZX7C6k",
-	"hARxZHYUb2uw3Y8HEAWw3dkL9ra3O8FutBsFFLbpoLMbQi/envf6fE/I0dxYq3svc8NllLdDw9nhKQEe",
-	"ySm6TigFh8cXwbujD2SNC5LROGZ8tG4QS0G/15SEze3pu8vbHy7El3d/+Y9Po+3pT/n7Txfvbrd7V+cf",
-	"TsVfOu+2T1n3/QXt9/6znSq7qTd5FlMNzeVaT9X1GQiRAOVPgY8ZEXMMrTbbjtRCxCIRvMSHs0w8Pz76",
-	"dH5+cvrOQH0MmYTIjNKMMNDBuoVMk6GQRCQxmjaF3OTG2f7snf18eHF5cuT53tXJ+eWnw589vxrb873L",
-	"4w9nH88Pz/9So89x0vfuAzNMMKHSeHbKjFdQfJZQpVnkVWu4YlLnNKk9OYcol26o4tklpJmQVE69a7N+",
-	"RMtCCRdCz+rQrqY8uhHDYcI43KzQ7WLKo4+2edvumhFa920yORcaVRM9qwlN3ovcBpLNfcTHZAD6DoAT",
-	"mmuRUs0icnR1RaQbQjXEv9vzvZTe22ipt9XtPB48NYhZyMFoMrkpprthjuSbcUHzYyxauNZZZj02xxIm",
-	"nrvI5pUI9702K1YLep8O1zO8sJDwRIYcp5meLvS4ToWLqpgiEijSOT9E4d83uWjjM/OLaUiXcu6tmcc5",
-	"o+UkVEo6NX+XwdYshX8eU03ugGtyJ4XxTDlNGR8hYFUBofnLBIXkbgwScyMSzJoEhw1vmUUv5m5jX43q",
-	"OQbg9C3ZHPLTxcdTkgncHcK4FmWUUsasZZ7ojY1wZ4yVhfs5I2Sxp4BhMyAaBcyjfMlBmj9dImA15K2W",
-	"d8J/sMPVH53ZoeuP/uSmqT9zKZbr5j7OUW82qN2y49Zps9M2rMNdhpjQoeGgzcEYKTJ+vQH1JreKBNWy",
-	"fbb7hVx0xPiP7r2NAhY6pjWP9O+CA0YjtzAla389++N6k8KdOOxFtAtB2NneCcIQINiNAIJOvzPs9/sx",
-	"7ISdZW6o7xUmzRq4+MMilTkkkeBDZsCFCV5XGJdveaNIzQ+chSfv8yqO4DVBaCsckTZyI3bCh+J36QWb",
-	"7jxPB4sSg8bVLILOmYgCZ+l0tnd2t7f3wh2rgDMJ0u6CDGmb/70wK7Zkl57rrUeTSdNV7+/sLmh3w+Fe",
-	"V9bG7HSLCYF7XfNBitYHxPmG1n207nrxkgieTJvL6Xa6/aCzFXR6l+HOfndrP9z9q1fbTDN5oFlqlJbn",
-	"SUIHc453k/ZHDHzDLVowWE1aMOHxGAuOTYMpoYpMp2nq15zpNwoT+uhKYx4NMWhmI7udrTYp6j6sdT6H",
-	"wd71f4efO0H3er1VoJhSOeOjkrIWjm4t5+i3j+nmo6dZOw+Y6jG8M0g6psbDBU5s8iN2WXTt0qXkjioS",
-	"STCDNdg5pIlqj8Wk2dL4xubH6+v66eP7U3Lx4eTy/SqypUBOWAQ3kYhhaSRg2x6ZpqXTs8TBLKK3B9+b",
-	"0ITFNznXLGkROo52SFf5Y2zO9JRkIJmIyZoCG8SV8ZjTReMx1bSy6Hdj+1k9WZ9Tz52gs7OSMC1h4fJg",
-	"Fzs0Udri1rwurhgTnzHeZieNoIkh6REtSJ/EbMR0M27yenu7fQ9jp8Iy9xt2uteiuD2/3w7+ZepvnhRO",
-	"Ti4+kr3tfo9YnpJOLb05k/XQdyIwnoaWLEuA/Hh8QXIegyS04Yn4BpHCPhnDfevafuz0fjg6Oj7eCbe2",
-	"jt52wuY6w+ZCzZ8zKz0M3tJgeP01XLLc360X8A1yYU/ML79i6swnKVW3ELe5M/8f/3PuzIulvp6YDp+N",
-	"/Es4KBGiHLPk84rqjyE7mNh9YSL6uaj+0DJdkfRelH94AdHH86BldjQaswwNqWtdO81ezWa+hJu9NMWP",
-	"flFxxu6OG+0ZY11Q+1E47NIOBFvD7UHQo/2tYC8KIegO94Y78S4NB91OqxtrfYQb2pL9ODLvjDtqDJd1",
-	"36bT4MOHII4v37/fT9N9pTYuLi58hF2R6wJg1z5dHq23+K9hJwj7l2Fvv7O33+ltbPf22hy73kNQeHjl",
-	"j8vix/7cj19+2bA/t9ph9oUxpLFfTz5JedzWzwiE32b8a8pRJ6axk5X8t2l7XT9b0dD5S1sBWkXidJ8Y",
-	"3SdruQmqiQSzhMiWe0igNkkOMmWcJmr9AE9vjTodXV3NCsKMId1q2NGtFpZf5FEESi0GDGUbPK7tR1dX",
-	"6BVj4DOD8+0oPXuy5WZp5Wkzp42EDGme6BI95gjjBGetjvAiKuW0SEUU57xMEZooQb7kkEPsAiUHXVgd",
-	"o1QO0glNEJKhSBJxp2pZvRpefUIbUJiUhWD/9EPgp5/s/vozg7k9uDJ++hI75qL7eZk30qEFMVNTCdUZ",
-	"qtWFGazFjMATRHg+ad8iRBg7RblkenphVu1KjrAC4TC3FWO2HuFtYVp++vOl58+7yhTl1FUtDKVIXUpV",
-	"qUxITQ7PTg4ITEBOseICw8WyRohwgBgTwzbhWFQwUN6oYHD1CyhfSFMlb2OtM1tPwZxjO8/t8mT6jWqh",
-	"Qe1bSME4zJ7t03oR0Jotdpgrc1j3bT+sJTk8xf5HV1e+U/kSBTA9ObFHZ3Zq0zKl3CCb6VzmYcwi4zwB",
-	"3waBZhBKuMCaK0cQTmD6o4Y6fXQqrSp9tY2N2m6QP0umtdkaIV17xdLaRtWYk+WDhKmx0XwaaWXreaoq",
-	"HwPNoAjThFq4VYayjOqxIkqYTUN3Q2Jjy0qFySVsPBZKb5BjlIRZAajtN8qRLb/TTKMGVFRXNQbFPioj",
-	"YJ7vubI/Yxs3OhsdNMUZcJoxEz9sdDZcVmeMcr6ZRQx7b07C6vdXW/b4sFnHmBG0+CrnoHPJVZ3ZRi4o",
-	"rmS12NHGiGaARr7aptoHU/NHwOINcugyLGOhYKYojVCu7kAq0uvsbZAjmitb/AMT4NqysGT0Sezte+9A",
-	"n1Vee7069nM7IFZNNmvFpA/+It8RWpLvBujcsu3JCzICl/+svDwWWBbnK66+0jLr0XrVx6tKrmdqL7ud",
-	"zovVfDUi7+VFh9gWK9B6loi2sUtiN2tVotglXN6lUdmGnbaWd6qKH7FHb3mPsuwPO+wt71BWhj743vYq",
-	"a2/WPKJNy9OUyimqqMH0We2sOGzwhY7w3O3s5NRYyKoGGzGoEKH7wGaPg1KXjKjtG2AIJmGQMR5QFWQ1",
-	"dyPLWyDjAnQDLwQ37gXSg1j8ksBxw1wtprEAZi7ry9hSviYuS5GPxpVXuDbrKq2XwGJD+psixA9Cv9Ul",
-	"vDO+5uwoBrQMNxvF3SmVt4hX9uS4UN0DQovKR1Jw1Vhfuy57Nj7MFcR2qgpSsIzGcakN/Up/9K0U6Yvg",
-	"4LUFHFAaj2ufVNBcuL2rwl5lk9pShfMeLgYCK1dEt/vqD01f0uzgwxxQ9uZlvZKz+H8bkP1qXDpqcTEt",
-	"ALwgNmU5YpNVWYQoM0UNpB78ZT6Q8ykxqBFt1SqHWtNobJx1kkkIagfwDa+UuIILM65v/hgAUVhBUgQ9",
-	"1osxr4w3zOFeu4DT7S2uq4ShVrypXQxh5UmUxSc6oozbVgzf4uTmTe1ZkZJzpeyqDT5sCe0JTm9zir/W",
-	"h1rSuv2+0godG1dtfhVI1dJPq+WcVgactoLkleDm5fyymcRwi2dmW7hsyHckm0GyP2EIaqK+hr6bOJPW",
-	"Q9Aamp004tXnAJtQiGwUxScoBlodz0xs53DxOdA2fwGgNY+2VpSr+C3XIxD4DNS5exHLULHmND4VHKla",
-	"BI0lCjrowzoJPu/kEVEe9M+eXzC9GCZLf+L/ClI+w527ecyf+8bAO3f95zv2/jtibwsevSb81vxLO+ZT",
-	"gNiELIELWQKXlG+HY1ysqoJUTBXfSaahEVFHuZQG1WqRdYGeY5b5j+KrBVbBNY2eArCNeBbuM4g0pgAh",
-	"zfQUa4wPCOX2l4Hfxu3iJm7OnDm8ali64t3FevH6w/x95dZQ8LsaPxoMimxaaWtTcPH2+jfS3zndm9Hb",
-	"bvXb/FsqL+rowuwWRf+nntiqnUcclMWEwt7XTwdCKYittilNp8q4K0zjsWnOE1BqPo/0ZQYKihka+tuu",
-	"ui+Tv3qL8MoFHj0Td/fKpuixViKlt/aIBBI2YoMEmiTaVRt30a3QHcGMJE0LlhhBIDGklMcb5LBM8fcI",
-	"1h42zhyKK8x4c1mRNXvz0nl5QbjewCe8Z1Duwi9ez/imRaHdLx4Z5JokLDVyZ/5PMFtuJLH3r3/8s3/Q",
-	"LMwjVEL55YQ2PLN5jsYNzN8q1YbGpSge/LWZsvYLbSu5T+HLHSm0Xz5ocaNqqbja9XxmVGhgthBvx7hv",
-	"mzRCmcV1798xfFlC72Xyd93AjBgUgPUYRk8mlX9ldzsoTpXdR2Oilm/AXGgqjSa3XllEmC6AjWqM/Ljg",
-	"YL804A4RjKAUFf1EDKuD/DFCeYm99kj8JppMgpCsVae/R+8PT98d3xxdXd2cf7w8vDz5eOowqxyVKQtK",
-	"EBv4Cf/1j3/2trodgmXRxmAIbomMXPnYQbPg311VKkv+q7mVMVnl6bS7gPkIklV3DX8zIHv0JkW3tzqG",
-	"zd8nfeX4r+1maAt6Fbc6v58mLACfC9CVPlYY1FDkQlBqqFR//xx4MnhSAtQs4KyIUzEkoJs4ZR+1lVuk",
-	"YuLgZhFaDefQSnA4sF60CwxNB3Q0l+LSj8c/H1/O4lILNPyIBL8oNCwLqIqZik9YfVeJWZXQIqs0oV1c",
-	"Xk4VnBQXujAr1Cvqgi3y2izKvhanQi4hSZSJURqFppjZYPVkiO/yQLXqMawamoImA8NqY0wpiXKlRQpy",
-	"g3Q7PZIC5Ri7pEa/QR0QaisVjUaVX0nCl7XSo45fpJldnBGLKE/Nhq1Uk1TUUZ4ipUd4r+g3s66u3HJl",
-	"Q9pSBPrcM/OiLLSxja+q3C/gCUN021ayWFM3u83PTl10g0JHnO2ZTFbVMQnKlvK1a9Y7NsHEQv2irMto",
-	"mG2h2p6ErBUfOGjUqRsF9AkkythgSXksUmN+1u338aAo7FRVImD+jq7RSC7uSJbkjbRmYb59Avcm3MYU",
-	"JuNE3wnjteYalLV+mYQJE3lVUOpXh+NmCYXTbuL84ha/oepRm1hRN82AfDg8/XT4c6spdLd6qIx/Sx1u",
-	"3hzCmHtlZZ67l/TaZyIzFw9a/OHSWH23+/MFf7bsullr7XxhLu5e0Pt1SISAsgSBGB+KRvZ01XJiBVwx",
-	"zSaACb59e2cQq7/rwOPb7/9Ni+Lz+VryDXIONGZ8ROjMzWP8sqQLHIyXrDTVuToojTXW0zlTXrsLUtS8",
-	"QzJ8WnZyQUEyZgjdxyle1nl+wQpeR9+S4l233lfWzFfXs2ZhrZNLlEArjHVNM3JmePLc+lrnVjPL/UVa",
-	"VqTInqVptfOK8suWeDDg7nVUlbdr7gN3xTft1l+8Ov9l0+XfKndTJ3JpPfvvWxt+B3XpL1OIPp8srt3w",
-	"Qump3+36fG0kBO/zONnKZeJuU6n9zc3RXZBFbCNjKhUJHagNJlCmHKFfi3sXhuAHv/yzUvf6w7q1rT2f",
-	"OcysvXExwsP1w/8EAAD//w==",
+	"7H37Uhs7uu+rqPpMVeCcbrCNMbc6f7AISViTEAYIUzNZbJfcLdsauqVektrgyaZq3mHecJ5klz5JfXG3",
+	"LxBgZa1N/kgZu3X/vp++e3/zQp6knBGmpLf/zUuxwAlRRMBfh2HIM6ZOogslKBt9IDgiQv8QERkKmirK",
+	"mbfvHkM08pGapiRCWCKMJDRCgylSY4ImhEVcHKAkkwoNCHyn+A1hbyTCpoMNz/fIHU7SmHj73m5vZ3ur",
+	"tef5HtWDjM3gvsdwon++C2yrgEae7wnya0YFibx9JTLiezIckwSbJSlFhO7iv762gr3rb22/vXf/J8/3",
+	"9Fy9fc/M07u/970jLKKT6AyrcX2V+jdEow03oVQ/lU8nhJYLJzLkIsHK2/coU72u53sJZTTJEm+/nc+F",
+	"MkVGRJjJZFLxhIiTqNj4OVsR2keX7cVDp3BJGGZq3rlfjgniYqQ3BV3mR4zc8IgqxBkctGmFeEoE1o0l",
+	"ogxhhggWMSUCTYiQlDPEh4gqiULOlMChQphFaIwlkpSFBAmS8An0e6BJhqRKkxqLEB0xLki08QurUNDl",
+	"aTDc3dklXdwOOrs7e0F3d4CDAWn3gt1Om+xs4XBvNxrMpzAFy/fKOzhLM/d6u2XKmSTAMj/h6Jz8mhGp",
+	"9F96IYTBR5ymMQ1h9Zv/kHr/vpW6/ZMgQ2/f+z+bBTtuml/l5rEQXJih6vsvzGBoIAi+kbDZ+e6tEd1S",
+	"Ir0eRHA4RkNKYrNlIovJuo+4gCb5wbyRiN8yFI5JeIOGmMYk2vA0LXI2jGm4yqLy/f/mJURKPCKOec5O",
+	"Tg37Mw4QwLI41p0/wTZo9nsjYQQqoX9JFMz8HRcDGkWEvcx5AKShBE9hEvoUgAVoDnJ6y/VsYXInTEMT",
+	"jk2XLzJBSZMsxooLe7wHQAADHk2RxFOJbsdTmNopV4fAY3hgDvP5p2YPUSqsCIo4kXYP9SyqZIrWMDyN",
+	"1Bgrd+JfTk+/fPrp+Pz4LdA1H5o2akwEuqEsWnfresczFj3/kk45klk4NhOlrOnGg4lqxDs7OkERVrhY",
+	"NrmjUqGppeIvDGdqzAX9J4le5jAGBAsiLD1TiRIqJWUjHyU41tcIiXw0wFE8RZKOGIn0SshdqoHftzQu",
+	"KKwlp3x9ed7n/G4kjDQlLDqj7AKGL0FnfUaM3AKDhzwhEhEKB0sZCmOCBVpLKVvXA4PsoZ8bxDy8ge/7",
+	"5uMtVWN0Q6Z9qmnB91KhCUpRg9zmh2V79mcyPYn0iaSULXv2jDL7pJnACs+b52CP9OLthKp7cRJp2oY1",
+	"BuEYs1F+vwoyolIRfffCWjXFpYKHREou0IAMuSBjzKKqoNVu43ZrMBwGu1utQdDtdfeCvV6vFbRxq423",
+	"STts73WMqPCRsJEWjdpNslMhdXwtzf46f5QP/kFCpddmDr124tXjWGEDfmerlppRLsgoIWz+sjVY2EU/",
+	"SFjzPWl6hl6oIgl8SPCdm/52a8lq4OcT07L4FQuBp7WlummWhm1a80+EkSFV8tyKSPX1DjIWxaQ66dq8",
+	"qlPxPUbULRc3/ZALQWKAPrtniw/IDTa3h6Y1HGEWkvj5zi3kEXn4UQHUTvsRVqQyJnyxjFCL04PBq701",
+	"74GIzrCUt1xE9bVbfLfLz1lsp7fd3dnp+fUNadiEYvvy9u3OVnd7xeY1QigYfWuw3YsGJAzIdmsv2Nve",
+	"bgW74W4YYLKNB63dNulG217DDnMxqvW1ukZR6y7FrPlaOzs8RYSFYgrqDCDY4fFF8P7oE1pjHKU4iigb",
+	"revbVpJet4pim9vT95c3P13wX9//7f99GW1Pf84+fLl4f7PdvTr/dMr/1nq/fUo7Hy5wr/v/m2dlDrWf",
+	"pfrwq8s12qNtM+A8Jpg95OqboTq7oX6J/HRPDZOYR4IXBItwPJcHF26xExTg4q+ZBDrzbQLlJegRlk1O",
+	"ZrFaxiMP44hVnrYGgFVbzAWE0jyrvc5b9iV8Obvr58dHX87PT07fa9ExIqkgoT7ZqjEIFNEbLdwPtbwe",
+	"RyAqS6BwpvHyq3f28fDi8uTI872rk/PLL4cfPb/o2/O9y+NPZ5/PD8//VpqfPTvfuwt0N8EEC60BS92f",
+	"m/FZjKWioVes4YoKleG49M05CTNhu3LfXZIk5QKLqXet1w/SlwPG+XS5sqgopyzs8+Ewpoz0V2h2MWXh",
+	"Z/N4E8fpHhrPbTI55wrgEjTQCY4/8MzY/KrnCF+jAVG3hDCEM8UTrGiIjq6ukLBdyAokdbq+vsrMhdfd",
+	"6rSW3X+lycy/XSeTvhuuT+2U+2M350VbNHetNR5YMMaSTZwv3jzLxH2vSSou2ScffoXO7IXh/gduyHGS",
+	"qulcDe6UW+sTlUgQDPOsd+HuwRXQnk7qg5gr0qn+7U4wmCqCGGch0eOVRKx2a7mMVWiE1VE+M5JbF8To",
+	"jdT3tdYr5SPGaLyzqsvQ0kBnuwcSQUjTMRGK3Cn3q77bhjyO+a2BV6okUng0M5XO0qk03HS+3uN8GxqP",
+	"3Nmtqkdj7I4VmX4Rpb/TdGGNEXVhPzcizu7SX8dYoVvCFLoVnI18xHBC2Qh2pTB06r9EFhN0OyYC3A6C",
+	"aBrkjGwsve/d2E1rL826tgEwfIOjBP188fkUpRy4CVGmeG59y22xuQvmjbHczgh8RmSq0ZG5K9y1qTs0",
+	"cs7Y871fMyL0n9bAvdpNWSzvhP1kuit/dWa6Ln/1FztM+TvrOriunmNt9vqAmkU3ODqw8hlzJZwyiRAe",
+	"6h00vgVNRZr/9CVc3S0n6C07Z3NesIt2Mv7isxeE/JMU2u2TK4VDPQBloz5heBCTsm6bC+JzZbha46Yl",
+	"GEPWXNtKyajyT84IGNRuyBSt/f3sz+vVTd6J2t0Qd0jQbm3vBO02IcFuSEjQ6rWGvV4vIjvtlrcUCM8w",
+	"+wLi/zLxfsZ+YAi/JtH3/N0med7XCjJeqIgBwhof5tCyZKGeSbiTHgyuvr2tHn0BPajhrNUDqBrWnXcJ",
+	"E2oiCyt01gTYfmyHy0Gm6/eum0g3dVbMla2d97V5rKh2OcnbyOHRp3k3xSEKORtSzYGUs/I9Yd1nbyQq",
+	"mRBmpSjv6yo2hGsEEpjTYZtIPKQnbMh/SAOKbs6yZDDPzzurQpcMqTBKq7W9s7u9vdfeeZB+3WS6mevk",
+	"XHJKjzX0hJNJ1crT29md81yfkTtVCMXO+jYj6WrprFCV3NMHyKqwRss1lh73I+IsnlaX02l1ekFrK2h1",
+	"L9s7+52t/fbu3z2/aukLFE30XcWyODZ+uorNpjr3BXpIRXub01mJWsBcuGgLjsGeqCF0Ok0Sv6Tzv5EQ",
+	"ImKhlUojqc0cZKe11URFnfu11td2sHf93+2vraBzvd5IUFTKTF9+bmYNO7q1fEef3xxYN7zNircEPFwg",
+	"5J+cQhzEQGvhxucT2aAIZR2n6BZLFAqiO6ts5xDHstmMJ/SRRn0T7lBe18+fP5yii08nlx9WoS1JxISG",
+	"pO8M2QsNFubZI/1oDvtL9GBnZLr3vQmOadTPmKJxA9GxyClF1pMMj1M1RSkRlEdoTRJja8rNRpYXtaJQ",
+	"4krXrm/aGT5Zr7HnTtDaWYmYlmzhcjspNKiitMGtOi+uaE49o6zpntSExoeoixRHPRTREVVV847X3dvt",
+	"VcWfXkUc6TYwbtfvNYP/WUlWmJkKQycXn9Hedq+LzJ6iVsmrO2MwV7c80NKpEjSNCXp7fIEyFhGBcEV6",
+	"9TUitXtoTO4a1/a21f3p6Oj4eKe9tXX0rtWeUeerC9V/zqz0MHiHg+H1t/aS5f6wUsAzuFEe6FZ/Qa+L",
+	"jxIsb0jUJM78X/hnxZkn85o8XC5uVvByhMj7LAn2K7H/OUljHDoNVkPsXLWLDIckVHRCVnU2+h4jt/3H",
+	"6748jh7dehZKS11Vp+XPrmvBLj2f7/eRe2t97v3HuY71pnxPD/PJcrbjhtmutu9aUiVHk8n86JDHyhz3",
+	"DcO5SJR5RvwnAGYI0lom5YVjmoKYZ58uhc6uJtE9hRK4NO4GpHYX0GtjG01AYxlGe2F72MEtEmwNtwdB",
+	"F/e2gr2wTYLOcG+4E+3i9qDTalSyjATbxw0uhCP9m1aWtFhllIvpNPj0KYiiyw8f9pNkX8qNi4sLH4QC",
+	"nil3/a99uTxab9Cu2q2g3btsd/dbe/ut7sZ2d69J7ejeB07/yD9cug/7tQ+//LJhPm41CwFPfMNVzuvB",
+	"4U0rsHYxgN8kmlYcxuVnSydZ0H8Tt5f5s/GuttL8VgAyG7K8jzTvo7VM4hFBguglhCa2XBBsPM1EJJTh",
+	"WK4fQEilZqejq6tZQpgR87Yq8LfVsOUXWRgSuSCoSZoHFnP70dUV6Gygls9IIc0yxGy4mR2lcU+rjmGY",
+	"yBBDZIJFj9rEGIJRi7i6EAsxdYYyF3xJJcKx5OjXjGQkyi2kAF0Qii9lRoQlmqBtXVOy5Gop4ZUx+DqB",
+	"Zy7YPzwy8+Hhlt/veK+dwZXWIpfcY9b2VKd5TR2KIz00FqQIbDS8MIO1YK96AAnXPd8NRASafZgJqqYX",
+	"etU2vwHCgg8zYwo2QcLv3NXy818vPb+uyGGgUxtKPBQ8sX4uKVMuFDo8OzlAZELEFMKgwZhRRHozQiLw",
+	"1hkvkAsrxqwSVmyDioG+YE4FvY2VSk2QM7VqV32383DRN7JhDnLfQApYCUzALS5nHKyZCORa7PG6b9pB",
+	"gPfhKbQ/urryLcvnKAAOl4mJPzFD6ycTzDSy6ca5lVAvMspi4hsThe4EI8YhwcNOCAbQ7YFDLT9ali48",
+	"GvZhzbYb6K+CKqWPhgv7vKRJ6aBKm5Nmg5jKseZ8HCppkgeKlAINzUQiqhA2cCv1zFKsxhJJrg8NxA0B",
+	"D5utlGD6hIfHXKoNdAyUMEsApfMGOjK5Pooq4IBi1kXgrztHqQnM8z2bY6Tvxo3WRguu4pQwnFKt3W60",
+	"NqzNcQx0vpmGFFpvTtrF54H1+G2aP8HRZvA/mxO0nls9XdM+jmNuwvWDtktdIIk+gWgfThssohJptte/",
+	"5VtulpxvzEnk7VtHpNbfnDPS5n8RqcBr+1S5As0ez/sqlOgLZDYhqtPq1nfmLXjf732v22rNGznvZbOU",
+	"UwVN2subVPIloNHW8kZFqhC06C5vkSeT3Pve9ipLqSb8AMZmSYLFND9LDSMZM5RVwMygOF2FR+Cgzw/8",
+	"2i8lQwJzOAHiLjDkF+REE+h71Eu5VMGkHbheAyDnwJKzntVK5C+Megz0z5tifkzotMlKc+F9pcUATI2o",
+	"RowcKyTRDJ6LHLqFjwbc3X42IPGNLGccPht31a0kABFFiuzX5vMuHtmsJXHeXz8Pg8636KzEpK0nm0gt",
+	"5n9egpEJxn+FgRkY+MQnwPg5qRf8ovQVahLaQkOMzwcGIfDuKmDgMkA2MWS4zIeD98DqNnMPI9sOrZE7",
+	"HKp4qoW89Txmy5KHFo7y9dNc/jMiDmbylghAj2QDHZZSAscmA92OgGMth01N6OEwkxoLLHghql4ESkz2",
+	"jz0ma1B8pqu6MdHoFQR+VyBgzhBhR405KWsIeE7md8wcWGZ+CP9byJgnDpelAZfq6yAAbDmuNARVBgY0",
+	"j1kCqfF7jg9mUBK9CBebJbwIFzemnb1y8e+Ki80Z1qR4R/bPzcKPuMLLIv1DeXjW/bOInw07A8TIXNi3",
+	"jd/Igwqn658chb281P+8XN7sYXxl898Vm9tD/M343DHtfEY3/xtD4eY3U6voftMFVDcx+qGxFWLEOPhQ",
+	"rCbuvsstjsZ4OcjiG81oaEBMdYYvpz99/nL61ke3mCrKRsa2qGSu1jQxnnEHnELnJuOYPVzfLio4PZem",
+	"XYtUX4ldO411s6CG0R+Nobqt3koNSvVlnoINtXqJMCvVgakQatkKf3ZyWmJKiNuG+PhHcGUGTGlibYIU",
+	"s8CMuZQZTSbBfGX5HWWRLOWYmRhP5wbSC5H61i3qn7Q7Wjlo79nINh99zMYsAD/BekV6BjYEbnYWdXBs",
+	"WMZENJIHqNvqotsxYYjxnM3tXEC3pqqJgU3GHlijp4Z5n0cyns0NfOH7spbtvaCe0Qvz9ovbrKkmLEMi",
+	"Nvnw7HABby2+2nQ3gWGMYDDV3LSUjVa6zJzhqXyXuVjpMlxoCjeupDcGK9ZWywc60FcfSLtSYaEMmw4o",
+	"M3zHYRo4ju3+nJyitXKFIhOpWnB6OWIVKhrpzyb95iD3GVKJRoTpXXSqrzkDe/8enR8fXh6/RWs2gR76",
+	"Of18/unwI8zJ4lUbrRWOtrPD0/6Xs7eHl8frudu+YlRrrrNVEQf8HGW6rd6iOx4O4ikuef/HMcG/Cga/",
+	"I8GghAQvJxnAoAswrUCzUgzLiDRA2jlRmWAVRVzDBAZP+WqR8wXuVDI8TX7tYKr/CGiUQ8DtmEsyU2Gx",
+	"xO17G+gIZ9JUfCMTwholhPdEnRUxy9/F9c2xiaQhXVXLRXbZxnRYwO6jMlmhWqhLqrbFQs1mLSy+ujio",
+	"9voZBZZK3sHyCprw7B8Pe/aWN8jLnD6NWQBH1UChanhQCWc06jwcYUYEECalLMAySEvhbI1S0AVRFbzg",
+	"LKaWVSDW5ymBo09tYdFwTFM9lomVM/Ubq3E/gmejcRF1uDYbireeA4uB0r5LcAjafmPIIegts71o0NK7",
+	"WalUnGBxA3hlykU41j1A2JW7RG5XtaRj1lXyIpqhCkiBWkd2l+YLP2eUvRM8eRIcfLAkU6rO68IqV4W9",
+	"4k5qSpSqR1BCoOnK5X2bY0EfG2BU0Fn0CmTf7cZoiHk0iPGEYDYjLlEW6CFKqLZcaLJBjvNtKodK4XAM",
+	"qmAqSFCqcVEJk3QBSEahURwNiDG25OYXI/bon7TsyMidshHQlhhgXTluNQJUqSw6zRN3rZtzhCkzT1H4",
+	"FQbXv5S+czkitpCzbAw6gEKrJzC8SXJ5ZlWr+YUBKzSsFJr/LlQr5UOslgSxMkI1la19YcvTTKZSgyhn",
+	"nrDh+a+emhkk+wvERGM2w+/Gq1GKiS6h2UklgPo7/DYYyCdwHa2OZ1oZtLj4GGirl4luTOxYc5Zkv6GI",
+	"NgCfhjpbPXsZKpakzIeCI5bzoDFHQQt9UFaC1aVCxPO6CLMJdc1ma8PYuQDyvwUpHyH/9RcJgM8MvLUi",
+	"8a/Y+8cWOy1YNwDYS+J1SSA1fT4EubVSFFilKHCltRrxGxYrCzUYDO63gipS0dnDTAgNgyXd3cHtmKb+",
+	"QkA2SMyZwuFDELmiMZO7lIQQuY9IkqoplC48QJiZTxqvKy/jmfEPVrPmfkDffqWG6X399T6NyuarzLVQ",
+	"e+TptODWKuGCK/qZ+LfGezN826m6EnPmnetFBPsZBoGpbDorZdQd5MWauHm9VTLgUpLIcJtUeCoROM8h",
+	"8TdjMZGybqn6dQYK3AgV/m1m3aexkL2rBP5YD6LzA1KJEnxjkvxITEd0EJPqFM2qtXxpV2iTCEcCJ25L",
+	"NCGgiCSYRRvoMHcidBHUdqp4NdybceCFOBKtmRd6WLEwaK9X8AnKl+an8IvX1cKsK2T0i4cGmUIxTUwy",
+	"gbReVU2J3f/869+9g2rhIwgXdC8aawwHhlup8nKE38qYB5eLK870vba45rrmK8lb7Sf0pjYWd2yQu0rG",
+	"vtLbrKhmoYE+Qii6a99GWNF95tcVfJXdntxk+DQWwo4JEnEItwTUvyfMCs8WhDVuDz6v+Pd+uVC3Xy9A",
+	"jjTETvL8plIl74by3frhFDOb+mjrga+VXp0giYUwk/eOstTMGl7zF8aUMHVg0JrKapL2G7leQG5h5pwX",
+	"C7Yszisv2f58AV8LqsK/Rn79QJFfhYfw0TFgnRViwMo8PpkUSpe5AgJXLMGWhQ4bXuV6obDQ13vj6yxA",
+	"dptJJWScEfNWO+u7hEgxW0ZVw0Fen8IGRzqBzFR66IeTSTXW6ujD4en74/7R1VX//PPl4eXJ51MryOS9",
+	"UmkkFRJBXOd//vXv7lanhaAWpZYiOSvFsUF92UqVVVsWPa+zWowN0JEXXbAFyhaIN8V7KH4z6WZh+dpO",
+	"d3XBpv6ukZdGkIa3hjSAiHvjxx/Vifnd8HNBVMGPhZxRYWRHKGUoKv3+GBFE40mOUrOAsyJORSQmqopT",
+	"5qumKK+Eu/II89BqWEMrzsiBTbYw1iLdALTPpbj09vjj8eUsLjVAw1uY8JNCwzIrixvJvQb6lSVmWULx",
+	"tOCEZnJ5OlawVOx4YZaoV+QFm5LkqhnNl9MvSRxLdDtTP82kQJQtpE0pSozDi3TRQG+1zaB2aUio0+qi",
+	"hGAGBo1E8zeRBwibAlyao/I38sKPpYjHlu+cVVYmj3iYQUbWSqGQrjyYzXeCYs6/2e1qq4itfJE21DZ7",
+	"bKjOZRHRXi5w9ocWno/g/eoNpbtK/Gno4tEG0E7gmMpeVpPJqkwpiDQhx4vLeJRfZ2DtovocsTIO2DWn",
+	"6VbqNWqO9RGJpb60BWYRT4q6H4K4AmeyMCfW36SgWZjxW5TGWcU54u57H5E7eGe41ogpQ+qWazE3U6ac",
+	"CHjIJ5RnRWE1v4jJ0UtwUv4gU/krhvSsFl6ixeymKUGfDk+/HH5svDttdVssot+S6asVdMFytzL31+rz",
+	"vrQrdqYAZ4MAnd9ur4JCPTDZlB+s1hy0wjPjt08oLlskAkBZgkCUDXnFB7Nq2oMkTFJFJwRMDPumsjtU",
+	"QSwDj29eTj91RRjrNRU30DnBEWUjhGfeD4ESPHWaBpjcFFaZPMhvd4j7tXd/qSaqq/1I4uHDfBxzEifA",
+	"z2BfIfS00vYTZhrY+S1JMrDr/YPf8jMJAJYugQINMT5RphHkAVg5nJrdn8dlzm7+KE4reT3ztGNX16P6",
+	"Fus1+wZr99Lq9SfPInpap9szmovPCk/FkrybH5sbfoD8madJmGn0IE22Xh1Hv6Hj6Grr1XX06jpyriO0",
+	"Zms1o631x7mRtprdSKWS5nBNlIuZf73WVwEUsLaXSCZiWz5c7m9ujm6DNKQbKZUJj/FAblAOl4ed3TeX",
+	"CKqR6d7P/ywmXf6yLFaXvp+JfSr9Yo0BpW/ySkL31/f/EwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

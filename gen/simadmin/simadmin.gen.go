@@ -25,6 +25,48 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for ChipRequestOutcome.
+const (
+	Applied  ChipRequestOutcome = "applied"
+	Canceled ChipRequestOutcome = "canceled"
+	Failed   ChipRequestOutcome = "failed"
+)
+
+// Valid indicates whether the value is a known member of the ChipRequestOutcome enum.
+func (e ChipRequestOutcome) Valid() bool {
+	switch e {
+	case Applied:
+		return true
+	case Canceled:
+		return true
+	case Failed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ChipScriptState.
+const (
+	ChipScriptApplied  ChipScriptState = "applied"
+	ChipScriptCanceled ChipScriptState = "canceled"
+	ChipScriptFailed   ChipScriptState = "failed"
+)
+
+// Valid indicates whether the value is a known member of the ChipScriptState enum.
+func (e ChipScriptState) Valid() bool {
+	switch e {
+	case ChipScriptApplied:
+		return true
+	case ChipScriptCanceled:
+		return true
+	case ChipScriptFailed:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for FaultRequestOperation.
 const (
 	ActivateCard          FaultRequestOperation = "activateCard"
@@ -147,6 +189,38 @@ type AdvanceResult struct {
 	Tenant  string `json:"tenant"`
 	Virtual bool   `json:"virtual"`
 }
+
+// ChipRequest defines model for ChipRequest.
+type ChipRequest struct {
+	// Outcome What happens to each script the chip is sent.
+	Outcome *ChipRequestOutcome `json:"outcome,omitempty"`
+
+	// Tenant The org of the card; default the first org of the fixtures.
+	Tenant *string `json:"tenant,omitempty"`
+}
+
+// ChipRequestOutcome What happens to each script the chip is sent.
+type ChipRequestOutcome string
+
+// ChipResult defines model for ChipResult.
+type ChipResult struct {
+	CardId  int64        `json:"card_id"`
+	Scripts []ChipScript `json:"scripts"`
+	Tenant  string       `json:"tenant"`
+}
+
+// ChipScript defines model for ChipScript.
+type ChipScript struct {
+	CardScriptId string `json:"card_script_id"`
+
+	// ScriptId The org's registered script; absent for an offline PIN sync.
+	ScriptId   *string         `json:"script_id,omitempty"`
+	ScriptType string          `json:"script_type"`
+	State      ChipScriptState `json:"state"`
+}
+
+// ChipScriptState defines model for ChipScript.State.
+type ChipScriptState string
 
 // ClockState defines model for ClockState.
 type ClockState struct {
@@ -360,6 +434,9 @@ type ListJobsParams struct {
 	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
 }
 
+// SeeCardAtChipJSONRequestBody defines body for SeeCardAtChip for application/json ContentType.
+type SeeCardAtChipJSONRequestBody = ChipRequest
+
 // AdvanceClockJSONRequestBody defines body for AdvanceClock for application/json ContentType.
 type AdvanceClockJSONRequestBody = AdvanceRequest
 
@@ -374,6 +451,9 @@ type IssueTestTokenJSONRequestBody = TokenRequest
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// SeeCardAtChip Simulate the card at a chip authorisation
+	// (POST /_sim/cards/{cardId}/chip)
+	SeeCardAtChip(w http.ResponseWriter, r *http.Request, cardId int64)
 	// GetClock Read a tenant's clock
 	// (GET /_sim/clock)
 	GetClock(w http.ResponseWriter, r *http.Request, params GetClockParams)
@@ -417,6 +497,32 @@ type ServerInterfaceWrapper struct {
 }
 
 type MiddlewareFunc func(http.Handler) http.Handler
+
+// SeeCardAtChip operation middleware
+func (siw *ServerInterfaceWrapper) SeeCardAtChip(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "cardId" -------------
+	var cardId int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "cardId", r.PathValue("cardId"), &cardId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cardId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.SeeCardAtChip(w, r, cardId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
 
 // GetClock operation middleware
 func (siw *ServerInterfaceWrapper) GetClock(w http.ResponseWriter, r *http.Request) {
@@ -867,6 +973,7 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/clock", wrapper.GetClock)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/clock/advance", wrapper.AdvanceClock)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/jobs", wrapper.ListJobs)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/cards/{cardId}/chip", wrapper.SeeCardAtChip)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/faults", wrapper.ListFaults)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/faults", wrapper.CreateFault)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/_sim/faults/{id}", wrapper.DeleteFault)
@@ -883,6 +990,71 @@ type ConflictJSONResponse Error
 type InternalErrorJSONResponse Error
 
 type NotFoundJSONResponse Error
+
+type SeeCardAtChipRequestObject struct {
+	CardId int64 `json:"cardId"`
+	Body   *SeeCardAtChipJSONRequestBody
+}
+
+type SeeCardAtChipResponseObject interface {
+	VisitSeeCardAtChipResponse(w http.ResponseWriter) error
+}
+
+type SeeCardAtChip200JSONResponse ChipResult
+
+func (response SeeCardAtChip200JSONResponse) VisitSeeCardAtChipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SeeCardAtChip400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SeeCardAtChip400JSONResponse) VisitSeeCardAtChipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SeeCardAtChip404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response SeeCardAtChip404JSONResponse) VisitSeeCardAtChipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SeeCardAtChip500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response SeeCardAtChip500JSONResponse) VisitSeeCardAtChipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type GetClockRequestObject struct {
 	Params GetClockParams
@@ -1513,6 +1685,9 @@ func (response IssueTestToken500JSONResponse) VisitIssueTestTokenResponse(w http
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// SeeCardAtChip Simulate the card at a chip authorisation
+	// (POST /_sim/cards/{cardId}/chip)
+	SeeCardAtChip(ctx context.Context, request SeeCardAtChipRequestObject) (SeeCardAtChipResponseObject, error)
 	// GetClock Read a tenant's clock
 	// (GET /_sim/clock)
 	GetClock(ctx context.Context, request GetClockRequestObject) (GetClockResponseObject, error)
@@ -1585,6 +1760,42 @@ type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
 	options     StrictHTTPServerOptions
+}
+
+// SeeCardAtChip operation middleware
+func (sh *strictHandler) SeeCardAtChip(w http.ResponseWriter, r *http.Request, cardId int64) {
+	var request SeeCardAtChipRequestObject
+
+	request.CardId = cardId
+
+	var body SeeCardAtChipJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.SeeCardAtChip(ctx, request.(SeeCardAtChipRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SeeCardAtChip")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(SeeCardAtChipResponseObject); ok {
+		if err := validResponse.VisitSeeCardAtChipResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
 }
 
 // GetClock operation middleware
@@ -1898,66 +2109,73 @@ func (sh *strictHandler) IssueTestToken(w http.ResponseWriter, r *http.Request) 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"1Ft7c9s2Ev8qGF5nbE9oWc5rJvLc3Lhp0rrTppnEd/dHksYQsRIRk4AKgFJ0iT/WfYH7ZDe7APiQSD9S",
-	"O9P8ZZHEY7HP3+7Cn5JMlwutQDmbTD4lC254CQ4MPZ2C4srhLwE2M3LhpFbJJDnNgWkzZ1IcMQEzXhWO",
-	"uRzYTBrr6IuehRcfXWXAjpI0kTjzjwrMOkkTxUtIJonzG6SJzXIouafAOTA49vfTF/tvxvtP+P5s/92n",
-	"B48vvkvSxK0XONE6I9U8ubi4SBMDdqGVBSL5ey5ewR8VWCI708qBPwFfLAqZcTzBwQeLx/jU2vU7A7Nk",
-	"kvztoGHHgf9qD54Zo43fapsNxm/Gpgb4uaVD46aGZ+6IAc60DA/LgGc5m0koBONKMFMVMEou0uSpVrNC",
-	"Zl+JXCvLquBOmx2LdM7kvDK0CRMaLFPaMV4UesVcLi3Rd6JQHLzwy35dItmMywLEEbF1qsWaWb62bJWv",
-	"ibQX2j3XlRJ3T9ULzWyV5czra8p4lulKoaozWIJyowTnhGVwl2Ox5CqDlioujF6AcdKrqQhs37atY/aj",
-	"ZvFzyhbaSieXkHoCuGVPxmXKHjzOcfPD/MG4ROOCj7xcFGgZT8ZlkrataBdt6N293bdvR/7X3j92lf1c",
-	"2c//+6/9XNrP9nP5Od/bu9djXmm00EEXsMq1BZYVOjtnpV6CvYFHuKGpo6X/UUkDIpm8aTj4rh6ppx8g",
-	"c0h1zX5bFT3cV3qFf2balNwlk0RwB/tOltDHAcNV//E/6Kk3eO53Y4arlElF77QRYPDXGl8fMR50mWkF",
-	"LOPGSLBMOut9BPlHB6W9SkN/1lOSiieSG8PXXSltkb+UxlW8aH2bal0AV1scrZ0xsqeZ6DnQx+WnKPXX",
-	"jjv4kyy+S/L7CH+mllDoBZHNhZAoVF68bB3AmQo2ncBvCry1RxkvjM7AWnKmEJZM2XTtgM208T+4ZQIK",
-	"uQQDYpRs0pImH/fnej+8RGc1esVXv4K1fA5EafS6Xe76wIK/rqU1zzHsBOe2rTxl2G6b/RscjgN7WYqM",
-	"+UX2+Tri2fWJrYWzReoGOWHdPmqe8167z7gR76XoKKZU7vHDRjBSOZgD8enaA3GL2ptv+w/gdvBTyaXC",
-	"hy0H85QXhWXWyaJgTpPzGPVuPmg7G9ySIkkbG2lIblNREzvI034Jk7+/gTqSdG7ixoZMPWw8SO5g/G1p",
-	"wqaRF2uWEfO1IhSE3lqQAI7Q/M3av1jloBifWor+6baalFLJsiqTyWGf1Ag++N1nXlcPN93NT3rFSq4i",
-	"NVEDSv4xrDsej6/apqOZPQE8fj4RMZB39gKFK79JMgPcwVNuUIeqheh7wDhQWVIhaW0VB/DMyWUz3oAF",
-	"95Jbu9JGnGIQpMwAN7Cw+d6AghVO/BcvpJAOEwcBBfjVWi+nUokXGmE2bfMuvcwKt9mAx60M7FjmR6Xo",
-	"tdHBk4fZsezMvz9rBe4gil9AzV2eTO4/ekSyiM+HXwClcEdMCxgBWLDM6a8Fpho96TWlJnxsmz5+63Vu",
-	"krgdVQjRu6cyT9I6DcyBCzC9AhuOSmmCXLraS3jSiJAwJb00hD0P3Nw+pDbzrne7DDTcMMJfGuJo4z5a",
-	"fwJeoJ5t+TWEZNcHXtYbbUtO+rxXGkswtj/AbVBsoxuIM9JAU98pEM1uH6HPLZ9SXm0MFD5blSLaQEzA",
-	"Xc4dy3hlQdD7D3p65AE2wQQy3XUw3K3jiQquzzSIlrCt8tdFDOdS9Rzy33iEQDvl403ShyFnpKpyCobt",
-	"vnx6wgR3nAoJ3jfvH+5hPriCaa71+ciAM+tuXthaYUgTYJukBSgh1ZxVysmCScdMpTDFwyxGY87DVTv9",
-	"YdIdxUSHAiQKwFQqvGvHlLAyunStgGI5DtnWPrQgnLS/5AZdvMXZP+spJR4v61Ximx/8avHxeVgVj1h5",
-	"xbsCnbwOw3oBFAmuWcprTuTegIr3YybMHq+NmG6a9g3hJdq0j8zXDW+2DQ+Uk26NovbpjzaMk45Ky/hU",
-	"V2RT3dN5S2i07+H9PqWLZtDV0iujVRCCFL1H8UXLQeTnK4+f2sH7MACpy4N3uSh6TaQO35plerG+y5A9",
-	"eFZfAO0NXLcdrm6qckhCr5j0OahBKYUC21CydjnqbWi8BQ57MocYfAWd27TBx4U0YN9zdyvlEYfkXUMa",
-	"NKyV/7XI2BbOBaG3me7X9XYJWa+UL3frwqasUgIMO3hvZTlhOSGUlDkKzri/TUP9FH/kEB92WCjV+Cpi",
-	"+IieT1QYR9BnpQ0cZ4WeU+DDN4XmAkRjVOyFdmzBjUNzw9xpCUoQpccvT2gWVbgrl6NPy7gDMcGoJi1V",
-	"bHDJkme5VIjEFebEgVLr7Ig9o+yvxsoecjh+DpbxcJpo/Ajer3AASGuOO+Rg6hpis9KOZRatA1+mzGq2",
-	"0EWBw6VjCvNQluVczcGyFZJRE2AB7OgtCVs68qmUjhkrS8ZFKRWyooXPJsnhaDwah2xR8YVMJsmD0Xj0",
-	"IMB10nMS6kGNLufQEypegauM8pkTqnL7KHWPJg14LPXlUxIkKQerLKT0vMrB5WCCXIJyjNhvivGuqoR0",
-	"PBw858g8/0HPCHnolUqZddw4ECxgK6msQ07vWE8kwZRGHdmK2yA0C6COfBUAYWa9KxV1bc4NIJwkVrcS",
-	"6WSS/AiOSqPEwKaf9qY/xjdDDkK/7eLdRlPr/nh8az2OVtF2oP1Cp6QGyyO/b99yNX0H3QYR9UGqsuRm",
-	"TSrBRVsNvALhmJZCHQTdJ++qbY9mHUfjQNhZL9bVhema8XbrhO22GiYIWR48zvdIv7iyKzC4WLH24vd6",
-	"hIiGjBQ1JVhzBbgwKoCClVcY1DNTqTTW/7UNrYDosphUWVEJENQMEJV37L4j4FtZngJWSOvIXEp0BkyT",
-	"1nd55XsqI3bcVsB4gIfjJ33qF7gVVTAkSN9jAn5bSrTR3rroxhsEFhd3qMLd7s5lWsz4zIEJzlWqeVpH",
-	"jiA87jBtIWV/eB1lb7WXacrDq6fUXUqa8OTqCXVH+DYs8Fe97DjirtHMtFkh4m4ssinWX+rjWytGf64L",
-	"gaGefGfq293wkWeuWKMRSu9ZY5tEpMzKuQLfDO90SLrKjMnTM0/Tl3rTtLfGS6VdjygQ/jSpti9p7h8O",
-	"3VmgOe8JMg3cW3jD9//zfv/dvX3fb+1Fmr00hVIF5VSt2vMuASJeUjcppJ5/xy+Tt9V4/CCTgv7C3hDJ",
-	"sdrdpvdGmPra9PpUMWUrI50DxTBVm0jRLWRMHt5nu6QgQpdcKrog4buhON5O/LGdFnx9RL+pGD+TBaQ1",
-	"lJxWxbnHDz8chjG+artmGJmnlSzcnnePfSxpMviGJe16LqaEGyId7z95/+7e5M3vky+QqXW8XHgUgukz",
-	"uSXiGMaGIblZiWGxV2qXJAyXE5LpskTZiJqICKxX0uUts3gvxQQBVWUsQWPu2EqbcxLFBhBLMYwa8O2K",
-	"eGACSBSwZQl0/GFpECn9B60q2VcRuEuI1PQyB2KLP+JXixp/OgjgWRpB2y4wJ7psKJ22IkHT1LsS7Zuq",
-	"gBBNfccy58vYSwrNy2586Pfzz/2Of0XU3DQ/h+6BIQu+MY1oqYGvWNEhcP0hGI5OtjUWhRsXmQSU/NGx",
-	"M6qJnMU2qs97m7R5l7On5K8xJ2+3ILsRuGkq7qUxC2s6r2chpp1hjjiXS1Ap6Vls3dWJv9AjRniQF0Wd",
-	"MquQerfTgUfjcQMPwz0PdHlVIaI+U3MB/WPwoOQxz3zL44w9Pz755Z+vnqVNu9CCoxV9fuEv/2GU81rF",
-	"CnCWTYGpqiC68S9CfWIwxNI+8iGYlX9ha1ZgFPR+GwMwrhxbA/4k+Cb2B5iDljRCy7MvfXhKE3yP/m6y",
-	"h05r/lq5w+Ht7n2ZEX87NvwrP4fG6Gpj46playjnLZ9+8EmKC2/eBfiSdlcFfqD3UQU2vDHF79DHDeFb",
-	"imRThn8Kan6xw3/YF6cwhRbfjlg9wR0/25Zgq0l9aVz2PifeK2iu1Oa6ENanFHGtndrthZJscBqCEQDd",
-	"S72jC95EIMbnhU3Zwui54aWt78PalGWVdbpEf0q3nP1dkHCvwva5Gwr88VB3GcHjHgO2j17TghvdLuDa",
-	"KFC3BJnXHfxeMR6HqHR/PPaN1nD1KNwtxyjk1z6iyjW+51KBIbbjl/0pL7jKwKCYpr7htFWmDNcI7pDt",
-	"YYcepr8Gs5RqfluFxoU24RJAV98tmGWH8bHxet36RlMpIhSgNDXB2Roc26W+Lwut7L1gRtpCuE3VdL7j",
-	"UP+UxlwL/PXfvZRN11RsxFzJIykBBV8jxtDmPEbtGtRwu1ZZbrTSFaaWsLC1CYcrAMyAM9KXDrs1H1N5",
-	"1F6GK2xNA3/BrfXoQpqamiGb/RnZ+FeE6rHjPmDnKM5vF6d322ItrQ6e+7IaOoJ35S/to/YpHcsm1Bar",
-	"63ic2tiEJFjsetOs3Ws1ticUJ24cGvZC95BToV36uiBvxZtWT2fETjGTtJVEMOxjFVUaFmCYzUBxIzWz",
-	"2lut0q13ALg7Vdp3qCjjYMROAhMsZAYhuQAjl8BmRpfemUCoUxLY8pdw9AwP7ztznBlYeGuNLbsOVKfS",
-	"XRDQMOI+jb3Zu4Dc3UsRF9v/N3WbGHvjVsKAIVJDhUZ+O+boJYXYzICN/w7UtkIqTg4b4QmqPEaXKXAD",
-	"xhczKYDX/dvrWRnFmjR48PoOAqICC8qlZA3BYKIB+rBic21cVjnf02aV9R1R4PWFOowCFEyPX570aSud",
-	"AQ3wNFwquBN9bd8O+crtpe6VjwHtJcl9O4pLQkMlI4WLFYMWmief8P8AAAD//w==",
+	"1Fv9bhs5kn8Vom+B2Ji2LCeZASLjcPB6kl0PZrJBkrv7I5N1qO6SmnE3qSHZVnSJH+te4J7sUFVkf1jd",
+	"tpy1g8lfkvqDLNbnrz70OclMtTIatHfJ7HOyklZW4MHSr7egpfb4LQeXWbXyyuhklrwtQBi7FCo/Fjks",
+	"ZF164QsQC2WdpztmES588rUFN0nSROGbf9RgN0maaFlBMks8b5AmLiugkkyB92Dx2X++fXnwbnrwTB4s",
+	"Dt5/fvLT1V+SNPGbFb7ovFV6mVxdXaWJBbcy2gGR/FeZv4Y/anBEdma0Bz6BXK1KlUk8weFHh8f43Nn1",
+	"LxYWySz5t8OWHYd81x0+t9ZY3mqbDZY3E3ML8sLRoXFTKzN/LADfdAIPK0BmhVgoKHMhdS5sXcIkuUqT",
+	"U6MXpcq+EblOVXUpvbGPHNK5UMva0iYiN+CENl7IsjRr4QvliL4zjeKQJS/7bYkUC6lKyI+JrXOTb4ST",
+	"GyfWxYZIe2n8C1Pr/OGpemmEq7NCsL6mQmaZqTWquoBL0H6S4DthGdzlJL+UOoOOKq6sWYH1itU0D2zf",
+	"tq0T8Tcj4u1UrIxTXl1CygRIJ55Nq1Q8+anAzY+KJ9MKjQs+yWpVomU8m1ZJ2rWiPbSh9z/s/f77hL/t",
+	"/8eedl9q9+X//td9qdwX96X6Uuzv/zBgXmm00FEXsC6MA5GVJrsQlbkEdwePcEdTR0v/o1YW8mT2ruXg",
+	"++ZJM/8ImUeqG/a7uhzgvjZr/FgYW0mfzJJcejjwqoIhDliph4//0czZ4CXvJqzUqVCarhmbg8VvG7x8",
+	"LGTQZWE0iExaq8AJ5R37CPKPHip3m4b+YuYkFSZSWis3fSltkX+prK9l2bk3N6YEqbc42jhjZE/7InNg",
+	"iMunhVqNaripfWbQySPrSCGQYDRNyJPr9vXfhfSikKsVaCe8YWfJD7BLLdRKKCcc2VqagK4rJLldj7mb",
+	"pEmGosCv779Cm4OSZtLmD6nHI5wcVlYk5lzlPYVV2v/0tF1aaQ9LsAn5IDwVvbiTQuHOb+idO+nVmOpE",
+	"YltCxhQnbDp8XH45nHpLir27g4J85ISFpXIeLORBkY6FnKP+iIWxQmphFotSaRCvzl4Kt9HZZMj4w1Z8",
+	"fYgULz3d+SqNTJNPB/jiwaW0CBIcrtAy56RZq732Iq7aXjpt1r8ulmu87B8nEj8oIPTnb+LZ/gXn+ZCO",
+	"aYjw5/oSSsPCknmuUC1k+apzAG9ruO5+/qGB43j03itrMnCOYBKEJVMx33gg7aEv0okcSnWJKtbRnUAL",
+	"inZpDsJFhCGT13L9Gzgnl0CURjzV5y5Dxp3N9wUCygBbts23Ctvdar/xwUGWImN+VUM+nni2O7GNcLZI",
+	"vUZOWHeImhfyHpzkzg/iFg1O20YGIN3orUoqjT+2XNSpLEsnnFdliaEO3cRkcPNdnS9ZdmMjLcldKhpi",
+	"R3k6LGGKgHdQR5LOfQSSsPEouaO4o6MJ14283IiMmG805TcU50kAx2j+dsMX1gXoECtQMFtqUimtKvT2",
+	"R0NSo8Sgh3qOrrubv5u1qKSO1EQNqOSnsO50Or1tm55mDsTAePssjxC9t1cMV5kF6eFUWtShepUP/cA4",
+	"UDtSIeVcHR+QmVeX7fMWHPhX0rm1sflbhLeU8+MGDq5ft6BhjS/+lyxVrvyGEGEJvFrn4lzp/KXB2Ejb",
+	"DGG61gq32YDHrS0QHMCnUvTa6ODJwzxy4gNf/9CB5EEUv4Je+iKZPf7xR5JF/H30FbASd8SEXzA6QIj7",
+	"rdKkVk8GTakNH9umj/cGnZvSXcSDeTlTWSRpU+ApQOZgBwU2HpXSBLl0u5dg0oiQ8Ep6Ywh7Ebg5kKXY",
+	"Zd+73QQa7hjhbwxxtPEQrX8HWaKebfk1hGS7Ay/HRtuRk7kYlMYlWDcc4K5R7KIbiG+kgaahU2Ceun2E",
+	"McSeGWuh5DqUyqMNxNKax+Qwk7WDnK5/NPNjTp0JJpDpboLhbh0vr2F3pkG0hG2V3xUxXCg9cEjKbwPt",
+	"VGlryzkYcia6ruZgxd6r0zORSy+pRMi++eBoXxgr1jAvjLmYWPB206/4dFYY0wTYJmkFOld6KWrtVSmU",
+	"F7bW7ljkRoMwOgNMkTqFDaH8cSxhUIBEAdhah2vdmBJWRpduNLSZ0G7pzy9mTonHq2aVeOVnXi3+DJnQ",
+	"ezxizYp3Czp5Ex4bBFAkuHYp1pybcqRfzHwYM300890R010LOmN4iTYdIvNNy5ttwwPtld+gqDn9wcyY",
+	"dFQ5IeemJpvqn44todW+p4+HlC6aQV9Lb41WQQgqHzwKtyNGkR/3FD53g/dRAFI3B+9qVQ6aSBO+jcjM",
+	"avNNK0LxrNzaGAxc9x2u7qpySMKgmMwF6FEphdL5WLJ2M+ptabwHDjOZYwy+hc5t2uDTSllw59LfS3nE",
+	"I3k7SIMe6+R/HTK2hXNF6G1hhnW92xwya82NLFO6VNQ6BysOz52qZqIghJIKT8EZ93dp6IzglwLij0ci",
+	"lGq4PxBuoufLa4wj6LPSFo6L0iwp8OGV0sgc8taoxEvjxUpaj+aGudMl6JwoPXl1Rm9R76r2Bfq0THrI",
+	"ZxjVlKOKDS5ZyaxQGpG4xpw4UOq8m4jnlP01WJkhh5cX4IQMp4nGT/Xpmx0A0lrgDgXYpjvQrvTICYfW",
+	"gRdT4YxYmbLEx5UXGvNQkRVSL8GJNZLREOAA3OR3Erby5FMpHbNOVULmldLIig4+myVHk+lkGrJFLVcq",
+	"mSVPJtPJkwDXSc9JqIfond3hZ/w4y68Os0KtyCSM8zegGSrLU+NwrXxBl5ikUHJ14o8aahRjEAGuP+Pq",
+	"/loqj4cOVf5Q3Bd7vECoWh4chfvneHOf5Aw67+wX2gxiLzwX6q9pfC92XSJJ57Eau39MCIcfF5ztHlAt",
+	"mAly4F1D8yNHZWJCZQhEXXjhfBUS24OjiTjRbg3WBSXn8ytPXbGc5dbJypNZ8gYoqT3xp8jttNd7f/eZ",
+	"++UhqwrtchZP0vUA7Orb9uadHOrVe14KnP8rZnH31UftNoautnv0j6fTe96KOidj3eQgCurU1b4wVjm2",
+	"cpYM2sdTpmhoo4byw85oAb3y9PZXmg71VZr8uMse/W47NZXrqpJ2g/rC7hkarRTkHcgIewej94Jdx6xx",
+	"CQOG/Bp8bTWzBkNU10U1NKUhz0q54UkOmpy+qB2k9HtdgC/ABn8bnP5E/EML2Q8BocwWHFoh0SnyDbOg",
+	"jMKsdSqcl9YDHY9cinYejfaRYyIp/WjDjFhLF5yxA9DHXN3D9LHZldqwrpAWME0cMMW/gaeWx7YVDomr",
+	"feQwTMiwIT2UirfNmBEVp1NO7kXJXoPMu2rACnRNoQ5DTBsPEScx6GE62SzW14X5RsjusIPY64w4oMd+",
+	"8lPBLl8Gz2p0uWHxsx5hpkLBFzUlROkacGFUAA1rVhjUM1vrNHbsjQvN+whFhNJZWecYNpTGJQiwcQ+f",
+	"h0+YAlEqx56kwiAvDGl9n1c8BTERJ10FjAd4On02pH6BW1EFH8IlXxtIuerjSIwiD+ml+/MYN2mxkAsP",
+	"NoAmpZdpgwiD8KQXVupv5rWfTp/d/kIzw3UfFvibuew54r7RLIxdYybdWmTbhLvRx3dWjP7clDlCePKd",
+	"KaMy+CQzX27QCBV71tj+REillhp4fK3X+ewr86/K+edM09d603Swd0MtG84UEMi0JbQA3o7Gpgzpnabp",
+	"PTRp+E4e/M/5wfsfDnhCajCDHKQplCCpVtLpKe0RBpQVdYlDSenfCfz+Xk+nTzKV0yfsj5HcnaP4Omi3",
+	"K71cAkrF2irvQYsLpfOZyvsFytnTx2KPFCQ3lVSaRhp5fgmfdzM+tje53BzTd2qyLVQJaZMizuvygvHD",
+	"z0fhGe7GbARG5nmtSr/P7nGIJW1lrmVJt08znabXRTo9eHb+/ofZu3/OvkKmzstqxSjE2OCWiGMYG8bk",
+	"5hSGxUGp3VAIuJmQzFQVyiZviIgJc8iColmcq3yGgKq2jvIt6cXa2AsSxTUglmIYtcBtyHhgAkgUsFUF",
+	"dPxxaRApwwetazVU6XtIiNTOKIzEFj7i94P18SytoF0fmBNdLrREOpGgbdbfivZtXUKIpjyJUMjL2CMO",
+	"Qwn9+DDs51/wjn9G1NwONYxNbiMLvjON6KgBV6LpELj+GAxHJ9t5FoUbF5kFlPzJiw9U6/wQxyO4ntWW",
+	"w/akOCV/ffLqrDda0I/A7bDAfhqzsHai4kOIaR8wR1yqS9Ap6VlsyTcFvdxMBOFBWZZNKUyHklo3Hfhx",
+	"Om3hYZjfQpdXl3nUZ2oaon8MHpQ85gduZX4QL07Ofv3P18/TdgzAgeciE+UXPK6PUY61SpTgnZiD0HVJ",
+	"dOMnQn1iMMSWHfIhmBVfaAtJGAXZb2MAxpVjy49Pgldi30946EgjjDIMpQ+n9ALP3jxM9tAbudkpdzi6",
+	"371vMuLvx4Z/kxfQGl1jbFJ3bA3lvOXTDz+r/IrNuwRuVfVV4Ge6HlXg9kqius8qYvovOPynQ3HqOyvM",
+	"McE9P9uVYGf45Ma4zD4nzgu1f4IpTJk7TiniWo8atxdaLcFp5IIA6H7Kji54kxwxvixdKlbWLK2sXPMP",
+	"FpeKrHbeVOhP6X9JPOMV5qXckLuhwB8P9ZARPO4xYvvoNR34yf0CrmuNp44gi2YyZ1CMsfz/eDrlAYow",
+	"Uhj+DYZRiNc+pnYIXpdKgyW2452DuSylzsCimObcSN4qU4bxoAdke9hhgOlvwF4qvbyvQuPK2DDc09d3",
+	"B/ayx/g4ULFrfaOtFBEK0IaGW8QGvNijeQ4RRlT2gxkZB2FKsp1oiY/yr7TtONGQ0H4q5hsqNmKuxEgq",
+	"h1JuEGMYexGjdgNqpNvorLBGmxpTS1i5xoTDaI+w4K3i0mG/5mNrRu1VGE1tB3NW0jlGF8o21IzZ7C/I",
+	"xj8jVI+TNCN2juL8fnF6v93d0erguW+qoSN41/w3O9Q+bWLZhNrdTR1P0ngKIQkRp1norb2dBlZmFCfu",
+	"HBr2w1SApEK74rqg7MSbTk9nIt5iJulqhWCYYxVVGlbUKwYtrTLCGbZabTrXAHB3qrQ/oqKMh4k4C0xw",
+	"kFmE5DlYdQliYU3FzgRCnZLAFg/XmQUenjvuUlhYsbXGVnwPqlPpLghoHHG/jTMXDwG5+8NOg13Uo3vf",
+	"LAzDjBgiNVToye/HHFlSiM0suPgH3q4VUnFy3AjPUOUxusxBWrBczOS/kMWW025WRrEmDR68mS2Kcw8p",
+	"WUMwmGiAHFZcYazPas+zKqJ23BEF2QzKYhSgYHry6mxIW+kMaIBvw7DQg+hrd+rrG7eX+qNcI9pLkvt+",
+	"FJeEhkpGChcrBh00Tz7h/wMAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

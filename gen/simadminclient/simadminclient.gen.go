@@ -18,6 +18,48 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for ChipRequestOutcome.
+const (
+	Applied  ChipRequestOutcome = "applied"
+	Canceled ChipRequestOutcome = "canceled"
+	Failed   ChipRequestOutcome = "failed"
+)
+
+// Valid indicates whether the value is a known member of the ChipRequestOutcome enum.
+func (e ChipRequestOutcome) Valid() bool {
+	switch e {
+	case Applied:
+		return true
+	case Canceled:
+		return true
+	case Failed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ChipScriptState.
+const (
+	ChipScriptApplied  ChipScriptState = "applied"
+	ChipScriptCanceled ChipScriptState = "canceled"
+	ChipScriptFailed   ChipScriptState = "failed"
+)
+
+// Valid indicates whether the value is a known member of the ChipScriptState enum.
+func (e ChipScriptState) Valid() bool {
+	switch e {
+	case ChipScriptApplied:
+		return true
+	case ChipScriptCanceled:
+		return true
+	case ChipScriptFailed:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for FaultRequestOperation.
 const (
 	ActivateCard          FaultRequestOperation = "activateCard"
@@ -140,6 +182,38 @@ type AdvanceResult struct {
 	Tenant  string `json:"tenant"`
 	Virtual bool   `json:"virtual"`
 }
+
+// ChipRequest defines model for ChipRequest.
+type ChipRequest struct {
+	// Outcome What happens to each script the chip is sent.
+	Outcome *ChipRequestOutcome `json:"outcome,omitempty"`
+
+	// Tenant The org of the card; default the first org of the fixtures.
+	Tenant *string `json:"tenant,omitempty"`
+}
+
+// ChipRequestOutcome What happens to each script the chip is sent.
+type ChipRequestOutcome string
+
+// ChipResult defines model for ChipResult.
+type ChipResult struct {
+	CardId  int64        `json:"card_id"`
+	Scripts []ChipScript `json:"scripts"`
+	Tenant  string       `json:"tenant"`
+}
+
+// ChipScript defines model for ChipScript.
+type ChipScript struct {
+	CardScriptId string `json:"card_script_id"`
+
+	// ScriptId The org's registered script; absent for an offline PIN sync.
+	ScriptId   *string         `json:"script_id,omitempty"`
+	ScriptType string          `json:"script_type"`
+	State      ChipScriptState `json:"state"`
+}
+
+// ChipScriptState defines model for ChipScript.State.
+type ChipScriptState string
 
 // ClockState defines model for ClockState.
 type ClockState struct {
@@ -353,6 +427,9 @@ type ListJobsParams struct {
 	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
 }
 
+// SeeCardAtChipJSONRequestBody defines body for SeeCardAtChip for application/json ContentType.
+type SeeCardAtChipJSONRequestBody = ChipRequest
+
 // AdvanceClockJSONRequestBody defines body for AdvanceClock for application/json ContentType.
 type AdvanceClockJSONRequestBody = AdvanceRequest
 
@@ -438,6 +515,24 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 
 // The interface specification for the client above.
 type ClientInterface interface {
+
+	// SeeCardAtChipWithBody Simulate the card at a chip authorisation
+	//
+	// What the chip does with the issuer scripts queued for the card: each waiting script is sent (issuer_script-1 script_sent) and ends with the outcome (script_applied, script_failed or script_canceled); an applied update-PIN script sets the card's PIN and causes update_password-1. Answers the scripts it moved.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /_sim/cards/{cardId}/chip (the `SeeCardAtChip` operationId).
+	SeeCardAtChipWithBody(ctx context.Context, cardId int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SeeCardAtChip Simulate the card at a chip authorisation
+	//
+	// What the chip does with the issuer scripts queued for the card: each waiting script is sent (issuer_script-1 script_sent) and ends with the outcome (script_applied, script_failed or script_canceled); an applied update-PIN script sets the card's PIN and causes update_password-1. Answers the scripts it moved.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /_sim/cards/{cardId}/chip (the `SeeCardAtChip` operationId).
+	SeeCardAtChip(ctx context.Context, cardId int64, body SeeCardAtChipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetClock Read a tenant's clock
 	//
@@ -557,6 +652,44 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /_sim/tokens (the `IssueTestToken` operationId).
 	IssueTestToken(ctx context.Context, body IssueTestTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// SeeCardAtChipWithBody Simulate the card at a chip authorisation
+//
+// What the chip does with the issuer scripts queued for the card: each waiting script is sent (issuer_script-1 script_sent) and ends with the outcome (script_applied, script_failed or script_canceled); an applied update-PIN script sets the card's PIN and causes update_password-1. Answers the scripts it moved.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /_sim/cards/{cardId}/chip (the `SeeCardAtChip` operationId).
+func (c *Client) SeeCardAtChipWithBody(ctx context.Context, cardId int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSeeCardAtChipRequestWithBody(c.Server, cardId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SeeCardAtChip Simulate the card at a chip authorisation
+//
+// What the chip does with the issuer scripts queued for the card: each waiting script is sent (issuer_script-1 script_sent) and ends with the outcome (script_applied, script_failed or script_canceled); an applied update-PIN script sets the card's PIN and causes update_password-1. Answers the scripts it moved.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /_sim/cards/{cardId}/chip (the `SeeCardAtChip` operationId).
+func (c *Client) SeeCardAtChip(ctx context.Context, cardId int64, body SeeCardAtChipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSeeCardAtChipRequest(c.Server, cardId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // GetClock Read a tenant's clock
@@ -826,6 +959,53 @@ func (c *Client) IssueTestToken(ctx context.Context, body IssueTestTokenJSONRequ
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// NewSeeCardAtChipRequest calls the generic SeeCardAtChip builder with application/json body
+func NewSeeCardAtChipRequest(server string, cardId int64, body SeeCardAtChipJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSeeCardAtChipRequestWithBody(server, cardId, "application/json", bodyReader)
+}
+
+// NewSeeCardAtChipRequestWithBody constructs an http.Request for the SeeCardAtChip method, with any body, and a specified content type
+func NewSeeCardAtChipRequestWithBody(server string, cardId int64, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "cardId", cardId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/_sim/cards/%s/chip", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
 }
 
 // NewGetClockRequest constructs an http.Request for the GetClock method
@@ -1423,6 +1603,24 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// SeeCardAtChipWithBodyWithResponse Simulate the card at a chip authorisation
+	//
+	// What the chip does with the issuer scripts queued for the card: each waiting script is sent (issuer_script-1 script_sent) and ends with the outcome (script_applied, script_failed or script_canceled); an applied update-PIN script sets the card's PIN and causes update_password-1. Answers the scripts it moved.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /_sim/cards/{cardId}/chip (the `SeeCardAtChip` operationId).
+	SeeCardAtChipWithBodyWithResponse(ctx context.Context, cardId int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SeeCardAtChipResponse, error)
+
+	// SeeCardAtChipWithResponse Simulate the card at a chip authorisation
+	//
+	// What the chip does with the issuer scripts queued for the card: each waiting script is sent (issuer_script-1 script_sent) and ends with the outcome (script_applied, script_failed or script_canceled); an applied update-PIN script sets the card's PIN and causes update_password-1. Answers the scripts it moved.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /_sim/cards/{cardId}/chip (the `SeeCardAtChip` operationId).
+	SeeCardAtChipWithResponse(ctx context.Context, cardId int64, body SeeCardAtChipJSONRequestBody, reqEditors ...RequestEditorFn) (*SeeCardAtChipResponse, error)
+
 	// GetClockWithResponse Read a tenant's clock
 	//
 	// Returns the time a tenant's responses, events, jobs and tokens use, and whether it is virtual. On a virtual clock every tenant has a clock of its own, started at the instance's time when the tenant was first seen; on the real clock they share it.
@@ -1555,6 +1753,68 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /_sim/tokens (the `IssueTestToken` operationId).
 	IssueTestTokenWithResponse(ctx context.Context, body IssueTestTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*IssueTestTokenResponse, error)
+}
+
+type SeeCardAtChipResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ChipResult
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SeeCardAtChipResponse) GetJSON200() *ChipResult {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SeeCardAtChipResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SeeCardAtChipResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r SeeCardAtChipResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r SeeCardAtChipResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SeeCardAtChipResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SeeCardAtChipResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SeeCardAtChipResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 type GetClockResponse struct {
@@ -2197,6 +2457,36 @@ func (r IssueTestTokenResponse) ContentType() string {
 	return ""
 }
 
+// SeeCardAtChipWithBodyWithResponse Simulate the card at a chip authorisation
+//
+// What the chip does with the issuer scripts queued for the card: each waiting script is sent (issuer_script-1 script_sent) and ends with the outcome (script_applied, script_failed or script_canceled); an applied update-PIN script sets the card's PIN and causes update_password-1. Answers the scripts it moved.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /_sim/cards/{cardId}/chip (the `SeeCardAtChip` operationId).
+func (c *ClientWithResponses) SeeCardAtChipWithBodyWithResponse(ctx context.Context, cardId int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SeeCardAtChipResponse, error) {
+	rsp, err := c.SeeCardAtChipWithBody(ctx, cardId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSeeCardAtChipResponse(rsp)
+}
+
+// SeeCardAtChipWithResponse Simulate the card at a chip authorisation
+//
+// What the chip does with the issuer scripts queued for the card: each waiting script is sent (issuer_script-1 script_sent) and ends with the outcome (script_applied, script_failed or script_canceled); an applied update-PIN script sets the card's PIN and causes update_password-1. Answers the scripts it moved.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /_sim/cards/{cardId}/chip (the `SeeCardAtChip` operationId).
+func (c *ClientWithResponses) SeeCardAtChipWithResponse(ctx context.Context, cardId int64, body SeeCardAtChipJSONRequestBody, reqEditors ...RequestEditorFn) (*SeeCardAtChipResponse, error) {
+	rsp, err := c.SeeCardAtChip(ctx, cardId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSeeCardAtChipResponse(rsp)
+}
+
 // GetClockWithResponse Read a tenant's clock
 //
 // Returns the time a tenant's responses, events, jobs and tokens use, and whether it is virtual. On a virtual clock every tenant has a clock of its own, started at the instance's time when the tenant was first seen; on the real clock they share it.
@@ -2418,6 +2708,53 @@ func (c *ClientWithResponses) IssueTestTokenWithResponse(ctx context.Context, bo
 		return nil, err
 	}
 	return ParseIssueTestTokenResponse(rsp)
+}
+
+// ParseSeeCardAtChipResponse parses an HTTP response from a SeeCardAtChipWithResponse call
+func ParseSeeCardAtChipResponse(rsp *http.Response) (*SeeCardAtChipResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SeeCardAtChipResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ChipResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
 }
 
 // ParseGetClockResponse parses an HTTP response from a GetClockWithResponse call

@@ -136,6 +136,7 @@ const (
 	OpValidityCancel           Operation = "CARD_VALIDITY_CANCEL"
 	OpTemporaryCardRenewal     Operation = "TEMPORARY_CARD_RENEWAL_EVENT"
 	OpTemporaryCardInoperative Operation = "TEMPORARY_CARD_INOPERATIVE_EVENT"
+	OpPANUpdate                Operation = "PAN_UPDATE"
 )
 
 // Subject names the card in the event log and in jobs.

@@ -42,21 +42,39 @@ func TestLifecycleRulesOverEveryStatus(t *testing.T) {
 	until := at.Add(time.Hour)
 	for _, tc := range []outcomes{
 		{"activate a PLASTIC card", "409", map[card.Status]string{"CREATED": "NORMAL"},
-			func(c *card.Card) (bool, error) { c.Type = card.TypePlastic; _, err := c.Activate(at); return err == nil, err }},
+			func(c *card.Card) (bool, error) {
+				c.Type = card.TypePlastic
+				_, err := c.Activate(at)
+				return err == nil, err
+			}},
 		{"reset password tries", "406", map[card.Status]string{"BLOCKED": "NORMAL", "NORMAL": "=", "PENDING": "=", "WARNING": "="},
 			func(c *card.Card) (bool, error) { _, changed, err := c.ResetPasswordTries(at); return changed, err }},
 		{"the last wrong PIN, blocking", "=", map[card.Status]string{"NORMAL": "BLOCKED", "REISSUED": "BLOCKED", "PENDING": "BLOCKED", "WARNING": "BLOCKED"},
-			func(c *card.Card) (bool, error) { _, blocked := c.IncreasePasswordTries(prog, true, at); return blocked, nil }},
+			func(c *card.Card) (bool, error) {
+				_, blocked := c.IncreasePasswordTries(prog, true, at)
+				return blocked, nil
+			}},
 		{"renew a VIRTUAL card's validity", "409", map[card.Status]string{"INOPERATIVE": "NORMAL", "NORMAL": "=", "REISSUED": "=", "BLOCKED": "=", "PENDING": "=", "WARNING": "="},
 			func(c *card.Card) (bool, error) { _, _, changed, err := c.RenewValidity(2, at); return changed, err }},
 		{"remove a validity", "409", map[card.Status]string{"NORMAL": "=", "REISSUED": "=", "BLOCKED": "=", "PENDING": "=", "WARNING": "="},
 			func(c *card.Card) (bool, error) { c.ValidUntil = &until; return false, c.CancelValidity() }},
 		{"a validity running out", "=", map[card.Status]string{"NORMAL": "INOPERATIVE", "REISSUED": "INOPERATIVE", "BLOCKED": "INOPERATIVE", "PENDING": "INOPERATIVE", "WARNING": "INOPERATIVE"},
-			func(c *card.Card) (bool, error) { c.ValidUntil = &until; _, expired := c.Expire(until, until); return expired, nil }},
+			func(c *card.Card) (bool, error) {
+				c.ValidUntil = &until
+				_, expired := c.Expire(until, until)
+				return expired, nil
+			}},
 		{"reissue a PLASTIC card that need not be blocked", "=", map[card.Status]string{"NORMAL": "REISSUED"},
-			func(c *card.Card) (bool, error) { c.Type = card.TypePlastic; _, changed := c.Replace(9, false, card.OpReissue, at); return changed, nil }},
+			func(c *card.Card) (bool, error) {
+				c.Type = card.TypePlastic
+				_, changed := c.Replace(9, false, card.OpReissue, at)
+				return changed, nil
+			}},
 		{"reissue a VIRTUAL card", "=", nonTerminal("CANCELED"),
-			func(c *card.Card) (bool, error) { _, changed := c.Replace(9, false, card.OpReissue, at); return changed, nil }},
+			func(c *card.Card) (bool, error) {
+				_, changed := c.Replace(9, false, card.OpReissue, at)
+				return changed, nil
+			}},
 		{"activate the successor of a card", "=", map[card.Status]string{"REISSUED": "CANCELED"},
 			func(c *card.Card) (bool, error) { _, changed := c.Retire(at); return changed, nil }},
 		{"bind a noname card", "409", map[card.Status]string{"UNBOUND": "CREATED"},

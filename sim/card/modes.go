@@ -163,4 +163,3 @@ type ingressPayload struct {
 	ProgramID     int64  `json:"program_id"`
 	OperationType string `json:"operation_type"`
 }
-

@@ -16,6 +16,7 @@ import (
 	"github.com/issuersim/issuersim/sim/fault"
 	"github.com/issuersim/issuersim/sim/job"
 	"github.com/issuersim/issuersim/sim/org"
+	"github.com/issuersim/issuersim/sim/pci"
 	"github.com/issuersim/issuersim/sim/rule"
 	"github.com/issuersim/issuersim/sim/scheduler"
 	"github.com/issuersim/issuersim/sim/store"
@@ -31,6 +32,7 @@ type Admin struct {
 	store     store.Backend
 	scheduler *scheduler.Scheduler
 	faults    *fault.Service
+	pci       *pci.Service
 }
 
 var _ simadmin.StrictServerInterface = (*Admin)(nil)
@@ -146,6 +148,32 @@ func jobOut(j job.Job) simadmin.Job {
 		out.State, out.Error = simadmin.JobStateFailed, &j.Error
 	}
 	return out
+}
+
+// SeeCardAtChip simulates the card at a chip authorisation: its queued scripts are sent and end with the outcome.
+func (a *Admin) SeeCardAtChip(ctx context.Context, req simadmin.SeeCardAtChipRequestObject) (simadmin.SeeCardAtChipResponseObject, error) {
+	var body simadmin.ChipRequest
+	if req.Body != nil {
+		body = *req.Body
+	}
+	tenant, err := a.tenant(ctx, body.Tenant, "/tenant")
+	if err != nil {
+		return nil, err
+	}
+	outcome := pci.OutcomeApplied
+	if body.Outcome != nil {
+		outcome = string(*body.Outcome)
+	}
+	moved, err := a.pci.ChipSeen(ctx, tenant, req.CardId, outcome)
+	if err != nil {
+		return nil, fmt.Errorf("card %d at a chip: %w", req.CardId, err)
+	}
+	out := simadmin.ChipResult{Tenant: tenant, CardId: req.CardId, Scripts: make([]simadmin.ChipScript, 0, len(moved))}
+	for _, sc := range moved {
+		out.Scripts = append(out.Scripts, simadmin.ChipScript{CardScriptId: sc.ID, ScriptId: optionalString(sc.ScriptID),
+			ScriptType: sc.Type, State: simadmin.ChipScriptState(sc.State)})
+	}
+	return simadmin.SeeCardAtChip200JSONResponse(out), nil
 }
 
 // CreateFault adds a fault rule to a tenant.

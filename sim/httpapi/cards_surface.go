@@ -138,4 +138,3 @@ func templateOut(tenant string, t org.Template) cards.Template {
 	return cards.Template{TemplateId: t.ID, OrgId: tenant, OverrideProgramId: t.OverrideProgramID,
 		BinRangeBeginning: t.BINRangeBeginning, BinRangeEnd: t.BINRangeEnd, Bin: t.BIN}
 }
-

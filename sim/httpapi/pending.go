@@ -6,74 +6,8 @@ import (
 	"github.com/issuersim/issuersim/gen/bulks"
 	"github.com/issuersim/issuersim/gen/cardsonfile"
 	"github.com/issuersim/issuersim/gen/d1"
-	"github.com/issuersim/issuersim/gen/pcicards"
 	"github.com/issuersim/issuersim/gen/tokenization"
 )
-
-// PCICards serves openapi/pcicards.yaml. Its operations belong to later work: each answers 501 naming itself.
-type PCICards struct{}
-
-var _ pcicards.StrictServerInterface = (*PCICards)(nil)
-
-// GetPinblock answers 501 until it is built.
-func (PCICards) GetPinblock(context.Context, pcicards.GetPinblockRequestObject) (pcicards.GetPinblockResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-// UpdatePinFromPinblock answers 501 until it is built.
-func (PCICards) UpdatePinFromPinblock(context.Context, pcicards.UpdatePinFromPinblockRequestObject) (pcicards.UpdatePinFromPinblockResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-// AppendIssuerScript answers 501 until it is built.
-func (PCICards) AppendIssuerScript(context.Context, pcicards.AppendIssuerScriptRequestObject) (pcicards.AppendIssuerScriptResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-// AppendUpdatePinScript answers 501 until it is built.
-func (PCICards) AppendUpdatePinScript(context.Context, pcicards.AppendUpdatePinScriptRequestObject) (pcicards.AppendUpdatePinScriptResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-// SyncOfflinePin answers 501 until it is built.
-func (PCICards) SyncOfflinePin(context.Context, pcicards.SyncOfflinePinRequestObject) (pcicards.SyncOfflinePinResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-// ChangeCardPassword answers 501 until it is built.
-func (PCICards) ChangeCardPassword(context.Context, pcicards.ChangeCardPasswordRequestObject) (pcicards.ChangeCardPasswordResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-// ChangeCvvRotation answers 501 until it is built.
-func (PCICards) ChangeCvvRotation(context.Context, pcicards.ChangeCvvRotationRequestObject) (pcicards.ChangeCvvRotationResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-// DeleteCvvRotation answers 501 until it is built.
-func (PCICards) DeleteCvvRotation(context.Context, pcicards.DeleteCvvRotationRequestObject) (pcicards.DeleteCvvRotationResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-// ValidateNonameCvv answers 501 until it is built.
-func (PCICards) ValidateNonameCvv(context.Context, pcicards.ValidateNonameCvvRequestObject) (pcicards.ValidateNonameCvvResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-// RotateCardCvv answers 501 until it is built.
-func (PCICards) RotateCardCvv(context.Context, pcicards.RotateCardCvvRequestObject) (pcicards.RotateCardCvvResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-// GetCardPciInfo answers 501 until it is built.
-func (PCICards) GetCardPciInfo(context.Context, pcicards.GetCardPciInfoRequestObject) (pcicards.GetCardPciInfoResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-// GetCardPassword answers 501 until it is built.
-func (PCICards) GetCardPassword(context.Context, pcicards.GetCardPasswordRequestObject) (pcicards.GetCardPasswordResponseObject, error) {
-	return nil, errNotBuilt
-}
 
 // Bulks serves openapi/bulks.yaml. Its operations belong to later work: each answers 501 naming itself.
 type Bulks struct{}

@@ -30,6 +30,7 @@ import (
 	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/fake"
 	"github.com/issuersim/issuersim/sim/fault"
+	"github.com/issuersim/issuersim/sim/pci"
 	"github.com/issuersim/issuersim/sim/rule"
 	"github.com/issuersim/issuersim/sim/scheduler"
 	"github.com/issuersim/issuersim/sim/store"
@@ -47,6 +48,7 @@ type Deps struct {
 	Store     store.Backend
 	Scheduler *scheduler.Scheduler
 	Cards     *card.Service
+	PCI       *pci.Service
 	Faults    *fault.Service
 	Logger    *slog.Logger
 }
@@ -109,7 +111,7 @@ func New(d Deps) (http.Handler, error) {
 			cards.HandlerWithOptions(si, cards.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
 		{"pcicards", pcicards.GetSwagger, ProcessorShape, "x-cid", nil, func(s *Surface) {
-			si := pcicards.NewStrictHandlerWithOptions(PCICards{}, []pcicards.StrictMiddlewareFunc{nameNotBuilt[pcicards.StrictHandlerFunc]}, pcicards.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
+			si := pcicards.NewStrictHandlerWithOptions(&PCICards{svc: d.PCI}, []pcicards.StrictMiddlewareFunc{nameNotBuilt[pcicards.StrictHandlerFunc]}, pcicards.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			pcicards.HandlerWithOptions(si, pcicards.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
 		{"bulks", bulks.GetSwagger, ProcessorShape, "x-cid", map[string]Shape{"/embossing": EmbossingShape}, func(s *Surface) {
@@ -133,7 +135,7 @@ func New(d Deps) (http.Handler, error) {
 			d1.HandlerWithOptions(si, d1.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
 		{"simadmin", simadmin.GetSwagger, ProcessorShape, "x-cid", nil, func(s *Surface) {
-			admin := &Admin{version: d.Version, clocks: d.Clocks, fake: d.Fake, passport: d.Passport, store: d.Store, scheduler: d.Scheduler, faults: d.Faults}
+			admin := &Admin{version: d.Version, clocks: d.Clocks, fake: d.Fake, passport: d.Passport, store: d.Store, scheduler: d.Scheduler, faults: d.Faults, pci: d.PCI}
 			si := simadmin.NewStrictHandlerWithOptions(admin, []simadmin.StrictMiddlewareFunc{nameNotBuilt[simadmin.StrictHandlerFunc]}, simadmin.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			simadmin.HandlerWithOptions(si, simadmin.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},

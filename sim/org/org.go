@@ -5,6 +5,7 @@ package org
 
 import (
 	"bytes"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,8 +22,56 @@ type Org struct {
 	Credentials    []Credential    `json:"credentials"`
 	Programs       []Program       `json:"programs"`
 	Accounts       []Account       `json:"accounts"`
+	Keys           []Key           `json:"keys,omitempty"`
+	Scripts        []Script        `json:"scripts,omitempty"`
 	Templates      []Template      `json:"templates,omitempty"`
 	ReissueReasons []ReissueReason `json:"reissue_reasons"`
+}
+
+// Key is a key the org shares with the processor, named by its id in PCI requests: a ZPK (16-byte two-key
+// triple-DES zone PIN key, for PIN blocks) or an AES key (32 bytes, for encrypted PANs). Value is hex.
+type Key struct {
+	ID    string `json:"id"`
+	Type  string `json:"type"`
+	Value string `json:"value"`
+}
+
+// Key types.
+const (
+	KeyZPK = "ZPK"
+	KeyAES = "AES"
+)
+
+// Bytes returns the key's value.
+func (k Key) Bytes() []byte {
+	b, _ := hex.DecodeString(k.Value) // Parse checked it
+	return b
+}
+
+// Key returns the org's key of that type and id.
+func (o *Org) Key(id, typ string) (Key, bool) {
+	for _, k := range o.Keys {
+		if k.ID == id && k.Type == typ {
+			return k, true
+		}
+	}
+	return Key{}, false
+}
+
+// Script is an issuer script the org registered with the processor, which cards can be sent.
+type Script struct {
+	ID   string `json:"id"`
+	Type string `json:"type"`
+}
+
+// Script returns the org's registered script with that id.
+func (o *Org) Script(id string) (Script, bool) {
+	for _, s := range o.Scripts {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return Script{}, false
 }
 
 // Template is a card template: it overrides a program's BIN for a range of cards (the vendor's BIN override).
@@ -142,6 +191,8 @@ var (
 	digits   = regexp.MustCompile(`^[0-9]{6,8}$`)
 	brands   = map[string]bool{"VISA": true, "MASTERCARD": true, "ELO": true, "RUPAY": true, "PRIVATE": true}
 	modes    = map[string]bool{"CREDIT": true, "DEBIT": true, "COMBO": true, "MULTIPLE": true}
+	// scriptTypes are issuer_script-1's script types.
+	scriptTypes = map[string]bool{"UNKNOWN": true, "ENABLE_APPLICATION": true, "DISABLE_APPLICATION": true, "UPDATE_PIN": true, "SYNC_PIN": true}
 )
 
 // Parse reads a dataset, checks it, and fills every customer name the fixture leaves empty from the seed.
@@ -237,6 +288,33 @@ func (o *Org) check(seenOrgs, seenKeys map[string]bool) error {
 		if owners != 1 {
 			return fmt.Errorf("accounts[%d].customers: exactly one owner is required, found %d", i, owners)
 		}
+	}
+	keyIDs := map[string]bool{}
+	for i, k := range o.Keys {
+		raw, err := hex.DecodeString(k.Value)
+		switch {
+		case k.ID == "" || keyIDs[k.ID]:
+			return fmt.Errorf("keys[%d].id: must be present and unique", i)
+		case err != nil:
+			return fmt.Errorf("keys[%d].value: must be hex", i)
+		case k.Type == KeyZPK && len(raw) != 16:
+			return fmt.Errorf("keys[%d].value: a ZPK is 16 bytes (32 hex digits)", i)
+		case k.Type == KeyAES && len(raw) != 32:
+			return fmt.Errorf("keys[%d].value: an AES key is 32 bytes (64 hex digits)", i)
+		case k.Type != KeyZPK && k.Type != KeyAES:
+			return fmt.Errorf("keys[%d].type: must be ZPK or AES", i)
+		}
+		keyIDs[k.ID] = true
+	}
+	scripts := map[string]bool{}
+	for i, sc := range o.Scripts {
+		switch {
+		case sc.ID == "" || scripts[sc.ID]:
+			return fmt.Errorf("scripts[%d].id: must be present and unique", i)
+		case !scriptTypes[sc.Type]:
+			return fmt.Errorf("scripts[%d].type: must be one of ENABLE_APPLICATION, DISABLE_APPLICATION, UPDATE_PIN, SYNC_PIN, UNKNOWN", i)
+		}
+		scripts[sc.ID] = true
 	}
 	templates := map[string]bool{}
 	for i, t := range o.Templates {

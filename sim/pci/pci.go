@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/issuersim/issuersim/sim/card"
@@ -71,6 +72,40 @@ type Data struct {
 	CVVNextRotation *time.Time
 	// CVVRotatedAt is when the CVV last rotated, for the vendor's two-minute guard window.
 	CVVRotatedAt *time.Time
+	// CVVRotations counts the rotations, so each new CVV has a seeded generator of its own.
+	CVVRotations int
+	// Scripts are the issuer scripts queued for the card's chip, oldest first.
+	Scripts []Script
+	// Benefits are the card's network benefits (segment and bundles).
+	Benefits Benefits
+}
+
+// Script is an issuer script queued for a card: it is sent at the card's next chip authorisation and then
+// applied, failed or canceled.
+type Script struct {
+	ID        string // the card script id
+	ScriptID  string // the org's registered script (template_script_id)
+	Type      string // ENABLE_APPLICATION, DISABLE_APPLICATION, UPDATE_PIN, SYNC_PIN, UNKNOWN
+	State     string // created, sent, applied, failed, canceled
+	PIN       PIN    // the PIN an UPDATE_PIN script sets when applied
+	CreatedAt time.Time
+}
+
+// Script states, as issuer_script-1's script_event_type names them (script_<state>).
+const (
+	ScriptCreated  = "created"
+	ScriptSent     = "sent"
+	ScriptApplied  = "applied"
+	ScriptFailed   = "failed"
+	ScriptCanceled = "canceled"
+)
+
+// Benefits is a card's benefit allocation: its segment, the bundles the segment gives, and whether they are
+// frozen.
+type Benefits struct {
+	Segment string
+	Bundles []string
+	Frozen  bool
 }
 
 // Clone returns a copy that shares no pointer with d.
@@ -83,6 +118,8 @@ func (d Data) Clone() Data {
 		t := *d.CVVRotatedAt
 		d.CVVRotatedAt = &t
 	}
+	d.Scripts = slices.Clone(d.Scripts)
+	d.Benefits.Bundles = slices.Clone(d.Benefits.Bundles)
 	return d
 }
 

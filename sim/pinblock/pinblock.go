@@ -69,7 +69,7 @@ func PIN(clear Block, pan string) (string, error) {
 	if h[0] != '0' {
 		return "", fmt.Errorf("%w: the control field is %c, not 0", ErrFormat, h[0])
 	}
-	n := int(h[1]-'0')
+	n := int(h[1] - '0')
 	if h[1] >= 'A' {
 		n = int(h[1]-'A') + 10
 	}
