@@ -155,6 +155,7 @@ func (s *Steps) RegisterSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^the last "([^"]*)" event for the (previous )?card has:$`, s.lastEventTable)
 	sc.Step(`^the (previous )?card's events are "([^"]*)"$`, s.eventSequence)
 	s.registerLifecycle(sc)
+	s.registerPCI(sc)
 }
 
 // scenario is one scenario's state; it travels in the context.

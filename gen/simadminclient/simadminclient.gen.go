@@ -20,19 +20,19 @@ import (
 
 // Defines values for ChipRequestOutcome.
 const (
-	Applied  ChipRequestOutcome = "applied"
-	Canceled ChipRequestOutcome = "canceled"
-	Failed   ChipRequestOutcome = "failed"
+	ChipOutcomeApplied  ChipRequestOutcome = "applied"
+	ChipOutcomeCanceled ChipRequestOutcome = "canceled"
+	ChipOutcomeFailed   ChipRequestOutcome = "failed"
 )
 
 // Valid indicates whether the value is a known member of the ChipRequestOutcome enum.
 func (e ChipRequestOutcome) Valid() bool {
 	switch e {
-	case Applied:
+	case ChipOutcomeApplied:
 		return true
-	case Canceled:
+	case ChipOutcomeCanceled:
 		return true
-	case Failed:
+	case ChipOutcomeFailed:
 		return true
 	default:
 		return false

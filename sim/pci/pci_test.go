@@ -3,6 +3,7 @@ package pci_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/issuersim/issuersim/sim/fake"
 	"github.com/issuersim/issuersim/sim/org"
 	"github.com/issuersim/issuersim/sim/pci"
+	"github.com/issuersim/issuersim/sim/rule"
 	"github.com/issuersim/issuersim/sim/store"
 	"github.com/issuersim/issuersim/sim/store/memory"
 )
@@ -88,5 +90,53 @@ func TestSecretsNeverPrint(t *testing.T) {
 		if strings.Contains(line, secret) {
 			t.Errorf("the %s shows in %s", name, line)
 		}
+	}
+}
+
+// TestValidateNonameCVV proves a noname card's CVV validates when it matches and is refused naming the field
+// when it does not, for any account token of the org. Noname cards come from bulks; here one is written to the
+// store as a bulk start would.
+func TestValidateNonameCVV(t *testing.T) {
+	src := fake.New(1)
+	d, err := org.Parse(fixtures.Default, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := memory.New(d, memory.Options{Sealer: event.NewSealer(src, nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clocks := clock.NewTenants(clock.NewVirtual(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))
+	svc := pci.NewService(st, clocks, src)
+	tenant := d.Orgs[0].ID
+	bulk := "bulk-1"
+	ctx := context.Background()
+	err = st.Update(ctx, store.Meta{Tenant: tenant}, func(tx store.Tx) error {
+		c := card.Card{ID: 1, ProgramID: 3001, Type: card.TypePlastic, Name: "PLASTIC", BIN: "231038", Status: card.StatusUnbound, BulkID: &bulk, PINLength: 4}
+		if err := svc.Number(ctx, tx, &c); err != nil {
+			return err
+		}
+		return st.Cards(tx).Put(ctx, c)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cvv string
+	_ = st.View(ctx, tenant, func(tx store.Tx) error {
+		data, err := st.PCI(tx).Get(ctx, 1)
+		cvv = data.CVV.Reveal()
+		return err
+	})
+	caller := access.Caller{Tenant: tenant, AccountID: 8675310}
+	if err := svc.ValidateNonameCVV(ctx, caller, 1, cvv); err != nil {
+		t.Fatalf("the right CVV: %v", err)
+	}
+	wrong := "000"
+	if cvv == wrong {
+		wrong = "111"
+	}
+	var v *rule.Violation
+	if err := svc.ValidateNonameCVV(ctx, caller, 1, wrong); !errors.As(err, &v) || v.Field != "/cvv" || v.Rule != "match" {
+		t.Fatalf("the wrong CVV: %v", err)
 	}
 }
