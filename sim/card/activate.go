@@ -11,24 +11,15 @@ import (
 // Activate makes a PLASTIC CREATED card NORMAL and emits update-1 (ACTIVATE). When the card replaced one in a
 // reissue that kept the old card usable (REISSUED), the old card is CANCELED now, with its own update-1.
 func (s *Service) Activate(ctx context.Context, caller access.Caller, scope access.Scope, id int64) (Card, error) {
-	var c Card
-	var failed failure
-	err := s.update(ctx, caller.Tenant, func(tx store.Tx, cards Repository) error {
-		var err error
-		if c, err = Owned(ctx, tx, cards, caller, scope, id); err != nil {
-			return err
-		}
-		if stop, err := failed.check(ctx, s, tx, c, Updated(c, OpActivate)); stop || err != nil {
-			return err
-		}
+	return s.command(ctx, caller, scope, id, updateOf(OpActivate), func(tx store.Tx, cards Repository, c *Card) error {
 		change, err := c.Activate(now(tx))
 		if err != nil {
 			return err
 		}
-		if err := save(ctx, cards, c, change, true); err != nil {
+		if err := save(ctx, cards, *c, change, true); err != nil {
 			return err
 		}
-		if err := announce(tx, c, Updated(c, OpActivate)); err != nil {
+		if err := announce(tx, *c, Updated(*c, OpActivate)); err != nil {
 			return err
 		}
 		if c.ReissuedCardID == nil {
@@ -53,5 +44,4 @@ func (s *Service) Activate(ctx context.Context, caller access.Caller, scope acce
 		}
 		return announce(tx, old, Updated(old, OpReissue))
 	})
-	return c, failed.or(err)
 }

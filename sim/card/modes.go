@@ -112,16 +112,13 @@ func (s *Service) SetAutomaticUpdater(ctx context.Context, caller access.Caller,
 
 // change runs fn on a card the caller may touch within the scope and saves it.
 func (s *Service) change(ctx context.Context, caller access.Caller, scope access.Scope, id int64, fn func(store.Tx, *Card) error) error {
-	return s.update(ctx, caller.Tenant, func(tx store.Tx, cards Repository) error {
-		c, err := Owned(ctx, tx, cards, caller, scope, id)
-		if err != nil {
+	_, err := s.command(ctx, caller, scope, id, nil, func(tx store.Tx, cards Repository, c *Card) error {
+		if err := fn(tx, c); err != nil {
 			return err
 		}
-		if err := fn(tx, &c); err != nil {
-			return err
-		}
-		return cards.Put(ctx, c)
+		return cards.Put(ctx, *c)
 	})
+	return err
 }
 
 func checkMigration(tx store.Tx, c Card, from, to int64) error {

@@ -12,50 +12,30 @@ import (
 // (RESET_PASSWORD_TRIES); NORMAL, PENDING and WARNING cards reset without an event; any other status answers the
 // vendor's 406.
 func (s *Service) ResetPasswordTries(ctx context.Context, caller access.Caller, id int64) (Card, error) {
-	var c Card
-	var failed failure
-	err := s.update(ctx, caller.Tenant, func(tx store.Tx, cards Repository) error {
-		var err error
-		if c, err = Owned(ctx, tx, cards, caller, access.Scope{}, id); err != nil {
-			return err
-		}
-		if stop, err := failed.check(ctx, s, tx, c, Updated(c, OpResetPasswordTries)); stop || err != nil {
-			return err
-		}
+	return s.command(ctx, caller, access.Scope{}, id, updateOf(OpResetPasswordTries), func(tx store.Tx, cards Repository, c *Card) error {
 		change, changed, err := c.ResetPasswordTries(now(tx))
 		if err != nil {
 			return err
 		}
-		if err := save(ctx, cards, c, change, changed); err != nil || !changed {
+		if err := save(ctx, cards, *c, change, changed); err != nil || !changed {
 			return err
 		}
-		return announce(tx, c, Updated(c, OpResetPasswordTries))
+		return announce(tx, *c, Updated(*c, OpResetPasswordTries))
 	})
-	return c, failed.or(err)
 }
 
 // IncreasePasswordTries counts a wrong PIN. When the count reaches the program's maximum and block is set, the
 // card becomes BLOCKED with update-1 (INCREASE_PASSWORD_TRIES_EXCEEDED); otherwise only the counter moves.
 func (s *Service) IncreasePasswordTries(ctx context.Context, caller access.Caller, id int64, block bool) (Card, error) {
-	var c Card
-	var failed failure
-	err := s.update(ctx, caller.Tenant, func(tx store.Tx, cards Repository) error {
-		var err error
-		if c, err = Owned(ctx, tx, cards, caller, access.Scope{}, id); err != nil {
-			return err
-		}
-		if stop, err := failed.check(ctx, s, tx, c, Updated(c, OpIncreasePasswordTries)); stop || err != nil {
-			return err
-		}
+	return s.command(ctx, caller, access.Scope{}, id, updateOf(OpIncreasePasswordTries), func(tx store.Tx, cards Repository, c *Card) error {
 		prog, ok := tx.Org().Program(c.ProgramID)
 		if !ok {
 			return fmt.Errorf("card %d: program %d missing from the fixtures", c.ID, c.ProgramID)
 		}
 		change, blocked := c.IncreasePasswordTries(prog, block, now(tx))
-		if err := save(ctx, cards, c, change, blocked); err != nil || !blocked {
+		if err := save(ctx, cards, *c, change, blocked); err != nil || !blocked {
 			return err
 		}
-		return announce(tx, c, Updated(c, OpIncreasePasswordTries))
+		return announce(tx, *c, Updated(*c, OpIncreasePasswordTries))
 	})
-	return c, failed.or(err)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/issuersim/issuersim/sim/access"
 	"github.com/issuersim/issuersim/sim/clock"
 	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/fault"
@@ -44,6 +45,27 @@ func (s *Service) view(ctx context.Context, tenant string, fn func(store.Tx, Rep
 // now is the command's time as the card's fields keep it: whole seconds, as the vendor writes them.
 func now(tx store.Tx) time.Time { return tx.Meta().Time.Truncate(time.Second) }
 
+// command runs fn on a card of the scope in one transaction of the tenant, now on its clock: the card is loaded
+// by the ownership rules (Owned) and, when a fault rule applies to the request, the call fails with the event
+// failedAs builds from the card, and fn does not run. Most card commands are one call of it.
+func (s *Service) command(ctx context.Context, caller access.Caller, scope access.Scope, id int64, failedAs func(Card) event.Event, fn func(store.Tx, Repository, *Card) error) (Card, error) {
+	var c Card
+	var failed failure
+	err := s.update(ctx, caller.Tenant, func(tx store.Tx, cards Repository) error {
+		var err error
+		if c, err = Owned(ctx, tx, cards, caller, scope, id); err != nil {
+			return err
+		}
+		if failedAs != nil {
+			if stop, err := failed.check(ctx, s, tx, c, failedAs(c)); stop || err != nil {
+				return err
+			}
+		}
+		return fn(tx, cards, &c)
+	})
+	return c, failed.or(err)
+}
+
 // failure is a command's injected failure: set when a fault rule applied, and then the command's answer.
 type failure struct{ injected *fault.Injected }
 
@@ -65,4 +87,9 @@ func (f *failure) or(err error) error {
 		return f.injected
 	}
 	return err
+}
+
+// updateOf is the update-1 a command announces a card with: what a failed call of it announces too.
+func updateOf(op Operation) func(Card) event.Event {
+	return func(c Card) event.Event { return Updated(c, op) }
 }

@@ -12,16 +12,7 @@ import (
 // UpdateStatus moves a card of the scope to another status as the lifecycle allows and emits update-1
 // (UPDATE_STATUS_PUT).
 func (s *Service) UpdateStatus(ctx context.Context, caller access.Caller, scope access.Scope, id int64, to Status) (Card, error) {
-	var c Card
-	var failed failure
-	err := s.update(ctx, caller.Tenant, func(tx store.Tx, cards Repository) error {
-		var err error
-		if c, err = Owned(ctx, tx, cards, caller, scope, id); err != nil {
-			return err
-		}
-		if stop, err := failed.check(ctx, s, tx, c, Updated(c, OpUpdateStatusPut)); stop || err != nil {
-			return err
-		}
+	return s.command(ctx, caller, scope, id, updateOf(OpUpdateStatusPut), func(tx store.Tx, cards Repository, c *Card) error {
 		change, err := c.UpdateStatus(to, now(tx))
 		var te *TransitionError
 		if errors.As(err, &te) {
@@ -30,17 +21,16 @@ func (s *Service) UpdateStatus(ctx context.Context, caller access.Caller, scope 
 		if err != nil {
 			return err
 		}
-		if err := save(ctx, cards, c, change, true); err != nil {
+		if err := save(ctx, cards, *c, change, true); err != nil {
 			return err
 		}
 		if c.Status.Group() == GroupTermination {
-			if err := scheduleExpiry(tx, c); err != nil { // a terminated card's validity no longer runs
+			if err := scheduleExpiry(tx, *c); err != nil { // a terminated card's validity no longer runs
 				return err
 			}
 		}
-		return announce(tx, c, Updated(c, OpUpdateStatusPut))
+		return announce(tx, *c, Updated(*c, OpUpdateStatusPut))
 	})
-	return c, failed.or(err)
 }
 
 // Owned returns a card the caller may touch within the scope (every domain that acts on a card asks here): the scope's account must be the caller's, and

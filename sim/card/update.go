@@ -22,16 +22,7 @@ type UpdateInput struct {
 // free among the customer's live VIRTUAL cards; a PLASTIC card's alias stays PLASTIC; transaction_limit applies
 // to VIRTUAL cards only.
 func (s *Service) Update(ctx context.Context, caller access.Caller, scope access.Scope, id int64, in UpdateInput) (Card, error) {
-	var c Card
-	var failed failure
-	err := s.update(ctx, caller.Tenant, func(tx store.Tx, cards Repository) error {
-		var err error
-		if c, err = Owned(ctx, tx, cards, caller, scope, id); err != nil {
-			return err
-		}
-		if stop, err := failed.check(ctx, s, tx, c, Updated(c, OpUpdateStatusPatch)); stop || err != nil {
-			return err
-		}
+	return s.command(ctx, caller, scope, id, updateOf(OpUpdateStatusPatch), func(tx store.Tx, cards Repository, c *Card) error {
 		if in.TransactionLimit != nil && c.Type != TypeVirtual {
 			return rule.Invalid("/transaction_limit", "type", "transaction_limit applies to VIRTUAL cards only; card %d is %s", c.ID, c.Type)
 		}
@@ -60,10 +51,9 @@ func (s *Service) Update(ctx context.Context, caller access.Caller, scope access
 			c.Metadata = cloneMetadata(in.Metadata)
 		}
 		c.PreviousStatus = c.Status
-		if err := cards.Put(ctx, c); err != nil {
+		if err := cards.Put(ctx, *c); err != nil {
 			return err
 		}
-		return announce(tx, c, Updated(c, OpUpdateStatusPatch))
+		return announce(tx, *c, Updated(*c, OpUpdateStatusPatch))
 	})
-	return c, failed.or(err)
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/issuersim/issuersim/sim/access"
+	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/job"
 	"github.com/issuersim/issuersim/sim/store"
 )
@@ -15,56 +16,36 @@ import (
 // TEMPORARY_CARD_RENEWAL_EVENT for a TEMPORARY card); an INOPERATIVE card becomes NORMAL. The card's expiry job
 // moves to the new valid_until.
 func (s *Service) RenewValidity(ctx context.Context, caller access.Caller, id int64, hours int) (Card, error) {
-	var c Card
-	var failed failure
-	err := s.update(ctx, caller.Tenant, func(tx store.Tx, cards Repository) error {
-		var err error
-		if c, err = Owned(ctx, tx, cards, caller, access.Scope{}, id); err != nil {
-			return err
-		}
-		if stop, err := failed.check(ctx, s, tx, c, Updated(c, renewalOperation(c))); stop || err != nil {
-			return err
-		}
+	return s.command(ctx, caller, access.Scope{}, id, func(c Card) event.Event { return Updated(c, renewalOperation(c)) }, func(tx store.Tx, cards Repository, c *Card) error {
 		op, change, changed, err := c.RenewValidity(hours, now(tx))
 		if err != nil {
 			return err
 		}
-		if err := save(ctx, cards, c, change, changed); err != nil {
+		if err := save(ctx, cards, *c, change, changed); err != nil {
 			return err
 		}
-		if err := scheduleExpiry(tx, c); err != nil {
+		if err := scheduleExpiry(tx, *c); err != nil {
 			return err
 		}
-		return announce(tx, c, Updated(c, op))
+		return announce(tx, *c, Updated(*c, op))
 	})
-	return c, failed.or(err)
 }
 
 // CancelValidity removes a card's validity period, and its expiry job, and emits update-1
 // (CARD_VALIDITY_CANCEL); the card's status stays.
 func (s *Service) CancelValidity(ctx context.Context, caller access.Caller, id int64) (Card, error) {
-	var c Card
-	var failed failure
-	err := s.update(ctx, caller.Tenant, func(tx store.Tx, cards Repository) error {
-		var err error
-		if c, err = Owned(ctx, tx, cards, caller, access.Scope{}, id); err != nil {
-			return err
-		}
-		if stop, err := failed.check(ctx, s, tx, c, Updated(c, OpValidityCancel)); stop || err != nil {
-			return err
-		}
+	return s.command(ctx, caller, access.Scope{}, id, updateOf(OpValidityCancel), func(tx store.Tx, cards Repository, c *Card) error {
 		if err := c.CancelValidity(); err != nil {
 			return err
 		}
-		if err := cards.Put(ctx, c); err != nil {
+		if err := cards.Put(ctx, *c); err != nil {
 			return err
 		}
-		if err := scheduleExpiry(tx, c); err != nil {
+		if err := scheduleExpiry(tx, *c); err != nil {
 			return err
 		}
-		return announce(tx, c, Updated(c, OpValidityCancel))
+		return announce(tx, *c, Updated(*c, OpValidityCancel))
 	})
-	return c, failed.or(err)
 }
 
 // RunValidityExpiry runs a JobValidityExpiry job: the card becomes INOPERATIVE with update-1

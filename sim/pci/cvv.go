@@ -46,26 +46,20 @@ func (s *Service) rotate(tx store.Tx, c card.Card, d *Data, now time.Time) (time
 
 // RotateCVV forces a new CVV on a VIRTUAL card (rotate_cvv-1, MANUAL), with the service code given, if any.
 func (s *Service) RotateCVV(ctx context.Context, caller access.Caller, id int64, serviceCode string) error {
-	return s.update(ctx, caller.Tenant, func(tx store.Tx, r repos) error {
-		c, d, err := load(ctx, tx, r, caller, access.Scope{}, id)
-		if err != nil {
-			return err
-		}
+	_, err := s.change(ctx, caller, id, func(tx store.Tx, _ repos, c card.Card, d *Data) error {
 		if err := rotatable(c); err != nil {
 			return err
 		}
 		if serviceCode != "" {
 			d.ServiceCode = serviceCode
 		}
-		next, err := s.rotate(tx, c, &d, tx.Meta().Time.Truncate(time.Second))
+		next, err := s.rotate(tx, c, d, tx.Meta().Time.Truncate(time.Second))
 		if err != nil {
 			return err
 		}
-		if err := tx.Emit(CVVChanged(c, next, RotationManual, "")); err != nil {
-			return err
-		}
-		return r.data.Put(ctx, d)
+		return tx.Emit(CVVChanged(c, next, RotationManual, ""))
 	})
+	return err
 }
 
 // RunRotation runs a JobCVVRotation job: the CVV rotates (rotate_cvv-1, AUTOMATIC) unless the schedule moved
@@ -103,43 +97,32 @@ func (s *Service) RunRotation(ctx context.Context, tx store.Tx, j job.Job) error
 // ChangeRotation sets a VIRTUAL card's rotation interval and restarts its schedule from now (rotate_cvv-1,
 // CHANGE_CVV_ROTATION).
 func (s *Service) ChangeRotation(ctx context.Context, caller access.Caller, id int64, hours int) (card.Card, error) {
-	var c card.Card
-	err := s.update(ctx, caller.Tenant, func(tx store.Tx, r repos) error {
-		var d Data
-		var err error
-		if c, d, err = load(ctx, tx, r, caller, access.Scope{}, id); err != nil {
-			return err
-		}
+	var changed card.Card
+	_, err := s.change(ctx, caller, id, func(tx store.Tx, r repos, c card.Card, d *Data) error {
 		if err := rotatable(c); err != nil {
 			return err
 		}
 		c.CVVRotationIntervalHours = &hours
+		changed = c
 		if err := r.cards.Put(ctx, c); err != nil {
 			return err
 		}
-		if err := scheduleRotation(tx, c, &d, tx.Meta().Time); err != nil {
+		if err := scheduleRotation(tx, c, d, tx.Meta().Time); err != nil {
 			return err
 		}
 		next := tx.Meta().Time
 		if d.CVVNextRotation != nil {
 			next = *d.CVVNextRotation
 		}
-		if err := tx.Emit(CVVChanged(c, next, RotationManual, OpChangeRotation)); err != nil {
-			return err
-		}
-		return r.data.Put(ctx, d)
+		return tx.Emit(CVVChanged(c, next, RotationManual, OpChangeRotation))
 	})
-	return c, err
+	return changed, err
 }
 
 // DeleteRotation stops a VIRTUAL card's automatic rotation (rotate_cvv-1, DELETE_CVV_ROTATION, announcing the
 // rotation that will no longer happen).
 func (s *Service) DeleteRotation(ctx context.Context, caller access.Caller, id int64) error {
-	return s.update(ctx, caller.Tenant, func(tx store.Tx, r repos) error {
-		c, d, err := load(ctx, tx, r, caller, access.Scope{}, id)
-		if err != nil {
-			return err
-		}
+	_, err := s.change(ctx, caller, id, func(tx store.Tx, r repos, c card.Card, d *Data) error {
 		if err := rotatable(c); err != nil {
 			return err
 		}
@@ -151,14 +134,12 @@ func (s *Service) DeleteRotation(ctx context.Context, caller access.Caller, id i
 		if err := r.cards.Put(ctx, c); err != nil {
 			return err
 		}
-		if err := scheduleRotation(tx, c, &d, tx.Meta().Time); err != nil {
+		if err := scheduleRotation(tx, c, d, tx.Meta().Time); err != nil {
 			return err
 		}
-		if err := tx.Emit(CVVChanged(c, cancelled, RotationManual, OpDeleteRotation)); err != nil {
-			return err
-		}
-		return r.data.Put(ctx, d)
+		return tx.Emit(CVVChanged(c, cancelled, RotationManual, OpDeleteRotation))
 	})
+	return err
 }
 
 // ValidateNonameCVV checks the CVV of a noname card (one issued in a bulk): the vendor's 400 when it does not

@@ -25,20 +25,17 @@ func (s *Service) Info(ctx context.Context, caller access.Caller, id int64) (car
 // ChangePassword sets a card's PIN and emits update_password-1; with syncOffline it also queues a SYNC_PIN
 // script for the chip (issuer_script-1, script_created).
 func (s *Service) ChangePassword(ctx context.Context, caller access.Caller, id int64, pin string, syncOffline bool) error {
-	return s.update(ctx, caller.Tenant, func(tx store.Tx, r repos) error {
-		c, d, err := load(ctx, tx, r, caller, access.Scope{}, id)
-		if err != nil {
-			return err
-		}
+	_, err := s.change(ctx, caller, id, func(tx store.Tx, _ repos, c card.Card, d *Data) error {
 		if len(pin) < 4 || len(pin) > 6 || strings.Trim(pin, "0123456789") != "" {
 			return rule.Invalid("/pin", "pattern", "the PIN must be 4 to 6 digits")
 		}
-		return s.setPIN(ctx, tx, r, c, d, PIN(pin), syncOffline)
+		return s.setPIN(tx, c, d, PIN(pin), syncOffline)
 	})
+	return err
 }
 
-// setPIN writes a new PIN, announces it, and queues the offline PIN sync when asked.
-func (s *Service) setPIN(ctx context.Context, tx store.Tx, r repos, c card.Card, d Data, pin PIN, syncOffline bool) error {
+// setPIN sets a new PIN, announces it, and queues the offline PIN sync when asked.
+func (s *Service) setPIN(tx store.Tx, c card.Card, d *Data, pin PIN, syncOffline bool) error {
 	if err := writable(c); err != nil {
 		return err
 	}
@@ -47,9 +44,8 @@ func (s *Service) setPIN(ctx context.Context, tx store.Tx, r repos, c card.Card,
 		return err
 	}
 	if syncOffline {
-		if _, err := s.queue(tx, c, &d, "", "SYNC_PIN", ""); err != nil {
-			return err
-		}
+		_, err := s.queue(tx, c, d, "", "SYNC_PIN", "")
+		return err
 	}
-	return r.data.Put(ctx, d)
+	return nil
 }

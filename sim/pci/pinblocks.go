@@ -57,17 +57,14 @@ func readPINBlock(tx store.Tx, block, keyID string, pan string) (PIN, error) {
 // SetPINFromBlock sets a card's PIN from a PIN block enciphered under the org's ZPK keyID, for the card's PAN,
 // and emits update_password-1 (and, with syncOffline, queues the offline PIN sync).
 func (s *Service) SetPINFromBlock(ctx context.Context, caller access.Caller, id int64, block, keyID string, syncOffline bool) error {
-	return s.update(ctx, caller.Tenant, func(tx store.Tx, r repos) error {
-		c, d, err := load(ctx, tx, r, caller, access.Scope{}, id)
-		if err != nil {
-			return err
-		}
+	_, err := s.change(ctx, caller, id, func(tx store.Tx, _ repos, c card.Card, d *Data) error {
 		pin, err := readPINBlock(tx, block, keyID, d.PAN.Reveal())
 		if err != nil {
 			return err
 		}
-		return s.setPIN(ctx, tx, r, c, d, pin, syncOffline)
+		return s.setPIN(tx, c, d, pin, syncOffline)
 	})
+	return err
 }
 
 // PINBlock returns a card's PIN as a format-0 PIN block enciphered under the org's ZPK keyID.

@@ -36,22 +36,14 @@ func registered(tx store.Tx, id string) (string, error) {
 
 // AppendScript queues one of the org's registered scripts for the card's chip.
 func (s *Service) AppendScript(ctx context.Context, caller access.Caller, id int64, scriptID string) (card.Card, Script, error) {
-	var c card.Card
 	var sc Script
-	err := s.update(ctx, caller.Tenant, func(tx store.Tx, r repos) error {
-		var d Data
-		var err error
-		if c, d, err = load(ctx, tx, r, caller, access.Scope{}, id); err != nil {
-			return err
-		}
+	c, err := s.change(ctx, caller, id, func(tx store.Tx, _ repos, c card.Card, d *Data) error {
 		typ, err := registered(tx, scriptID)
 		if err != nil {
 			return err
 		}
-		if sc, err = s.queue(tx, c, &d, scriptID, typ, ""); err != nil {
-			return err
-		}
-		return r.data.Put(ctx, d)
+		sc, err = s.queue(tx, c, d, scriptID, typ, "")
+		return err
 	})
 	return c, sc, err
 }
@@ -67,20 +59,15 @@ type PINScriptInput struct {
 // AppendPINScript queues an UPDATE_PIN script that sets the card's PIN on the chip; when the chip applies it,
 // the PIN changes and update_password-1 follows.
 func (s *Service) AppendPINScript(ctx context.Context, caller access.Caller, id int64, in PINScriptInput) (card.Card, Script, error) {
-	var c card.Card
 	var sc Script
-	err := s.update(ctx, caller.Tenant, func(tx store.Tx, r repos) error {
-		var d Data
-		var err error
-		if c, d, err = load(ctx, tx, r, caller, access.Scope{}, id); err != nil {
-			return err
-		}
+	c, err := s.change(ctx, caller, id, func(tx store.Tx, _ repos, c card.Card, d *Data) error {
 		if _, err := registered(tx, in.ScriptID); err != nil {
 			return err
 		}
 		if err := writable(c); err != nil {
 			return err
 		}
+		var err error
 		pin := PIN(in.PIN)
 		switch {
 		case in.PINBlock != "":
@@ -90,10 +77,8 @@ func (s *Service) AppendPINScript(ctx context.Context, caller access.Caller, id 
 		case in.PIN == "":
 			return rule.Invalid("/pin", "required", "an update-PIN script needs the PIN: pin, or pin_block with key_id")
 		}
-		if sc, err = s.queue(tx, c, &d, in.ScriptID, "UPDATE_PIN", pin); err != nil {
-			return err
-		}
-		return r.data.Put(ctx, d)
+		sc, err = s.queue(tx, c, d, in.ScriptID, "UPDATE_PIN", pin)
+		return err
 	})
 	return c, sc, err
 }
@@ -108,16 +93,11 @@ func pinBlockField(err error) error {
 
 // SyncOfflinePIN queues a SYNC_PIN script that brings the chip's offline PIN in line with the card's PIN.
 func (s *Service) SyncOfflinePIN(ctx context.Context, caller access.Caller, id int64) error {
-	return s.update(ctx, caller.Tenant, func(tx store.Tx, r repos) error {
-		c, d, err := load(ctx, tx, r, caller, access.Scope{}, id)
-		if err != nil {
-			return err
-		}
-		if _, err := s.queue(tx, c, &d, "", "SYNC_PIN", ""); err != nil {
-			return err
-		}
-		return r.data.Put(ctx, d)
+	_, err := s.change(ctx, caller, id, func(tx store.Tx, _ repos, c card.Card, d *Data) error {
+		_, err := s.queue(tx, c, d, "", "SYNC_PIN", "")
+		return err
 	})
+	return err
 }
 
 // Outcomes of a chip authorisation for the scripts it was sent.

@@ -44,6 +44,24 @@ func load(ctx context.Context, tx store.Tx, r repos, caller access.Caller, scope
 	return c, d, err
 }
 
+// change runs fn on a card the caller may touch and its PCI data, in one transaction of the tenant, and saves
+// the data fn changed; most PCI commands are one call of it.
+func (s *Service) change(ctx context.Context, caller access.Caller, id int64, fn func(store.Tx, repos, card.Card, *Data) error) (card.Card, error) {
+	var c card.Card
+	err := s.update(ctx, caller.Tenant, func(tx store.Tx, r repos) error {
+		var d Data
+		var err error
+		if c, d, err = load(ctx, tx, r, caller, access.Scope{}, id); err != nil {
+			return err
+		}
+		if err := fn(tx, r, c, &d); err != nil {
+			return err
+		}
+		return r.data.Put(ctx, d)
+	})
+	return c, err
+}
+
 // writable refuses PCI changes to a card whose status the vendor's PCI events cannot name (INOPERATIVE is not
 // in update_password-1's status list).
 func writable(c card.Card) error {
