@@ -35,7 +35,7 @@ Feature: A card's life
     When I activate the card
     Then the response status is 200
     And the card's status is "NORMAL"
-    And the card's events are "create-1, update-1"
+    And the card's events are "create-1, embossing_card_ingress-1, update-1"
     And the last "update-1" event for the card has:
       | operation_type       | ACTIVATE |
       | card_status          | NORMAL   |
@@ -103,7 +103,7 @@ Feature: A card's life
     When I activate the card
     Then the card's status is "NORMAL"
     And the previous card's status is "CANCELED"
-    And the previous card's events are "create-1, update-1, update-1, update-1"
+    And the previous card's events are "create-1, embossing_card_ingress-1, update-1, update-1, update-1"
     And the last "update-1" event for the previous card has:
       | operation_type       | REISSUE  |
       | card_status          | CANCELED |
@@ -219,7 +219,7 @@ Feature: A card's life
     And I have a "PLASTIC" card named "Wallet" for customer 103625635
     When I move the card to program 3002
     Then the response status is 202
-    And the card's events are "create-1, embossing_card_ingress-1"
+    And the card's events are "create-1, embossing_card_ingress-1, embossing_card_ingress-1"
     And the last "embossing_card_ingress-1" event for the card has:
       | operation_type | CARD_PROGRAM_MIGRATION |
       | program_id     | 3002                   |

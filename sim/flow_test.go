@@ -103,7 +103,7 @@ func TestCardFlow(t *testing.T) {
 		_ = json.Unmarshal(raw, &e)
 		evs = append(evs, e)
 	}
-	want := []string{"create-1", "create-1", "update-1"}
+	want := []string{"create-1", "create-1", "embossing_card_ingress-1", "update-1"}
 	if len(evs) != len(want) {
 		t.Fatalf("events %+v, want types %v", evs, want)
 	}
@@ -118,7 +118,7 @@ func TestCardFlow(t *testing.T) {
 	if evs[1].Data.CardStatus != "CREATED" {
 		t.Errorf("plastic create-1 status %s", evs[1].Data.CardStatus)
 	}
-	u := evs[2]
+	u := evs[3]
 	if u.CID != "cid-block" || u.Data.CardStatus != "BLOCKED" || u.Data.PreviousStatus != "NORMAL" || u.Data.Operation != "UPDATE_STATUS_PUT" {
 		t.Errorf("update-1: %+v", u)
 	}
@@ -167,8 +167,8 @@ func TestCreateCardRules(t *testing.T) {
 			assertFault(t, r, tc.status, tc.field, tc.rule)
 		})
 	}
-	if n := len(h.events(tenantA, all)); n != 2 {
-		t.Errorf("refused requests changed state: %d events, want 2", n)
+	if n := len(h.events(tenantA, all)); n != 3 { // create-1 twice, embossing_card_ingress-1 for the PLASTIC card
+		t.Errorf("refused requests changed state: %d events, want 3", n)
 	}
 }
 

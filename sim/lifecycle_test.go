@@ -174,7 +174,11 @@ func TestCreateEveryType(t *testing.T) {
 		if got["status"] != tc.status || got["type"] != tc.body["type"] {
 			t.Errorf("%v: card %v", tc.body, got)
 		}
-		e := c.next("create-1")[0]
+		want := []string{"create-1"}
+		if tc.body["type"] == "PLASTIC" {
+			want = append(want, "embossing_card_ingress-1") // a physical card enters the embossing pipeline
+		}
+		e := c.next(want...)[0]
 		has(t, e, "card_status", tc.status, "card_type", tc.body["type"].(string), "status", "SUCCESS")
 		c.consistent(e)
 		if tc.body["type"] == "TEMPORARY" && got["valid_until"] != "2026-01-02T00:00:00Z" {
@@ -224,7 +228,7 @@ func TestActivate(t *testing.T) {
 	h := newHarness(t, sim.Config{Seed: 1})
 	p := h.cards(t, plasticAcct, plasticCust)
 	id := p.create(map[string]any{"name": "p", "type": "PLASTIC"})
-	p.next("create-1")
+	p.next("create-1", "embossing_card_ingress-1")
 	r := h.do("PUT", p.path(id, "activate"), p.hdr(), nil)
 	if r.status != 200 || r.json(t)["message"] == "" {
 		t.Fatalf("activate: %d %s", r.status, r.body)
@@ -324,7 +328,7 @@ func TestReissue(t *testing.T) {
 	p.seen = len(h.events(tenantA, all))
 	r = h.do("POST", p.path(pold, "reissue"), bearer(p.tok, "x-idempotency-key", "reissue-p"), map[string]any{"reason_id": 3})
 	pnew := int64(r.json(t)["id"].(float64))
-	evs = p.next("update-1", "create-1")
+	evs = p.next("update-1", "create-1", "embossing_card_ingress-1")
 	has(t, evs[0], "operation_type", "REISSUE", "card_status", "REISSUED", "card_previous_status", "NORMAL", "new_card_id", fmt.Sprint(pnew))
 	has(t, evs[1], "card_status", "CREATED", "reissued_card_id", fmt.Sprint(pold))
 	if replay := h.do("POST", p.path(pold, "reissue"), bearer(p.tok, "x-idempotency-key", "reissue-p"), map[string]any{"reason_id": 3}); replay.json(t)["id"] != float64(pnew) {
@@ -338,7 +342,7 @@ func TestReissue(t *testing.T) {
 	p.consistent(evs[1])
 
 	r = h.do("POST", p.path(pnew, "reissue"), bearer(p.tok), map[string]any{"reason_id": 2}) // must block
-	evs = p.next("update-1", "create-1")
+	evs = p.next("update-1", "create-1", "embossing_card_ingress-1")
 	has(t, evs[0], "card_status", "CANCELED", "card_previous_status", "NORMAL")
 
 	stolen := v.create(map[string]any{"name": "Stolen", "type": "VIRTUAL"})

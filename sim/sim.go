@@ -14,9 +14,11 @@ import (
 
 	"github.com/issuersim/issuersim/fixtures"
 	"github.com/issuersim/issuersim/sim/auth"
+	"github.com/issuersim/issuersim/sim/bulk"
 	"github.com/issuersim/issuersim/sim/card"
 	"github.com/issuersim/issuersim/sim/clock"
 	"github.com/issuersim/issuersim/sim/correlation"
+	"github.com/issuersim/issuersim/sim/embossing"
 	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/fake"
 	"github.com/issuersim/issuersim/sim/fault"
@@ -112,12 +114,21 @@ func New(cfg Config) (*Sim, error) {
 		s.scheduler.Register(webhook.JobRetry, s.dispatcher.RunRetry)
 	}
 
-	pcis := pci.NewService(mem, s.clocks, src)
-	cards := card.NewService(mem, s.clocks, pcis, card.Options{PCIDelay: cfg.PCIDelay})
+	// The embossing pipeline follows cards through hooks the card and PCI services call inside their commands,
+	// so it is built first; the bulks make their cards with the card service.
+	emb := embossing.NewService(mem, s.clocks, src)
+	pcis := pci.NewService(mem, s.clocks, src, pci.Options{OnPINChanged: card.Hooks{emb.PINChanged}})
+	cards := card.NewService(mem, s.clocks, pcis, card.Options{PCIDelay: cfg.PCIDelay,
+		OnNumbered: card.Hooks{emb.Ingress}, OnMigrated: card.Hooks{emb.Migrated}})
+	bulks := bulk.NewService(mem, s.clocks, src, cards)
 	s.scheduler.Register(card.JobNumber, cards.RunNumber)
 	s.scheduler.Register(card.JobValidityExpiry, cards.RunValidityExpiry)
 	s.scheduler.Register(card.JobBind, cards.RunBind)
 	s.scheduler.Register(pci.JobCVVRotation, pcis.RunRotation)
+	s.scheduler.Register(bulk.JobStart, bulks.RunStart)
+	s.scheduler.Register(bulk.JobCancel, bulks.RunCancel)
+	s.scheduler.Register(embossing.JobRun, emb.RunJob)
+	s.scheduler.Register(embossing.JobTrigger, emb.RunJob)
 
 	authority := auth.NewAuthority(src.Key("token"), s.clocks, cfg.TokenTTL)
 	s.handler, err = httpapi.New(httpapi.Deps{
@@ -131,6 +142,8 @@ func New(cfg Config) (*Sim, error) {
 		Scheduler: s.scheduler,
 		Cards:     cards,
 		PCI:       pcis,
+		Bulks:     bulks,
+		Embossing: emb,
 		Faults:    fault.NewService(mem),
 		Logger:    log,
 	})

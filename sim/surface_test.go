@@ -49,7 +49,7 @@ func TestProgramMigration(t *testing.T) {
 	h := newHarness(t, sim.Config{Seed: 1})
 	p := h.cards(t, plasticAcct, plasticCust)
 	id := p.create(map[string]any{"name": "p", "type": "PLASTIC"})
-	p.next("create-1")
+	p.next("create-1", "embossing_card_ingress-1")
 	path := fmt.Sprintf("/wallet/v2/cards/%d/program-migration", id)
 	if r := h.do("PATCH", path, p.hdr(), map[string]any{"new_program_id": 3002}); r.status != 202 {
 		t.Fatalf("migrate: %d %s", r.status, r.body)

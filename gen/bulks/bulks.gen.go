@@ -11,14 +11,17 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for BulkStatus.
@@ -54,6 +57,63 @@ func (e CancelType) Valid() bool {
 	case CancelTypeFull:
 		return true
 	case CancelTypePartial:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EmbossingConfigurationType.
+const (
+	EmbossingConfigurationTypeNominal EmbossingConfigurationType = "nominal"
+	EmbossingConfigurationTypeNoname  EmbossingConfigurationType = "noname"
+)
+
+// Valid indicates whether the value is a known member of the EmbossingConfigurationType enum.
+func (e EmbossingConfigurationType) Valid() bool {
+	switch e {
+	case EmbossingConfigurationTypeNominal:
+		return true
+	case EmbossingConfigurationTypeNoname:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EmbossingTriggerOrigin.
+const (
+	EmbossingTriggerOriginApi                 EmbossingTriggerOrigin = "API"
+	EmbossingTriggerOriginAutomaticScheduling EmbossingTriggerOrigin = "AUTOMATIC_SCHEDULING"
+	EmbossingTriggerOriginManualSqsTrigger    EmbossingTriggerOrigin = "MANUAL_SQS_TRIGGER"
+)
+
+// Valid indicates whether the value is a known member of the EmbossingTriggerOrigin enum.
+func (e EmbossingTriggerOrigin) Valid() bool {
+	switch e {
+	case EmbossingTriggerOriginApi:
+		return true
+	case EmbossingTriggerOriginAutomaticScheduling:
+		return true
+	case EmbossingTriggerOriginManualSqsTrigger:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EmbossingTriggerType.
+const (
+	EmbossingTriggerTypeOndemand EmbossingTriggerType = "ONDEMAND"
+	EmbossingTriggerTypePassword EmbossingTriggerType = "PASSWORD"
+)
+
+// Valid indicates whether the value is a known member of the EmbossingTriggerType enum.
+func (e EmbossingTriggerType) Valid() bool {
+	switch e {
+	case EmbossingTriggerTypeOndemand:
+		return true
+	case EmbossingTriggerTypePassword:
 		return true
 	default:
 		return false
@@ -205,6 +265,44 @@ type CreateBulkRequest struct {
 	ValidityPeriodHours *int `json:"validity_period_hours,omitempty"`
 }
 
+// EmbossingAddressRequest defines model for EmbossingAddressRequest.
+type EmbossingAddressRequest struct {
+	// AddressId One of the account's address ids, in decimal digits.
+	//
+	// Example: 7654776
+	AddressId string `json:"address_id"`
+}
+
+// EmbossingConfiguration defines model for EmbossingConfiguration.
+type EmbossingConfiguration struct {
+	// ConfigId The configuration's id, for startEmbossing and downloadEmbossingFile.
+	ConfigId openapi_types.UUID `json:"config_id"`
+
+	// ConfigName The configuration's name, which is the embossing group cards are assigned to.
+	ConfigName string `json:"config_name"`
+
+	// EmbosserName The embosser the configuration's files go to.
+	EmbosserName string `json:"embosser_name"`
+
+	// Enable Whether the configuration is enabled; a disabled one runs no embossing.
+	Enable bool `json:"enable"`
+
+	// Programs The programs whose cards the configuration embosses.
+	Programs []int64 `json:"programs"`
+
+	// Type Whether the configuration embosses nominal cards (bound to a customer) or noname cards.
+	Type EmbossingConfigurationType `json:"type"`
+}
+
+// EmbossingConfigurationList Example: {"configurations":[{"config_id":"0b6f2d4e-8a1c-4e3b-9d57-6c2a8e1f4b01","config_name":"EM1-nominal","embosser_name":"EM1","enable":true,"programs":[3001,3002],"type":"nominal"},{"config_id":"0b6f2d4e-8a1c-4e3b-9d57-6c2a8e1f4b02","config_name":"EM1-noname","embosser_name":"EM1","enable":true,"programs":[3001,3002],"type":"noname"}]}
+type EmbossingConfigurationList struct {
+	// Configurations The org's embossing configurations.
+	Configurations []EmbossingConfiguration `json:"configurations"`
+}
+
+// EmbossingConfigurationType Whether the configuration embosses nominal cards (bound to a customer) or noname cards.
+type EmbossingConfigurationType string
+
 // EmbossingError defines model for EmbossingError.
 type EmbossingError struct {
 	// Error A short error name (bad_request, not_found, StatusNotAcceptable, …).
@@ -219,6 +317,176 @@ type EmbossingError struct {
 
 	// Status The HTTP status, repeated.
 	Status int `json:"status"`
+}
+
+// EmbossingFileInfo defines model for EmbossingFileInfo.
+type EmbossingFileInfo struct {
+	// ConfigId The embossing configuration whose run wrote the file.
+	ConfigId openapi_types.UUID `json:"config_id"`
+
+	// FileId The file's id.
+	FileId openapi_types.UUID `json:"file_id"`
+
+	// FileName The file's name, for downloadEmbossingFile.
+	FileName string `json:"file_name"`
+
+	// GenerationDate When the run wrote the file, on the tenant's clock, UTC.
+	GenerationDate time.Time `json:"generation_date"`
+
+	// OrgId The org (tenant) id.
+	//
+	// Example: TN-5a1f3c2e-8d4b-4f6a-9c3e-2b7d1e0f4a58
+	OrgId OrgId `json:"org_id"`
+
+	// ProgramId The program whose cards the file holds.
+	ProgramId int64 `json:"program_id"`
+
+	// TotalEmbossedCards Cards written to the file.
+	TotalEmbossedCards int `json:"total_embossed_cards"`
+
+	// TotalUnembossedCards Cards the run took up but could not write to the file (each has an embossing-1 with an error).
+	TotalUnembossedCards int `json:"total_unembossed_cards"`
+}
+
+// EmbossingFileList Example: {"embossing_files":[{"config_id":"0b6f2d4e-8a1c-4e3b-9d57-6c2a8e1f4b01","file_id":"5b0c7e1a-2f4d-4c69-8e3b-9a1d6f2c4e70","file_name":"EM1-nominal_20240501_000001.txt","generation_date":"2024-05-01T22:00:03Z","org_id":"TN-5a1f3c2e-8d4b-4f6a-9c3e-2b7d1e0f4a58","program_id":3001,"total_embossed_cards":12,"total_unembossed_cards":1}]}
+type EmbossingFileList struct {
+	// EmbossingFiles The files of the range, oldest first.
+	EmbossingFiles []EmbossingFileInfo `json:"embossing_files"`
+}
+
+// EmbossingGroup An embossing group: the name of an embossing configuration, which sets the embosser and the schedule.
+//
+// Example: EM1-nominal
+type EmbossingGroup = string
+
+// EmbossingGroupRequest defines model for EmbossingGroupRequest.
+type EmbossingGroupRequest struct {
+	// EmbossingGroup The embossing group to move the card to; the default group of the card's program when absent.
+	//
+	// Example: EM1-nominal
+	EmbossingGroup *string `json:"embossing_group,omitempty"`
+}
+
+// EmbossingHistoryEntry Example: {"account_id":8675310,"address_id":7654776,"card_id":123456,"customer_id":103625635,"embosser":"EM1","embossing_group":"EM1-nominal","embossing_time":"2024-05-01T22:00:02Z","embossing_trigger_origin":"AUTOMATIC_SCHEDULING","embossing_trigger_type":"PASSWORD","file_name":"EM1-nominal_20240501_000001.txt","generation_date":"2024-05-01T22:00:03Z","program_id":3001,"reembossing":false,"sequential_number":1}
+type EmbossingHistoryEntry struct {
+	// AccountId The account the card belongs to.
+	AccountId int64 `json:"account_id"`
+
+	// AddressId The delivery address used; null when it was the mailing address.
+	AddressId *int64 `json:"address_id"`
+
+	// CardId The card.
+	CardId int64 `json:"card_id"`
+
+	// CustomerId The customer the card belongs to.
+	CustomerId int64 `json:"customer_id"`
+
+	// Embosser The embosser's name.
+	Embosser string `json:"embosser"`
+
+	// EmbossingGroup An embossing group: the name of an embossing configuration, which sets the embosser and the schedule.
+	//
+	//
+	// Example: EM1-nominal
+	EmbossingGroup EmbossingGroup `json:"embossing_group"`
+
+	// EmbossingTime When the card was taken up for embossing, on the tenant's clock, UTC.
+	EmbossingTime time.Time `json:"embossing_time"`
+
+	// EmbossingTriggerOrigin What started the embossing: MANUAL_SQS_TRIGGER a run startEmbossing asked for, AUTOMATIC_SCHEDULING a configuration's scheduled run, API an encrypted embossing data request.
+	EmbossingTriggerOrigin EmbossingTriggerOrigin `json:"embossing_trigger_origin"`
+
+	// EmbossingTriggerType Why the card was ready for embossing: PASSWORD after its PIN was set, ONDEMAND because it was queued on demand (addCardToEmbossing, startReembossing, encrypted embossing data).
+	EmbossingTriggerType EmbossingTriggerType `json:"embossing_trigger_type"`
+
+	// FileName The embossing file the card was written to.
+	FileName string `json:"file_name"`
+
+	// GenerationDate When the file was written, on the tenant's clock, UTC.
+	GenerationDate time.Time `json:"generation_date"`
+
+	// ProgramId The card's program.
+	ProgramId int64 `json:"program_id"`
+
+	// Reembossing True when the card was sent again by startReembossing.
+	Reembossing bool `json:"reembossing"`
+
+	// SequentialNumber The file's sequence number within its configuration.
+	SequentialNumber int `json:"sequential_number"`
+}
+
+// EmbossingTriggerOrigin What started the embossing: MANUAL_SQS_TRIGGER a run startEmbossing asked for, AUTOMATIC_SCHEDULING a configuration's scheduled run, API an encrypted embossing data request.
+type EmbossingTriggerOrigin string
+
+// EmbossingTriggerType Why the card was ready for embossing: PASSWORD after its PIN was set, ONDEMAND because it was queued on demand (addCardToEmbossing, startReembossing, encrypted embossing data).
+type EmbossingTriggerType string
+
+// EncryptedCardData Base64 of the encrypted form of a JSON object with the card's embossing data: card_number (the PAN), printed_name, expiration_date (YYMM), pinblock (the PIN as a clear ISO 9564 format 0 block, 16 hex digits), cvv, cvv2, icvv, track1_magnetic_stripe, track2_magnetic_stripe, track1_chip, track2_chip, service_code_cvv1, service_code_cvv2 and service_code_icvv, all strings. V1 encrypts it with AES-256-CBC and PKCS#7 padding under the key and the caller's iv; V2 with AES-256-GCM under the key, the returned iv as nonce and the org id as additional authenticated data, and appends the 16-byte tag to the ciphertext.
+//
+// Example: 3q2+7wABAgMEBQYHCAkKCw==
+type EncryptedCardData = string
+
+// EncryptedEmbossingData Example: {"account_id":8675310,"card_id":123456,"customer_id":103625635,"embossing_custom_field":null,"encrypted_card_data":"3q2+7wABAgMEBQYHCAkKCw==","org_id":"TN-5a1f3c2e-8d4b-4f6a-9c3e-2b7d1e0f4a58","program_id":3001}
+type EncryptedEmbossingData struct {
+	// AccountId The account the card belongs to; null for a noname card not yet bound.
+	AccountId *int64 `json:"account_id"`
+
+	// CardId The card.
+	CardId int64 `json:"card_id"`
+
+	// CustomerId The customer the card belongs to; null for a noname card not yet bound.
+	CustomerId *int64 `json:"customer_id"`
+
+	// EmbossingCustomField The free text for the embosser given when the card (or its bulk) was created; null when none.
+	EmbossingCustomField *string `json:"embossing_custom_field"`
+
+	// EncryptedCardData Base64 of the encrypted form of a JSON object with the card's embossing data: card_number (the PAN), printed_name, expiration_date (YYMM), pinblock (the PIN as a clear ISO 9564 format 0 block, 16 hex digits), cvv, cvv2, icvv, track1_magnetic_stripe, track2_magnetic_stripe, track1_chip, track2_chip, service_code_cvv1, service_code_cvv2 and service_code_icvv, all strings. V1 encrypts it with AES-256-CBC and PKCS#7 padding under the key and the caller's iv; V2 with AES-256-GCM under the key, the returned iv as nonce and the org id as additional authenticated data, and appends the 16-byte tag to the ciphertext.
+	//
+	//
+	// Example: 3q2+7wABAgMEBQYHCAkKCw==
+	EncryptedCardData EncryptedCardData `json:"encrypted_card_data"`
+
+	// OrgId The org (tenant) id.
+	//
+	// Example: TN-5a1f3c2e-8d4b-4f6a-9c3e-2b7d1e0f4a58
+	OrgId OrgId `json:"org_id"`
+
+	// ProgramId The card's program.
+	ProgramId int64 `json:"program_id"`
+}
+
+// EncryptedEmbossingDataV2 Example: {"account_id":8675310,"card_id":123456,"customer_id":103625635,"embossing_custom_field":"metal card","encrypted_card_data":"3q2+7wABAgMEBQYHCAkKCw==","iv":"0a1b2c3d4e5f60718293a4b5","org_id":"TN-5a1f3c2e-8d4b-4f6a-9c3e-2b7d1e0f4a58","program_id":3001}
+type EncryptedEmbossingDataV2 struct {
+	// AccountId The account the card belongs to; null for a noname card not yet bound.
+	AccountId *int64 `json:"account_id"`
+
+	// CardId The card.
+	CardId int64 `json:"card_id"`
+
+	// CustomerId The customer the card belongs to; null for a noname card not yet bound.
+	CustomerId *int64 `json:"customer_id"`
+
+	// EmbossingCustomField The free text for the embosser given when the card (or its bulk) was created; null when none.
+	EmbossingCustomField *string `json:"embossing_custom_field"`
+
+	// EncryptedCardData Base64 of the encrypted form of a JSON object with the card's embossing data: card_number (the PAN), printed_name, expiration_date (YYMM), pinblock (the PIN as a clear ISO 9564 format 0 block, 16 hex digits), cvv, cvv2, icvv, track1_magnetic_stripe, track2_magnetic_stripe, track1_chip, track2_chip, service_code_cvv1, service_code_cvv2 and service_code_icvv, all strings. V1 encrypts it with AES-256-CBC and PKCS#7 padding under the key and the caller's iv; V2 with AES-256-GCM under the key, the returned iv as nonce and the org id as additional authenticated data, and appends the 16-byte tag to the ciphertext.
+	//
+	//
+	// Example: 3q2+7wABAgMEBQYHCAkKCw==
+	EncryptedCardData EncryptedCardData `json:"encrypted_card_data"`
+
+	// Iv The AES-GCM nonce used, 12 bytes in hex, drawn from the simulator's seeded random source.
+	//
+	// Example: 0a1b2c3d4e5f60718293a4b5
+	Iv string `json:"iv"`
+
+	// OrgId The org (tenant) id.
+	//
+	// Example: TN-5a1f3c2e-8d4b-4f6a-9c3e-2b7d1e0f4a58
+	OrgId OrgId `json:"org_id"`
+
+	// ProgramId The card's program.
+	ProgramId int64 `json:"program_id"`
 }
 
 // Error defines model for Error.
@@ -252,6 +520,37 @@ type FieldError struct {
 // FieldErrorIn defines model for FieldError.In.
 type FieldErrorIn string
 
+// GenerateEmbossingRequest defines model for GenerateEmbossingRequest.
+type GenerateEmbossingRequest struct {
+	// CardId The card whose embossing data is wanted.
+	//
+	// Example: 123456
+	CardId int64 `json:"card_id"`
+
+	// Iv The AES-CBC initialization vector, 16 bytes in hex.
+	//
+	// Example: 000102030405060708090a0b0c0d0e0f
+	Iv string `json:"iv"`
+
+	// KeyId The id of one of the org's AES-256 keys (in the fixtures) to encrypt under.
+	//
+	// Example: c1a4e7b2-6d3f-4e8a-9b05-2f7c1d8e3a60
+	KeyId string `json:"key_id"`
+}
+
+// GenerateEmbossingRequestV2 defines model for GenerateEmbossingRequestV2.
+type GenerateEmbossingRequestV2 struct {
+	// CardId The card whose embossing data is wanted.
+	//
+	// Example: 123456
+	CardId int64 `json:"card_id"`
+
+	// KeyId The id of one of the org's AES-256 keys (in the fixtures) to encrypt under.
+	//
+	// Example: c1a4e7b2-6d3f-4e8a-9b05-2f7c1d8e3a60
+	KeyId string `json:"key_id"`
+}
+
 // IncrementBulkRequest defines model for IncrementBulkRequest.
 type IncrementBulkRequest struct {
 	// ExternalIds The issuer's own ids, one card per id, at most 1000 per request. Embossing layouts carry 36 characters of external id unless agreed otherwise.
@@ -267,8 +566,92 @@ type Metadata map[string]interface{}
 // ModeType defines model for ModeType.
 type ModeType string
 
+// NominalEmbossingInfo Example: {"account_id":8675310,"address_id":null,"card_id":123456,"created_datetime":"2024-05-01T09:12:44Z","customer_id":103625635,"embossing_group":"EM1-nominal","filename":"EM1-nominal_20240501_000001.txt","org_id":"TN-5a1f3c2e-8d4b-4f6a-9c3e-2b7d1e0f4a58","program_id":3001,"updated_datetime":"2024-05-01T22:00:03Z"}
+type NominalEmbossingInfo struct {
+	// AccountId The account the card belongs to.
+	AccountId int64 `json:"account_id"`
+
+	// AddressId The delivery address updateEmbossingAddress set; null while the mailing address is used.
+	AddressId *int64 `json:"address_id"`
+
+	// CardId The card.
+	CardId int64 `json:"card_id"`
+
+	// CreatedDatetime When the card entered the embossing pipeline (embossing_card_ingress-1), on the tenant's clock.
+	CreatedDatetime time.Time `json:"created_datetime"`
+
+	// CustomerId The customer the card belongs to.
+	CustomerId int64 `json:"customer_id"`
+
+	// EmbossingGroup An embossing group: the name of an embossing configuration, which sets the embosser and the schedule.
+	//
+	//
+	// Example: EM1-nominal
+	EmbossingGroup EmbossingGroup `json:"embossing_group"`
+
+	// Filename The last embossing file the card was written to; null until its first run.
+	Filename *string `json:"filename"`
+
+	// OrgId The org (tenant) id.
+	//
+	// Example: TN-5a1f3c2e-8d4b-4f6a-9c3e-2b7d1e0f4a58
+	OrgId OrgId `json:"org_id"`
+
+	// ProgramId The card's program.
+	ProgramId int64 `json:"program_id"`
+
+	// UpdatedDatetime When the card's embossing record last changed, on the tenant's clock.
+	UpdatedDatetime time.Time `json:"updated_datetime"`
+}
+
+// NonameEmbossingInfo Example: {"card_id":123460,"embossing_group":"EM1-noname","program_id":3001}
+type NonameEmbossingInfo struct {
+	// CardId The card.
+	CardId int64 `json:"card_id"`
+
+	// EmbossingGroup An embossing group: the name of an embossing configuration, which sets the embosser and the schedule.
+	//
+	//
+	// Example: EM1-nominal
+	EmbossingGroup EmbossingGroup `json:"embossing_group"`
+
+	// ProgramId The card's program.
+	ProgramId int64 `json:"program_id"`
+}
+
+// OrgId The org (tenant) id.
+//
+// Example: TN-5a1f3c2e-8d4b-4f6a-9c3e-2b7d1e0f4a58
+type OrgId = string
+
 // PinLength Digits in the cards' PINs.
 type PinLength int
+
+// ReembossingRequest defines model for ReembossingRequest.
+type ReembossingRequest struct {
+	// Cards The cards to send to the embosser again.
+	//
+	// Example: [123456,123457]
+	Cards []int64 `json:"cards"`
+}
+
+// StartEmbossingRequest defines model for StartEmbossingRequest.
+type StartEmbossingRequest struct {
+	// Cards Only these cards.
+	//
+	// Example: [123456]
+	Cards *[]int64 `json:"cards,omitempty"`
+
+	// ConfigId The embossing configuration to run, as getEmbossingConfigurations lists it.
+	//
+	// Example: 0b6f2d4e-8a1c-4e3b-9d57-6c2a8e1f4b01
+	ConfigId openapi_types.UUID `json:"config_id"`
+
+	// Programs Only the ready cards of these programs of the configuration.
+	//
+	// Example: [3001]
+	Programs *[]int64 `json:"programs,omitempty"`
+}
 
 // BulkIdPath defines model for BulkIdPath.
 type BulkIdPath = string
@@ -284,6 +667,9 @@ type Conflict = Error
 
 // EmbossingBadRequest defines model for EmbossingBadRequest.
 type EmbossingBadRequest = EmbossingError
+
+// EmbossingConflict defines model for EmbossingConflict.
+type EmbossingConflict = EmbossingError
 
 // EmbossingInternalError defines model for EmbossingInternalError.
 type EmbossingInternalError = EmbossingError
@@ -312,6 +698,30 @@ type NotFound = Error
 // Unauthorized defines model for Unauthorized.
 type Unauthorized = Error
 
+// DownloadEmbossingFileParams defines parameters for DownloadEmbossingFile.
+type DownloadEmbossingFileParams struct {
+	// ConfigId The embossing configuration the file belongs to.
+	ConfigId openapi_types.UUID `form:"configId" json:"configId"`
+
+	// FileName The file's name, as listEmbossingFiles gives it.
+	FileName string `form:"fileName" json:"fileName"`
+}
+
+// ListEmbossingFilesParams defines parameters for ListEmbossingFiles.
+type ListEmbossingFilesParams struct {
+	// BeginDate First generation date included, yyyy-mm-dd (UTC, tenant's clock).
+	BeginDate openapi_types.Date `form:"beginDate" json:"beginDate"`
+
+	// EndDate Last generation date included, yyyy-mm-dd (UTC, tenant's clock); not before beginDate.
+	EndDate openapi_types.Date `form:"endDate" json:"endDate"`
+
+	// Programs Only files of these programs, as program ids; repeat the parameter for each.
+	Programs *[]string `form:"programs,omitempty" json:"programs,omitempty"`
+
+	// ConfigId Only files of this embossing configuration.
+	ConfigId *openapi_types.UUID `form:"configId,omitempty" json:"configId,omitempty"`
+}
+
 // CreateBulkJSONRequestBody defines body for CreateBulk for application/json ContentType.
 type CreateBulkJSONRequestBody = CreateBulkRequest
 
@@ -320,6 +730,33 @@ type IncrementBulkJSONRequestBody = IncrementBulkRequest
 
 // CancelBulkJSONRequestBody defines body for CancelBulk for application/json ContentType.
 type CancelBulkJSONRequestBody = CancelBulkRequest
+
+// GenerateEmbossingDataJSONRequestBody defines body for GenerateEmbossingData for application/json ContentType.
+type GenerateEmbossingDataJSONRequestBody = GenerateEmbossingRequest
+
+// GenerateNonameEmbossingDataJSONRequestBody defines body for GenerateNonameEmbossingData for application/json ContentType.
+type GenerateNonameEmbossingDataJSONRequestBody = GenerateEmbossingRequest
+
+// UpdateNonameEmbossingGroupJSONRequestBody defines body for UpdateNonameEmbossingGroup for application/json ContentType.
+type UpdateNonameEmbossingGroupJSONRequestBody = EmbossingGroupRequest
+
+// StartReembossingJSONRequestBody defines body for StartReembossing for application/json ContentType.
+type StartReembossingJSONRequestBody = ReembossingRequest
+
+// UpdateNominalEmbossingGroupJSONRequestBody defines body for UpdateNominalEmbossingGroup for application/json ContentType.
+type UpdateNominalEmbossingGroupJSONRequestBody = EmbossingGroupRequest
+
+// UpdateEmbossingAddressJSONRequestBody defines body for UpdateEmbossingAddress for application/json ContentType.
+type UpdateEmbossingAddressJSONRequestBody = EmbossingAddressRequest
+
+// StartEmbossingJSONRequestBody defines body for StartEmbossing for application/json ContentType.
+type StartEmbossingJSONRequestBody = StartEmbossingRequest
+
+// GenerateEmbossingDataV2JSONRequestBody defines body for GenerateEmbossingDataV2 for application/json ContentType.
+type GenerateEmbossingDataV2JSONRequestBody = GenerateEmbossingRequestV2
+
+// GenerateNonameEmbossingDataV2JSONRequestBody defines body for GenerateNonameEmbossingDataV2 for application/json ContentType.
+type GenerateNonameEmbossingDataV2JSONRequestBody = GenerateEmbossingRequestV2
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
@@ -335,12 +772,57 @@ type ServerInterface interface {
 	// StartBulk Start a noname card bulk
 	// (POST /cards/v1/bulks/{bulkID}/start)
 	StartBulk(w http.ResponseWriter, r *http.Request, bulkID BulkIdPath)
+	// GenerateEmbossingData Get a nominal card's embossing data, AES-CBC encrypted
+	// (POST /embossing/v1/cards/generate-embossing)
+	GenerateEmbossingData(w http.ResponseWriter, r *http.Request)
+	// GenerateNonameEmbossingData Get a noname card's embossing data, AES-CBC encrypted
+	// (POST /embossing/v1/cards/generate-embossing/noname)
+	GenerateNonameEmbossingData(w http.ResponseWriter, r *http.Request)
+	// GetNonameEmbossingInfo Read a noname card's embossing group
+	// (GET /embossing/v1/cards/noname/{cardId})
+	GetNonameEmbossingInfo(w http.ResponseWriter, r *http.Request, cardId CardIdPath)
+	// UpdateNonameEmbossingGroup Move a noname card to another embossing group
+	// (PATCH /embossing/v1/cards/noname/{cardId})
+	UpdateNonameEmbossingGroup(w http.ResponseWriter, r *http.Request, cardId CardIdPath)
+	// StartReembossing Send cards to the embosser again
+	// (POST /embossing/v1/cards/reembossing)
+	StartReembossing(w http.ResponseWriter, r *http.Request)
+	// GetNominalEmbossingInfo Read a nominal card's embossing record
+	// (GET /embossing/v1/cards/{cardId})
+	GetNominalEmbossingInfo(w http.ResponseWriter, r *http.Request, cardId CardIdPath)
+	// UpdateNominalEmbossingGroup Move a nominal card to another embossing group
+	// (PATCH /embossing/v1/cards/{cardId})
+	UpdateNominalEmbossingGroup(w http.ResponseWriter, r *http.Request, cardId CardIdPath)
+	// UpdateEmbossingAddress Send a card to another delivery address
+	// (PATCH /embossing/v1/cards/{cardId}/address)
+	UpdateEmbossingAddress(w http.ResponseWriter, r *http.Request, cardId CardIdPath)
 	// RemoveCardFromEmbossing Take a card out of the next embossing run
 	// (DELETE /embossing/v1/cards/{cardId}/embossing)
 	RemoveCardFromEmbossing(w http.ResponseWriter, r *http.Request, cardId CardIdPath)
 	// AddCardToEmbossing Put a card in the next embossing run
 	// (PUT /embossing/v1/cards/{cardId}/embossing)
 	AddCardToEmbossing(w http.ResponseWriter, r *http.Request, cardId CardIdPath)
+	// GetEmbossingHistory Read a card's embossing history
+	// (GET /embossing/v1/cards/{cardId}/history)
+	GetEmbossingHistory(w http.ResponseWriter, r *http.Request, cardId CardIdPath)
+	// GetEmbossingConfigurations List the org's embossing configurations
+	// (GET /embossing/v1/configurations/info)
+	GetEmbossingConfigurations(w http.ResponseWriter, r *http.Request)
+	// DownloadEmbossingFile Download an embossing file
+	// (GET /embossing/v1/download-file)
+	DownloadEmbossingFile(w http.ResponseWriter, r *http.Request, params DownloadEmbossingFileParams)
+	// ListEmbossingFiles List the embossing files of a date range
+	// (GET /embossing/v1/file-info)
+	ListEmbossingFiles(w http.ResponseWriter, r *http.Request, params ListEmbossingFilesParams)
+	// StartEmbossing Start an embossing run of a configuration
+	// (POST /embossing/v1/triggers/embossing)
+	StartEmbossing(w http.ResponseWriter, r *http.Request)
+	// GenerateEmbossingDataV2 Get a nominal card's embossing data, AES-GCM encrypted
+	// (POST /embossing/v2/cards/generate-embossing)
+	GenerateEmbossingDataV2(w http.ResponseWriter, r *http.Request)
+	// GenerateNonameEmbossingDataV2 Get a noname card's embossing data, AES-GCM encrypted
+	// (POST /embossing/v2/cards/generate-embossing/noname)
+	GenerateNonameEmbossingDataV2(w http.ResponseWriter, r *http.Request)
 }
 
 // ServerInterfaceWrapper converts contexts to parameters.
@@ -444,6 +926,178 @@ func (siw *ServerInterfaceWrapper) StartBulk(w http.ResponseWriter, r *http.Requ
 	handler.ServeHTTP(w, r)
 }
 
+// GenerateEmbossingData operation middleware
+func (siw *ServerInterfaceWrapper) GenerateEmbossingData(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GenerateEmbossingData(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GenerateNonameEmbossingData operation middleware
+func (siw *ServerInterfaceWrapper) GenerateNonameEmbossingData(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GenerateNonameEmbossingData(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetNonameEmbossingInfo operation middleware
+func (siw *ServerInterfaceWrapper) GetNonameEmbossingInfo(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "cardId" -------------
+	var cardId CardIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "cardId", r.PathValue("cardId"), &cardId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cardId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetNonameEmbossingInfo(w, r, cardId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateNonameEmbossingGroup operation middleware
+func (siw *ServerInterfaceWrapper) UpdateNonameEmbossingGroup(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "cardId" -------------
+	var cardId CardIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "cardId", r.PathValue("cardId"), &cardId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cardId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateNonameEmbossingGroup(w, r, cardId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// StartReembossing operation middleware
+func (siw *ServerInterfaceWrapper) StartReembossing(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.StartReembossing(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetNominalEmbossingInfo operation middleware
+func (siw *ServerInterfaceWrapper) GetNominalEmbossingInfo(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "cardId" -------------
+	var cardId CardIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "cardId", r.PathValue("cardId"), &cardId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cardId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetNominalEmbossingInfo(w, r, cardId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateNominalEmbossingGroup operation middleware
+func (siw *ServerInterfaceWrapper) UpdateNominalEmbossingGroup(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "cardId" -------------
+	var cardId CardIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "cardId", r.PathValue("cardId"), &cardId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cardId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateNominalEmbossingGroup(w, r, cardId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateEmbossingAddress operation middleware
+func (siw *ServerInterfaceWrapper) UpdateEmbossingAddress(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "cardId" -------------
+	var cardId CardIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "cardId", r.PathValue("cardId"), &cardId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cardId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateEmbossingAddress(w, r, cardId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // RemoveCardFromEmbossing operation middleware
 func (siw *ServerInterfaceWrapper) RemoveCardFromEmbossing(w http.ResponseWriter, r *http.Request) {
 
@@ -487,6 +1141,206 @@ func (siw *ServerInterfaceWrapper) AddCardToEmbossing(w http.ResponseWriter, r *
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.AddCardToEmbossing(w, r, cardId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetEmbossingHistory operation middleware
+func (siw *ServerInterfaceWrapper) GetEmbossingHistory(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "cardId" -------------
+	var cardId CardIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "cardId", r.PathValue("cardId"), &cardId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cardId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetEmbossingHistory(w, r, cardId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetEmbossingConfigurations operation middleware
+func (siw *ServerInterfaceWrapper) GetEmbossingConfigurations(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetEmbossingConfigurations(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DownloadEmbossingFile operation middleware
+func (siw *ServerInterfaceWrapper) DownloadEmbossingFile(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DownloadEmbossingFileParams
+
+	// ------------- Required query parameter "configId" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "configId", r.URL.Query(), &params.ConfigId, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "configId"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "configId", Err: err})
+		}
+		return
+	}
+
+	// ------------- Required query parameter "fileName" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "fileName", r.URL.Query(), &params.FileName, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "fileName"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "fileName", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DownloadEmbossingFile(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListEmbossingFiles operation middleware
+func (siw *ServerInterfaceWrapper) ListEmbossingFiles(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListEmbossingFilesParams
+
+	// ------------- Required query parameter "beginDate" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "beginDate", r.URL.Query(), &params.BeginDate, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "beginDate"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "beginDate", Err: err})
+		}
+		return
+	}
+
+	// ------------- Required query parameter "endDate" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "endDate", r.URL.Query(), &params.EndDate, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "endDate"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "endDate", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "programs" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "programs", r.URL.Query(), &params.Programs, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "programs"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "programs", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "configId" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "configId", r.URL.Query(), &params.ConfigId, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "configId"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "configId", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListEmbossingFiles(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// StartEmbossing operation middleware
+func (siw *ServerInterfaceWrapper) StartEmbossing(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.StartEmbossing(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GenerateEmbossingDataV2 operation middleware
+func (siw *ServerInterfaceWrapper) GenerateEmbossingDataV2(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GenerateEmbossingDataV2(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GenerateNonameEmbossingDataV2 operation middleware
+func (siw *ServerInterfaceWrapper) GenerateNonameEmbossingDataV2(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GenerateNonameEmbossingDataV2(w, r)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -622,6 +1476,21 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/cards/v1/bulks/{bulkID}/cancel", wrapper.CancelBulk)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/embossing/v1/cards/{cardId}/embossing", wrapper.RemoveCardFromEmbossing)
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/embossing/v1/cards/{cardId}/embossing", wrapper.AddCardToEmbossing)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/embossing/v1/triggers/embossing", wrapper.StartEmbossing)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/embossing/v1/cards/{cardId}", wrapper.GetNominalEmbossingInfo)
+	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/embossing/v1/cards/{cardId}", wrapper.UpdateNominalEmbossingGroup)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/embossing/v1/cards/noname/{cardId}", wrapper.GetNonameEmbossingInfo)
+	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/embossing/v1/cards/noname/{cardId}", wrapper.UpdateNonameEmbossingGroup)
+	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/embossing/v1/cards/{cardId}/address", wrapper.UpdateEmbossingAddress)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/embossing/v1/file-info", wrapper.ListEmbossingFiles)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/embossing/v1/download-file", wrapper.DownloadEmbossingFile)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/embossing/v1/configurations/info", wrapper.GetEmbossingConfigurations)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/embossing/v1/cards/{cardId}/history", wrapper.GetEmbossingHistory)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/embossing/v1/cards/reembossing", wrapper.StartReembossing)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/embossing/v1/cards/generate-embossing", wrapper.GenerateEmbossingData)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/embossing/v2/cards/generate-embossing", wrapper.GenerateEmbossingDataV2)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/embossing/v1/cards/generate-embossing/noname", wrapper.GenerateNonameEmbossingData)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/embossing/v2/cards/generate-embossing/noname", wrapper.GenerateNonameEmbossingDataV2)
 
 	return m
 }
@@ -631,6 +1500,8 @@ type BadRequestJSONResponse Error
 type ConflictJSONResponse Error
 
 type EmbossingBadRequestJSONResponse EmbossingError
+
+type EmbossingConflictJSONResponse EmbossingError
 
 type EmbossingInternalErrorJSONResponse EmbossingError
 
@@ -1014,6 +1885,687 @@ func (response StartBulk500JSONResponse) VisitStartBulkResponse(w http.ResponseW
 	return err
 }
 
+type GenerateEmbossingDataRequestObject struct {
+	Body *GenerateEmbossingDataJSONRequestBody
+}
+
+type GenerateEmbossingDataResponseObject interface {
+	VisitGenerateEmbossingDataResponse(w http.ResponseWriter) error
+}
+
+type GenerateEmbossingData200JSONResponse EncryptedEmbossingData
+
+func (response GenerateEmbossingData200JSONResponse) VisitGenerateEmbossingDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateEmbossingData400JSONResponse struct {
+	EmbossingBadRequestJSONResponse
+}
+
+func (response GenerateEmbossingData400JSONResponse) VisitGenerateEmbossingDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateEmbossingData401JSONResponse struct {
+	EmbossingUnauthorizedJSONResponse
+}
+
+func (response GenerateEmbossingData401JSONResponse) VisitGenerateEmbossingDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateEmbossingData404JSONResponse struct{ EmbossingNotFoundJSONResponse }
+
+func (response GenerateEmbossingData404JSONResponse) VisitGenerateEmbossingDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateEmbossingData500JSONResponse struct {
+	EmbossingInternalErrorJSONResponse
+}
+
+func (response GenerateEmbossingData500JSONResponse) VisitGenerateEmbossingDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateNonameEmbossingDataRequestObject struct {
+	Body *GenerateNonameEmbossingDataJSONRequestBody
+}
+
+type GenerateNonameEmbossingDataResponseObject interface {
+	VisitGenerateNonameEmbossingDataResponse(w http.ResponseWriter) error
+}
+
+type GenerateNonameEmbossingData200JSONResponse EncryptedEmbossingData
+
+func (response GenerateNonameEmbossingData200JSONResponse) VisitGenerateNonameEmbossingDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateNonameEmbossingData400JSONResponse struct {
+	EmbossingBadRequestJSONResponse
+}
+
+func (response GenerateNonameEmbossingData400JSONResponse) VisitGenerateNonameEmbossingDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateNonameEmbossingData401JSONResponse struct {
+	EmbossingUnauthorizedJSONResponse
+}
+
+func (response GenerateNonameEmbossingData401JSONResponse) VisitGenerateNonameEmbossingDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateNonameEmbossingData404JSONResponse struct{ EmbossingNotFoundJSONResponse }
+
+func (response GenerateNonameEmbossingData404JSONResponse) VisitGenerateNonameEmbossingDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateNonameEmbossingData500JSONResponse struct {
+	EmbossingInternalErrorJSONResponse
+}
+
+func (response GenerateNonameEmbossingData500JSONResponse) VisitGenerateNonameEmbossingDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNonameEmbossingInfoRequestObject struct {
+	CardId CardIdPath `json:"cardId"`
+}
+
+type GetNonameEmbossingInfoResponseObject interface {
+	VisitGetNonameEmbossingInfoResponse(w http.ResponseWriter) error
+}
+
+type GetNonameEmbossingInfo200JSONResponse NonameEmbossingInfo
+
+func (response GetNonameEmbossingInfo200JSONResponse) VisitGetNonameEmbossingInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNonameEmbossingInfo400JSONResponse struct {
+	EmbossingBadRequestJSONResponse
+}
+
+func (response GetNonameEmbossingInfo400JSONResponse) VisitGetNonameEmbossingInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNonameEmbossingInfo401JSONResponse struct {
+	EmbossingUnauthorizedJSONResponse
+}
+
+func (response GetNonameEmbossingInfo401JSONResponse) VisitGetNonameEmbossingInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNonameEmbossingInfo404JSONResponse struct{ EmbossingNotFoundJSONResponse }
+
+func (response GetNonameEmbossingInfo404JSONResponse) VisitGetNonameEmbossingInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNonameEmbossingInfo500JSONResponse struct {
+	EmbossingInternalErrorJSONResponse
+}
+
+func (response GetNonameEmbossingInfo500JSONResponse) VisitGetNonameEmbossingInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNonameEmbossingGroupRequestObject struct {
+	CardId CardIdPath `json:"cardId"`
+	Body   *UpdateNonameEmbossingGroupJSONRequestBody
+}
+
+type UpdateNonameEmbossingGroupResponseObject interface {
+	VisitUpdateNonameEmbossingGroupResponse(w http.ResponseWriter) error
+}
+
+type UpdateNonameEmbossingGroup204Response struct {
+}
+
+func (response UpdateNonameEmbossingGroup204Response) VisitUpdateNonameEmbossingGroupResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type UpdateNonameEmbossingGroup400JSONResponse struct {
+	EmbossingBadRequestJSONResponse
+}
+
+func (response UpdateNonameEmbossingGroup400JSONResponse) VisitUpdateNonameEmbossingGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNonameEmbossingGroup401JSONResponse struct {
+	EmbossingUnauthorizedJSONResponse
+}
+
+func (response UpdateNonameEmbossingGroup401JSONResponse) VisitUpdateNonameEmbossingGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNonameEmbossingGroup404JSONResponse struct{ EmbossingNotFoundJSONResponse }
+
+func (response UpdateNonameEmbossingGroup404JSONResponse) VisitUpdateNonameEmbossingGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNonameEmbossingGroup409JSONResponse struct{ EmbossingConflictJSONResponse }
+
+func (response UpdateNonameEmbossingGroup409JSONResponse) VisitUpdateNonameEmbossingGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNonameEmbossingGroup500JSONResponse struct {
+	EmbossingInternalErrorJSONResponse
+}
+
+func (response UpdateNonameEmbossingGroup500JSONResponse) VisitUpdateNonameEmbossingGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartReembossingRequestObject struct {
+	Body *StartReembossingJSONRequestBody
+}
+
+type StartReembossingResponseObject interface {
+	VisitStartReembossingResponse(w http.ResponseWriter) error
+}
+
+type StartReembossing202Response struct {
+}
+
+func (response StartReembossing202Response) VisitStartReembossingResponse(w http.ResponseWriter) error {
+	w.WriteHeader(202)
+	return nil
+}
+
+type StartReembossing400JSONResponse struct {
+	EmbossingBadRequestJSONResponse
+}
+
+func (response StartReembossing400JSONResponse) VisitStartReembossingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartReembossing401JSONResponse struct {
+	EmbossingUnauthorizedJSONResponse
+}
+
+func (response StartReembossing401JSONResponse) VisitStartReembossingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartReembossing500JSONResponse struct {
+	EmbossingInternalErrorJSONResponse
+}
+
+func (response StartReembossing500JSONResponse) VisitStartReembossingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNominalEmbossingInfoRequestObject struct {
+	CardId CardIdPath `json:"cardId"`
+}
+
+type GetNominalEmbossingInfoResponseObject interface {
+	VisitGetNominalEmbossingInfoResponse(w http.ResponseWriter) error
+}
+
+type GetNominalEmbossingInfo200JSONResponse NominalEmbossingInfo
+
+func (response GetNominalEmbossingInfo200JSONResponse) VisitGetNominalEmbossingInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNominalEmbossingInfo400JSONResponse struct {
+	EmbossingBadRequestJSONResponse
+}
+
+func (response GetNominalEmbossingInfo400JSONResponse) VisitGetNominalEmbossingInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNominalEmbossingInfo401JSONResponse struct {
+	EmbossingUnauthorizedJSONResponse
+}
+
+func (response GetNominalEmbossingInfo401JSONResponse) VisitGetNominalEmbossingInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNominalEmbossingInfo404JSONResponse struct{ EmbossingNotFoundJSONResponse }
+
+func (response GetNominalEmbossingInfo404JSONResponse) VisitGetNominalEmbossingInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNominalEmbossingInfo500JSONResponse struct {
+	EmbossingInternalErrorJSONResponse
+}
+
+func (response GetNominalEmbossingInfo500JSONResponse) VisitGetNominalEmbossingInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNominalEmbossingGroupRequestObject struct {
+	CardId CardIdPath `json:"cardId"`
+	Body   *UpdateNominalEmbossingGroupJSONRequestBody
+}
+
+type UpdateNominalEmbossingGroupResponseObject interface {
+	VisitUpdateNominalEmbossingGroupResponse(w http.ResponseWriter) error
+}
+
+type UpdateNominalEmbossingGroup204Response struct {
+}
+
+func (response UpdateNominalEmbossingGroup204Response) VisitUpdateNominalEmbossingGroupResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type UpdateNominalEmbossingGroup400JSONResponse struct {
+	EmbossingBadRequestJSONResponse
+}
+
+func (response UpdateNominalEmbossingGroup400JSONResponse) VisitUpdateNominalEmbossingGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNominalEmbossingGroup401JSONResponse struct {
+	EmbossingUnauthorizedJSONResponse
+}
+
+func (response UpdateNominalEmbossingGroup401JSONResponse) VisitUpdateNominalEmbossingGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNominalEmbossingGroup404JSONResponse struct{ EmbossingNotFoundJSONResponse }
+
+func (response UpdateNominalEmbossingGroup404JSONResponse) VisitUpdateNominalEmbossingGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNominalEmbossingGroup409JSONResponse struct{ EmbossingConflictJSONResponse }
+
+func (response UpdateNominalEmbossingGroup409JSONResponse) VisitUpdateNominalEmbossingGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNominalEmbossingGroup500JSONResponse struct {
+	EmbossingInternalErrorJSONResponse
+}
+
+func (response UpdateNominalEmbossingGroup500JSONResponse) VisitUpdateNominalEmbossingGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateEmbossingAddressRequestObject struct {
+	CardId CardIdPath `json:"cardId"`
+	Body   *UpdateEmbossingAddressJSONRequestBody
+}
+
+type UpdateEmbossingAddressResponseObject interface {
+	VisitUpdateEmbossingAddressResponse(w http.ResponseWriter) error
+}
+
+type UpdateEmbossingAddress200Response struct {
+}
+
+func (response UpdateEmbossingAddress200Response) VisitUpdateEmbossingAddressResponse(w http.ResponseWriter) error {
+	w.WriteHeader(200)
+	return nil
+}
+
+type UpdateEmbossingAddress400JSONResponse struct {
+	EmbossingBadRequestJSONResponse
+}
+
+func (response UpdateEmbossingAddress400JSONResponse) VisitUpdateEmbossingAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateEmbossingAddress401JSONResponse struct {
+	EmbossingUnauthorizedJSONResponse
+}
+
+func (response UpdateEmbossingAddress401JSONResponse) VisitUpdateEmbossingAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateEmbossingAddress404JSONResponse struct{ EmbossingNotFoundJSONResponse }
+
+func (response UpdateEmbossingAddress404JSONResponse) VisitUpdateEmbossingAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateEmbossingAddress406JSONResponse struct {
+	EmbossingNotAcceptableJSONResponse
+}
+
+func (response UpdateEmbossingAddress406JSONResponse) VisitUpdateEmbossingAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateEmbossingAddress500JSONResponse struct {
+	EmbossingInternalErrorJSONResponse
+}
+
+func (response UpdateEmbossingAddress500JSONResponse) VisitUpdateEmbossingAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RemoveCardFromEmbossingRequestObject struct {
 	CardId CardIdPath `json:"cardId"`
 }
@@ -1202,6 +2754,586 @@ func (response AddCardToEmbossing500JSONResponse) VisitAddCardToEmbossingRespons
 	return err
 }
 
+type GetEmbossingHistoryRequestObject struct {
+	CardId CardIdPath `json:"cardId"`
+}
+
+type GetEmbossingHistoryResponseObject interface {
+	VisitGetEmbossingHistoryResponse(w http.ResponseWriter) error
+}
+
+type GetEmbossingHistory200JSONResponse []EmbossingHistoryEntry
+
+func (response GetEmbossingHistory200JSONResponse) VisitGetEmbossingHistoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEmbossingHistory204Response struct {
+}
+
+func (response GetEmbossingHistory204Response) VisitGetEmbossingHistoryResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type GetEmbossingHistory400JSONResponse struct {
+	EmbossingBadRequestJSONResponse
+}
+
+func (response GetEmbossingHistory400JSONResponse) VisitGetEmbossingHistoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEmbossingHistory401JSONResponse struct {
+	EmbossingUnauthorizedJSONResponse
+}
+
+func (response GetEmbossingHistory401JSONResponse) VisitGetEmbossingHistoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEmbossingHistory404JSONResponse struct{ EmbossingNotFoundJSONResponse }
+
+func (response GetEmbossingHistory404JSONResponse) VisitGetEmbossingHistoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEmbossingHistory500JSONResponse struct {
+	EmbossingInternalErrorJSONResponse
+}
+
+func (response GetEmbossingHistory500JSONResponse) VisitGetEmbossingHistoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEmbossingConfigurationsRequestObject struct {
+}
+
+type GetEmbossingConfigurationsResponseObject interface {
+	VisitGetEmbossingConfigurationsResponse(w http.ResponseWriter) error
+}
+
+type GetEmbossingConfigurations200JSONResponse EmbossingConfigurationList
+
+func (response GetEmbossingConfigurations200JSONResponse) VisitGetEmbossingConfigurationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEmbossingConfigurations400JSONResponse struct {
+	EmbossingBadRequestJSONResponse
+}
+
+func (response GetEmbossingConfigurations400JSONResponse) VisitGetEmbossingConfigurationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEmbossingConfigurations401JSONResponse struct {
+	EmbossingUnauthorizedJSONResponse
+}
+
+func (response GetEmbossingConfigurations401JSONResponse) VisitGetEmbossingConfigurationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEmbossingConfigurations404JSONResponse struct{ EmbossingNotFoundJSONResponse }
+
+func (response GetEmbossingConfigurations404JSONResponse) VisitGetEmbossingConfigurationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEmbossingConfigurations500JSONResponse struct {
+	EmbossingInternalErrorJSONResponse
+}
+
+func (response GetEmbossingConfigurations500JSONResponse) VisitGetEmbossingConfigurationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DownloadEmbossingFileRequestObject struct {
+	Params DownloadEmbossingFileParams
+}
+
+type DownloadEmbossingFileResponseObject interface {
+	VisitDownloadEmbossingFileResponse(w http.ResponseWriter) error
+}
+
+type DownloadEmbossingFile200TextResponse string
+
+func (response DownloadEmbossingFile200TextResponse) VisitDownloadEmbossingFileResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(200)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
+type DownloadEmbossingFile400JSONResponse struct {
+	EmbossingBadRequestJSONResponse
+}
+
+func (response DownloadEmbossingFile400JSONResponse) VisitDownloadEmbossingFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DownloadEmbossingFile401JSONResponse struct {
+	EmbossingUnauthorizedJSONResponse
+}
+
+func (response DownloadEmbossingFile401JSONResponse) VisitDownloadEmbossingFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DownloadEmbossingFile404JSONResponse struct{ EmbossingNotFoundJSONResponse }
+
+func (response DownloadEmbossingFile404JSONResponse) VisitDownloadEmbossingFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DownloadEmbossingFile500JSONResponse struct {
+	EmbossingInternalErrorJSONResponse
+}
+
+func (response DownloadEmbossingFile500JSONResponse) VisitDownloadEmbossingFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEmbossingFilesRequestObject struct {
+	Params ListEmbossingFilesParams
+}
+
+type ListEmbossingFilesResponseObject interface {
+	VisitListEmbossingFilesResponse(w http.ResponseWriter) error
+}
+
+type ListEmbossingFiles200JSONResponse EmbossingFileList
+
+func (response ListEmbossingFiles200JSONResponse) VisitListEmbossingFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEmbossingFiles204Response struct {
+}
+
+func (response ListEmbossingFiles204Response) VisitListEmbossingFilesResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type ListEmbossingFiles400JSONResponse struct {
+	EmbossingBadRequestJSONResponse
+}
+
+func (response ListEmbossingFiles400JSONResponse) VisitListEmbossingFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEmbossingFiles401JSONResponse struct {
+	EmbossingUnauthorizedJSONResponse
+}
+
+func (response ListEmbossingFiles401JSONResponse) VisitListEmbossingFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEmbossingFiles500JSONResponse struct {
+	EmbossingInternalErrorJSONResponse
+}
+
+func (response ListEmbossingFiles500JSONResponse) VisitListEmbossingFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartEmbossingRequestObject struct {
+	Body *StartEmbossingJSONRequestBody
+}
+
+type StartEmbossingResponseObject interface {
+	VisitStartEmbossingResponse(w http.ResponseWriter) error
+}
+
+type StartEmbossing202Response struct {
+}
+
+func (response StartEmbossing202Response) VisitStartEmbossingResponse(w http.ResponseWriter) error {
+	w.WriteHeader(202)
+	return nil
+}
+
+type StartEmbossing400JSONResponse struct {
+	EmbossingBadRequestJSONResponse
+}
+
+func (response StartEmbossing400JSONResponse) VisitStartEmbossingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartEmbossing401JSONResponse struct {
+	EmbossingUnauthorizedJSONResponse
+}
+
+func (response StartEmbossing401JSONResponse) VisitStartEmbossingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartEmbossing404JSONResponse struct{ EmbossingNotFoundJSONResponse }
+
+func (response StartEmbossing404JSONResponse) VisitStartEmbossingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartEmbossing500JSONResponse struct {
+	EmbossingInternalErrorJSONResponse
+}
+
+func (response StartEmbossing500JSONResponse) VisitStartEmbossingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateEmbossingDataV2RequestObject struct {
+	Body *GenerateEmbossingDataV2JSONRequestBody
+}
+
+type GenerateEmbossingDataV2ResponseObject interface {
+	VisitGenerateEmbossingDataV2Response(w http.ResponseWriter) error
+}
+
+type GenerateEmbossingDataV2200JSONResponse EncryptedEmbossingDataV2
+
+func (response GenerateEmbossingDataV2200JSONResponse) VisitGenerateEmbossingDataV2Response(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateEmbossingDataV2400JSONResponse struct {
+	EmbossingBadRequestJSONResponse
+}
+
+func (response GenerateEmbossingDataV2400JSONResponse) VisitGenerateEmbossingDataV2Response(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateEmbossingDataV2401JSONResponse struct {
+	EmbossingUnauthorizedJSONResponse
+}
+
+func (response GenerateEmbossingDataV2401JSONResponse) VisitGenerateEmbossingDataV2Response(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateEmbossingDataV2404JSONResponse struct{ EmbossingNotFoundJSONResponse }
+
+func (response GenerateEmbossingDataV2404JSONResponse) VisitGenerateEmbossingDataV2Response(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateEmbossingDataV2500JSONResponse struct {
+	EmbossingInternalErrorJSONResponse
+}
+
+func (response GenerateEmbossingDataV2500JSONResponse) VisitGenerateEmbossingDataV2Response(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateNonameEmbossingDataV2RequestObject struct {
+	Body *GenerateNonameEmbossingDataV2JSONRequestBody
+}
+
+type GenerateNonameEmbossingDataV2ResponseObject interface {
+	VisitGenerateNonameEmbossingDataV2Response(w http.ResponseWriter) error
+}
+
+type GenerateNonameEmbossingDataV2200JSONResponse EncryptedEmbossingDataV2
+
+func (response GenerateNonameEmbossingDataV2200JSONResponse) VisitGenerateNonameEmbossingDataV2Response(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateNonameEmbossingDataV2400JSONResponse struct {
+	EmbossingBadRequestJSONResponse
+}
+
+func (response GenerateNonameEmbossingDataV2400JSONResponse) VisitGenerateNonameEmbossingDataV2Response(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateNonameEmbossingDataV2401JSONResponse struct {
+	EmbossingUnauthorizedJSONResponse
+}
+
+func (response GenerateNonameEmbossingDataV2401JSONResponse) VisitGenerateNonameEmbossingDataV2Response(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateNonameEmbossingDataV2404JSONResponse struct{ EmbossingNotFoundJSONResponse }
+
+func (response GenerateNonameEmbossingDataV2404JSONResponse) VisitGenerateNonameEmbossingDataV2Response(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateNonameEmbossingDataV2500JSONResponse struct {
+	EmbossingInternalErrorJSONResponse
+}
+
+func (response GenerateNonameEmbossingDataV2500JSONResponse) VisitGenerateNonameEmbossingDataV2Response(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// CreateBulk Create a noname card bulk
@@ -1216,12 +3348,57 @@ type StrictServerInterface interface {
 	// StartBulk Start a noname card bulk
 	// (POST /cards/v1/bulks/{bulkID}/start)
 	StartBulk(ctx context.Context, request StartBulkRequestObject) (StartBulkResponseObject, error)
+	// GenerateEmbossingData Get a nominal card's embossing data, AES-CBC encrypted
+	// (POST /embossing/v1/cards/generate-embossing)
+	GenerateEmbossingData(ctx context.Context, request GenerateEmbossingDataRequestObject) (GenerateEmbossingDataResponseObject, error)
+	// GenerateNonameEmbossingData Get a noname card's embossing data, AES-CBC encrypted
+	// (POST /embossing/v1/cards/generate-embossing/noname)
+	GenerateNonameEmbossingData(ctx context.Context, request GenerateNonameEmbossingDataRequestObject) (GenerateNonameEmbossingDataResponseObject, error)
+	// GetNonameEmbossingInfo Read a noname card's embossing group
+	// (GET /embossing/v1/cards/noname/{cardId})
+	GetNonameEmbossingInfo(ctx context.Context, request GetNonameEmbossingInfoRequestObject) (GetNonameEmbossingInfoResponseObject, error)
+	// UpdateNonameEmbossingGroup Move a noname card to another embossing group
+	// (PATCH /embossing/v1/cards/noname/{cardId})
+	UpdateNonameEmbossingGroup(ctx context.Context, request UpdateNonameEmbossingGroupRequestObject) (UpdateNonameEmbossingGroupResponseObject, error)
+	// StartReembossing Send cards to the embosser again
+	// (POST /embossing/v1/cards/reembossing)
+	StartReembossing(ctx context.Context, request StartReembossingRequestObject) (StartReembossingResponseObject, error)
+	// GetNominalEmbossingInfo Read a nominal card's embossing record
+	// (GET /embossing/v1/cards/{cardId})
+	GetNominalEmbossingInfo(ctx context.Context, request GetNominalEmbossingInfoRequestObject) (GetNominalEmbossingInfoResponseObject, error)
+	// UpdateNominalEmbossingGroup Move a nominal card to another embossing group
+	// (PATCH /embossing/v1/cards/{cardId})
+	UpdateNominalEmbossingGroup(ctx context.Context, request UpdateNominalEmbossingGroupRequestObject) (UpdateNominalEmbossingGroupResponseObject, error)
+	// UpdateEmbossingAddress Send a card to another delivery address
+	// (PATCH /embossing/v1/cards/{cardId}/address)
+	UpdateEmbossingAddress(ctx context.Context, request UpdateEmbossingAddressRequestObject) (UpdateEmbossingAddressResponseObject, error)
 	// RemoveCardFromEmbossing Take a card out of the next embossing run
 	// (DELETE /embossing/v1/cards/{cardId}/embossing)
 	RemoveCardFromEmbossing(ctx context.Context, request RemoveCardFromEmbossingRequestObject) (RemoveCardFromEmbossingResponseObject, error)
 	// AddCardToEmbossing Put a card in the next embossing run
 	// (PUT /embossing/v1/cards/{cardId}/embossing)
 	AddCardToEmbossing(ctx context.Context, request AddCardToEmbossingRequestObject) (AddCardToEmbossingResponseObject, error)
+	// GetEmbossingHistory Read a card's embossing history
+	// (GET /embossing/v1/cards/{cardId}/history)
+	GetEmbossingHistory(ctx context.Context, request GetEmbossingHistoryRequestObject) (GetEmbossingHistoryResponseObject, error)
+	// GetEmbossingConfigurations List the org's embossing configurations
+	// (GET /embossing/v1/configurations/info)
+	GetEmbossingConfigurations(ctx context.Context, request GetEmbossingConfigurationsRequestObject) (GetEmbossingConfigurationsResponseObject, error)
+	// DownloadEmbossingFile Download an embossing file
+	// (GET /embossing/v1/download-file)
+	DownloadEmbossingFile(ctx context.Context, request DownloadEmbossingFileRequestObject) (DownloadEmbossingFileResponseObject, error)
+	// ListEmbossingFiles List the embossing files of a date range
+	// (GET /embossing/v1/file-info)
+	ListEmbossingFiles(ctx context.Context, request ListEmbossingFilesRequestObject) (ListEmbossingFilesResponseObject, error)
+	// StartEmbossing Start an embossing run of a configuration
+	// (POST /embossing/v1/triggers/embossing)
+	StartEmbossing(ctx context.Context, request StartEmbossingRequestObject) (StartEmbossingResponseObject, error)
+	// GenerateEmbossingDataV2 Get a nominal card's embossing data, AES-GCM encrypted
+	// (POST /embossing/v2/cards/generate-embossing)
+	GenerateEmbossingDataV2(ctx context.Context, request GenerateEmbossingDataV2RequestObject) (GenerateEmbossingDataV2ResponseObject, error)
+	// GenerateNonameEmbossingDataV2 Get a noname card's embossing data, AES-GCM encrypted
+	// (POST /embossing/v2/cards/generate-embossing/noname)
+	GenerateNonameEmbossingDataV2(ctx context.Context, request GenerateNonameEmbossingDataV2RequestObject) (GenerateNonameEmbossingDataV2ResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error)
@@ -1386,6 +3563,250 @@ func (sh *strictHandler) StartBulk(w http.ResponseWriter, r *http.Request, bulkI
 	}
 }
 
+// GenerateEmbossingData operation middleware
+func (sh *strictHandler) GenerateEmbossingData(w http.ResponseWriter, r *http.Request) {
+	var request GenerateEmbossingDataRequestObject
+
+	var body GenerateEmbossingDataJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GenerateEmbossingData(ctx, request.(GenerateEmbossingDataRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GenerateEmbossingData")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GenerateEmbossingDataResponseObject); ok {
+		if err := validResponse.VisitGenerateEmbossingDataResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GenerateNonameEmbossingData operation middleware
+func (sh *strictHandler) GenerateNonameEmbossingData(w http.ResponseWriter, r *http.Request) {
+	var request GenerateNonameEmbossingDataRequestObject
+
+	var body GenerateNonameEmbossingDataJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GenerateNonameEmbossingData(ctx, request.(GenerateNonameEmbossingDataRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GenerateNonameEmbossingData")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GenerateNonameEmbossingDataResponseObject); ok {
+		if err := validResponse.VisitGenerateNonameEmbossingDataResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetNonameEmbossingInfo operation middleware
+func (sh *strictHandler) GetNonameEmbossingInfo(w http.ResponseWriter, r *http.Request, cardId CardIdPath) {
+	var request GetNonameEmbossingInfoRequestObject
+
+	request.CardId = cardId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetNonameEmbossingInfo(ctx, request.(GetNonameEmbossingInfoRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetNonameEmbossingInfo")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetNonameEmbossingInfoResponseObject); ok {
+		if err := validResponse.VisitGetNonameEmbossingInfoResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateNonameEmbossingGroup operation middleware
+func (sh *strictHandler) UpdateNonameEmbossingGroup(w http.ResponseWriter, r *http.Request, cardId CardIdPath) {
+	var request UpdateNonameEmbossingGroupRequestObject
+
+	request.CardId = cardId
+
+	var body UpdateNonameEmbossingGroupJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateNonameEmbossingGroup(ctx, request.(UpdateNonameEmbossingGroupRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateNonameEmbossingGroup")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateNonameEmbossingGroupResponseObject); ok {
+		if err := validResponse.VisitUpdateNonameEmbossingGroupResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// StartReembossing operation middleware
+func (sh *strictHandler) StartReembossing(w http.ResponseWriter, r *http.Request) {
+	var request StartReembossingRequestObject
+
+	var body StartReembossingJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.StartReembossing(ctx, request.(StartReembossingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "StartReembossing")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(StartReembossingResponseObject); ok {
+		if err := validResponse.VisitStartReembossingResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetNominalEmbossingInfo operation middleware
+func (sh *strictHandler) GetNominalEmbossingInfo(w http.ResponseWriter, r *http.Request, cardId CardIdPath) {
+	var request GetNominalEmbossingInfoRequestObject
+
+	request.CardId = cardId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetNominalEmbossingInfo(ctx, request.(GetNominalEmbossingInfoRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetNominalEmbossingInfo")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetNominalEmbossingInfoResponseObject); ok {
+		if err := validResponse.VisitGetNominalEmbossingInfoResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateNominalEmbossingGroup operation middleware
+func (sh *strictHandler) UpdateNominalEmbossingGroup(w http.ResponseWriter, r *http.Request, cardId CardIdPath) {
+	var request UpdateNominalEmbossingGroupRequestObject
+
+	request.CardId = cardId
+
+	var body UpdateNominalEmbossingGroupJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateNominalEmbossingGroup(ctx, request.(UpdateNominalEmbossingGroupRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateNominalEmbossingGroup")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateNominalEmbossingGroupResponseObject); ok {
+		if err := validResponse.VisitUpdateNominalEmbossingGroupResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateEmbossingAddress operation middleware
+func (sh *strictHandler) UpdateEmbossingAddress(w http.ResponseWriter, r *http.Request, cardId CardIdPath) {
+	var request UpdateEmbossingAddressRequestObject
+
+	request.CardId = cardId
+
+	var body UpdateEmbossingAddressJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateEmbossingAddress(ctx, request.(UpdateEmbossingAddressRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateEmbossingAddress")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateEmbossingAddressResponseObject); ok {
+		if err := validResponse.VisitUpdateEmbossingAddressResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // RemoveCardFromEmbossing operation middleware
 func (sh *strictHandler) RemoveCardFromEmbossing(w http.ResponseWriter, r *http.Request, cardId CardIdPath) {
 	var request RemoveCardFromEmbossingRequestObject
@@ -1438,73 +3859,366 @@ func (sh *strictHandler) AddCardToEmbossing(w http.ResponseWriter, r *http.Reque
 	}
 }
 
+// GetEmbossingHistory operation middleware
+func (sh *strictHandler) GetEmbossingHistory(w http.ResponseWriter, r *http.Request, cardId CardIdPath) {
+	var request GetEmbossingHistoryRequestObject
+
+	request.CardId = cardId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetEmbossingHistory(ctx, request.(GetEmbossingHistoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetEmbossingHistory")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetEmbossingHistoryResponseObject); ok {
+		if err := validResponse.VisitGetEmbossingHistoryResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetEmbossingConfigurations operation middleware
+func (sh *strictHandler) GetEmbossingConfigurations(w http.ResponseWriter, r *http.Request) {
+	var request GetEmbossingConfigurationsRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetEmbossingConfigurations(ctx, request.(GetEmbossingConfigurationsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetEmbossingConfigurations")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetEmbossingConfigurationsResponseObject); ok {
+		if err := validResponse.VisitGetEmbossingConfigurationsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DownloadEmbossingFile operation middleware
+func (sh *strictHandler) DownloadEmbossingFile(w http.ResponseWriter, r *http.Request, params DownloadEmbossingFileParams) {
+	var request DownloadEmbossingFileRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DownloadEmbossingFile(ctx, request.(DownloadEmbossingFileRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DownloadEmbossingFile")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DownloadEmbossingFileResponseObject); ok {
+		if err := validResponse.VisitDownloadEmbossingFileResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListEmbossingFiles operation middleware
+func (sh *strictHandler) ListEmbossingFiles(w http.ResponseWriter, r *http.Request, params ListEmbossingFilesParams) {
+	var request ListEmbossingFilesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListEmbossingFiles(ctx, request.(ListEmbossingFilesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListEmbossingFiles")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListEmbossingFilesResponseObject); ok {
+		if err := validResponse.VisitListEmbossingFilesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// StartEmbossing operation middleware
+func (sh *strictHandler) StartEmbossing(w http.ResponseWriter, r *http.Request) {
+	var request StartEmbossingRequestObject
+
+	var body StartEmbossingJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.StartEmbossing(ctx, request.(StartEmbossingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "StartEmbossing")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(StartEmbossingResponseObject); ok {
+		if err := validResponse.VisitStartEmbossingResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GenerateEmbossingDataV2 operation middleware
+func (sh *strictHandler) GenerateEmbossingDataV2(w http.ResponseWriter, r *http.Request) {
+	var request GenerateEmbossingDataV2RequestObject
+
+	var body GenerateEmbossingDataV2JSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GenerateEmbossingDataV2(ctx, request.(GenerateEmbossingDataV2RequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GenerateEmbossingDataV2")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GenerateEmbossingDataV2ResponseObject); ok {
+		if err := validResponse.VisitGenerateEmbossingDataV2Response(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GenerateNonameEmbossingDataV2 operation middleware
+func (sh *strictHandler) GenerateNonameEmbossingDataV2(w http.ResponseWriter, r *http.Request) {
+	var request GenerateNonameEmbossingDataV2RequestObject
+
+	var body GenerateNonameEmbossingDataV2JSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GenerateNonameEmbossingDataV2(ctx, request.(GenerateNonameEmbossingDataV2RequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GenerateNonameEmbossingDataV2")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GenerateNonameEmbossingDataV2ResponseObject); ok {
+		if err := validResponse.VisitGenerateNonameEmbossingDataV2Response(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Fvdbtu4l38VgrtAE0B2nC+3Sa7cNPmPB2mabVPMRTcwaOnY5lQiVZJK4gkM7NPsg+2TLA5JSZQtJ04m",
-	"09kF5s62RPJ8/c4n/UBjmeVSgDCaHj/QnCmWgQFlv70v0u/D5IqZGX5LQMeK54ZLQY/p9QwIT0isgBnA",
-	"F4kCUygBSZdGFO5ZlqdAj+k+vEuO4sPdTv8gfts52OslHQaH+513b2Fv/LYfTw4OgUaU4545nhRRwTJc",
-	"OcbTP9CIKvhRcAUJPTaqgIjqeAYZQ5IyLi5ATJG+3YiaeY7rtFFcTOliEdFTppJ1DOAzwi21LYfHduWj",
-	"h0+kypihx5QL0z+gEVLDsyILaeHCwBQUXSA1CnQuhQYnW5Z8hh8FaIPfYikMCPuR5XnKY4ZU7vyukdSH",
-	"4NB/VzChx/Tfdmq97bineudMKemPWtWVcoeRsQL2XRMzA4KHKhabEwK4UhPknQCLZ2TCIU0IEwlRRQpd",
-	"irKUYpLy+CeRi8p/o4k2zBSaTKQa88RTPWNiChGRijBB4N6AEixFW+SasFQBS+ak0GiHi4ieZWOpNRfT",
-	"Z8m7Mt8HakWD1siSkZch2jf+OoplgkpG1YPWbIpfkEQnPTShkSOrMqKIOo7o8UGvt4g2lVTJxF+r4eqY",
-	"oXBCdce9mr434kLzrEiZkYpMGE8hObGMjGUyJ5rNNbmbzZvEXkoziGPIDRs7jT1ft1+sTpobPaZj6zpK",
-	"UwNLyJJu+6+sW7QlMmO1gY8BRHX0ikDOZSGSl8lCSDOa2OVPSkBIQ8pXa9YPXpH1S0l0Ec8c+1xYUzDy",
-	"O4g3mrA4loUwTd6/ClaYmVT8D3gh/0W4w2MiQFvR2pGDGM+4pQD9Ehe3LOVNsey+skWMgSlQK8dHJGMp",
-	"RiZIIjJmSTonmk8FJEgX3OfohazvjJlSHDQRspSkDYaLiJ5bZ5uA+Dme3nGQsbm1JxYbIlHRXJcxIFdy",
-	"qlhmafuLPNNrOKTn+qFXD5KJtOo0hKWpvCMxEzGkKZokNyWFmzqGP0lciVskcBm3Uk0tNc+E6muI6+WQ",
-	"6dp00p9SpsaffT635EnYuBiBQCtI6PGEpRoiyxyLTQpa189cQgkl3EdxoY3MRjYy02OagWGpdX2Yoiab",
-	"59K4MGHGCgvD/3cM6R/o8f7BYb+PWYdH1Ag3fXe4exRRzf8AerxXOyx6+vlscH2G6beBLE+ZAfs6PRuc",
-	"D/pH+4PO4dv3e52D3t5R5+jt+X7nw17vQ/+81//w9ug9dWfkoAx32W5DJpiJ5wpiZmop+Hx5LGUKTOAG",
-	"rSILBL1u3Tp5PlBRpKkDZ2NtWS84IT+sxxl/WWmzckyoH5YkHE9i6VUgMEffGnrl+HeIDV3SYyAZp9KV",
-	"8mS5JCm1vszxZZGNQRE5sbanyVaQY+vtEs4ok4Y49lpP8Ob0OGoRTC4HwzUNewvY2sz0oqfVbIMzN/NR",
-	"DorLZDSThat316ysi7iwHPxGbYQPdOAFWnF906KygNXVitRBjhTC8BS9ujLokj5/vbwcXv6L3M14Cl4n",
-	"TAHJWAIROf308eriDJfdzUCg7ydwz7WxuhFYjX4LsOz3ohGt1gVkehFF9L6DSzu3TGHBoHGPmvBTW/Ij",
-	"u/Vvnwsh3NLgPYl6wzdvbCmO4ci5zaoMa/Jf2tkIS72ganKcuXg2QlLx4dXg8/VwcGErGD4Vsnrv/OvF",
-	"RZcuO6Bg9VPW6Ci9xjfRnQREPRl9/LvDRK8YS0hAm2EEp64IBlny/Lu67m4mUwfBqBKEFOncPgzhSlKu",
-	"jW/JeGPAzWhE/bINtV9Td16kKQ3JvWLKcJY6JVfdoEDJz4wETdY/Mm1A2fyfFUZmzPCYjLnLa4o8YQbU",
-	"Cal3IWMnhFsQiVRd+ozIksCEFal5SWRZUpcCIAbusTpSTiWuULP0ZOy+6ln1er0W/1SfM1WyyNtjUrkl",
-	"se8QI4kGkbiq37oII12m6tmqFzg/MdYgzBI9+3tR2FLba6PtpXBohr3Hln0s38M1MoGNQPtRJlBCNudi",
-	"lHoeHl91VTG7Ek1XJe6fByIeQyrFlBiJcnxWO3AlyjWPG5D3w0sib0EpnqAtuXcre7LHd+lzYlvzgF/w",
-	"Z9cIstjSBksZu5hIEYPv61rH8Whbs+nkGtbRkGiby1sqdFdcBZQ/LwtHz6QyrqXlOlpbQXcuIlULIyIt",
-	"nZ2I/M9//fd2q/DCYn/1VOdS/LH40gmBLDdzzIjgFtScJDIuMhDohnzWsv4YyyE3kD0Jo3P0Mr6wqXZj",
-	"SrG5Q5VvSCwT/NuMGXIHwpA7JbHKESxDp1k3KJn3F6pIMaSAAvyqbHiVop12vSZ3QYD8cn195YvRiCjI",
-	"Kwt6wmpKFrxk6gSqoZFWC3rEcP5fCniNZFp5D7xr+3RG6wIUVtx3AnOBCM90cM9BEZ5EhBmSSW0IBiL7",
-	"o8dQl1TYJCmby8Jo2zCak/0+iWdMsdiA0lgjhA34QmBMJWyqAKtn5PWOa+j+pwgLhW/0Xf/t4X7viEb0",
-	"8F2/t/8O+as0FcSjvcPD6PEZjw1fQ7fURdOMi/L7qi4DTa8YzZpgPiC/fvl0SXKJ1qsIF0ZWDSDbSMMv",
-	"1djsjWuxN+vEndAt7vTaYMVdO9KnaLg3uk83kfpRgMKvM2AJqA0TtprToXjvtgt/unJbhz/9hz8m/O0X",
-	"f2QTBivUo32326C1fINAcc0zCxJICJugMFF0DoTkO8zvpFoqsGtTeAooTnlWjp6c6FHwDEWsAF31o7nq",
-	"a+X+jX3ayPm4YUegJc+01hnLnEOCSaALRBbkclIV6mSrRPr+Xq9HxnMD+oQIiZjXeJTvCCcEqQiDY0Bj",
-	"mWEFhvplePmvizNXTb7/tKFplht94WJqFVX+cCqzsbTGVudlYV5+sCyAD3zKjS47EjYpekOuhpc6qHcO",
-	"ov7NSgRqpas6FJO36kuf3tjWH8SF4mb+BdXtJ7i2nTgoHJWuuXheJoG//nZNl8kdCMLCocFEycy7D61z",
-	"TGkGV8MTqzBNDPsOhAki1dS9HhG0DDElzGkKlV05aSaqLr59GQVgLdOWMJa0WqczY3LXI+ViItcmu0ip",
-	"tB5N2iTLnuqI23LpIWFkzEw8q3tFQhoyB0PGmH4hiUzMiauWQEVYq9wRbiLX3LCfXFlLuNm24VKKTgIZ",
-	"fqqZkxPCSD6bax77hmiX/Ka4MShDqXyg0zwLJBqQnxfjlOsZJGTCYqNdVVR39TWoW9CEG4yG9hEyi75X",
-	"E40MEGs1yr7shs+6LrZnEqOlvf+AYLU9a02Y0HdYaXEzWyHH5Y8ufAQ81ourVfVTpJHH4GK5C6eGG+sj",
-	"a+arQ0qFOV01ZTm4GtKI3uIKq+vdbq/bQ3jLHATLOT2m+91ed9+HH2voO1a3O7e7O3ZH6ydlWwPnM0y5",
-	"tokBc25HToirTW2CEdiRHemjVl2F4FITTECCdCJCYPvZhu9gWZ9l7dD2uLRvlVVujuuybdYlp6zQbr4F",
-	"t1jqWqlVYh4m9DhoV/iLHqCNDZbPmhxu1Nv3lTw9+7jbKStxulxOt2dGYTl7sNq833iuuNqcWTQDFdK8",
-	"fE1lr7f7asOZxsykZUZjUVQVnouIHvR66/asiNwJLnbYJbtPL2mMnuyio6cXVfdfFhE93ISw5qzSBpEi",
-	"y5iaV5ZH2IpvRWSzqbWFywDFaAf3HVeBdioj7tiJjJNYx67GU5bguvPgLlItLG6LFtgOkkSHOM2kanYR",
-	"g8oBWDyLrGN3iLO53Yw5z28vJTwHgI00zLqc+vrZt3b51q/sBNfTFjd/AsDLIDx8d9jv7dtEZDPDbs0m",
-	"/y+CC+OvCAbYXNe+04YdTKcE3BHN/4CfDMGDpxdVA+y/BbODJKlaq6+DXF7azdPg3XF50vrYe9o6HiBb",
-	"518vLrbLOtVNA5oTgi0/CdgmTM9FPFNSyEKn8y550Txmi7mi71MOYnA1JPvdHr6K7gFjOZwQVr1b3lhD",
-	"05OFsTmYzZw0Oej1tgMXgvIc+RsNToC7y+kCmTGR2BLTWjIjvv6zrTqi2RzTnzvnrvIchKuXuOmS62pe",
-	"EBzf9xmKw8ZManD0V3cR6/sVralFNe7629xaY+RVzXuiFnfnMo3NE4mVUd5Gvm5vndE6jdraKDflBRtZ",
-	"mFhmQJhSHPNzpl0Y0T/ZLe0/vai+MPUyR9bfaEFwuehVMhBXd71OBmL32sCJ2dxgvQ/7go+1SwHLTqq/",
-	"e+HH3g0PdVIHr0yijRhZDssjfCTq4XjpSqLVIsOnT7tky4rg6+X7T18vP3gvgpuPuOvkBrjZdtsHA0F7",
-	"11dMFWjd2W3WXJ3dqPnDyGuh9GFVcTbhKTgyRgp+h9g7uolvzujGLJG4V/R2lwycEMq7oT4DC5zZUZuL",
-	"stJ+HQ+1ivOfl9OUbsOKydfA6JT/yV4aeLfafh24W/sK0F4ZMCLeQf/B/X9iUT9zaE/BQFvfwOG37Gxh",
-	"kGZJcspUci3rScSPAgrUc9nkEXBvbP84KVIImxyqEKvlBxm43ZfvbYcxv5kL6O++TbHUXHMXVIFcfb22",
-	"jaDI9Ynm5VPXd5Vqav+RUJrnDBS0wdAxj7yeK5lV3D4blMF/XdaBsuUPMMqevizUpig3RlLbny02hVT7",
-	"Fe5NsbV6+X3TyLrmfwSbQm7Nfyaa2Lu2vVzflS9MaSGrog7AWBvCI0h0gOpYzHVqqC2iRwr9pVYq8fOs",
-	"x8AUlb51qlimHT7dCwgF1689ITFLU0zhbW/UDXjWBsjwIkOXfBIx2L/sRFgcDC99mxWxm0oxBeWgr6sl",
-	"dn21+Qux3oLFwYrT+UkwLF2bF8s/IHx9EF4VpsSgHxg9B38+AHSsiy/bu+tgmRdmFZPhFMkaUjg/+naD",
-	"xmJHEd7MCpX6UY0+3tnRTCRjed/Nuc5kysa6yyVdRMuvTe86ecyX3rqpmHoo/93YiPS4jf+9Znpxs/jf",
-	"AAAA//8=",
+	"7H39cts4tueroHhvVdu1lE3Jsh3bdf9QHCftO4njSZzumunOqiASkjCmADUB2lFnXLVPsw+2T7KFA5AE",
+	"SFCiHHf642b+mI4pfgAH5/xwvvE5iPliyRlhUgSnn4MlzvCCSJLBX8/z9PYyucZyrv5KiIgzupSUs+A0",
+	"uJkTRBMUZwRLom5EGZF5xkiyF4QB+YQXy5QEp8EBeZacxIf93tEwPu4NB1HSw+TwoPfsmAwmx0fxdHhI",
+	"gjCg6p1L9aUwYHihnpyor78IwiAjv+Q0I0lwKrOchIGI52SB1ZAWlL0mbKbG1w8DuVqq54TMKJsFDw9h",
+	"cI6zpG0C6jdEYbSej8fw5NqPT3m2wDI4DSiTR8MgVKOhi3xhj4UySWYkCx7UaDIilpwJommLk3fkl5wI",
+	"qf6KOZOEwT/xcpnSGKtR7v9LqKF+tj76nxmZBqfBf+xX67avfxX7F1nGzaeaa5Xpj6FJRvCtQHJOkPpo",
+	"hmN5hoh6UiA1d0RwPEdTStIEYZagLE/JXqBoydk0pfFXGq5a/O8EEhLLXKApzyY0MaOeYzYjIeIZwgyR",
+	"T5JkDKeKF6lAOM0ITlYoF4oPH8LgYjHhQlA224rehn1hoXCSZESIMeNyPOU5S2CG+WKBs1VwGowYMnfA",
+	"6HAc85xJlHAiEOMSzfGd4u87nOYEXg2zPg0mOBmbNVHyoq6OY54oplGsRITAM/XHyLxcvUt/Pgw0VYLT",
+	"YRQB9bAk40xRxR0aYckLLAmakCnP1H9mlKkLXzKc4p2LXEgY08T7/toIgZ3GipVqxDOM5mHKLxmkeo9+",
+	"sRLjsWaNUpAbo8sIKbhknJGp4p36MNV7kJxjiWLMzLQzIhQLfcE4L9kdTmmClniVcpwgyZE1llB/tT84",
+	"GB4eo3ssECN3JEP6Bt9EcnbL+D0b35JVfQK3ZKXooCjDs9nTseffyKqdNR/CrlBQzPmxEIZ2NkDYrgYM",
+	"+LemwpJkIPTfCWR9Cs3oHVHMothAICr3fmYOjmwBg+UmWJE1Lp5eR1PYmea4QrMJIcy/7CdPTOJ47adD",
+	"JDiiUqCSR9Es4/lSCQViHKWczUhmENqF30umcVp//VG0o+YVY0GyO5KN9fV1hCyeQMWtBeEOo+iJCSfo",
+	"Ik+x5BmaYpqS5AyYbMKTFRJ4JdD9fOUS5IrLURyTpcQTPc1HbEl4KhUdile6Mn+uVkEtEWxLZhfhU4T1",
+	"IhcLbLFVAwTUloerQXbZpgSRUn10yiug0h9UKIHTlN/XWPhIEdSMZlyOxpnK33OSE/VWnqGc/VL8tcVM",
+	"3sPnXJpvFEHPi51hf1XZa3DPy0IX2YJxYDtsUWSuOBJ5PNfDUMun+EbyW8IAOtXyrYhElMEPFQIs6ZKk",
+	"lJE2Bip2hg3E9m8iQ0UqBZp0NqZ6t2yMmjC1nAnSt+Ua1RWnw35dh6piZmqaXzBk+BYqhtQY8pSmZA2h",
+	"1c/lCGHLKodlT+Lx43upPrCGpIyPnS8Jd4g3Rk1Q3Mi4RUPnIcMXjKB7Kud6MvQLiFqO1/2MUHoRz2be",
+	"WXCWkAVmiTudVh7hrKfvr3GLzRXfCbTM+CzDi8dP5aptKsV4W+b0hJDyo1oOR9MBThNKF1aUlnOSEVfQ",
+	"Tw2khmBZ+Re9sLvKXxUvn61VqcwGSON5XZn6wHAu5zyjv5LkcUpBbr9h7QYVx2CjqXkqEiyoHj7PvFLc",
+	"f2JwnxCckazx+RAtcDrl2UIpVxOcpCsk6IwpTs0Q+bRUBosSsxDdw3LV1pOQRKjVKKxOA9cxzjIKCn75",
+	"C00M7V+CKZ0Q9nXseD3hBdZWgtLUudpAqCgsfCNqsL1tqyQ+wfi66m3bqmtP7gIpLTbQoZTGHZM0VRxM",
+	"ZTHCrirBFw6u0BTUAAt9ANb5O6EwDUazpWQ/BbkeL2F7QQW8pePznfHW1YAHT/Kx2U2C0ylOBQEFReJY",
+	"pkonL3/T7sLKsxDnQvLFGMzS4DRYEInTQgtRWk1XT6l6MMESiKVs31tlXb0ITg+Gh0dHyqwxEjVWL312",
+	"2D8JA0F/JcHpoMK34Pzdxejm4kUQBpIslimWBG4PLkYvR0cnB6Pe4fHzQW8YDU56J8cvD3ovBtGLo5fR",
+	"0Yvjk+eB/saSZJIae8SmyecgIcuMxFhWVDDe0AnnKcEAQ16SWYRue66Nnp8DlqepFk7n2cIbrIn8uV3O",
+	"6OMc143P2OuDk4SqL+H02iKYHl/LePnkXySWQW0dLcroJW04n+sO52LV6zO+yhcTkinlU/GeQDuWB1Xs",
+	"FuKsaOKQY+D9gmGn9VKrhEnbX+oZh9+saXVjvXDzMsNeTuVqvCQZ5cl4znMdzWh5snLR287+nwJQCKw1",
+	"MAQtZ/3Rs2TWVJvxBi1yKGeSpgrVM6kg6d2Hq6vLq1dKP0qJWROcEbTACQnR+ds3168v1GP3c8IU9iPy",
+	"iQoJa8PyhRpoJcvmXUEYlM9ZwzQkCoNPPfVo7w5noBCqd1QDP4eAjppude1dzph+1LqPq3VTd36EQIva",
+	"jjRslk52d/4Fn41pImx/rJ6Z3s/Gaqjqx+vRu5vL0Wtw39EZ4+V9Lz+8fr0X1AHIenoTN+qR3qg7FZxY",
+	"g9q4+5h7LxPRYBZ7AD7GsL7aIIyakpm/dmrez3mqRTAsCcFZutKGtyWuKKVCmoCbYQb1siAMzGMdV78a",
+	"3cs8TQN7uNc4kxSnepHLWJ+1yFvuBO7U32AhSaa9OLnkCyxpjCZU6zX5MsGSZGeoeguaaCLcEZbwbC/Y",
+	"YmdJyBTnqXzMzlJbrowQJMknWdpOxkUD41ngT2VEMooiDz5V3wGHhH9PKl5pnBaSI0FYUpqoyo7RmqqZ",
+	"VvWAxomJIEzWxnMwCO2A6cA3tseKg7vtrXvsTXGfeoYnpJPQvuEJKUR2Sdk4NXNY/9R1OdnGbtqkuPnd",
+	"IvGEpJzNkOSKjlsFexu7nPu5EXp+eYX4Hckymihe0vc6TgixF2yzt7kf+F5d1lEQkC0hlSmjY02cxcRE",
+	"7QE41gatXZBzuMOhqA/ySrvYuIbbMcN4s32kesuMn6yMrH4nSmc2TUSoFJaExHSBU5TQGZXC1eKOjw6H",
+	"x8dHarhYquEHp8H//inqnXz83A/7zx7+M/DlDdiztoa3dprndQdUbYsyTswW9nN8LKCNhsAPoCeU34D9",
+	"MOH3LOU4Ka++pClxeDTPQV9psI8Zg05x6DIKdWeoXTdqV3Ydv0Xop9BYsDCGlZaYFuAj2ZrvlygmPYOZ",
+	"0pQINOOt72eFbV53hBE5971TTcnsEGcIo4SKwklIUJYz1/Xp32yMDIi1mCLUji5K5G4Mw8waOJdKot/W",
+	"QcE3V3CW4VX1d0dvlcOuGlvrOk3JsS7n1FfSooIZQ7kW3QXmNdXQYFnadQf1T44QBdHkaDpIhqT3DPfj",
+	"3pAcTHonyeFx7yge4GekPx1Oon5t5KfBxZt+j/EFZThtzAN+rcZuFIVqhX86iKJ+eBBFg2paxbsewq0H",
+	"N2gZnJfGjxsbPPrwsWGvN13/Td7l2ew70eYEdll1e35rcq+X98oRducjv4rdDgGF7CGzkoVVPAHnveQI",
+	"I60OkmzXhDvwwtqiC727YipD9m6ad/skrsoXrrtHf8qmRuk7dZecFJfrqoiY80zqALmORO1YqR8hKsMd",
+	"IfLEUEP0//7P/931o7HliW9+VSvw5rPqpjNEFku5Uts5uSPZCiU8zheEKaXfYEL7Z2CGndjxpdLpjRux",
+	"CaBltOCzL5ZyT5hE9xlns1BRqgitV3km6i/ILyl99RkYs5z5xy5aPAVK/L6/ubk2rt8QZWRZ6msbdLRi",
+	"CoYylbvCWZG18qTUiUs25VvrMG0RI737ZTlT1JPEUK2jzgKR1LYvqh9L1123V7UrH+ZlWudRulerotV4",
+	"84wwE5MZK5vVC0DM8EedCqGOiCg7gGHQb+OUx7ch+nBz7kxLvbkn6cLrdeRZsS7r2P9tNrtMtrGG6ooL",
+	"BK7nPNXg10VH4RKnZVrHGN7kz8UV6D6jUio6cYdFSgslav9Azrp9olgCyfktypdokksU8zzV+QdqAMT+",
+	"PNoBIwqSMqyYZ6+vI97qmhKq3U3DrAmpWayKuW3eDB3Fy3FA1tmshbytRNko9h4trHJXgP79WDWsFOPg",
+	"cBLFx6SPe4PpMOkN46OT3jN4CveTo+kgHpLjyCGIo7WNB9FgGB1G/XGk/tffk5+khzKngbqvFx32ov7N",
+	"YHAaRafRwT+DSk6Cm6veIe5PD+IB6T1LhpPecHqEeyfxAekNJsdJn0TTIT585i7BKahZLUzdH7RzY9+j",
+	"hTUo2wZKojCBM5P5nCZESDSlmXYEb6eIlfC+SQerj28t97zy+7JGrG4wnsJMQNPg0zV5BoXZKYgUjpet",
+	"3GrVzJI8JXs/M8fkd3X87Rxg7nxaXRZb+PAqS1lytOB3pHTxNHx4+jaz1m4mSt2t9xSzfVi3nt9TIXm2",
+	"umAyW9UjoNoRo+OLR8eHB/0odJw4xucSBib7WonGwfBQXTCqtL4YHRwNDo8ODitjp7Jz6gT2Wm7qd9gQ",
+	"feI++Kd7X0ZnM5KNeUZnUO8x+nDz9s3o5vJ8/P78+4sXH17ryEnzCUOk69H79z++fffit8OmJtBY2eBl",
+	"sFkopmSS4nTMIJan0KURkbXWyMebZcJIwYva2SnavJ3NfXed1+4GmDqloMgX3rpckOQMsTxNNTNTCTnt",
+	"agQLTMHjb271jmBT9M7its8tyZUdZ+Ywqfdd5oYvoF7F8OvcYEYbXeNNcyCoE/xroH5oilCrygozhKXC",
+	"t4Qhk0NplSk8hf7aLqgd53WjH3urn3poF+Tt3ldEHTbYDm46nEu2Sq39QtsBXm298Wkov8kUcDeijvzt",
+	"AFfjrVlONAY4dFJ7G8IzTBmarLTj+x3Z4H/1gOEa007fHROk7wUlnjKoaHB0jy3jIgXw1LR1CyFdUAlt",
+	"eHZV/7pUW0ixRkZamd1HIJ8ZUcMCd/3W6n2u2PkdJybXwQ0fnKI3o6sPo9fj939/P755d/nq1cU7qM9h",
+	"jZiHuCWQkR4i356NcCNSUGiGiXpdiEbXl6BosjhbLcGhVL47wRIXdUVGjzQOvebogrBNZxhdX27r73Po",
+	"9gazHKfvfxHmatBG4FERJH+vZ6i/03LvkrqeQRvRPAu1cqVRlyA4SH+KCh0IQeUJCM715ZWRXhmit1cv",
+	"Lt6Mrl6gCYlxLkixyUPJRqLgymQ/7+AkURb5Db+o9pG6yIetS7brrpWlmhUjeOR66JQHIe455OX5fn5r",
+	"Mrg1cYsBqsm8MOFvl7LPsSBHw0Ktr2akUFTX4/z3+7dXSMtWkUlfwq4771Nd0Gjga0fddz262g3RMlPg",
+	"lIy18wrSGisBRzv/+MebN+ouyiZqhzBPXl4hLJT4pARn6PL9W3RyeDREGt5RhCZ6N+kfoTn5ZKKruyGK",
+	"7+7g/wYhovBvyELsjxd4xoik8VgRfEnM9UHL9f44ntNleZP+Q5DsjsYEnJTj+O6u37w0APvPuapHgdMU",
+	"6aUWe+iHfkFpATyoqDq6eN8bHB71zp+fwzuu/3b+/j+O0RInCaSbsMSodLdkVRqZMU5TUMTo3Rn6YeC+",
+	"6dX5G/exUJvpphAe0TsEBRRqyyleyLMZogkQvkwORDiXc4XSOslFrXQID+DlkjDjtuof9SYrSZDEs8JF",
+	"FdPlnGSSfJJ1G/jgl8H/Or4fPR/N3lw8//s/vj8f3f7t/P6//sunAJQ8XHJ7wcibjL4t7btmbo1S6pUY",
+	"mwGAt2Sss0jWTeEJnDhPaTEZq2YKBaZWgKismYJg0p/ZqvlNZ9g18QoUudbkKyjcZTW1cofrTWqSp7e7",
+	"sBOZzBfbEGUmPrMxs9TLpxvMicb+8PS++kco6G3+6EqTdTRUV3l1lNyWxfMTy6tJetHnh8FXwR83C39r",
+	"HKJ3wWkQ4f5kEB8kQ3I4PYqO+88GJwd4ODn8hlPfcOrPjVOKvX2TU+qPUn20YpNDY4D+ACntRCDKlLYY",
+	"oiTD9wxNM65TKss6KzDDSaJsM8wSvkCC51lMXKf2GpmqpfHh3nTUe/nx82DoS+X7H4K19G4bwF2TIPKn",
+	"TKRoyYDwzt3KWfZ3tBIiB3Wf3zOdX8qZkdGlMniTEGGJFlxI1I+iCC4W7gNUuSxSvOK5FFCIuUIHRyie",
+	"4wzHkmQQy7ObFuUsJUIgPMuIspDVXO+pqAe1fgpg04tOgjA4fHYUHTxT8ytXygr7DA4Pw/V9sSBKdKkf",
+	"1TnqC8qKv5traa10g2laEHCkTdolhwYciDJjr0x4soKicfVH2WrM8nJXCLBvJxvvRz7R1v6mwgeg3q3h",
+	"YR6EwS85ydSfc4ITknV0BlQzvWTP9evsS9f61falv5vP2Ne+N590xaAx+qIZkqfNjW5Rg6UpSQUhIYnx",
+	"uRSRzwVWBuc9z2plaxUrbBKUEj0Up8FwwrXC80q7DUnJ5q3h0Y26gMkrqfnhqED3mMlaB7lCt9syA3/d",
+	"5nX+/BxRRiXFKf1V5yjdkVjyDJwd9j5W25aiqB8NooNoGB1GR9Fx9Cw6iXA0ieIoiUg0bd+eDgb+7Um3",
+	"ZWrtrsengD/Gd6RTMo3zQa2+QDu0CA18knlGxC6SvPB8aNeEO4O4j4fkeDLoHSUH096QPMO9k0l02BtM",
+	"j+N+8owc4KMoCDf21fN7v2EbMjPahoG0sv/HY6G/1OKsWZdLFmdkQZhcW9r1VKVyznt8w3nTsYDWU5YF",
+	"207MlxSqEEwmKXCLWSUoWd8ptvCDQRRpcT9DjKvNXIA7jmf6Ie1qDnxjLAqSrB3o/eXVq9cXuvjy+duO",
+	"e07xoveUzQCBiwvnfDHhsIuYTGCrlZbOzdwmJUM72pr2srYywEvcTKSITk77g9Ph8J9BF8van6gxpSnp",
+	"nCnxJMlZumywbU5VvsWfImcC5lKvpEKCyNIwLMLNtRwKhYS6Cebva803GGx9mgFRCmM9VFi2mEI7lgkE",
+	"I2QzNdlef7clFt49DP71sj6+IGejkibfCFMsZMdMBMM+uhadSqGTCVGWs04eht/fqvbJ+VrWcmJpGYl5",
+	"lmiC6W6FyRcyUJuV7xjwa5IAqo26XGOP9Hhm7csZ2FCyqMtG1u0nzkZxFLXDvFsA1u61fCo8+WIJ+u0d",
+	"PO6Kl8taH7lvYbTAtJVjoR3NmruNViXdt8uGJFc10naN/LCuXb2A4G/RHQSSmr9D15dXdg3UMDz62KCO",
+	"V+kpP6rIWf5xBNqOFf9fa1+K9vUTVb08r6UOzzBlDu1+MqqQ7rL7cV0B5npjYQufikdH92vC751EmG3J",
+	"8da0jBB2uVpt3l8w4bqf6JHFQZLrJB0s0IxIf62bbnQB3Xhde7xj7cGmwqD2Kt6ChiYdRnOXtiWEVd9b",
+	"5GzXk8gqcitUfDJitxbqNpkIcuTiPKNy9V6Bomk+D72yRrkWe90562Uxov/+8SYIm3n82G6gV/r1l1iI",
+	"Jc8kGl1f7qG3RWs6gRY4uyUJ+tQz21xPP8gISRod69CO8bJmK13kbrWt2zW9BeWcZDoFFWG2Ms9Vtrf2",
+	"lwLuQ4ogTKla67mUS904jJrdzlvzpGYIIQo7dqRsRoF29GaMMJpgGc+rBkpOaAkqRtmqVBZDNMv4PaLS",
+	"ZDfBv3SvF0TlLni7q56UlYxAXtByvhI0NvHJPfSj0d6mPDN+akEX1kpYw1/mk5SKOUnQFMdSnLkhGMie",
+	"gebWyLSIFGqySyznAgk1AQSsl8HNWj8SVQeaORdyD8GRD7xab8zEvUmpbAxHl3lq7681x+rh8qnqV5Ph",
+	"o13xe8iFEPu7qeCGtpZ+lzMRAmg4HRPKLFqBZFGTqLViEoKEw916wqYV5neNZtdhaWKpm+e6TiLU3eAT",
+	"wxO1BGm4EfJ5mFk5uzct0BaUcH7PfJ8Fz1aVOKYzjozrST12S1ZC87+kEoCxYo9yGQqW1tzsctvo+jII",
+	"gzv1BEhDfy/ai0DPXxKGlzQ4DQ72or0D418HCNmHme7f9ffhjbArcV/fp3dkRgVEPrB2v/Ap0tUwEEGx",
+	"C6pN4NbAqo69LElmx0ug4YdpiWgaX4HvRluPn2Cb0FZN6e6hoshA3UPnONfF3ojcEWbSpkpuUsqX1eXI",
+	"nP5BhIRowFb9STu1BLR1aTvP1/G0+UM/dhecYbPnX+fupc2eTg/u9qLGXD+7ZBD1n6yno9Nq0dPaEXCm",
+	"7FfzEAbDKGp7ZznIfeu0D3ikv/kRp2MlPHSy+aHyNICHMDjsMjC3xSlsz1XH9mKHqe8+SrLxDHjhypJi",
+	"xQeferqUvlcycQ88aJpiPXhafaUmrvuf9ek6DyC3uUdsR0kibDld8MxtPmaFRgmO56FulgASB+Cme0dL",
+	"3cV8GwF03NEAOdWZRD/56Vvdsm+dWfTw8QsEuC6Eh88Oj6IDMFG6MbbXq/5HFC6loTCr761p9AMrCRuz",
+	"2mMYuUeC/kq+sggONz9U9r39XWR2lCSVzfkkkksLvtksvPtak2zfe8+9XQXRzssPr1/vFoF43UTQbSy4",
+	"YxoI7iIsViyeZ5zxXKSrPfSoNo475uCVt0vCRteX6GAvKg7SUXs5OUO4vLc45UWxHs8laKmgWwo0jKJd",
+	"C0IUPcemEbImYL+uLoDaBTF0XbCPTIAbeo4ggcHeuNdwtVwS3b1K2ZmgcJouJdXnj4yGomUDVEgYf3lA",
+	"VdWW2atalF0yfzdYczpllm0iQw/caU2juyLR6ADaCesGbUyrVxTp40eKvtw8lzFfEISzDI7pwUJvI+Ir",
+	"w9LB5oeqPuuPA7KjTg9YPcmfRAPRlunTaCDwrg4gBrpBO4aBE8wkRBapYqZls+k95yDUWbV5LbjiEcmL",
+	"HrtQncGqnroFlIRNI8OoT320AyT4cPX87YerFwZF1MvHVBuLltzsmve3xai0VVg2ZYTkSQoHiqEJqc55",
+	"cdqMqIHp9qi2wTY2K1bgnRvymXLoEG9Me0Y+1Sxjr7fK6ns5xRAZUkYmzH6ckX+R2ODr1MTGaz0Z9C1i",
+	"dw+NNO2LM2yK2r8KQ098yAiL/DTA2ISXr6dKFWgFZDKmN9SuflOabJiB1X4alAH+skCm5HQFNBpxTLkr",
+	"6TklyX6wealPN/E6aQoPDbz11FR5CZhG1TpuneNmuyo0nVB0S1bF2X2ekjS0IwhBjeTtMul8mWLKJPkk",
+	"K7Wp0cTIFAwjXUus/bijSuEyGs+68wP1yXrlMQtQKjeMhlWOe3E4ROHVNccKlcdNQU4oDObnzifn/BwU",
+	"WfEbD/eJ+R34jpvhPUvLM2XDC4yUbiTKkyN16yftTj9TeE1F6SAlGZqTjIRGD8lWOl+ZpEX+rgtyjfw3",
+	"SLT/ImWuls+jC1I2ZykWmW3dUs4664CtGaKdVMHo6c4J8Vc0rjl3rSG2Vu1xd/T2HTbbFcb9ZyJ1xfPm",
+	"wXBdcbrlhEYXsF8RuQnnwjKztiScBedVanz1K6C6Ex0qPKRtYK8wu+eB8+7Iv29SFlo3gJFAM5+Yhp6i",
+	"IqNHWUff6ECWsQ+N0xJwm/Eqf4iKKla0InL3rEZaS1cabgXbayCnlvLxDXi+Ac+fCnhKoXsq3NkKYHrl",
+	"w0XKUxvi6J/3P+vj48G7PiPeoJhWHqXVa9ONyZXN4FzM8QDMbtOrbilwlhpmnegIqpeDZVZeY+G535CM",
+	"uSLSDznSl2C2rV1nHd3vseueTmR9Y+0qr7BG36Q0eAeh81YxLdISm0JZFCm2yeOMSCNxljBS07xyiWU8",
+	"9+3ggs6MXVbxdzMkVZ5ODCkbkF/iCfWzBAmu88iw6dBoNRiyZJZkZ6XLuhbhrSRrpsymCY5vtZe5NETg",
+	"wEyrCeQTSLRtU7mn1Xosp+I57wm65qcWG0qZeidGOfIex1wzshiX4Li91c80zq6c5HXPgJlgcV+Rs1zq",
+	"UaHOWWnmBIGpZjwyPqT6ALm0NQB4ZZj1C9HqsVHHdXm22x9J6nQx7aQLDZsCdVE/8UMnTP9pca+Tv6t5",
+	"3v+TIuYbflcP9LfDkA8612oxChibuKnf1aa51Dr2+a2ja1PUnIiGmFdVvuBxrlqwub5nnYGLLko3+CIX",
+	"CpDr54gaaQ+1g8kF7AmZcvC6sMQ86SYEhejq7bs3o9chev767fnf1IXri6sXl1evFCb+OHp3dXn16qyq",
+	"tbbCo0Xw0Yo42iXqOhHvkmlgVPMp/fnfuTZacQSvRVakJM7y4sEz1u9jmDHJnNhjcQyC2s+se3t9vS8Y",
+	"Tx8V1qnACkGLBEC9NWi/FuQNynouYOnJIwuFqbLVO28lZn+p6Sgaededoc2THv74OKPiY9OarvCYNsMl",
+	"vzPOPR3mvK/yE7158e0ws5WTRnvkbThpg5zOVpJ2q9a8JEJilkBJgtWgUOlUDSVO+krr4jkXRTKtDEux",
+	"hJIgCKOZ1oVW99aOStkmb/cjbS20o3GvNb6422qNeepH/7jmmGewXe0xXdb1zSCrDLIWh60m1AaTbCup",
+	"V5bao0w0S6L/mjbaNsGvDoaaoddXsNTMpl0c0oTTVDSoZmV/acwso2gpwabGgC91Bf+Z3buECpOnsN40",
+	"c8Hgj2mbFSfAfTPO/mrGmY1Nj7DOtottgdHW1VorVKd9o86AyeYH2zf4ltSydYwyVODAetzla45gJUJb",
+	"UeoVzNeGIAQcKMyneo8CLLQfZy2URqWjyDxljcTNQwi3BV61MwyjI7Tzc2C1VoAss6qChyRVC0GsEevn",
+	"YHctjrYCWr2Tw++GZXYnivKM3O0hrHa0b/doW626uK6cCyL/xAh2tN2Tj8jh7G7v4QZ81S2h3wi/irdv",
+	"RLDaQREp8Z2B8Y7oZE4bsZot5EtjvqiJXOeK8oGOX57tBHA3MVzcCq8bu+glcf3hBuomO7moIZfIhx16",
+	"8mquLzO+uLC8ME9pw7V4SFAGX68T9Y/kIvkLyOoN1DUb90AuCw5pknpbX7AWqB7InJ0xE66p+qpVHqMO",
+	"ft2wyHjV9fBW4mR16MMZ2BBgEbB0ZdoZrk2Wrlyub6tOsxgOLjBFuoyjlLMZybToV2aPW4L7h3fdVLrI",
+	"lnrFqAGCXwkW/uh+078AKFxDKBRYwURHtsGD7XbvXDYxYtPObWrfW923r6EaWzfhk3RRa0ZV7q6m93Xr",
+	"8Tz3uMrJS9zTL8Oqc4A+SrcwccIyP07J1b05/tu4dLEp1l+DCgNABaeBlsECM2kjr1tghz/ZGHri6OfN",
+	"gKEta0merHbWk+PNcg57slwwhedG4JXtsml9U/3cKO2pMW8x7XkFwpmG4BY3c/3oyN/VxbzdkajOYZfN",
+	"bivdnM+GMQD2vK6am/rG4Zraqz+xzfPknus26v52LuviAx7Uc+oQ9osGMmsgT7b3OxKerGGoH7AbxaKE",
+	"TJXqIOdkcapDzFoEq/AWQNzcakFEpfH8hjbclcUrhTOragQCYB7W8ZGKwtfc0dLRBRBC+4mseuBHpDC5",
+	"7ZM2oIzbICr4LZN6vZ+Eo7JbsEGX7rjr/k22QTis0qY2CfntZNz9jolSNeS96BbUUypFpwxew2Y6WxeC",
+	"x8651uWZ/6WgW3WTMaHKuqYyLJQ8+6gMfs90EVcPDhPR5wqcIox0Y3sEFgZE3NWHvv+3bsrhXn3x77KM",
+	"1JwqhmSGaVo8fvNvLc+lKmWOlzMdruAmoY+MI59wXIxCCXuRnQLpP+ovUZFyb5Hs7qGXihoavKByG7wI",
+	"KRXSOY9chE7yTEuxa1dIcYNjBlxgWexAmQ9gXpildwbXVGS26G5XHNvq9orduoUdnFhdHGpg+inrL10m",
+	"Qd3nartxN/S+ewjXHJeqDxPEwrNecIpNsyHf5hbPvomoz11hc+5o20TWdz3frC8q+dkHUXKRv/4mL6Ab",
+	"gpjXfYPyUlBcoJtqaXlcnncFAC4ANwFaXe51VMN0tze3M5wGYzQh8l5p4BMyo+wFdF5SuMMS9e8QTbic",
+	"I8riNBf0TstBgqVu1tbsE6zw78PNeVhGu9OVdnMppUko5KuaRermba62s8kU1WkAur4fIvFms8h0rzow",
+	"RiN9n5kB5Edrt1M5Qx/mvW4I9ybAewm9oqtThIEumlSJstBXq9Wqt1j0kgTtAE1cUu26mFE1Z2+Bh3L0",
+	"3YDOHGm8Eehe4y+axJkx4WoE9k7toG1qZqmedmLQs1TzfaNTKbBxUXBEE3GGMrIkplVEuehlpwq3h2lw",
+	"EEV9Jcbk0zLlSdke3DezsqVq6LPKa6ekfPzcD/vP/Cek1NvMCrkC2iqyBJsnT1v1zN9iH+6+7378GgaL",
+	"kuZ1dorNJBpJXPdauy/jijdOo3cQ6S+TNFvaLO4uJ7SuD5gBE36Cba/a1ppbnvHOif0OSfrmbHAimlaI",
+	"ObKmRSJClOQEYalb03i3uXr2OGynENGp/NN6P5Q0voXGEMkdZjEJESN3cBaYoAkxLZXNuWk/KsOjbGKM",
+	"cMqZuSNn0PFX2Ce5eA4mV6yH09Tb2KbKfxM6+c/CQt7a3ZlbmGkeM/4S8wwvu2r7KrTdTj9VCnFlHvq7",
+	"+ZTPqbu2dJgU9huWiCatWfwXT5LDX7X67gqcVYtt3Qq7c66Jvwf6Y3P+3+WsCmGe6ZYubT3FtK0sijXz",
+	"GEFizu+/OXbKfj4etMEuj24bvda1BO0hqcEjWvy0d3iY5LKtW4970nu9NY8Vhup4vLvxw/QH+kx3fZJq",
+	"rTAnw/dC+0sgrdZzaCraEQpSFK3B87rMeJLHdJIS3Vm8bFGkj6/3nBBaNPusTpIv03LRRGOjxLPfsnmQ",
+	"bhWEWxalcxudHwZP2s/iK/ep+GHwx+hUUYxj+14VlghUxwJ/g8bunXMUwnz1zjk9xnv0bgtYfXT/nB8G",
+	"f70OOt8w5xvm/Jmb5mwNOdtii2mVY51BA95E+/SZnz4+fFQ/Z3eFrzHPUnNgizjd3xeYJRP+aW9JxYKn",
+	"eCL2KAe3j3vb7L63jGntro/llD4XvhqnraR6TXE2pZUZ2byoDXnvLxWFHj4+/P8AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -184,7 +184,7 @@ func (c *Card) move(to Status, at time.Time, op Operation) StatusChange {
 func (c Card) Clone() Card {
 	c.CVVRotationIntervalHours = clonePtr(c.CVVRotationIntervalHours)
 	c.TransactionLimit = clonePtr(c.TransactionLimit)
-	c.Metadata = cloneMetadata(c.Metadata)
+	c.Metadata = CloneMetadata(c.Metadata)
 	c.EmbossingGroup = clonePtr(c.EmbossingGroup)
 	c.EmbossingCustomField = clonePtr(c.EmbossingCustomField)
 	c.TemplateID = clonePtr(c.TemplateID)
@@ -208,8 +208,8 @@ func clonePtr[T any](p *T) *T {
 	return &v
 }
 
-// cloneMetadata copies a decoded JSON object, nested objects and arrays included.
-func cloneMetadata(m map[string]any) map[string]any {
+// CloneMetadata copies a decoded JSON object, nested objects and arrays included.
+func CloneMetadata(m map[string]any) map[string]any {
 	if m == nil {
 		return nil
 	}
@@ -223,7 +223,7 @@ func cloneMetadata(m map[string]any) map[string]any {
 func cloneJSON(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
-		return cloneMetadata(x)
+		return CloneMetadata(x)
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
@@ -233,3 +233,6 @@ func cloneJSON(v any) any {
 	}
 	return v
 }
+
+// ExpiryYYMM is the expiry as printed on the card (YYMM): ExpirationDate is the first instant after it.
+func (c Card) ExpiryYYMM() string { return c.ExpirationDate.AddDate(0, 0, -1).Format("0601") }

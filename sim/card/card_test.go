@@ -39,7 +39,7 @@ func service(t testing.TB, seed uint64) (*card.Service, *memory.Store, org.Datas
 		t.Fatal(err)
 	}
 	clocks := clock.NewTenants(clock.NewVirtual(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))
-	return card.NewService(st, clocks, pci.NewService(st, clocks, src), card.Options{}), st, d
+	return card.NewService(st, clocks, pci.NewService(st, clocks, src, pci.Options{}), card.Options{}), st, d
 }
 
 // stored reads a card as the store keeps it, PCI data included.
@@ -165,7 +165,7 @@ func TestBind(t *testing.T) {
 		t.Fatal(err)
 	}
 	sched.Bind(st)
-	svc := card.NewService(st, clocks, pci.NewService(st, clocks, src), card.Options{})
+	svc := card.NewService(st, clocks, pci.NewService(st, clocks, src, pci.Options{}), card.Options{})
 	sched.Register(card.JobBind, svc.RunBind)
 	ctx := context.Background()
 	o := d.Orgs[0]

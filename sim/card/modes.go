@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/issuersim/issuersim/sim/access"
-	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/rule"
 	"github.com/issuersim/issuersim/sim/store"
 )
@@ -49,8 +48,8 @@ func (s *Service) SetModeSuspended(ctx context.Context, caller access.Caller, sc
 	})
 }
 
-// MigrateProgram moves a card, and its original mode, to another program of the org. A PLASTIC card not yet
-// embossed announces embossing_card_ingress-1 (operation CARD_PROGRAM_MIGRATION), as the vendor documents.
+// MigrateProgram moves a card, and its original mode, to another program of the org; the OnMigrated hooks
+// follow it there (the embossing pipeline announces embossing_card_ingress-1, CARD_PROGRAM_MIGRATION).
 func (s *Service) MigrateProgram(ctx context.Context, caller access.Caller, scope access.Scope, id, programID int64) error {
 	return s.change(ctx, caller, scope, id, func(tx store.Tx, c *Card) error {
 		if err := checkMigration(tx, *c, c.ProgramID, programID); err != nil {
@@ -60,11 +59,7 @@ func (s *Service) MigrateProgram(ctx context.Context, caller access.Caller, scop
 		if len(c.Modes) > 0 {
 			c.Modes[0].ProgramID = programID
 		}
-		if c.Type != TypePlastic {
-			return nil
-		}
-		return announce(tx, *c, event.Event{Domain: domain, Name: "embossing_card_ingress", Version: 1, Subject: c.Subject(),
-			Data: ingressPayload{CardID: c.ID, AccountID: c.AccountID, CustomerID: c.CustomerID, ProgramID: c.ProgramID, OperationType: "CARD_PROGRAM_MIGRATION"}})
+		return s.onMigrated.Run(ctx, tx, *c)
 	})
 }
 
@@ -150,13 +145,4 @@ func (c *Card) modeByID(id int64) (*Mode, error) {
 		}
 	}
 	return nil, rule.NotFound("modeId", "card %d has no mode %d", c.ID, id)
-}
-
-// ingressPayload is embossing_card_ingress-1's data.
-type ingressPayload struct {
-	CardID        int64  `json:"card_id"`
-	AccountID     int64  `json:"account_id"`
-	CustomerID    int64  `json:"customer_id"`
-	ProgramID     int64  `json:"program_id"`
-	OperationType string `json:"operation_type"`
 }

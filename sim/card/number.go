@@ -25,7 +25,10 @@ func (s *Service) number(ctx context.Context, tx store.Tx, c *Card) error {
 	if err := s.pci.Number(ctx, tx, c); err != nil {
 		return fmt.Errorf("number card %d: %w", c.ID, err)
 	}
-	return tx.Emit(Created(*c))
+	if err := tx.Emit(Created(*c)); err != nil {
+		return err
+	}
+	return s.onNumbered.Run(ctx, tx, *c)
 }
 
 // RunNumber runs a JobNumber job: it numbers the card unless that has happened already.
@@ -46,4 +49,17 @@ func (s *Service) RunNumber(ctx context.Context, tx store.Tx, j job.Job) error {
 		return err
 	}
 	return cards.Put(ctx, c)
+}
+
+// Hooks are called in order; the first error stops them and fails the command.
+type Hooks []Hook
+
+// Run calls the hooks on the card.
+func (hooks Hooks) Run(ctx context.Context, tx store.Tx, c Card) error {
+	for _, hook := range hooks {
+		if err := hook(ctx, tx, c); err != nil {
+			return err
+		}
+	}
+	return nil
 }

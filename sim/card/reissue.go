@@ -191,7 +191,7 @@ func successor(old Card, id int64, prog org.Program, in ReissueInput, now time.T
 		c.ATMChangeOnlinePIN = *in.ATMChangeOnlinePIN
 	}
 	if in.Metadata != nil {
-		c.Metadata = cloneMetadata(in.Metadata)
+		c.Metadata = CloneMetadata(in.Metadata)
 	}
 	if in.Brand != "" {
 		c.Brand = in.Brand

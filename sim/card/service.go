@@ -13,22 +13,32 @@ import (
 
 // Service runs the card commands, one file each: create.go, status_update.go, query.go, number.go.
 type Service struct {
-	store    Store
-	clocks   *clock.Tenants
-	pci      Numberer
-	pciDelay time.Duration
+	store      Store
+	clocks     *clock.Tenants
+	pci        Numberer
+	pciDelay   time.Duration
+	onNumbered Hooks
+	onMigrated Hooks
 }
+
+// Hook lets another domain act on a card inside the card command's transaction, so its effects commit with the
+// card's (the embossing pipeline takes in a PLASTIC card once it is numbered, and follows it to a new program).
+type Hook func(ctx context.Context, tx store.Tx, c Card) error
 
 // Options configure a Service.
 type Options struct {
 	// PCIDelay is how long after creation a card's PCI data (PAN, CVV, PIN) appears and create-1 is emitted,
 	// on the tenant's clock (a JobNumber job). Zero makes it part of the create itself.
 	PCIDelay time.Duration
+	// OnNumbered run, in order, each time a card is numbered, after its create-1.
+	OnNumbered Hooks
+	// OnMigrated run, in order, each time a card moves to another program.
+	OnMigrated Hooks
 }
 
 // NewService returns a card Service over the store and the tenants' clocks, numbering its cards with pci.
 func NewService(st Store, clocks *clock.Tenants, pci Numberer, opts Options) *Service {
-	return &Service{store: st, clocks: clocks, pci: pci, pciDelay: opts.PCIDelay}
+	return &Service{store: st, clocks: clocks, pci: pci, pciDelay: opts.PCIDelay, onNumbered: opts.OnNumbered, onMigrated: opts.OnMigrated}
 }
 
 // update runs fn as a command of the tenant, now on its clock, with the cards repository of the transaction.

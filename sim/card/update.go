@@ -48,7 +48,7 @@ func (s *Service) Update(ctx context.Context, caller access.Caller, scope access
 			c.AbuEnabled = *in.AbuEnabled
 		}
 		if in.Metadata != nil {
-			c.Metadata = cloneMetadata(in.Metadata)
+			c.Metadata = CloneMetadata(in.Metadata)
 		}
 		c.PreviousStatus = c.Status
 		if err := cards.Put(ctx, *c); err != nil {

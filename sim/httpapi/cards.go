@@ -325,7 +325,7 @@ func listItem(c card.Card) cards.CardListItem {
 	i := cardInfo(c)
 	var exp *string
 	if i.ExpirationDate != nil {
-		exp = ptr(c.ExpirationDate.AddDate(0, 0, -1).Format("0601"))
+		exp = ptr(c.ExpiryYYMM())
 	}
 	return cards.CardListItem{
 		AbuEnabled: i.AbuEnabled, Bin: i.Bin, Brand: i.Brand, ContactlessEnabled: i.ContactlessEnabled,

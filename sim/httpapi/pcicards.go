@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/issuersim/issuersim/gen/pcicards"
 	"github.com/issuersim/issuersim/sim/access"
@@ -35,14 +34,11 @@ func (a *PCICards) GetCardPciInfo(ctx context.Context, req pcicards.GetCardPciIn
 	return pcicards.GetCardPciInfo200JSONResponse{
 		OrgId: who.Tenant, CardId: c.ID, AccountId: &c.AccountID, CorrelationId: optionalString(correlation.From(ctx)),
 		Type: pcicards.CardType(c.Type), PrintedName: optionalString(c.PrintedName), ValidUntil: c.ValidUntil,
-		ExpirationDate: yymm(c.ExpirationDate), CardNumber: d.PAN.Reveal(), IssuingDate: &issued, Cvv: d.CVV.Reveal(),
+		ExpirationDate: c.ExpiryYYMM(), CardNumber: d.PAN.Reveal(), IssuingDate: &issued, Cvv: d.CVV.Reveal(),
 		ServiceCode: &d.ServiceCode, CvvNextRotationDate: d.CVVNextRotation, CvvRotationIntervalHours: c.CVVRotationIntervalHours,
 		PasswordUpdated: d.PasswordUpdated,
 	}, nil
 }
-
-// yymm writes an expiry as the PCI API does: the last month the card is valid.
-func yymm(expiry time.Time) string { return expiry.AddDate(0, 0, -1).Format("0601") }
 
 // GetCardPassword returns a card's PIN.
 func (a *PCICards) GetCardPassword(ctx context.Context, req pcicards.GetCardPasswordRequestObject) (pcicards.GetCardPasswordResponseObject, error) {

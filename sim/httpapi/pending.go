@@ -3,46 +3,10 @@ package httpapi
 import (
 	"context"
 
-	"github.com/issuersim/issuersim/gen/bulks"
 	"github.com/issuersim/issuersim/gen/cardsonfile"
 	"github.com/issuersim/issuersim/gen/d1"
 	"github.com/issuersim/issuersim/gen/tokenization"
 )
-
-// Bulks serves openapi/bulks.yaml. Its operations belong to later work: each answers 501 naming itself.
-type Bulks struct{}
-
-var _ bulks.StrictServerInterface = (*Bulks)(nil)
-
-// CreateBulk answers 501 until it is built.
-func (Bulks) CreateBulk(context.Context, bulks.CreateBulkRequestObject) (bulks.CreateBulkResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-// IncrementBulk answers 501 until it is built.
-func (Bulks) IncrementBulk(context.Context, bulks.IncrementBulkRequestObject) (bulks.IncrementBulkResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-// CancelBulk answers 501 until it is built.
-func (Bulks) CancelBulk(context.Context, bulks.CancelBulkRequestObject) (bulks.CancelBulkResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-// StartBulk answers 501 until it is built.
-func (Bulks) StartBulk(context.Context, bulks.StartBulkRequestObject) (bulks.StartBulkResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-// RemoveCardFromEmbossing answers 501 until it is built.
-func (Bulks) RemoveCardFromEmbossing(context.Context, bulks.RemoveCardFromEmbossingRequestObject) (bulks.RemoveCardFromEmbossingResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-// AddCardToEmbossing answers 501 until it is built.
-func (Bulks) AddCardToEmbossing(context.Context, bulks.AddCardToEmbossingRequestObject) (bulks.AddCardToEmbossingResponseObject, error) {
-	return nil, errNotBuilt
-}
 
 // CardsOnFile serves openapi/cardsonfile.yaml. Its operations belong to later work: each answers 501 naming itself.
 type CardsOnFile struct{}

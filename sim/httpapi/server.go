@@ -24,9 +24,11 @@ import (
 	"github.com/issuersim/issuersim/gen/simadmin"
 	"github.com/issuersim/issuersim/gen/tokenization"
 	"github.com/issuersim/issuersim/sim/auth"
+	"github.com/issuersim/issuersim/sim/bulk"
 	"github.com/issuersim/issuersim/sim/card"
 	"github.com/issuersim/issuersim/sim/clock"
 	"github.com/issuersim/issuersim/sim/correlation"
+	"github.com/issuersim/issuersim/sim/embossing"
 	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/fake"
 	"github.com/issuersim/issuersim/sim/fault"
@@ -49,6 +51,8 @@ type Deps struct {
 	Scheduler *scheduler.Scheduler
 	Cards     *card.Service
 	PCI       *pci.Service
+	Bulks     *bulk.Service
+	Embossing *embossing.Service
 	Faults    *fault.Service
 	Logger    *slog.Logger
 }
@@ -94,7 +98,7 @@ func New(d Deps) (http.Handler, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	mux := http.NewServeMux()
+	mux := newRouter()
 	g := &gateway{byPrefix: map[string][]*Surface{}, fallback: ProcessorShape, authority: d.Authority, cids: d.CIDs, next: mux, log: log}
 	h := &handlers{log: log}
 	type mount struct {
@@ -115,7 +119,7 @@ func New(d Deps) (http.Handler, error) {
 			pcicards.HandlerWithOptions(si, pcicards.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
 		{"bulks", bulks.GetSwagger, ProcessorShape, "x-cid", map[string]Shape{"/embossing": EmbossingShape}, func(s *Surface) {
-			si := bulks.NewStrictHandlerWithOptions(Bulks{}, []bulks.StrictMiddlewareFunc{nameNotBuilt[bulks.StrictHandlerFunc]}, bulks.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
+			si := bulks.NewStrictHandlerWithOptions(&Bulks{svc: d.Bulks, Embossing: &Embossing{svc: d.Embossing}}, []bulks.StrictMiddlewareFunc{nameNotBuilt[bulks.StrictHandlerFunc]}, bulks.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			bulks.HandlerWithOptions(si, bulks.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
 		{"cardsonfile", cardsonfile.GetSwagger, CardsOnFileShape, "x-cid", nil, func(s *Surface) {

@@ -26,6 +26,8 @@ type Org struct {
 	Scripts        []Script        `json:"scripts,omitempty"`
 	Templates      []Template      `json:"templates,omitempty"`
 	ReissueReasons []ReissueReason `json:"reissue_reasons"`
+	// Embossing are the org's embossing configurations (embossing.go).
+	Embossing []EmbossingConfig `json:"embossing,omitempty"`
 }
 
 // Key is a key the org shares with the processor, named by its id in PCI requests: a ZPK (16-byte two-key
@@ -338,5 +340,5 @@ func (o *Org) check(seenOrgs, seenKeys map[string]bool) error {
 			return fmt.Errorf("reissue_reasons[%d].description: must be 1 to 255 characters", i)
 		}
 	}
-	return nil
+	return o.checkEmbossing(programs)
 }

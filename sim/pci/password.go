@@ -29,18 +29,21 @@ func (s *Service) ChangePassword(ctx context.Context, caller access.Caller, id i
 		if len(pin) < 4 || len(pin) > 6 || strings.Trim(pin, "0123456789") != "" {
 			return rule.Invalid("/pin", "pattern", "the PIN must be 4 to 6 digits")
 		}
-		return s.setPIN(tx, c, d, PIN(pin), syncOffline)
+		return s.setPIN(ctx, tx, c, d, PIN(pin), syncOffline)
 	})
 	return err
 }
 
-// setPIN sets a new PIN, announces it, and queues the offline PIN sync when asked.
-func (s *Service) setPIN(tx store.Tx, c card.Card, d *Data, pin PIN, syncOffline bool) error {
+// setPIN sets a new PIN, announces it, runs the OnPINChanged hooks, and queues the offline PIN sync when asked.
+func (s *Service) setPIN(ctx context.Context, tx store.Tx, c card.Card, d *Data, pin PIN, syncOffline bool) error {
 	if err := writable(c); err != nil {
 		return err
 	}
 	d.PIN, d.PasswordUpdated = pin, true
 	if err := tx.Emit(PasswordChanged(c)); err != nil {
+		return err
+	}
+	if err := s.onPINChanged.Run(ctx, tx, c); err != nil {
 		return err
 	}
 	if syncOffline {

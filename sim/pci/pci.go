@@ -143,16 +143,24 @@ type Store interface {
 
 // Service runs the PCI operations, one file each. It is the card service's card.Numberer.
 type Service struct {
-	store  Store
-	clocks *clock.Tenants
-	fake   *fake.Source
+	store        Store
+	clocks       *clock.Tenants
+	fake         *fake.Source
+	onPINChanged card.Hooks
+}
+
+// Options configure a Service.
+type Options struct {
+	// OnPINChanged run, in order, in the transaction that changes a card's PIN through the API, after its
+	// update_password-1: the embossing pipeline queues a nominal card waiting for its PIN.
+	OnPINChanged card.Hooks
 }
 
 var _ card.Numberer = (*Service)(nil)
 
 // NewService returns a PCI Service over the store, the tenants' clocks and the fake-data source.
-func NewService(st Store, clocks *clock.Tenants, src *fake.Source) *Service {
-	return &Service{store: st, clocks: clocks, fake: src}
+func NewService(st Store, clocks *clock.Tenants, src *fake.Source, opts Options) *Service {
+	return &Service{store: st, clocks: clocks, fake: src, onPINChanged: opts.OnPINChanged}
 }
 
 // Number generates a card's PCI data from the card's own seeded generator (PAN under its BIN, CVV, PIN of its

@@ -36,7 +36,7 @@ func numbered(t *testing.T, seed uint64, tenant int) (card.Card, pci.Data, org.P
 		t.Fatal(err)
 	}
 	clocks := clock.NewTenants(clock.NewVirtual(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))
-	cards := card.NewService(st, clocks, pci.NewService(st, clocks, src), card.Options{})
+	cards := card.NewService(st, clocks, pci.NewService(st, clocks, src, pci.Options{}), card.Options{})
 	o := d.Orgs[tenant]
 	acct := o.Accounts[0]
 	c, _, err := cards.Create(context.Background(), access.Caller{Tenant: o.ID, AccountID: acct.ID},
@@ -107,7 +107,7 @@ func TestValidateNonameCVV(t *testing.T) {
 		t.Fatal(err)
 	}
 	clocks := clock.NewTenants(clock.NewVirtual(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))
-	svc := pci.NewService(st, clocks, src)
+	svc := pci.NewService(st, clocks, src, pci.Options{})
 	tenant := d.Orgs[0].ID
 	bulk := "bulk-1"
 	ctx := context.Background()

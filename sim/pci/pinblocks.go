@@ -62,7 +62,7 @@ func (s *Service) SetPINFromBlock(ctx context.Context, caller access.Caller, id 
 		if err != nil {
 			return err
 		}
-		return s.setPIN(tx, c, d, pin, syncOffline)
+		return s.setPIN(ctx, tx, c, d, pin, syncOffline)
 	})
 	return err
 }
