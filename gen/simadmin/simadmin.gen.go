@@ -337,6 +337,30 @@ type JobList struct {
 	Tenant string `json:"tenant"`
 }
 
+// RejectionRequest The fields of card_rejection-1, as the embosser's rejection file gives them.
+type RejectionRequest struct {
+	// ErrorCode The embosser's error code.
+	ErrorCode *string `json:"error_code,omitempty"`
+
+	// ErrorDescription What the code means.
+	ErrorDescription *string `json:"error_description,omitempty"`
+
+	// ErrorMessage A free message.
+	ErrorMessage *string `json:"error_message,omitempty"`
+
+	// ErrorType A machine-readable kind, such as embossing_line_invalid_format.
+	ErrorType *string `json:"error_type,omitempty"`
+
+	// FieldCode The embosser's code of the field at fault.
+	FieldCode *string `json:"field_code,omitempty"`
+
+	// FieldDescription The field at fault.
+	FieldDescription *string `json:"field_description,omitempty"`
+
+	// Tenant The org of the card; default the first org of the fixtures.
+	Tenant *string `json:"tenant,omitempty"`
+}
+
 // Subject The entity an event or a job is about.
 type Subject struct {
 	// Id Example: 42
@@ -437,6 +461,9 @@ type ListJobsParams struct {
 // SeeCardAtChipJSONRequestBody defines body for SeeCardAtChip for application/json ContentType.
 type SeeCardAtChipJSONRequestBody = ChipRequest
 
+// RejectEmbossedCardJSONRequestBody defines body for RejectEmbossedCard for application/json ContentType.
+type RejectEmbossedCardJSONRequestBody = RejectionRequest
+
 // AdvanceClockJSONRequestBody defines body for AdvanceClock for application/json ContentType.
 type AdvanceClockJSONRequestBody = AdvanceRequest
 
@@ -454,6 +481,9 @@ type ServerInterface interface {
 	// SeeCardAtChip Simulate the card at a chip authorisation
 	// (POST /_sim/cards/{cardId}/chip)
 	SeeCardAtChip(w http.ResponseWriter, r *http.Request, cardId int64)
+	// RejectEmbossedCard Feed an embosser's rejection of a card
+	// (POST /_sim/cards/{cardId}/embossing-rejection)
+	RejectEmbossedCard(w http.ResponseWriter, r *http.Request, cardId int64)
 	// GetClock Read a tenant's clock
 	// (GET /_sim/clock)
 	GetClock(w http.ResponseWriter, r *http.Request, params GetClockParams)
@@ -515,6 +545,32 @@ func (siw *ServerInterfaceWrapper) SeeCardAtChip(w http.ResponseWriter, r *http.
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.SeeCardAtChip(w, r, cardId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// RejectEmbossedCard operation middleware
+func (siw *ServerInterfaceWrapper) RejectEmbossedCard(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "cardId" -------------
+	var cardId int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "cardId", r.PathValue("cardId"), &cardId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cardId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.RejectEmbossedCard(w, r, cardId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -974,6 +1030,7 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/clock/advance", wrapper.AdvanceClock)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/jobs", wrapper.ListJobs)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/cards/{cardId}/chip", wrapper.SeeCardAtChip)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/cards/{cardId}/embossing-rejection", wrapper.RejectEmbossedCard)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/faults", wrapper.ListFaults)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/faults", wrapper.CreateFault)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/_sim/faults/{id}", wrapper.DeleteFault)
@@ -1045,6 +1102,79 @@ func (response SeeCardAtChip404JSONResponse) VisitSeeCardAtChipResponse(w http.R
 type SeeCardAtChip500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response SeeCardAtChip500JSONResponse) VisitSeeCardAtChipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RejectEmbossedCardRequestObject struct {
+	CardId int64 `json:"cardId"`
+	Body   *RejectEmbossedCardJSONRequestBody
+}
+
+type RejectEmbossedCardResponseObject interface {
+	VisitRejectEmbossedCardResponse(w http.ResponseWriter) error
+}
+
+type RejectEmbossedCard204Response struct {
+}
+
+func (response RejectEmbossedCard204Response) VisitRejectEmbossedCardResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type RejectEmbossedCard400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RejectEmbossedCard400JSONResponse) VisitRejectEmbossedCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RejectEmbossedCard404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response RejectEmbossedCard404JSONResponse) VisitRejectEmbossedCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RejectEmbossedCard409JSONResponse struct{ ConflictJSONResponse }
+
+func (response RejectEmbossedCard409JSONResponse) VisitRejectEmbossedCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RejectEmbossedCard500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response RejectEmbossedCard500JSONResponse) VisitRejectEmbossedCardResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -1688,6 +1818,9 @@ type StrictServerInterface interface {
 	// SeeCardAtChip Simulate the card at a chip authorisation
 	// (POST /_sim/cards/{cardId}/chip)
 	SeeCardAtChip(ctx context.Context, request SeeCardAtChipRequestObject) (SeeCardAtChipResponseObject, error)
+	// RejectEmbossedCard Feed an embosser's rejection of a card
+	// (POST /_sim/cards/{cardId}/embossing-rejection)
+	RejectEmbossedCard(ctx context.Context, request RejectEmbossedCardRequestObject) (RejectEmbossedCardResponseObject, error)
 	// GetClock Read a tenant's clock
 	// (GET /_sim/clock)
 	GetClock(ctx context.Context, request GetClockRequestObject) (GetClockResponseObject, error)
@@ -1791,6 +1924,42 @@ func (sh *strictHandler) SeeCardAtChip(w http.ResponseWriter, r *http.Request, c
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(SeeCardAtChipResponseObject); ok {
 		if err := validResponse.VisitSeeCardAtChipResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// RejectEmbossedCard operation middleware
+func (sh *strictHandler) RejectEmbossedCard(w http.ResponseWriter, r *http.Request, cardId int64) {
+	var request RejectEmbossedCardRequestObject
+
+	request.CardId = cardId
+
+	var body RejectEmbossedCardJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.RejectEmbossedCard(ctx, request.(RejectEmbossedCardRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RejectEmbossedCard")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(RejectEmbossedCardResponseObject); ok {
+		if err := validResponse.VisitRejectEmbossedCardResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -2109,73 +2278,80 @@ func (sh *strictHandler) IssueTestToken(w http.ResponseWriter, r *http.Request) 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"1Fv9bhs5kn8Vom8B25i2LE8yA0TG4eD1JLsezGSCJHf3RybrUN0lNeNuUkOyregSP9a9wD3ZoarI/rC6",
-	"bXnWDjZ/SeoPslifv/rQ5yQz1cpo0N4ls8/JSlpZgQdLv96CltrjtxxcZtXKK6OTWfK2AGHsUqj8ROSw",
-	"kHXphS9ALJR1nu6YRbjwydcW3CRJE4Vv/lGD3SRpomUFySzxvEGauKyASjIF3oPFZ//x9uXhu+nhM3m4",
-	"OHz/+cmP139J0sRvVvii81bpZXJ9fZ0mFtzKaAdE8l9l/hr+qMER2ZnRHvgEcrUqVSbxBEcfHR7jc2fX",
-	"v1hYJLPk345adhzxXXf03FpjeattNljeTMwtyEtHh8ZNrcz8iQB80wk8rACZFWKhoMyF1LmwdQmT5DpN",
-	"zoxelCr7SuQ6VdWl9MbuOaRzoZa1pU1EbsAJbbyQZWnWwhfKEX3nGsUhS1726xIpFlKVkJ8QW+cm3wgn",
-	"N06siw2R9tL4F6bW+eNT9dIIV2eFYH1NhcwyU2tUdQFXoP0kwXfCMrjLaX4ldQYdVVxZswLrFatpHti+",
-	"bVun4m9GxNupWBmnvLqClAmQTjybVql48mOBmx8XT6YVGhd8ktWqRMt4Nq2StGtF+2hD77/b//33CX87",
-	"+I997b7U7sv//a/7Urkv7kv1pTg4+G7AvNJooaMuYF0YByIrTXYpKnMF7h4e4Z6mjpb+R60s5MnsXcvB",
-	"982TZv4RMo9UN+x3dTnAfW3W+LEwtpI+mSW59HDoVQVDHLBSDx//o5mzwUveTVipU6E0XTM2B4vfNnj5",
-	"RMigy8JoEJm0VoETyjv2EeQfPVTuLg392cxJKkyktFZu+lLaIv9KWV/LsnNvbkwJUm9xtHHGyJ72RebA",
-	"EJfPCrUa1XBT+8ygk0fWkUIgwWiakCc37eu/C+lFIVcr0E54w86SH2CXWqiVUE44srU0AV1XSHK7HnM3",
-	"SZMMRYFf39+UZZp8OsQXD6+kRZfscAU8w29M6mmzWOfii7hu59pZs8UOBhL0PpM2f0zTGBHOsP4jMRcq",
-	"79mA0v7Hp+3SSntYgk3IreGp6MWddBR3fkPv3EtVx7QxEtsSMqaLYdPh4/LL4dRbVtK7OyjIPScsLJXz",
-	"YCEPunki5BxVUiyMFVILs1iUSoN4df5SuI3OJkP+JGzF14dI8dLTnYdVcmZOX8f5Wk/F+VJHw2+I5QYv",
-	"+8eJxA8KCEPEm3i2f8IfP6avGyL8ub6C0rCwZJ4rVAtZvuocwNsabnq03zQwNIgBYWVNBs4R8oKwZCrm",
-	"Gw+kPfRFOpFDqa5QxTq6E2hB0S7NYbiIyGbyWq5/BefkEojSCNH63GUUurP5vkCMGpDQtvlWYbs77Tc+",
-	"OMhSZMwvaihsEM92J7YRzhapN8gJ6w5R80I+gJPc+UHcooF+22ADpBu9VUml8ceWizqTZemE86osMXqi",
-	"m5gMbr6r8yXLbmykJblLRUPsKE+HJUwR8B7qSNJ5iEASNh4ldxTKdDThppGXG5ER842mlIniPAngBM3f",
-	"bvjCugAdYgUKZktNKqVVhd7+eEhqlGv0gNTxTXfzd7MWldSRmqgBlfwU1p1Op3dt09PMgRgYb5/nEfX3",
-	"9orhKrMgPZxJizpUr/KhHxgHakcqpJyr4wMy8+qqfd6CA/9KOrc2Nn+LiJnKCLiBg5vXLWhY44v/JUuV",
-	"K78hkFkCr9a5OFc6f2kwNtI279PbrHCbDXjc2gLBAXwqRa+NDp48zJ4TH/j6hw7KD6L4BfTSF8ns+x9+",
-	"IFnE38d/Iu/CHW1dgmB0gKj5a2VerZ4MmlIbPrZNH+8NOjelu4gHU32mskjSpmZUgMzBDgpsPCqlCXLp",
-	"bi/BpBEh4ZX01hD2InBzIPGxy753uw003DPC3xriaOMhWv8OskQ92/JrCMl2B16OjbYjJ3M5KI0rsG44",
-	"wN2g2EU3EN9IA01Dp8DUd/sIY4g9M9ZCyaUtlUcbiNU6j/lmJmsHOV3/aOYnnI0TTCDT3QTD3TpeXsPu",
-	"TINoCdsqvytiuFR64JCUMgfaqXjXVogw5Ex0Xc3Biv1XZ+cil15S1ZF98+HxgTBWrGFeGHM5seDtpl9E",
-	"6qwwpgmwTdIKdK70UtTaq1IoL2yt3YnIjQZhdAaYInVqJUL5k1gVoQCJArC1Dte6MSWsjC7daGgzod3S",
-	"n5/NnBKPV80q8cpPvFr8GTIhTOtdzYp3Bzp5Ex4bBFAkuHYp1pzbcqSfzXwYM300890R031rRGN4iTYd",
-	"IvNNy5ttwwPtld+gqDn9wcyYdFQ5IeemJpvqn44todW+p98PKV00g76W3hmtghBUPngU7nCMIj9uU3zu",
-	"Bu/jAKRuD97Vqhw0kSZ8G5GZ1earVoTiWblbMhi4Hjpc3VflkIRBMZlL0KNSCtX4sWTtdtTb0vgAHGYy",
-	"xxh8B53btMGnlbLgLqR/kPKIR/J2kAY91sn/OmRsC+ea0NvCDOt6t99k1pp7Y6Z0qah1DlYcXThVzURB",
-	"CCUVnoIz7u/S0GzBLwXEH3silGq45RBuoufLa4wj6LPSFo6L0iwp8OGV0sgc8taoxEvjxUpaj+aGudMV",
-	"6JwoPX11Tm9RO6z2Bfq0THrIZxjVlKOKDS5ZyaxQGpG4xpw4UOq8m4jnlP01WJkhh5eX4IQMp4nGTyXv",
-	"2x0A0lrgDgXYpuHQrrTnhEPrwIupcEasTFni48oLjXmoyAqpl+DEGsloCHAAbvI7CVt58qmUjlmnKiHz",
-	"SmlkRQefzZLjyXQyDdmiliuVzJInk+nkSYDrpOck1CP0zu7oM36c59dHWaFWZBLG+VvQDFX6qRe5Vr6g",
-	"S0xSKLk68UcNNYoxiADXn3HDYC2Vx0OHxkHoF4h9XiBULQ+Pw/0LvHlAcgadd/YLnQuxH54L9dc0vhcb",
-	"OZGki1iNPTghhMOPC852D6kWzAQ58K6hec9RmZhQGQJRF164WIXE9vB4Ik61W4N1Qcn5/MpToy1nuXWy",
-	"8mSWvAFKak/9GXI77bXz333mFnzIqkIHnsWTdD0Au/q2Y3ovh3r9npcC5/+KWdxDtWa7vabr7bb/99Pp",
-	"A29FnZOxBnUQBTX/al8YqxxbOUsG7eMpUzS0UUP5UWdagV55evcrTdP7Ok1+2GWPfgOf+tR1VUm7QX1h",
-	"9wyNVgryDmSEvYPRe8GuY9a4hAFDfg2+tppZgyGq66IamtKQZ6XcQyUHTU5f1A5S+r0uwBdgg78NTn8i",
-	"ftNC9kNAKLMFh1ZIdIp8wywoozBrnQrnpfVAxyOXop1Ho91zTCSlH22YEWvpgjN2APqEq3uYPja7UmfX",
-	"FdICpokDpvg38NTy2LbCIXG1jxyFoRs2pMdS8bYZM6LidMrJgyjZa5B5Vw1YgW4o1FGIaeMh4jQGPUwn",
-	"m8X6ujDfCNmdnxD7nakJ9NhPfizY5cvgWY0uNyx+1iPMVCj4oqaEKF0DLowKoGHNCoN6ZmudxiEA48I8",
-	"QIQiQumsrHMMG0rjEgTYeCyA51mYAlEqx56kwiAvDGl9n1c8WDERp10FjAd4On02pH6BW1EFH8Ml35hx",
-	"ue7jSIwij+ml+yMet2mxkAsPNoAmpZdpgwiD8KQXVuqv5rWfTp/d/UIzFvYQFvirueo54r7RLIxdYybd",
-	"WmTbhLvVx3dWjP7clDlCePKdKaMy+CQzX27QCBV71tj+REillhp4Iq7X+ewr8y/K+edM05/1pulg74Za",
-	"NpwpIJBpS2gBvB2PDS7SO03Te2h48Z08/J+Lw/ffHfLQ1WAGOUhTKEFSraTTU9onDCgr6hKHktK/E/j9",
-	"vZ5On2Qqp084GCO5O0fx56DdrvRyCSgVa6u8By0ulc5nKu8XKGdPvxf7pCC5qaTSNCXJI1H4vJvxsb3J",
-	"5eaEvlOTbaFKSJsUcV6Xl4wffjoOz3A3ZiMwMs9rVfoDdo9DLGkrcy1Lun2a6TS9KdLp4bOL99/N3v1j",
-	"9idk6rysVoxCjA1uiTiGsWFMbk5hWByU2i2FgNsJyUxVoWzyhoiYMIcsKJrFhcpnCKhq6yjfkl6sjb0k",
-	"UdwAYimGUQvchowHJoBEAVtVQMcflwaRMnzQulZDlb7HhEjtjMJIbOEjfjtYH8/SCtr1gTnR5UJLpBMJ",
-	"2mb9nWjf1iWEaMqTCIW8ij3iMJTQjw/Dfv4F7/iviJrboYaxYXBkwTemER014Eo0HQLXH4Ph6GQ7z6Jw",
-	"4yKzgJI/efGBap0f4ngE17Pacti+FGfkr09fnfdGC/oRuB0WOEhjFtZOVHwIMe0D5ohLdQU6JT2LLfmm",
-	"oJebiSA8KMuyKYXpUFLrpgM/TKctPAzzW+jy6jKP+kxNQ/SPwYOSx/zArcwP4sXp+S//+fp52o4BOPBc",
-	"ZKL8gv8BgFGOtUqU4J2Yg9B1SXTjJ0J9YjDElh3yIZgVX2gLSRgF2W9jAMaVY8uPT4JXYt9PeOhII4wy",
-	"DKUPZ/QCz948TvbQG7nZKXc4fti9bzPib8eGf5WX0BpdY2xSd2wN5bzl048+q/yazbsEblX1VeAnuh5V",
-	"4O5KonrIKmL6Tzj8p0Nx6hsrzDHBPT/blWBn+OTWuMw+J84Ltf+rKUyZO04p4lp7jdsLrZbgNHJBAPQg",
-	"ZUcXvEmOGF+WLhUra5ZWVq75U4xLRVY7byr0p/RXJ57xCvNSbsjdUOCPh3rMCB73GLF99JoO/ORhAdeN",
-	"xlNHkEUzmTMoxlj+/3465QGKMFIY/mCGUYjXPqF2CF6XSoMltuOdw7kspc7Aopjm3EjeKlOG8aBHZHvY",
-	"YYDpb8BeKb18qELjytgw3NPXdwf2qsf4OFCxa32jrRQRCtCGhlvEBrzYp3kOEUZUDoIZGQdhSrKdaImP",
-	"8q+07TjRkNBBKuYbKjZirsRIKodSbhBjGHsZo3YDaqTb6KywRpsaU0tYucaEw2iPsOCt4tJhv+Zja0bt",
-	"VRhNbQdzVtI5RhfKNtSM2ezPyMZ/RageJ2lG7BzF+e3i9H67u6PVwXPfVkNH8K75n3uofdrEsgm1u5s6",
-	"nqTxFEISIk6z0Fv7Ow2szChO3Ds0HISpAEmFdsV1QdmJN52ezkS8xUzS1QrBMMcqqjSsqFcMWlplhDNs",
-	"tdp0rgHg7lRp36OijIeJOA9McJBZhOQ5WHUFYmFNxc4EQp2SwBYP15kFHp477lJYWLG1xlZ8D6pT6S4I",
-	"aBxxv40zF48BufvDToNd1OMH3ywMw4wYIjVU6MlvxxxZUojNLLj4n+CuFVJxctwIz1HlMbrMQVqwXMzk",
-	"v5DFltNuVkaxJg0evJktinMPKVlDMJhogBxWXGGsz2rPsyqidtwRBdkMymIUoGB6+up8SFvpDGiAb8Ow",
-	"0KPoa3fq6yu3l/qjXCPaS5L7dhSXhIZKRgoXKwYdNE8+4f8DAAD//w==",
+	"3Fzrchu5cn4V1ORUWaodUpRvKVOVSul47XO0tet12U7yw+sjgzNNDqwZgAtgSDO2HisvkCdLdTcwF3Eo",
+	"UXsk1zq/RM4FaPT16wv1JclMtTQatHfJ9EuylFZW4MHSt3egpfb4KQeXWbX0yuhkmrwrQBi7ECo/ETnM",
+	"ZV164QsQc2WdpztmHi589rUFN07SROGbv9dgN0maaFlBMk08b5AmLiugkkyB92Dx2X+8ezV6Pxk9k6P5",
+	"6MOXR08v/5Kkid8s8UXnrdKL5PLyMk0suKXRDojkv8r8DfxegyOyM6M98AnkclmqTOIJjj45PMaXzq5/",
+	"sTBPpsm/HLXsOOK77uiFtcbyVttssLyZmFmQF44OjZtamfkTAfimE3hYATIrxFxBmQupc2HrEsbJZZo8",
+	"N3pequwbketUVZfSG/vAIZ1ztagtbSJyA05o44UsS7MWvlCO6DvTKA5Z8rLflkgxl6qE/ITYOjP5Rji5",
+	"cWJdbIi0V8a/NLXO75+qV0a4OisE62sqZJaZWqOqC1iB9uME3wnL4C6n+UrqDDqquLRmCdYrVtM8sH3b",
+	"tk7F34yIt1OxNE55tYKUCZBOPJtUqXj0tMDNj4tHkwqNCz7LalmiZTybVEnataIDtKEPPxz89tuYPx3+",
+	"+4F2X2v39X//x32t3Ff3tfpaHB7+MGBeabTQnS5gXRgHIitNdiEqswJ3C49wS1NHS/+9VhbyZPq+5eCH",
+	"5kkz+wSZR6ob9ru6HOC+Nmv8Mze2kj6ZJrn0MPKqgiEOWKmHj//JzNjgJe8mrNSpUJquGZuDxU8bvHwi",
+	"ZNBlYTSITFqrwAnlHfsI8o8eKneThv5kZiQVJlJaKzd9KW2Rv1LW17Ls3JsZU4LUWxxtnDGyp32ROTDE",
+	"5eeFWu7UcFP7zKCTR9aRQiDBaJqQJ1ft678K6UUhl0vQTnjDzpIfYJdaqKVQTjiytTQBXVdIcrseczdJ",
+	"kwxFgR8/XJVlmnwe4YujlbTokh2ugGf4lUk9bRbrXHwZ1+1ce95ssYeBBL3PpM3v0zR2CGdY/5GYc5X3",
+	"bEBp//Rxu7TSHhZgE3JreCp6cS8dxZ3f0ju3UtVd2hiJbQnZpYth0+Hj8svh1FtW0rs7KMgHTlhYKOfB",
+	"Qh5080TIGaqkmBsrpBZmPi+VBvH67JVwG52Nh/xJ2IqvD5Hipac7d6vkzJy+jvO1norzpY6GXxHLFV72",
+	"jxOJHxQQhoi38Wz/hD++T183RPgLvYLSsLBknitUC1m+7hzA2xquerRfNTA0iAFhaU0GzhHygrBkKmYb",
+	"D6Q99EE6kUOpVqhiHd0JtKBoF2YULiKyGb+R61/AObkAojRCtD53GYXubb4vEaMGJLRtvlXY7kb7jQ8O",
+	"shQZ87MaChvEs/2JbYSzReoVcsK6Q9S8lHfgJPd+ELdooN822ADpdt6qpNL4ZctFPZdl6YTzqiwxeqKb",
+	"GA9uvq/zJctubKQluUtFQ+xOng5LmCLgLdSRpHMXgSRsvJPcnVCmowlXjbzciIyYbzSlTBTnSQAnaP52",
+	"wxfWBegQK1AwW2pSKa0q9PbHQ1KjXKMHpI6vupu/m7WopI7URA2o5Oew7mQyuWmbnmYOxMB4+yyPqL+3",
+	"VwxXmQXp4bm0qEP1Mh/6gnGgdqRCyrk6PiAzr1bt8xYc+NfSubWx+TtEzFRGwA0cXL1uQcMaX/xPWapc",
+	"+Q2BzBJ4tc7FmdL5K4Oxkbb5kF5nhdtswOPWFggO4FMpem108ORhHjjxka9/7KD8IIqfQS98kUwfPnlC",
+	"sojfj/9A3oU72roEwegAUfO3yrxaPRk0pTZ8bJs+3ht0bkp3EQ+m+kxlkaRNzagAmYMdFNjuqJQmyKWb",
+	"vQSTRoSEV9JrQ9jLwM2BxMcu+t7tOtBwywh/bYijjYdo/TvIEvVsy68hJNsfeDk22o6czMWgNFZg3XCA",
+	"u0Kxi24gvpEGmoZOganv9hF2IfbMWAsll7ZUHm0gVus85puZrB3kdP2TmZ1wNk4wgUx3Ewx363h5Dfsz",
+	"DaIlbKv8vojhQumBQ1LKHGin4l1bIcKQM9Z1NQMrDl4/PxO59JKqjuybR8eHwlixhllhzMXYgrebfhGp",
+	"s8IuTYBtkpagc6UXotZelUJ5YWvtTkRuNAijM8AUqVMrEcqfxKoIBUgUgK11uNaNKWFldOlGQ5sJ7Zf+",
+	"/GRmlHi8blaJV37k1eLXkAlhWu9qVrwb0Mnb8NgggCLBtUux5lyXI/1kZsOY6ZOZ7Y+Yblsj2oWXaNMh",
+	"Mt8AflJGdxDTQKBEj+rQ8gg/2fjS6LgNmdXMOAeWgmm4LeaqBLFQK6BnqLo5kM+cZyaH4Y07q9KjAh+9",
+	"EoKfPt5lq+e9BXdaHa4pKpDaDQX3HUt3wtTVou/cAq5H92+xYqwiXF2uklmhNIwsyFzOShCoi62HYBYp",
+	"vTgvlYZzpVeIj87ZGe3DKhLufjIgTjUYhPofXhBO2X+ja2Xy7qaFhxn4Zy3cvW09zwBftVd+g46UiwvG",
+	"CkkRQDkhZ6b22+bCcab17Y8fDrn0GGT6MeBGLBhcnMoHHQX3D3fmVdwE/NIV1XFIU66HxtWyHAxADTg2",
+	"IjPLzTcVWzwr9yIHYeFdg8HbOnQkYVBM5gL0TimFXteuUsj1OWVL4x1wmMncxeAb6NymDT4vlQV3Lv2d",
+	"FB89kreHNOixTnWlQ8a2cC4pN5qbYV3vdnPNWnPn2ZQuFbXOwYqjc6eqqSgI/6fCE/TF/V0aWpn4oYD4",
+	"5YEIhVBu6IWbiCvyGlEaIoK0TXZFaRYEK/FKaWQOeWtU4pXxYimtR3OTeiNWoHOi9PT1Gb1FzebaF+jT",
+	"MukhnyJmVI7qobhkCGKICTXiSqbUeTcWL6i20mSiDOi9vAAnZDhNNH5qKF3vAJDWAncowDbtvHalB044",
+	"tA68mApnxNKUJT6uvNCwAiuyQuoFOLFGMhoCHIAb/0bCVp58KhU7rFOVkHmlNLKik/1Mk+PxZDwJtRgt",
+	"lyqZJo/Gk/GjkAyTnpNQj9A7u6Mv+OcsvzzKCrUkkzBDcKxFLYVacqd/rXxBl5ik0NBw4vcaahRjEAGu",
+	"P+V23Foqj4cObbnQjRMHvEDoCYyOw/1zvHlIcgadd/YLfUFxEJ4L3Y00vhfbpJGk89jrODyh/IEfF1xL",
+	"GlGnhQly4F1D8wNHTRjKeTDNc+GF82UoG42Ox+JUuzVYF5Scz688tbFzllun5pVMk7dAJaNT/xy5nfaG",
+	"Zd5/4QGXULMI8y0snqTrAdjVt/MIt3Kolx94KXD+rybf3NngQ7eTe7k9VPNwMrnjragvuWv8I4iCWuu1",
+	"L4xVjq2cJYP28ZgpGtqoofyoMwtErzy++ZVmpOQyTZ7ss0d/PIamQOqqknaD+sLuGRqtFOQdyAh7B6P3",
+	"Bu26AeqjJkHabeZvvURTU5r7kYJ6kcHX7Uy1pkgR0qY0wcq4IedhZt68KV78ciwOyIR1uWkvcy24vygL",
+	"jz1+7HyBOxQzQNuPJEAeDLSfHgoPVFGfozE2fgPTiOhydF2W3Zr64Vi8iyyu5Aaf12KGRI0CmXlr7Y8n",
+	"zwJ/6HmMQnj0cF7LW3gjpDa+ANscdMgjcCb8IuwRytbfg1toYH4/nU4mx/+aDCbCyRnniGJpcduchtqS",
+	"fiKYTJ4kgxkbd1DCm+f05mW6p7/YKjYM+qfH29bwJujYybaCrSkFVt5/Q2/yePLs5heaYcC7cD8vgQxs",
+	"2PQRlBFjur4n1oMX4If46Wur2bIRHnfhUUNQGiqoKU9HETgkwClqByl9XxdAdsVYLwDOsfgVbbAHP0MD",
+	"LYCpQiIg4xvkGgjypsJ5acmTMMJR2nkEDA8cE0leooW4JHoGgg5An3DfDj1FsyvNbLlCWhDKDxn938DT",
+	"MMO2qQ/Jqn3kKIzTsrXeV3htxyx2hFc65fhONOwNyLyrBqxAVxTqKODp3XHrNAJuo6FdrK8Ls42Q3clI",
+	"cdCZh0S3/ehpwXBTBj9PUYrEz3r0ycw4GKKmhAyhBlwYFUDDmhUG9czWOo3jfRjc6GNMg4TSWVnnCFmV",
+	"xiUoWeSBP55UZQpEqZwPNUzxygiOJn1e8cjkWJx2FVC2gWpI/QK3ogreBxy8Mr162c9hMVTdJ0LsD29e",
+	"p8VCzj3YkLApvUibbDQIT3phpf5/7ON/MaueI+4bzdzYdd/Ft+M11/r4zorRn5syB+fZd6acEcJnmfly",
+	"g0ao2LPGwSZM59RCB4DXm2nqK/PPyvkXTNMf9abp4FQGDWNwlQLRUlv6Donj8a6fJNA7zTjb0M8S3svR",
+	"f5+PPvww4nHqwerVIE2huUh12s60CGFqJyua/wrNon+jxPu3ejJ5lKmc/sLhLpK7E5J/DD/uSy+Xn1Ox",
+	"tgieNHUVpirvtx6njx+KA1KQ3FRSaYKKPOyMz7spH9ubXG4YnNH4DOLvtClPzerygvHDj8fhGW4abQRG",
+	"5lmtSn/I7nGIJW3PrWVJtyMwmaRXRToZPTv/8MP0/T+mf0CmzstqySgEUwtyS8QxjA275OYUhsVBqV1T",
+	"hLyekMxUDGwbImKxLmRS0SzOVU6pX20d1XqkF2tjL0gUV4BYimHUAg8YxQMTQKKArSqg4++WBpEyfNC6",
+	"VkNdhvuESO304Y7Ywkf8fuoMeJZW0K4PzIkuF4YdOpGgHcO7Ee3bmjN66cOMYSFXcforjBv248Own3/J",
+	"O/4ZUXM7rrjrZ17Igu9MIzpqwF0wOgSuvwuGo5PtPEtVkLDINKDkz158pD7Lxzj4yPWlthR/IMVz8ten",
+	"r896Q4P9CNyOAR6mMQtrZyU/hpj2EXPEhVqBTknP4uRA00zITaz9lGVThtehnN9NB55MJi08DJPZ6PLq",
+	"Mo/6TONAqikNsMf8yENKH8XL07Of/+PNi7Qd8HPgucBN+QW3oDHKsVaJErwTMxBUrZKO/iLUJwZDHMZB",
+	"PgSz4gttERujIPttDMC4chzm4ZPglTjR0xbNfDukOJQ+PKcXeKr2frKH3jDtXrnD8d3ufZ0Rfz82/Iu8",
+	"gNboGmOTumNrKOctn370ReWXbN4lcJu8rwI/0vWoAjeXK9VdlirTf8LhD1b5vrOmABPc87NdCXbGSq+N",
+	"y+xz4iRw+4vZwpS545QirvWgcXuhzRucRi4IgB6m7OiCN8kR48vSpWJpzcLKyjU/d3WpyGrnTYX+lH7E",
+	"zNPbYRLaDbkbCvzxUPcZweMeO2wfvaYDP75bwHWl6d0RZNHM3A6KMTYjHk4mPBoZfiwQfjqOUYjXPqFe",
+	"BV6XSoMltuOd0UyWUmdA7ZUZD7FslSnD4O89sj3sMMD0t2BXSi/uqtC4NDaM7fb13YFd9RgfRyX3rW+0",
+	"lSJCAdrQ2KrYgBcHNKkpwvDpYTAj4yD2vJpZ1fgof0vbrhV1Ug5TMdtQsRFzJUZSOZRygxjD2IsYtRtQ",
+	"I91GZ4U12tSYWsLSNSYchnaFBW8Vlw77NR9bM2qvQoOsHbldSucYXSjbULPLZn9CNv4ZoXqckd1h5yjO",
+	"7xen90dtOlodPPd1NXQE75p/k4/ap00sm9CoTVPHkzQax/2fOElHbx3sNSw3pThx69BwGCaSJBXaFdcF",
+	"ZSfedHo6Y/EOM0lXKwTDHKuo0rCkORXQ0iojnGGr1aZzDcDFvu0DKsp4GIuzwAQHmUVInoNVKxBzayp2",
+	"JhDqlAS2eGzezPHwPO0jhYUlW2scA+pBdSrdBQHtRtzv4rzXfUDu/qDlYIf0+M43C4N4OwyRGir05Pdj",
+	"jiwpxGYWXPxvH10rpOLkbiM8Q5XH6DIDacFyMTMMG4SW035WRrEmDR68mWuMM1cpWUMwmGiAHFZcYazP",
+	"as9zcqJ23BEF2fwEBqMABdPT12dD2kpnQAN8FwYV70VfuxOn37i91B8j3aG9JLnvR3FJaKhkpHCxYtBB",
+	"8+QT/i8AAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -330,6 +330,30 @@ type JobList struct {
 	Tenant string `json:"tenant"`
 }
 
+// RejectionRequest The fields of card_rejection-1, as the embosser's rejection file gives them.
+type RejectionRequest struct {
+	// ErrorCode The embosser's error code.
+	ErrorCode *string `json:"error_code,omitempty"`
+
+	// ErrorDescription What the code means.
+	ErrorDescription *string `json:"error_description,omitempty"`
+
+	// ErrorMessage A free message.
+	ErrorMessage *string `json:"error_message,omitempty"`
+
+	// ErrorType A machine-readable kind, such as embossing_line_invalid_format.
+	ErrorType *string `json:"error_type,omitempty"`
+
+	// FieldCode The embosser's code of the field at fault.
+	FieldCode *string `json:"field_code,omitempty"`
+
+	// FieldDescription The field at fault.
+	FieldDescription *string `json:"field_description,omitempty"`
+
+	// Tenant The org of the card; default the first org of the fixtures.
+	Tenant *string `json:"tenant,omitempty"`
+}
+
 // Subject The entity an event or a job is about.
 type Subject struct {
 	// Id Example: 42
@@ -429,6 +453,9 @@ type ListJobsParams struct {
 
 // SeeCardAtChipJSONRequestBody defines body for SeeCardAtChip for application/json ContentType.
 type SeeCardAtChipJSONRequestBody = ChipRequest
+
+// RejectEmbossedCardJSONRequestBody defines body for RejectEmbossedCard for application/json ContentType.
+type RejectEmbossedCardJSONRequestBody = RejectionRequest
 
 // AdvanceClockJSONRequestBody defines body for AdvanceClock for application/json ContentType.
 type AdvanceClockJSONRequestBody = AdvanceRequest
@@ -533,6 +560,24 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /_sim/cards/{cardId}/chip (the `SeeCardAtChip` operationId).
 	SeeCardAtChip(ctx context.Context, cardId int64, body SeeCardAtChipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RejectEmbossedCardWithBody Feed an embosser's rejection of a card
+	//
+	// Stands in for a line of the embosser's rejection file: a card in an embossing file of embosser EM1 (the only embosser whose rejection files the vendor processes) becomes rejected and card_rejection-1 tells of it with the codes sent (null when absent). The card may then be re-embossed. Answers 409 for a card not in a file or sent to another embosser.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /_sim/cards/{cardId}/embossing-rejection (the `RejectEmbossedCard` operationId).
+	RejectEmbossedCardWithBody(ctx context.Context, cardId int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RejectEmbossedCard Feed an embosser's rejection of a card
+	//
+	// Stands in for a line of the embosser's rejection file: a card in an embossing file of embosser EM1 (the only embosser whose rejection files the vendor processes) becomes rejected and card_rejection-1 tells of it with the codes sent (null when absent). The card may then be re-embossed. Answers 409 for a card not in a file or sent to another embosser.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /_sim/cards/{cardId}/embossing-rejection (the `RejectEmbossedCard` operationId).
+	RejectEmbossedCard(ctx context.Context, cardId int64, body RejectEmbossedCardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetClock Read a tenant's clock
 	//
@@ -682,6 +727,44 @@ func (c *Client) SeeCardAtChipWithBody(ctx context.Context, cardId int64, conten
 // Corresponds with POST /_sim/cards/{cardId}/chip (the `SeeCardAtChip` operationId).
 func (c *Client) SeeCardAtChip(ctx context.Context, cardId int64, body SeeCardAtChipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSeeCardAtChipRequest(c.Server, cardId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RejectEmbossedCardWithBody Feed an embosser's rejection of a card
+//
+// Stands in for a line of the embosser's rejection file: a card in an embossing file of embosser EM1 (the only embosser whose rejection files the vendor processes) becomes rejected and card_rejection-1 tells of it with the codes sent (null when absent). The card may then be re-embossed. Answers 409 for a card not in a file or sent to another embosser.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /_sim/cards/{cardId}/embossing-rejection (the `RejectEmbossedCard` operationId).
+func (c *Client) RejectEmbossedCardWithBody(ctx context.Context, cardId int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRejectEmbossedCardRequestWithBody(c.Server, cardId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RejectEmbossedCard Feed an embosser's rejection of a card
+//
+// Stands in for a line of the embosser's rejection file: a card in an embossing file of embosser EM1 (the only embosser whose rejection files the vendor processes) becomes rejected and card_rejection-1 tells of it with the codes sent (null when absent). The card may then be re-embossed. Answers 409 for a card not in a file or sent to another embosser.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /_sim/cards/{cardId}/embossing-rejection (the `RejectEmbossedCard` operationId).
+func (c *Client) RejectEmbossedCard(ctx context.Context, cardId int64, body RejectEmbossedCardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRejectEmbossedCardRequest(c.Server, cardId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -989,6 +1072,53 @@ func NewSeeCardAtChipRequestWithBody(server string, cardId int64, contentType st
 	}
 
 	operationPath := fmt.Sprintf("/_sim/cards/%s/chip", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRejectEmbossedCardRequest calls the generic RejectEmbossedCard builder with application/json body
+func NewRejectEmbossedCardRequest(server string, cardId int64, body RejectEmbossedCardJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRejectEmbossedCardRequestWithBody(server, cardId, "application/json", bodyReader)
+}
+
+// NewRejectEmbossedCardRequestWithBody constructs an http.Request for the RejectEmbossedCard method, with any body, and a specified content type
+func NewRejectEmbossedCardRequestWithBody(server string, cardId int64, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "cardId", cardId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/_sim/cards/%s/embossing-rejection", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -1621,6 +1751,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /_sim/cards/{cardId}/chip (the `SeeCardAtChip` operationId).
 	SeeCardAtChipWithResponse(ctx context.Context, cardId int64, body SeeCardAtChipJSONRequestBody, reqEditors ...RequestEditorFn) (*SeeCardAtChipResponse, error)
 
+	// RejectEmbossedCardWithBodyWithResponse Feed an embosser's rejection of a card
+	//
+	// Stands in for a line of the embosser's rejection file: a card in an embossing file of embosser EM1 (the only embosser whose rejection files the vendor processes) becomes rejected and card_rejection-1 tells of it with the codes sent (null when absent). The card may then be re-embossed. Answers 409 for a card not in a file or sent to another embosser.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /_sim/cards/{cardId}/embossing-rejection (the `RejectEmbossedCard` operationId).
+	RejectEmbossedCardWithBodyWithResponse(ctx context.Context, cardId int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RejectEmbossedCardResponse, error)
+
+	// RejectEmbossedCardWithResponse Feed an embosser's rejection of a card
+	//
+	// Stands in for a line of the embosser's rejection file: a card in an embossing file of embosser EM1 (the only embosser whose rejection files the vendor processes) becomes rejected and card_rejection-1 tells of it with the codes sent (null when absent). The card may then be re-embossed. Answers 409 for a card not in a file or sent to another embosser.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /_sim/cards/{cardId}/embossing-rejection (the `RejectEmbossedCard` operationId).
+	RejectEmbossedCardWithResponse(ctx context.Context, cardId int64, body RejectEmbossedCardJSONRequestBody, reqEditors ...RequestEditorFn) (*RejectEmbossedCardResponse, error)
+
 	// GetClockWithResponse Read a tenant's clock
 	//
 	// Returns the time a tenant's responses, events, jobs and tokens use, and whether it is virtual. On a virtual clock every tenant has a clock of its own, started at the instance's time when the tenant was first seen; on the real clock they share it.
@@ -1811,6 +1959,68 @@ func (r SeeCardAtChipResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r SeeCardAtChipResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type RejectEmbossedCardResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RejectEmbossedCardResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RejectEmbossedCardResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RejectEmbossedCardResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r RejectEmbossedCardResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RejectEmbossedCardResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RejectEmbossedCardResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RejectEmbossedCardResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RejectEmbossedCardResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -2487,6 +2697,36 @@ func (c *ClientWithResponses) SeeCardAtChipWithResponse(ctx context.Context, car
 	return ParseSeeCardAtChipResponse(rsp)
 }
 
+// RejectEmbossedCardWithBodyWithResponse Feed an embosser's rejection of a card
+//
+// Stands in for a line of the embosser's rejection file: a card in an embossing file of embosser EM1 (the only embosser whose rejection files the vendor processes) becomes rejected and card_rejection-1 tells of it with the codes sent (null when absent). The card may then be re-embossed. Answers 409 for a card not in a file or sent to another embosser.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /_sim/cards/{cardId}/embossing-rejection (the `RejectEmbossedCard` operationId).
+func (c *ClientWithResponses) RejectEmbossedCardWithBodyWithResponse(ctx context.Context, cardId int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RejectEmbossedCardResponse, error) {
+	rsp, err := c.RejectEmbossedCardWithBody(ctx, cardId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRejectEmbossedCardResponse(rsp)
+}
+
+// RejectEmbossedCardWithResponse Feed an embosser's rejection of a card
+//
+// Stands in for a line of the embosser's rejection file: a card in an embossing file of embosser EM1 (the only embosser whose rejection files the vendor processes) becomes rejected and card_rejection-1 tells of it with the codes sent (null when absent). The card may then be re-embossed. Answers 409 for a card not in a file or sent to another embosser.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /_sim/cards/{cardId}/embossing-rejection (the `RejectEmbossedCard` operationId).
+func (c *ClientWithResponses) RejectEmbossedCardWithResponse(ctx context.Context, cardId int64, body RejectEmbossedCardJSONRequestBody, reqEditors ...RequestEditorFn) (*RejectEmbossedCardResponse, error) {
+	rsp, err := c.RejectEmbossedCard(ctx, cardId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRejectEmbossedCardResponse(rsp)
+}
+
 // GetClockWithResponse Read a tenant's clock
 //
 // Returns the time a tenant's responses, events, jobs and tokens use, and whether it is virtual. On a virtual clock every tenant has a clock of its own, started at the instance's time when the tenant was first seen; on the real clock they share it.
@@ -2744,6 +2984,56 @@ func ParseSeeCardAtChipResponse(rsp *http.Response) (*SeeCardAtChipResponse, err
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseRejectEmbossedCardResponse parses an HTTP response from a RejectEmbossedCardWithResponse call
+func ParseRejectEmbossedCardResponse(rsp *http.Response) (*RejectEmbossedCardResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RejectEmbossedCardResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError

@@ -31,6 +31,9 @@ func (s *Service) load(ctx context.Context, tx store.Tx, caller access.Caller, k
 	var err error
 	if k == Nominal {
 		c, err = card.Owned(ctx, tx, cards, caller, access.Scope{}, id)
+		if errors.Is(err, rule.ErrForbidden) { // the embossing API knows no 403: another account's card is not found
+			return card.Card{}, Record{}, rule.NotFound(access.FieldCard, "card %d not found in the token's account", id)
+		}
 	} else {
 		c, err = cards.Get(ctx, id)
 		if errors.Is(err, store.ErrNotFound) || err == nil && c.BulkID == nil {

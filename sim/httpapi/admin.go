@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"github.com/issuersim/issuersim/gen/simadmin"
+	"github.com/issuersim/issuersim/sim/access"
 	"github.com/issuersim/issuersim/sim/auth"
 	"github.com/issuersim/issuersim/sim/clock"
+	"github.com/issuersim/issuersim/sim/embossing"
 	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/fake"
 	"github.com/issuersim/issuersim/sim/fault"
@@ -33,6 +35,7 @@ type Admin struct {
 	scheduler *scheduler.Scheduler
 	faults    *fault.Service
 	pci       *pci.Service
+	embossing *embossing.Service
 }
 
 var _ simadmin.StrictServerInterface = (*Admin)(nil)
@@ -317,4 +320,23 @@ func (a *Admin) ListFixtures(ctx context.Context, _ simadmin.ListFixturesRequest
 		out.Orgs = append(out.Orgs, b)
 	}
 	return simadmin.ListFixtures200JSONResponse(out), nil
+}
+
+// RejectEmbossedCard feeds an embosser's rejection of a card in an embossing file (card_rejection-1).
+func (a *Admin) RejectEmbossedCard(ctx context.Context, req simadmin.RejectEmbossedCardRequestObject) (simadmin.RejectEmbossedCardResponseObject, error) {
+	var body simadmin.RejectionRequest
+	if req.Body != nil {
+		body = *req.Body
+	}
+	tenant, err := a.tenant(ctx, body.Tenant, "/tenant")
+	if err != nil {
+		return nil, err
+	}
+	rej := embossing.Rejection{ErrorCode: deref(body.ErrorCode), ErrorDescription: deref(body.ErrorDescription),
+		ErrorMessage: deref(body.ErrorMessage), ErrorType: deref(body.ErrorType), FieldCode: deref(body.FieldCode),
+		FieldDescription: deref(body.FieldDescription)}
+	if err := a.embossing.Reject(ctx, tenant, req.CardId, rej); err != nil {
+		return nil, fmt.Errorf("reject card %d: %w", req.CardId, vendorFields{access.FieldCard: "cardId"}.rename(err))
+	}
+	return simadmin.RejectEmbossedCard204Response{}, nil
 }

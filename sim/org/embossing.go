@@ -31,12 +31,13 @@ const (
 	EmbossingNoname  = "noname"
 )
 
-// NextRun returns the first time of the configuration's daily run at or after t.
+// NextRun returns the first time of the configuration's daily run after t: at exactly run_at, today's run has
+// already happened.
 func (c EmbossingConfig) NextRun(t time.Time) time.Time {
 	at, _ := time.Parse("15:04", c.RunAt) // check validated it
 	t = t.UTC()
 	run := time.Date(t.Year(), t.Month(), t.Day(), at.Hour(), at.Minute(), 0, 0, time.UTC)
-	if run.Before(t) {
+	if !run.After(t) {
 		run = run.AddDate(0, 0, 1)
 	}
 	return run
