@@ -156,6 +156,7 @@ func (s *Steps) RegisterSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^the (previous )?card's events are "([^"]*)"$`, s.eventSequence)
 	s.registerLifecycle(sc)
 	s.registerPCI(sc)
+	s.registerBulks(sc)
 }
 
 // scenario is one scenario's state; it travels in the context.
@@ -167,6 +168,8 @@ type scenario struct {
 	headers  http.Header      // set by "I set the header", sent with every request
 	cards    []card           // created by the scenario, oldest first
 	reasons  map[string]int64 // reissue reasons the scenario created, by description
+	orgToken string           // a token without an account, for bulks; asked for on first use
+	bulk     string           // the bulk the scenario created last
 	last     *exchange        // the last request the scenario sent and its response
 }
 
@@ -647,6 +650,11 @@ func (s *Steps) lastEventTable(ctx context.Context, eventType, which string, tab
 		return err
 	}
 	st, _ := state(ctx)
+	return checkEventTable(st, ev, eventType, table)
+}
+
+// checkEventTable checks each row of a two-column table (field, value) against the event.
+func checkEventTable(st *scenario, ev map[string]any, eventType string, table *godog.Table) error {
 	var errs []error
 	for _, row := range table.Rows {
 		if len(row.Cells) != 2 {
