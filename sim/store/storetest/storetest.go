@@ -16,7 +16,9 @@ import (
 	"time"
 
 	"github.com/issuersim/issuersim/fixtures"
+	"github.com/issuersim/issuersim/sim/bulk"
 	"github.com/issuersim/issuersim/sim/card"
+	"github.com/issuersim/issuersim/sim/embossing"
 	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/fake"
 	"github.com/issuersim/issuersim/sim/job"
@@ -27,7 +29,8 @@ import (
 // Backend is a store under test: the backend and every domain repository it implements.
 type Backend interface {
 	store.Backend
-	card.Store
+	embossing.Store // cards and PCI data within
+	bulk.Store
 }
 
 // Factory returns a fresh, empty backend holding the dataset's orgs, sealing events with sealer and telling
@@ -56,6 +59,9 @@ func Run(t *testing.T, newBackend Factory) {
 		{"ConcurrentCommandsOnOneTenant", testConcurrentCommandsOnOneTenant},
 		{"ConcurrentCommandsOnManyTenants", testConcurrentCommandsOnManyTenants},
 		{"Orgs", testOrgs},
+		{"PCIData", testPCIData},
+		{"Bulks", testBulks},
+		{"Embossing", testEmbossing},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.test(t, newFixture(t, newBackend))

@@ -1,0 +1,158 @@
+package storetest
+
+import (
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/issuersim/issuersim/sim/bulk"
+	"github.com/issuersim/issuersim/sim/embossing"
+	"github.com/issuersim/issuersim/sim/fake"
+	"github.com/issuersim/issuersim/sim/pci"
+	"github.com/issuersim/issuersim/sim/store"
+)
+
+// The repositories of the domains beyond cards, each as its domain uses it: rows round-trip, are copies, are
+// per tenant, and the lookups see the transaction's own writes.
+
+func (f *fixture) tx(t *testing.T, tenant string, fn func(store.Tx) error) {
+	t.Helper()
+	must(t, f.s.Update(f.ctx, f.meta(tenant), fn))
+}
+
+func testPCIData(t *testing.T, f *fixture) {
+	pan := fake.PAN("2310380000000005")
+	f.tx(t, f.a, func(tx store.Tx) error {
+		r := f.s.PCI(tx)
+		if _, err := r.Get(f.ctx, 1); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("missing PCI data: %v, want ErrNotFound", err)
+		}
+		must(t, r.Put(f.ctx, pci.Data{CardID: 1, PAN: pan, CVV: "123", PIN: "1234", Scripts: []pci.Script{{ID: "s1"}}}))
+		if d, ok, err := r.ByPANHash(f.ctx, pan.Hash()); err != nil || !ok || d.CardID != 1 {
+			t.Errorf("by PAN hash in the transaction: %v %v %v", d.CardID, ok, err)
+		}
+		return nil
+	})
+	f.tx(t, f.a, func(tx store.Tx) error {
+		d, err := f.s.PCI(tx).Get(f.ctx, 1)
+		must(t, err)
+		d.Scripts[0].ID = "changed"
+		if again, _ := f.s.PCI(tx).Get(f.ctx, 1); again.Scripts[0].ID != "s1" {
+			t.Errorf("a read shares its scripts with the store")
+		}
+		return nil
+	})
+	f.tx(t, f.b, func(tx store.Tx) error {
+		if _, ok, _ := f.s.PCI(tx).ByPANHash(f.ctx, pan.Hash()); ok {
+			t.Errorf("tenant B sees tenant A's PAN")
+		}
+		return nil
+	})
+}
+
+func testBulks(t *testing.T, f *fixture) {
+	f.tx(t, f.a, func(tx store.Tx) error {
+		r := f.s.Bulks(tx)
+		n1, err := r.NextSeq(f.ctx)
+		must(t, err)
+		n2, _ := r.NextSeq(f.ctx)
+		if n2 != n1+1 {
+			t.Errorf("bulk sequence %d then %d", n1, n2)
+		}
+		must(t, r.Put(f.ctx, bulk.Bulk{ID: "b1", ProgramID: 3001, Status: bulk.StatusCreated, Items: []bulk.Item{{ExternalID: "X1", Status: bulk.ItemPending}}}))
+		if b, ok, err := r.ByExternalID(f.ctx, 3001, "X1"); err != nil || !ok || b.ID != "b1" {
+			t.Errorf("by external id in the transaction: %v %v %v", b.ID, ok, err)
+		}
+		if _, ok, _ := r.ByExternalID(f.ctx, 3002, "X1"); ok {
+			t.Errorf("an external id of program 3001 found under 3002")
+		}
+		return nil
+	})
+	f.tx(t, f.a, func(tx store.Tx) error {
+		b, err := f.s.Bulks(tx).Get(f.ctx, "b1")
+		must(t, err)
+		b.Items[0].Status = bulk.ItemCanceled
+		if again, _ := f.s.Bulks(tx).Get(f.ctx, "b1"); again.Items[0].Status != bulk.ItemPending {
+			t.Errorf("a read shares its items with the store")
+		}
+		if _, err := f.s.Bulks(tx).Get(f.ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("missing bulk: %v, want ErrNotFound", err)
+		}
+		return nil
+	})
+}
+
+func testEmbossing(t *testing.T, f *fixture) {
+	day := time.Date(2026, 1, 2, 22, 0, 0, 0, time.UTC)
+	f.tx(t, f.a, func(tx store.Tx) error {
+		r := f.s.Embossing(tx)
+		for id := int64(1); id <= 3; id++ {
+			st := embossing.StateReady
+			if id == 2 {
+				st = embossing.StateWaiting
+			}
+			must(t, r.Put(f.ctx, embossing.Record{CardID: id, ConfigID: "c1", State: st}))
+		}
+		ready, err := r.Ready(f.ctx, "c1")
+		must(t, err)
+		if ids := recordIDs(ready); !slices.Equal(ids, []int64{1, 3}) {
+			t.Errorf("ready in the transaction: %v, want [1 3]", ids)
+		}
+		must(t, r.PutFile(f.ctx, embossing.File{ID: "f1", Name: "a.txt", ConfigID: "c1", GeneratedAt: day}))
+		must(t, r.PutFile(f.ctx, embossing.File{ID: "f2", Name: "b.txt", ConfigID: "c1", GeneratedAt: day.Add(3 * time.Hour)})) // the next day
+		s1, _ := r.NextFileSeq(f.ctx, "c1")
+		s2, _ := r.NextFileSeq(f.ctx, "c1")
+		o1, _ := r.NextFileSeq(f.ctx, "c2")
+		if s1 != 1 || s2 != 2 || o1 != 1 {
+			t.Errorf("file sequences %d %d (c1) %d (c2), want 1 2 1", s1, s2, o1)
+		}
+		due := day
+		must(t, r.SetPendingRun(f.ctx, "c1", &due))
+		return nil
+	})
+	f.tx(t, f.a, func(tx store.Tx) error {
+		r := f.s.Embossing(tx)
+		rec, err := r.Get(f.ctx, 3)
+		must(t, err)
+		rec.State = embossing.StateEmbossed
+		must(t, r.Put(f.ctx, rec))
+		ready, err := r.Ready(f.ctx, "c1")
+		must(t, err)
+		if ids := recordIDs(ready); !slices.Equal(ids, []int64{1}) {
+			t.Errorf("ready after card 3 was embossed: %v, want [1]", ids)
+		}
+		files, err := r.FilesOn(f.ctx, day)
+		must(t, err)
+		if len(files) != 1 || files[0].ID != "f1" {
+			t.Errorf("files of %s: %v", day.Format(time.DateOnly), files)
+		}
+		if fl, ok, err := r.FileByName(f.ctx, "c1", "b.txt"); err != nil || !ok || fl.ID != "f2" {
+			t.Errorf("file by name: %v %v %v", fl.ID, ok, err)
+		}
+		if due, ok, err := r.PendingRun(f.ctx, "c1"); err != nil || !ok || !due.Equal(day) {
+			t.Errorf("pending run: %v %v %v", due, ok, err)
+		}
+		must(t, r.SetPendingRun(f.ctx, "c1", nil))
+		if _, ok, _ := r.PendingRun(f.ctx, "c1"); ok {
+			t.Errorf("a cleared pending run is still there")
+		}
+		return nil
+	})
+	f.tx(t, f.b, func(tx store.Tx) error {
+		ready, err := f.s.Embossing(tx).Ready(f.ctx, "c1")
+		must(t, err)
+		if len(ready) != 0 {
+			t.Errorf("tenant B sees tenant A's queue: %v", recordIDs(ready))
+		}
+		return nil
+	})
+}
+
+func recordIDs(rs []embossing.Record) []int64 {
+	out := make([]int64, len(rs))
+	for i, r := range rs {
+		out[i] = r.CardID
+	}
+	return out
+}
