@@ -16,6 +16,7 @@ import (
 	"github.com/issuersim/issuersim/sim/auth"
 	"github.com/issuersim/issuersim/sim/bulk"
 	"github.com/issuersim/issuersim/sim/card"
+	"github.com/issuersim/issuersim/sim/cardonfile"
 	"github.com/issuersim/issuersim/sim/clock"
 	"github.com/issuersim/issuersim/sim/correlation"
 	"github.com/issuersim/issuersim/sim/embossing"
@@ -129,23 +130,26 @@ func New(cfg Config) (*Sim, error) {
 	s.scheduler.Register(bulk.JobCancel, bulks.RunCancel)
 	s.scheduler.Register(embossing.JobRun, emb.RunJob)
 	s.scheduler.Register(embossing.JobTrigger, emb.RunJob)
+	wallet := cardonfile.NewService(mem, s.clocks, src)
+	s.scheduler.Register(cardonfile.JobValidationExpiry, wallet.RunExpiry)
 
 	authority := auth.NewAuthority(src.Key("token"), s.clocks, cfg.TokenTTL)
 	s.handler, err = httpapi.New(httpapi.Deps{
-		Version:   Version,
-		Clocks:    s.clocks,
-		Fake:      src,
-		CIDs:      correlation.NewSequence(src),
-		Authority: authority,
-		Passport:  auth.NewPassport(authority, mem, dataset.Orgs[0].ID),
-		Store:     mem,
-		Scheduler: s.scheduler,
-		Cards:     cards,
-		PCI:       pcis,
-		Bulks:     bulks,
-		Embossing: emb,
-		Faults:    fault.NewService(mem),
-		Logger:    log,
+		Version:     Version,
+		Clocks:      s.clocks,
+		Fake:        src,
+		CIDs:        correlation.NewSequence(src),
+		Authority:   authority,
+		Passport:    auth.NewPassport(authority, mem, dataset.Orgs[0].ID),
+		Store:       mem,
+		Scheduler:   s.scheduler,
+		Cards:       cards,
+		PCI:         pcis,
+		Bulks:       bulks,
+		Embossing:   emb,
+		CardsOnFile: wallet,
+		Faults:      fault.NewService(mem),
+		Logger:      log,
 	})
 	if err != nil {
 		return nil, err

@@ -370,6 +370,12 @@ type Subject struct {
 	Kind string `json:"kind"`
 }
 
+// TenantOnly defines model for TenantOnly.
+type TenantOnly struct {
+	// Tenant The org of the card; default the first org of the fixtures.
+	Tenant *string `json:"tenant,omitempty"`
+}
+
 // TenantRequest defines model for TenantRequest.
 type TenantRequest struct {
 	Name *string `json:"name,omitempty"`
@@ -464,6 +470,9 @@ type SeeCardAtChipJSONRequestBody = ChipRequest
 // RejectEmbossedCardJSONRequestBody defines body for RejectEmbossedCard for application/json ContentType.
 type RejectEmbossedCardJSONRequestBody = RejectionRequest
 
+// MigrateCardTypeJSONRequestBody defines body for MigrateCardType for application/json ContentType.
+type MigrateCardTypeJSONRequestBody = TenantOnly
+
 // AdvanceClockJSONRequestBody defines body for AdvanceClock for application/json ContentType.
 type AdvanceClockJSONRequestBody = AdvanceRequest
 
@@ -484,6 +493,9 @@ type ServerInterface interface {
 	// RejectEmbossedCard Feed an embosser's rejection of a card
 	// (POST /_sim/cards/{cardId}/embossing-rejection)
 	RejectEmbossedCard(w http.ResponseWriter, r *http.Request, cardId int64)
+	// MigrateCardType Migrate a RECURRING card to VIRTUAL
+	// (POST /_sim/cards/{cardId}/type-migration)
+	MigrateCardType(w http.ResponseWriter, r *http.Request, cardId int64)
 	// GetClock Read a tenant's clock
 	// (GET /_sim/clock)
 	GetClock(w http.ResponseWriter, r *http.Request, params GetClockParams)
@@ -571,6 +583,32 @@ func (siw *ServerInterfaceWrapper) RejectEmbossedCard(w http.ResponseWriter, r *
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.RejectEmbossedCard(w, r, cardId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// MigrateCardType operation middleware
+func (siw *ServerInterfaceWrapper) MigrateCardType(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "cardId" -------------
+	var cardId int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "cardId", r.PathValue("cardId"), &cardId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cardId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.MigrateCardType(w, r, cardId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -1031,6 +1069,7 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/jobs", wrapper.ListJobs)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/cards/{cardId}/chip", wrapper.SeeCardAtChip)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/cards/{cardId}/embossing-rejection", wrapper.RejectEmbossedCard)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/cards/{cardId}/type-migration", wrapper.MigrateCardType)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/faults", wrapper.ListFaults)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/faults", wrapper.CreateFault)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/_sim/faults/{id}", wrapper.DeleteFault)
@@ -1175,6 +1214,79 @@ func (response RejectEmbossedCard409JSONResponse) VisitRejectEmbossedCardRespons
 type RejectEmbossedCard500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response RejectEmbossedCard500JSONResponse) VisitRejectEmbossedCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MigrateCardTypeRequestObject struct {
+	CardId int64 `json:"cardId"`
+	Body   *MigrateCardTypeJSONRequestBody
+}
+
+type MigrateCardTypeResponseObject interface {
+	VisitMigrateCardTypeResponse(w http.ResponseWriter) error
+}
+
+type MigrateCardType204Response struct {
+}
+
+func (response MigrateCardType204Response) VisitMigrateCardTypeResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type MigrateCardType400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response MigrateCardType400JSONResponse) VisitMigrateCardTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MigrateCardType404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response MigrateCardType404JSONResponse) VisitMigrateCardTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MigrateCardType409JSONResponse struct{ ConflictJSONResponse }
+
+func (response MigrateCardType409JSONResponse) VisitMigrateCardTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MigrateCardType500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response MigrateCardType500JSONResponse) VisitMigrateCardTypeResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -1821,6 +1933,9 @@ type StrictServerInterface interface {
 	// RejectEmbossedCard Feed an embosser's rejection of a card
 	// (POST /_sim/cards/{cardId}/embossing-rejection)
 	RejectEmbossedCard(ctx context.Context, request RejectEmbossedCardRequestObject) (RejectEmbossedCardResponseObject, error)
+	// MigrateCardType Migrate a RECURRING card to VIRTUAL
+	// (POST /_sim/cards/{cardId}/type-migration)
+	MigrateCardType(ctx context.Context, request MigrateCardTypeRequestObject) (MigrateCardTypeResponseObject, error)
 	// GetClock Read a tenant's clock
 	// (GET /_sim/clock)
 	GetClock(ctx context.Context, request GetClockRequestObject) (GetClockResponseObject, error)
@@ -1960,6 +2075,42 @@ func (sh *strictHandler) RejectEmbossedCard(w http.ResponseWriter, r *http.Reque
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(RejectEmbossedCardResponseObject); ok {
 		if err := validResponse.VisitRejectEmbossedCardResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// MigrateCardType operation middleware
+func (sh *strictHandler) MigrateCardType(w http.ResponseWriter, r *http.Request, cardId int64) {
+	var request MigrateCardTypeRequestObject
+
+	request.CardId = cardId
+
+	var body MigrateCardTypeJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.MigrateCardType(ctx, request.(MigrateCardTypeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "MigrateCardType")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(MigrateCardTypeResponseObject); ok {
+		if err := validResponse.VisitMigrateCardTypeResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -2278,80 +2429,83 @@ func (sh *strictHandler) IssueTestToken(w http.ResponseWriter, r *http.Request) 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"3Fzrchu5cn4V1ORUWaodUpRvKVOVSul47XO0tet12U7yw+sjgzNNDqwZgAtgSDO2HisvkCdLdTcwF3Eo",
-	"UXsk1zq/RM4FaPT16wv1JclMtTQatHfJ9EuylFZW4MHSt3egpfb4KQeXWbX0yuhkmrwrQBi7ECo/ETnM",
-	"ZV164QsQc2WdpztmHi589rUFN07SROGbv9dgN0maaFlBMk08b5AmLiugkkyB92Dx2X+8ezV6Pxk9k6P5",
-	"6MOXR08v/5Kkid8s8UXnrdKL5PLyMk0suKXRDojkv8r8DfxegyOyM6M98AnkclmqTOIJjj45PMaXzq5/",
-	"sTBPpsm/HLXsOOK77uiFtcbyVttssLyZmFmQF44OjZtamfkTAfimE3hYATIrxFxBmQupc2HrEsbJZZo8",
-	"N3pequwbketUVZfSG/vAIZ1ztagtbSJyA05o44UsS7MWvlCO6DvTKA5Z8rLflkgxl6qE/ITYOjP5Rji5",
-	"cWJdbIi0V8a/NLXO75+qV0a4OisE62sqZJaZWqOqC1iB9uME3wnL4C6n+UrqDDqquLRmCdYrVtM8sH3b",
-	"tk7F34yIt1OxNE55tYKUCZBOPJtUqXj0tMDNj4tHkwqNCz7LalmiZTybVEnataIDtKEPPxz89tuYPx3+",
-	"+4F2X2v39X//x32t3Ff3tfpaHB7+MGBeabTQnS5gXRgHIitNdiEqswJ3C49wS1NHS/+9VhbyZPq+5eCH",
-	"5kkz+wSZR6ob9ru6HOC+Nmv8Mze2kj6ZJrn0MPKqgiEOWKmHj//JzNjgJe8mrNSpUJquGZuDxU8bvHwi",
-	"ZNBlYTSITFqrwAnlHfsI8o8eKneThv5kZiQVJlJaKzd9KW2Rv1LW17Ls3JsZU4LUWxxtnDGyp32ROTDE",
-	"5eeFWu7UcFP7zKCTR9aRQiDBaJqQJ1ft678K6UUhl0vQTnjDzpIfYJdaqKVQTjiytTQBXVdIcrseczdJ",
-	"kwxFgR8/XJVlmnwe4YujlbTokh2ugGf4lUk9bRbrXHwZ1+1ce95ssYeBBL3PpM3v0zR2CGdY/5GYc5X3",
-	"bEBp//Rxu7TSHhZgE3JreCp6cS8dxZ3f0ju3UtVd2hiJbQnZpYth0+Hj8svh1FtW0rs7KMgHTlhYKOfB",
-	"Qh5080TIGaqkmBsrpBZmPi+VBvH67JVwG52Nh/xJ2IqvD5Hipac7d6vkzJy+jvO1norzpY6GXxHLFV72",
-	"jxOJHxQQhoi38Wz/hD++T183RPgLvYLSsLBknitUC1m+7hzA2xquerRfNTA0iAFhaU0GzhHygrBkKmYb",
-	"D6Q99EE6kUOpVqhiHd0JtKBoF2YULiKyGb+R61/AObkAojRCtD53GYXubb4vEaMGJLRtvlXY7kb7jQ8O",
-	"shQZ87MaChvEs/2JbYSzReoVcsK6Q9S8lHfgJPd+ELdooN822ADpdt6qpNL4ZctFPZdl6YTzqiwxeqKb",
-	"GA9uvq/zJctubKQluUtFQ+xOng5LmCLgLdSRpHMXgSRsvJPcnVCmowlXjbzciIyYbzSlTBTnSQAnaP52",
-	"wxfWBegQK1AwW2pSKa0q9PbHQ1KjXKMHpI6vupu/m7WopI7URA2o5Oew7mQyuWmbnmYOxMB4+yyPqL+3",
-	"VwxXmQXp4bm0qEP1Mh/6gnGgdqRCyrk6PiAzr1bt8xYc+NfSubWx+TtEzFRGwA0cXL1uQcMaX/xPWapc",
-	"+Q2BzBJ4tc7FmdL5K4Oxkbb5kF5nhdtswOPWFggO4FMpem108ORhHjjxka9/7KD8IIqfQS98kUwfPnlC",
-	"sojfj/9A3oU72roEwegAUfO3yrxaPRk0pTZ8bJs+3ht0bkp3EQ+m+kxlkaRNzagAmYMdFNjuqJQmyKWb",
-	"vQSTRoSEV9JrQ9jLwM2BxMcu+t7tOtBwywh/bYijjYdo/TvIEvVsy68hJNsfeDk22o6czMWgNFZg3XCA",
-	"u0Kxi24gvpEGmoZOganv9hF2IfbMWAsll7ZUHm0gVus85puZrB3kdP2TmZ1wNk4wgUx3Ewx363h5Dfsz",
-	"DaIlbKv8vojhQumBQ1LKHGin4l1bIcKQM9Z1NQMrDl4/PxO59JKqjuybR8eHwlixhllhzMXYgrebfhGp",
-	"s8IuTYBtkpagc6UXotZelUJ5YWvtTkRuNAijM8AUqVMrEcqfxKoIBUgUgK11uNaNKWFldOlGQ5sJ7Zf+",
-	"/GRmlHi8blaJV37k1eLXkAlhWu9qVrwb0Mnb8NgggCLBtUux5lyXI/1kZsOY6ZOZ7Y+Yblsj2oWXaNMh",
-	"Mt8AflJGdxDTQKBEj+rQ8gg/2fjS6LgNmdXMOAeWgmm4LeaqBLFQK6BnqLo5kM+cZyaH4Y07q9KjAh+9",
-	"EoKfPt5lq+e9BXdaHa4pKpDaDQX3HUt3wtTVou/cAq5H92+xYqwiXF2uklmhNIwsyFzOShCoi62HYBYp",
-	"vTgvlYZzpVeIj87ZGe3DKhLufjIgTjUYhPofXhBO2X+ja2Xy7qaFhxn4Zy3cvW09zwBftVd+g46UiwvG",
-	"CkkRQDkhZ6b22+bCcab17Y8fDrn0GGT6MeBGLBhcnMoHHQX3D3fmVdwE/NIV1XFIU66HxtWyHAxADTg2",
-	"IjPLzTcVWzwr9yIHYeFdg8HbOnQkYVBM5gL0TimFXteuUsj1OWVL4x1wmMncxeAb6NymDT4vlQV3Lv2d",
-	"FB89kreHNOixTnWlQ8a2cC4pN5qbYV3vdnPNWnPn2ZQuFbXOwYqjc6eqqSgI/6fCE/TF/V0aWpn4oYD4",
-	"5YEIhVBu6IWbiCvyGlEaIoK0TXZFaRYEK/FKaWQOeWtU4pXxYimtR3OTeiNWoHOi9PT1Gb1FzebaF+jT",
-	"MukhnyJmVI7qobhkCGKICTXiSqbUeTcWL6i20mSiDOi9vAAnZDhNNH5qKF3vAJDWAncowDbtvHalB044",
-	"tA68mApnxNKUJT6uvNCwAiuyQuoFOLFGMhoCHIAb/0bCVp58KhU7rFOVkHmlNLKik/1Mk+PxZDwJtRgt",
-	"lyqZJo/Gk/GjkAyTnpNQj9A7u6Mv+OcsvzzKCrUkkzBDcKxFLYVacqd/rXxBl5ik0NBw4vcaahRjEAGu",
-	"P+V23Foqj4cObbnQjRMHvEDoCYyOw/1zvHlIcgadd/YLfUFxEJ4L3Y00vhfbpJGk89jrODyh/IEfF1xL",
-	"GlGnhQly4F1D8wNHTRjKeTDNc+GF82UoG42Ox+JUuzVYF5Scz688tbFzllun5pVMk7dAJaNT/xy5nfaG",
-	"Zd5/4QGXULMI8y0snqTrAdjVt/MIt3Kolx94KXD+rybf3NngQ7eTe7k9VPNwMrnjragvuWv8I4iCWuu1",
-	"L4xVjq2cJYP28ZgpGtqoofyoMwtErzy++ZVmpOQyTZ7ss0d/PIamQOqqknaD+sLuGRqtFOQdyAh7B6P3",
-	"Bu26AeqjJkHabeZvvURTU5r7kYJ6kcHX7Uy1pkgR0qY0wcq4IedhZt68KV78ciwOyIR1uWkvcy24vygL",
-	"jz1+7HyBOxQzQNuPJEAeDLSfHgoPVFGfozE2fgPTiOhydF2W3Zr64Vi8iyyu5Aaf12KGRI0CmXlr7Y8n",
-	"zwJ/6HmMQnj0cF7LW3gjpDa+ANscdMgjcCb8IuwRytbfg1toYH4/nU4mx/+aDCbCyRnniGJpcduchtqS",
-	"fiKYTJ4kgxkbd1DCm+f05mW6p7/YKjYM+qfH29bwJujYybaCrSkFVt5/Q2/yePLs5heaYcC7cD8vgQxs",
-	"2PQRlBFjur4n1oMX4If46Wur2bIRHnfhUUNQGiqoKU9HETgkwClqByl9XxdAdsVYLwDOsfgVbbAHP0MD",
-	"LYCpQiIg4xvkGgjypsJ5acmTMMJR2nkEDA8cE0leooW4JHoGgg5An3DfDj1FsyvNbLlCWhDKDxn938DT",
-	"MMO2qQ/Jqn3kKIzTsrXeV3htxyx2hFc65fhONOwNyLyrBqxAVxTqKODp3XHrNAJuo6FdrK8Ls42Q3clI",
-	"cdCZh0S3/ehpwXBTBj9PUYrEz3r0ycw4GKKmhAyhBlwYFUDDmhUG9czWOo3jfRjc6GNMg4TSWVnnCFmV",
-	"xiUoWeSBP55UZQpEqZwPNUzxygiOJn1e8cjkWJx2FVC2gWpI/QK3ogreBxy8Mr162c9hMVTdJ0LsD29e",
-	"p8VCzj3YkLApvUibbDQIT3phpf5/7ON/MaueI+4bzdzYdd/Ft+M11/r4zorRn5syB+fZd6acEcJnmfly",
-	"g0ao2LPGwSZM59RCB4DXm2nqK/PPyvkXTNMf9abp4FQGDWNwlQLRUlv6Donj8a6fJNA7zTjb0M8S3svR",
-	"f5+PPvww4nHqwerVIE2huUh12s60CGFqJyua/wrNon+jxPu3ejJ5lKmc/sLhLpK7E5J/DD/uSy+Xn1Ox",
-	"tgieNHUVpirvtx6njx+KA1KQ3FRSaYKKPOyMz7spH9ubXG4YnNH4DOLvtClPzerygvHDj8fhGW4abQRG",
-	"5lmtSn/I7nGIJW3PrWVJtyMwmaRXRToZPTv/8MP0/T+mf0CmzstqySgEUwtyS8QxjA275OYUhsVBqV1T",
-	"hLyekMxUDGwbImKxLmRS0SzOVU6pX20d1XqkF2tjL0gUV4BYimHUAg8YxQMTQKKArSqg4++WBpEyfNC6",
-	"VkNdhvuESO304Y7Ywkf8fuoMeJZW0K4PzIkuF4YdOpGgHcO7Ee3bmjN66cOMYSFXcforjBv248Own3/J",
-	"O/4ZUXM7rrjrZ17Igu9MIzpqwF0wOgSuvwuGo5PtPEtVkLDINKDkz158pD7Lxzj4yPWlthR/IMVz8ten",
-	"r896Q4P9CNyOAR6mMQtrZyU/hpj2EXPEhVqBTknP4uRA00zITaz9lGVThtehnN9NB55MJi08DJPZ6PLq",
-	"Mo/6TONAqikNsMf8yENKH8XL07Of/+PNi7Qd8HPgucBN+QW3oDHKsVaJErwTMxBUrZKO/iLUJwZDHMZB",
-	"PgSz4gttERujIPttDMC4chzm4ZPglTjR0xbNfDukOJQ+PKcXeKr2frKH3jDtXrnD8d3ufZ0Rfz82/Iu8",
-	"gNboGmOTumNrKOctn370ReWXbN4lcJu8rwI/0vWoAjeXK9VdlirTf8LhD1b5vrOmABPc87NdCXbGSq+N",
-	"y+xz4iRw+4vZwpS545QirvWgcXuhzRucRi4IgB6m7OiCN8kR48vSpWJpzcLKyjU/d3WpyGrnTYX+lH7E",
-	"zNPbYRLaDbkbCvzxUPcZweMeO2wfvaYDP75bwHWl6d0RZNHM3A6KMTYjHk4mPBoZfiwQfjqOUYjXPqFe",
-	"BV6XSoMltuOd0UyWUmdA7ZUZD7FslSnD4O89sj3sMMD0t2BXSi/uqtC4NDaM7fb13YFd9RgfRyX3rW+0",
-	"lSJCAdrQ2KrYgBcHNKkpwvDpYTAj4yD2vJpZ1fgof0vbrhV1Ug5TMdtQsRFzJUZSOZRygxjD2IsYtRtQ",
-	"I91GZ4U12tSYWsLSNSYchnaFBW8Vlw77NR9bM2qvQoOsHbldSucYXSjbULPLZn9CNv4ZoXqckd1h5yjO",
-	"7xen90dtOlodPPd1NXQE75p/k4/ap00sm9CoTVPHkzQax/2fOElHbx3sNSw3pThx69BwGCaSJBXaFdcF",
-	"ZSfedHo6Y/EOM0lXKwTDHKuo0rCkORXQ0iojnGGr1aZzDcDFvu0DKsp4GIuzwAQHmUVInoNVKxBzayp2",
-	"JhDqlAS2eGzezPHwPO0jhYUlW2scA+pBdSrdBQHtRtzv4rzXfUDu/qDlYIf0+M43C4N4OwyRGir05Pdj",
-	"jiwpxGYWXPxvH10rpOLkbiM8Q5XH6DIDacFyMTMMG4SW035WRrEmDR68mWuMM1cpWUMwmGiAHFZcYazP",
-	"as9zcqJ23BEF2fwEBqMABdPT12dD2kpnQAN8FwYV70VfuxOn37i91B8j3aG9JLnvR3FJaKhkpHCxYtBB",
-	"8+QT/i8AAP//",
+	"5Hzrchs3lv+roPo/VZYqTYqKnfzLVG1taRw7o1TiuGxl9kPikcHuQxJWN8AAaMpcW4+1L7BPtnXOAfpC",
+	"dktURvLGs59M9QU4OJffubY/JpkpV0aD9i6ZfkxW0soSPFj66xy01B5/5eAyq1ZeGZ1Mk/MlCGMXQuUn",
+	"Ioe5rAov/BLEXFnn6Y6ZhwsffGXBjZM0Ufjm7xXYTZImWpaQTBPPG6SJy5ZQSqbAe7D47D/OX45+nYye",
+	"ytF89Pbj42+v/5Kkid+s8EXnrdKL5Pr6Ok0suJXRDojkv8r8NfxegSOyM6M98AnkalWoTOIJjt47PMbH",
+	"1q5/sTBPpsn/O2rYccR33dFza43lrXbZYHkzMbMgLx0dGje1MvMnAvBNJ/CwAmS2FHMFRS6kzoWtChgn",
+	"12nyzOh5obLPRK5TZVVIb+wjh3TO1aKytInIDTihjReyKMyV8EvliL4zjeKQBS/7eYkUc6kKyE+IrTOT",
+	"b4STGyeulhsi7aXxL0yl84en6qURrsqWgvU1FTLLTKVR1QWsQftxgu+EZXCX03wtdQYtVVxZswLrFatp",
+	"Hti+a1un4nsj4u1UrIxTXq0hZQKkE08nZSoef7vEzY+XjyclGhd8kOWqQMt4OimTtG1FB2hDb786+O23",
+	"Mf86/PcD7T5V7tN//5f7VLpP7lP5aXl4+FWPeaXRQgch4GppHIisMNmlKM0a3B0Q4Y6mjpb+e6Us5Mn0",
+	"14aDb+snzew9ZB6prtnvqqKH+9pc4T9zY0vpk2mSSw8jr0ro44CVuv/4782MDV7ybsJKnQql6ZqxOVj8",
+	"tcHLJ0IGXRZGg8iktQqcUN4xRhA+eijdbRr6g5mRVJhIaa3cdKW0Q/5aWV/JonVvZkwBUu9wtAZjZE/z",
+	"InOgj8vPlmo1qOGm8plBkEfWkUIgwWiakCfb9vUfS+nFUq5WoJ3whsGSH2BIXaqVUE44srU0AV2VSHKz",
+	"HnM3SZMMRYE/327LMk0+jPDF0VpahGSHK+AZfmZST+vFWhdfxHVb157VW+xhIEHvM2nzhzSNAeH06z8S",
+	"c6Hyjg0o7b990iyttIcF2IRgDU9FL+6lo7jzG3rnTqo6pI2R2IaQIV0Mm/Yfl18Op96xks7dXkE+csLC",
+	"QjkPFvKgmydCzlAlxdxYIbUw83mhNIhXZy+F2+hs3IcnYSu+3keKl57u3K+SM3O6Os7XOirOl1oaviWW",
+	"LV52jxOJ7xUQuog38Wz/BB4/JNb1Ef5cr6EwLCyZ5wrVQhavWgfwtoJtRPtZA4cG0SGsrMnAOYq8ICyZ",
+	"itnGA2kP/ZBO5FCoNapYS3cCLSjahRmFixjZjF/Lq5/AObkAojSGaF3uchS6t/m+wBg1REK75luG7W61",
+	"3/hgL0uRMT+qPrdBPNuf2Fo4O6RukRPW7aPmhbwHkNz7QdyiDv12gw2QbvBWKZXGP3Yg6pksCiecV0WB",
+	"3hNhYty7+b7gS5Zd20hDcpuKmthBnvZLmDzgHdSRpHMfjiRsPEjuYCjT0oRtIy82IiPmG00pE/l5EsAJ",
+	"mr/d8IWrJejgK1AwO2pSKq1KRPvjPqlRrtEJpI634eZv5kqUUkdqogaU8kNYdzKZ3LZNRzN7fGC8fZbH",
+	"qL+zV3RXmQXp4Zm0qEPVKu/7A/1A5UiFlHNVfEBmXq2b5y048K+kc1fG5ucYMVMZATdwsH3dgoYrfPHv",
+	"slC58hsKMgvg1VoXZ0rnLw36RtrmbXqTFe6yAY9bWaBwAJ9KEbUR4AlhHjnxjq+/a0X5QRQ/gl74ZTL9",
+	"+ptvSBbx7+M/kHfhjrYqQHB0gFHz58q8Gj3pNaXGfeyaPt7rBTel2xEPpvpM5TJJ65rREmQOtldgw14p",
+	"TZBLt6MEk0aEhFfSG13Yi8DNnsTHLrrodlPQcEcPf6OLo437aP0byAL1bAfXMCTbP/BybLQtOZnLXmms",
+	"wbp+B7dFsYswEN9IA019p8DUd/cIQxF7ZqyFgktbKo82EKt1HvPNTFYOcrr+3sxOOBunMIFMdxMMd+d4",
+	"eQX7Mw2iJeyq/L4Rw6XSPYeklDnQTsW7pkKELmesq3IGVhy8enYmcuklVR0Zm0fHh8JYcQWzpTGXYwve",
+	"brpFpNYKQ5oAuyStQOdKL0SlvSqE8sJW2p2I3GgQRmeAKVKrViKUP4lVEXKQKABb6XCt7VPCygjpRkOT",
+	"Ce2X/vxgZpR4vKpXiVe+49XinyETwrTeVax4t0Qnb8JjvQEUCa5ZijXnphzpBzPrj5nem9n+EdNda0RD",
+	"8RJt2kfma8BfyuhWxNTjKBFRHVoexU82vjQ6blxmOTPOgSVnGm6LuSpALNQa6BmqbvbkMxeZyaF/49aq",
+	"9KjAR7dc8LdPhmz1orPgoNXhmqIEqV2fcx9YuuWmtou+cwu4Ht2/w4qxirC9XCmzpdIwsiBzOStAoC42",
+	"CMEsUnpxUSgNF0qvMT66YDDah1Uk3P1kQJyqYxDqf3hBccr+G90ok/PbFu5n4J+1cPemQZ4evmqv/AaB",
+	"lIsLxgpJHkA5IWem8rvmwn6mwfYnX/dBenQyXR9waywYIE7lvUDB/UPMknYh7c/KfqZ5MBfkxuXHtnod",
+	"h9Tq5nC+XBW9TrMO6I3IzGrzv3JW7p/2hrL3HcDe1QkhCb2qZS5BD0op9OeGyjc358ENjffAYSZziMG3",
+	"0LlLG3xYKQvuQvp7KZh6JG8PadBjrYpQi4xd4VxTPjc3/bre7kCbK83dclO4VFQ6ByuOLpwqp2JJOUsq",
+	"PIXruL9LQ/sVfywh/vFIhOItNyHDTYyF8gojS4xi0iZBF4VZUCiMVwojc8gboxIvjRcraT2am9QbsQad",
+	"E6Wnr87oLWqQV36JOJxJD/kU41zlqIaLSwbHi3GsxliYKXXejcVzqgfV2TMnIV5eghMynCYaPzXBbgYA",
+	"pHWJOyzB1i3IZqVHTji0DryYCmfEyhQFPq680LAGK7Kl1Atw4grJqAlwAG78GwlbefIDVKCxTpVC5qXS",
+	"yIpWxjZNjseT8STUj7RcqWSaPB5Pxo9DAk96TkI9Qix3Rx/xn7P8+ihbqhWZhOkLIZtIa6lWPJ1wpfyS",
+	"LjFJoQnjxO8VVCjGIAJcf8otxCupPB46tBJDB1Ec8AKhjzE6Dvcv8OYhyRl03tov9DLFQXgudGTS+F5s",
+	"7UaSLmJ/5vCEch5+XHD9a0TdISbIgXc1zY8cNY4oT8PU1IUXLlah1DU6HotT7a7AuqDkfH7lqfWes9xa",
+	"dbpkmrwBKnOd+mfI7bQz4PPrRx7KCXWWMJPD4knaCMBQ38xQ3AlQr9/yUuD8X02+ubdhjXb3+Xp3EOjr",
+	"yeSet6Je6tDIShAFjQNUfmmscmzlLBm0jydMUd9GNeVHrfkleuXJ7a/UYzDXafLNPnt0R3pocqUqS2k3",
+	"qC8Mz1BrpSB0ICPsHIze67XrOrkY1UndsJm/8RJNTWnuoQrqnwasG0wPp0gR0qY0hcJxQ84dzbx+Uzz/",
+	"6VgckAnrYtNc5vp1d1EWHiN+7NaBOxQzQNuPJEAeDLSb0goP1AWYozHWuIGpT4QcXRVFuw9wOBbnkcWl",
+	"3ODzWsyQqFEgM2+s/cnkaeAPPY9eCI8ezmt5C2+E1MYvwdYH7UMEzt6fhz1Cqf1LgIU6NemWAJLJ8f9P",
+	"epP35IzzWrGyuG1Og3hJN3lNJt8kvVkmd33Cmxf05nW6J17sFEh68enJrjW8Djp2sqtgV5S2K+8/I5o8",
+	"mTy9/YV6gPE+4OcFkIH1mz4GZcSYYexBLRuVatE0svph5zsTI5/t3jzGpPUCEYlyWFmgeE+8fv7sl9ev",
+	"z15+L3AvDky8iWNdHA9GyPj72evzX05/JMQIvpwI7MLFQdA0WCtTOXqi2eUQQYCNGm+kFKnZUmkiBt9M",
+	"uQiQVc6bkrFNyMKCzDdiKR1h6hpqWghA6FjS82SqbECmDy9+ImZQFHHOQx7/OjFEq0Cxr4kGduQnWxL9",
+	"v2Gf4fRCtuyANMqbqGFt44wNpgX4PrDzldXsdjF3becuNTVpaMmkPG5JmRtlg6JyaA2aegdkH5yIhWxw",
+	"LH5GB9nJDUNHPmQ6bBt8gwyRbD8VzktLbp6xQWnnMZp/5JhIcuFN/kly5yzNAegTHgRAN17vSkOgbikt",
+	"COX7LOx78DQdtWtafYJqHgnqm7B1PFTs28xtDcS+dMrxvajXa5B5Ww1YgbYU6igku8PofhqzYUTlerGu",
+	"Lsw2QrZHrcVBa8AaIfXxt0vOBSM+UghJ4mc9em9mNZDG9L0CXBgVQMMVKwzqma10GueFMfKkn7FGIZTO",
+	"iirHfFJpXIIqOTxBzKPvTIEolPOhKSJeGhG8QodXPIM9FqdtBbwF4AO3ogo+BM5ujcNfdwtM6BoeMn3r",
+	"ToPfpMVCzj3YUE1RepHWpaIgPOmFlfpfGeDNugPEXaOZG3vVjb+aeb0bMb61YsRzU+TgPGNnyuUa+CAz",
+	"X2zQCBUja5yUzFPh1EKH7KszJNlV5h+V88+Zpj+KpmnvmBdNd3EJkQOxCBehqnM89I0TvVPPx/Z95/Sr",
+	"HP3nxejtVyP+PqO3tNxLU5hWoMZPa/yMEl5HoZ0Tofv8bxSc/lZNJo8zldO/cDhEcnvk+o/Fa/vSy/2s",
+	"VFxZjJw0tSmnKu/OMkyffC0OSEFyU0qlKWzlryfweTeNIUguN5w50TweJsdpXTueVcUlxw/fHYdnuAu9",
+	"EeiZZ5Uq/CHDYx9LmiZ+w5J2i3EySbdFOhk9vXj71fTXf0z/gEydl+WKoxAM7wmWiGPoG4bk5hS6xV6p",
+	"3dAhuJmQzJQc1dZExEp6KHNEs7hQOdVlKuuoECu9uDL2kkSxFYil6EYt8MRiPDAFSOSwVQl0/GFpECn9",
+	"B60q1de2fMgQqRlnHvAtfMQvpwiIZ2kE7bqBOdHlwvRUyxM0c723Rvu24nKb9GFoeSnXcZw0zC93/UM/",
+	"zr/gHf+MUXMz/zz03Siy4AvTiJYacIuaDoHrD4XhCLKtZ6lEGRaZhij5gxfvqAn6Lk5Sc8ml6ZMdSPGM",
+	"8Pr01VlnCrnrgZu54sM0ZmHN8PW74NPeYY64UGvQKelZHEWqO325iYXZoqh7ZDr02trpwDeTSRMehk89",
+	"EPKqIo/6TPOFqq4LMGK+46nHd+LF6dmPv7x+njYTww48d58ov+CZFvRyrFWiAO/EDASVkqWjfzHUJwZD",
+	"nO5DPgSz4gtNhwm9IOM2OmBcOU4H8knwShwRbEpUvpl67ksfntELPKb/MNlDZzp/r9zh+H73vsmIvxwb",
+	"/kleQmN0tbFJ3bI1lPMOph99VPk1m3cBPMPSVYHv6HpUgdvLg+o+S4PpPwH4vSX4L6xjxwR3cLYtwdac",
+	"+o1+mTEnflrQfIK/NEXuOKWIaz2qYS/MYATQyAUFoIcpA11AkxxjfFm4VKysWVhZuvr7eZfWZWsOzcPn",
+	"IOHTCtcHN+T446Ee0oPHPQZsH1HTgR/fb8C1NZHSEuSyHuLvFWPsFH49mfCsdfj6KPxfFOiFeO0TaiTi",
+	"dak0WGI73hnNZCF1BtT7nPGE2U6ZMnxJ8IBsDzv0MP0N2LXSi/sqNK6MDd8BdPXdgV13GB9nr/etbzSV",
+	"IooCtKE5eLEBLw5o9FuEafbDYEbGQWxI18Pv8VH+K21aytTmPEzFbEPFRsyVpqFFVcgNxhjGXkavXQc1",
+	"0m10trRGmwpTS1i52oTDVwDCgreKS4fdmo+tOGovQ/e6meFfSec4ulC2pmbIZn9ANv4ZQ/U4dD9g5yjO",
+	"LzdO787BtbQ6IPdNNXQM3jX/Jx+ofdrEsgnNwdV1PElzq9ycjWOu9NbBXpOsU/ITd3YNh2FcUFKhXXFd",
+	"ULb8TaunMxbnmEm6SmEwzL6KKg0rGiIDLa0ywpnQEzWtawAuDlU8oqKMh7E4C0xwkFkMyXOwag1ibk3J",
+	"YAKhTknBFn+HY+Z4eB7Fk8LCiq01zuh1QnUq3QUBDUfc53EY8+EaozeOLxzf+2ZhSnbAEKmhQk9+OebI",
+	"ksLYzIKL/31Q2wqpODlshGeo8uhdZiAtWC5mhkmg0HLaz8rI16QBweuh4zgQmZI1BIOJBshuxS2N9Vnl",
+	"eYhVVI47oiDrb+rQC5AzPX111qetdAY0wPMwRfwg+toeB//M7aXujPeA9pLkvhzFJaGhkpHCxYpBK5on",
+	"TPifAAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

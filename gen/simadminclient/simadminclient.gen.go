@@ -363,6 +363,12 @@ type Subject struct {
 	Kind string `json:"kind"`
 }
 
+// TenantOnly defines model for TenantOnly.
+type TenantOnly struct {
+	// Tenant The org of the card; default the first org of the fixtures.
+	Tenant *string `json:"tenant,omitempty"`
+}
+
 // TenantRequest defines model for TenantRequest.
 type TenantRequest struct {
 	Name *string `json:"name,omitempty"`
@@ -456,6 +462,9 @@ type SeeCardAtChipJSONRequestBody = ChipRequest
 
 // RejectEmbossedCardJSONRequestBody defines body for RejectEmbossedCard for application/json ContentType.
 type RejectEmbossedCardJSONRequestBody = RejectionRequest
+
+// MigrateCardTypeJSONRequestBody defines body for MigrateCardType for application/json ContentType.
+type MigrateCardTypeJSONRequestBody = TenantOnly
 
 // AdvanceClockJSONRequestBody defines body for AdvanceClock for application/json ContentType.
 type AdvanceClockJSONRequestBody = AdvanceRequest
@@ -578,6 +587,24 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /_sim/cards/{cardId}/embossing-rejection (the `RejectEmbossedCard` operationId).
 	RejectEmbossedCard(ctx context.Context, cardId int64, body RejectEmbossedCardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MigrateCardTypeWithBody Migrate a RECURRING card to VIRTUAL
+	//
+	// Does what the processor's own migration of the deprecated RECURRING type does to one card: it becomes VIRTUAL and update_type-1 tells of it (card_previous_type RECURRING). Another type, a terminated card, or a customer who already has a live VIRTUAL card of that name answers 409.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /_sim/cards/{cardId}/type-migration (the `MigrateCardType` operationId).
+	MigrateCardTypeWithBody(ctx context.Context, cardId int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MigrateCardType Migrate a RECURRING card to VIRTUAL
+	//
+	// Does what the processor's own migration of the deprecated RECURRING type does to one card: it becomes VIRTUAL and update_type-1 tells of it (card_previous_type RECURRING). Another type, a terminated card, or a customer who already has a live VIRTUAL card of that name answers 409.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /_sim/cards/{cardId}/type-migration (the `MigrateCardType` operationId).
+	MigrateCardType(ctx context.Context, cardId int64, body MigrateCardTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetClock Read a tenant's clock
 	//
@@ -765,6 +792,44 @@ func (c *Client) RejectEmbossedCardWithBody(ctx context.Context, cardId int64, c
 // Corresponds with POST /_sim/cards/{cardId}/embossing-rejection (the `RejectEmbossedCard` operationId).
 func (c *Client) RejectEmbossedCard(ctx context.Context, cardId int64, body RejectEmbossedCardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRejectEmbossedCardRequest(c.Server, cardId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MigrateCardTypeWithBody Migrate a RECURRING card to VIRTUAL
+//
+// Does what the processor's own migration of the deprecated RECURRING type does to one card: it becomes VIRTUAL and update_type-1 tells of it (card_previous_type RECURRING). Another type, a terminated card, or a customer who already has a live VIRTUAL card of that name answers 409.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /_sim/cards/{cardId}/type-migration (the `MigrateCardType` operationId).
+func (c *Client) MigrateCardTypeWithBody(ctx context.Context, cardId int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMigrateCardTypeRequestWithBody(c.Server, cardId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MigrateCardType Migrate a RECURRING card to VIRTUAL
+//
+// Does what the processor's own migration of the deprecated RECURRING type does to one card: it becomes VIRTUAL and update_type-1 tells of it (card_previous_type RECURRING). Another type, a terminated card, or a customer who already has a live VIRTUAL card of that name answers 409.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /_sim/cards/{cardId}/type-migration (the `MigrateCardType` operationId).
+func (c *Client) MigrateCardType(ctx context.Context, cardId int64, body MigrateCardTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMigrateCardTypeRequest(c.Server, cardId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1119,6 +1184,53 @@ func NewRejectEmbossedCardRequestWithBody(server string, cardId int64, contentTy
 	}
 
 	operationPath := fmt.Sprintf("/_sim/cards/%s/embossing-rejection", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewMigrateCardTypeRequest calls the generic MigrateCardType builder with application/json body
+func NewMigrateCardTypeRequest(server string, cardId int64, body MigrateCardTypeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewMigrateCardTypeRequestWithBody(server, cardId, "application/json", bodyReader)
+}
+
+// NewMigrateCardTypeRequestWithBody constructs an http.Request for the MigrateCardType method, with any body, and a specified content type
+func NewMigrateCardTypeRequestWithBody(server string, cardId int64, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "cardId", cardId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/_sim/cards/%s/type-migration", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -1769,6 +1881,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /_sim/cards/{cardId}/embossing-rejection (the `RejectEmbossedCard` operationId).
 	RejectEmbossedCardWithResponse(ctx context.Context, cardId int64, body RejectEmbossedCardJSONRequestBody, reqEditors ...RequestEditorFn) (*RejectEmbossedCardResponse, error)
 
+	// MigrateCardTypeWithBodyWithResponse Migrate a RECURRING card to VIRTUAL
+	//
+	// Does what the processor's own migration of the deprecated RECURRING type does to one card: it becomes VIRTUAL and update_type-1 tells of it (card_previous_type RECURRING). Another type, a terminated card, or a customer who already has a live VIRTUAL card of that name answers 409.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /_sim/cards/{cardId}/type-migration (the `MigrateCardType` operationId).
+	MigrateCardTypeWithBodyWithResponse(ctx context.Context, cardId int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MigrateCardTypeResponse, error)
+
+	// MigrateCardTypeWithResponse Migrate a RECURRING card to VIRTUAL
+	//
+	// Does what the processor's own migration of the deprecated RECURRING type does to one card: it becomes VIRTUAL and update_type-1 tells of it (card_previous_type RECURRING). Another type, a terminated card, or a customer who already has a live VIRTUAL card of that name answers 409.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /_sim/cards/{cardId}/type-migration (the `MigrateCardType` operationId).
+	MigrateCardTypeWithResponse(ctx context.Context, cardId int64, body MigrateCardTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*MigrateCardTypeResponse, error)
+
 	// GetClockWithResponse Read a tenant's clock
 	//
 	// Returns the time a tenant's responses, events, jobs and tokens use, and whether it is virtual. On a virtual clock every tenant has a clock of its own, started at the instance's time when the tenant was first seen; on the real clock they share it.
@@ -2021,6 +2151,68 @@ func (r RejectEmbossedCardResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r RejectEmbossedCardResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type MigrateCardTypeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r MigrateCardTypeResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r MigrateCardTypeResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r MigrateCardTypeResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r MigrateCardTypeResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r MigrateCardTypeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r MigrateCardTypeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r MigrateCardTypeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r MigrateCardTypeResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -2727,6 +2919,36 @@ func (c *ClientWithResponses) RejectEmbossedCardWithResponse(ctx context.Context
 	return ParseRejectEmbossedCardResponse(rsp)
 }
 
+// MigrateCardTypeWithBodyWithResponse Migrate a RECURRING card to VIRTUAL
+//
+// Does what the processor's own migration of the deprecated RECURRING type does to one card: it becomes VIRTUAL and update_type-1 tells of it (card_previous_type RECURRING). Another type, a terminated card, or a customer who already has a live VIRTUAL card of that name answers 409.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /_sim/cards/{cardId}/type-migration (the `MigrateCardType` operationId).
+func (c *ClientWithResponses) MigrateCardTypeWithBodyWithResponse(ctx context.Context, cardId int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MigrateCardTypeResponse, error) {
+	rsp, err := c.MigrateCardTypeWithBody(ctx, cardId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMigrateCardTypeResponse(rsp)
+}
+
+// MigrateCardTypeWithResponse Migrate a RECURRING card to VIRTUAL
+//
+// Does what the processor's own migration of the deprecated RECURRING type does to one card: it becomes VIRTUAL and update_type-1 tells of it (card_previous_type RECURRING). Another type, a terminated card, or a customer who already has a live VIRTUAL card of that name answers 409.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /_sim/cards/{cardId}/type-migration (the `MigrateCardType` operationId).
+func (c *ClientWithResponses) MigrateCardTypeWithResponse(ctx context.Context, cardId int64, body MigrateCardTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*MigrateCardTypeResponse, error) {
+	rsp, err := c.MigrateCardType(ctx, cardId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMigrateCardTypeResponse(rsp)
+}
+
 // GetClockWithResponse Read a tenant's clock
 //
 // Returns the time a tenant's responses, events, jobs and tokens use, and whether it is virtual. On a virtual clock every tenant has a clock of its own, started at the instance's time when the tenant was first seen; on the real clock they share it.
@@ -3006,6 +3228,56 @@ func ParseRejectEmbossedCardResponse(rsp *http.Response) (*RejectEmbossedCardRes
 	}
 
 	response := &RejectEmbossedCardResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseMigrateCardTypeResponse parses an HTTP response from a MigrateCardTypeWithResponse call
+func ParseMigrateCardTypeResponse(rsp *http.Response) (*MigrateCardTypeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &MigrateCardTypeResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/issuersim/issuersim/gen/simadmin"
 	"github.com/issuersim/issuersim/sim/access"
 	"github.com/issuersim/issuersim/sim/auth"
+	"github.com/issuersim/issuersim/sim/card"
 	"github.com/issuersim/issuersim/sim/clock"
 	"github.com/issuersim/issuersim/sim/embossing"
 	"github.com/issuersim/issuersim/sim/event"
@@ -36,6 +37,7 @@ type Admin struct {
 	faults    *fault.Service
 	pci       *pci.Service
 	embossing *embossing.Service
+	cards     *card.Service
 }
 
 var _ simadmin.StrictServerInterface = (*Admin)(nil)
@@ -339,4 +341,20 @@ func (a *Admin) RejectEmbossedCard(ctx context.Context, req simadmin.RejectEmbos
 		return nil, fmt.Errorf("reject card %d: %w", req.CardId, vendorFields{access.FieldCard: "cardId"}.rename(err))
 	}
 	return simadmin.RejectEmbossedCard204Response{}, nil
+}
+
+// MigrateCardType turns a RECURRING card into a VIRTUAL one (update_type-1).
+func (a *Admin) MigrateCardType(ctx context.Context, req simadmin.MigrateCardTypeRequestObject) (simadmin.MigrateCardTypeResponseObject, error) {
+	var body simadmin.TenantOnly
+	if req.Body != nil {
+		body = *req.Body
+	}
+	tenant, err := a.tenant(ctx, body.Tenant, "/tenant")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := a.cards.MigrateType(ctx, tenant, req.CardId); err != nil {
+		return nil, fmt.Errorf("migrate the type of card %d: %w", req.CardId, vendorFields{access.FieldCard: "cardId"}.rename(err))
+	}
+	return simadmin.MigrateCardType204Response{}, nil
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/issuersim/issuersim/sim/auth"
 	"github.com/issuersim/issuersim/sim/bulk"
 	"github.com/issuersim/issuersim/sim/card"
+	"github.com/issuersim/issuersim/sim/cardonfile"
 	"github.com/issuersim/issuersim/sim/clock"
 	"github.com/issuersim/issuersim/sim/correlation"
 	"github.com/issuersim/issuersim/sim/embossing"
@@ -53,8 +54,10 @@ type Deps struct {
 	PCI       *pci.Service
 	Bulks     *bulk.Service
 	Embossing *embossing.Service
-	Faults    *fault.Service
-	Logger    *slog.Logger
+	// CardsOnFile is the wallet (openapi/cardsonfile.yaml).
+	CardsOnFile *cardonfile.Service
+	Faults      *fault.Service
+	Logger      *slog.Logger
 }
 
 // errNotBuilt is what an operation returns until its behaviour is built; the server answers 501 naming the
@@ -123,7 +126,7 @@ func New(d Deps) (http.Handler, error) {
 			bulks.HandlerWithOptions(si, bulks.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
 		{"cardsonfile", cardsonfile.GetSwagger, CardsOnFileShape, "x-cid", nil, func(s *Surface) {
-			si := cardsonfile.NewStrictHandlerWithOptions(CardsOnFile{}, []cardsonfile.StrictMiddlewareFunc{nameNotBuilt[cardsonfile.StrictHandlerFunc]}, cardsonfile.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
+			si := cardsonfile.NewStrictHandlerWithOptions(&CardsOnFile{svc: d.CardsOnFile}, []cardsonfile.StrictMiddlewareFunc{nameNotBuilt[cardsonfile.StrictHandlerFunc]}, cardsonfile.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			cardsonfile.HandlerWithOptions(si, cardsonfile.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
 		{"tokenization", tokenization.GetSwagger, CardsOnFileShape, "x-cid", nil, func(s *Surface) {
@@ -139,7 +142,7 @@ func New(d Deps) (http.Handler, error) {
 			d1.HandlerWithOptions(si, d1.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
 		{"simadmin", simadmin.GetSwagger, ProcessorShape, "x-cid", nil, func(s *Surface) {
-			admin := &Admin{version: d.Version, clocks: d.Clocks, fake: d.Fake, passport: d.Passport, store: d.Store, scheduler: d.Scheduler, faults: d.Faults, pci: d.PCI, embossing: d.Embossing}
+			admin := &Admin{version: d.Version, clocks: d.Clocks, fake: d.Fake, passport: d.Passport, store: d.Store, scheduler: d.Scheduler, faults: d.Faults, pci: d.PCI, embossing: d.Embossing, cards: d.Cards}
 			si := simadmin.NewStrictHandlerWithOptions(admin, []simadmin.StrictMiddlewareFunc{nameNotBuilt[simadmin.StrictHandlerFunc]}, simadmin.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			simadmin.HandlerWithOptions(si, simadmin.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
