@@ -141,22 +141,7 @@ func (s *Steps) tenantEvents(ctx context.Context, eventType string) ([]map[strin
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.admin.ListEventsWithResponse(ctx, &simadminclient.ListEventsParams{Tenant: &st.tenant, EventType: &eventType})
-	if err != nil {
-		return nil, fmt.Errorf("list the %s events: %w", eventType, err)
-	}
-	if r.JSON200 == nil {
-		return nil, fmt.Errorf("expected the list of %s events, but GET /_sim/events answered %d %s", eventType, r.StatusCode(), r.Body)
-	}
-	out := make([]map[string]any, 0, len(r.JSON200.Events))
-	for _, raw := range r.JSON200.Events {
-		var e map[string]any
-		if err := json.Unmarshal(raw, &e); err != nil {
-			return nil, fmt.Errorf("a %s event is not JSON: %w", eventType, err)
-		}
-		out = append(out, e)
-	}
-	return out, nil
+	return s.listEvents(ctx, simadminclient.ListEventsParams{Tenant: &st.tenant, EventType: &eventType}, "the "+eventType+" events")
 }
 
 // bulkCard makes the card the bulk made for an external id the scenario's card, found by its create-1.

@@ -157,20 +157,23 @@ func (s *Steps) RegisterSteps(sc *godog.ScenarioContext) {
 	s.registerLifecycle(sc)
 	s.registerPCI(sc)
 	s.registerBulks(sc)
+	s.registerCardsOnFile(sc)
 }
 
 // scenario is one scenario's state; it travels in the context.
 type scenario struct {
-	tenant   string
-	token    string
-	account  int64
-	customer int64
-	headers  http.Header      // set by "I set the header", sent with every request
-	cards    []card           // created by the scenario, oldest first
-	reasons  map[string]int64 // reissue reasons the scenario created, by description
-	orgToken string           // a token without an account, for bulks; asked for on first use
-	bulk     string           // the bulk the scenario created last
-	last     *exchange        // the last request the scenario sent and its response
+	tenant     string
+	token      string
+	account    int64
+	customer   int64
+	headers    http.Header      // set by "I set the header", sent with every request
+	cards      []card           // created by the scenario, oldest first
+	reasons    map[string]int64 // reissue reasons the scenario created, by description
+	orgToken   string           // a token without an account, for bulks; asked for on first use
+	bulk       string           // the bulk the scenario created last
+	stored     string           // the card on file the scenario stored last
+	validation string           // the validation of it the scenario started last
+	last       *exchange        // the last request the scenario sent and its response
 }
 
 type stateKey struct{}
@@ -583,22 +586,32 @@ func (s *Steps) events(ctx context.Context, eventType, which string) ([]map[stri
 	if c.tenant != "" {
 		params.Tenant = &c.tenant
 	}
+	return s.listEvents(ctx, params, fmt.Sprintf("the %s events of card %d", eventType, c.id))
+}
+
+// listEvents lists events through the admin API and decodes them; what names them in errors.
+func (s *Steps) listEvents(ctx context.Context, params simadminclient.ListEventsParams, what string) ([]map[string]any, error) {
 	r, err := s.admin.ListEventsWithResponse(ctx, &params)
 	if err != nil {
-		return nil, fmt.Errorf("list the %s events of card %d: %w", eventType, c.id, err)
+		return nil, fmt.Errorf("list %s: %w", what, err)
 	}
 	if r.JSON200 == nil {
-		return nil, fmt.Errorf("expected the list of %s events of card %d, but GET /_sim/events answered %d %s", eventType, c.id, r.StatusCode(), r.Body)
+		return nil, fmt.Errorf("expected the list of %s, but GET /_sim/events answered %d %s", what, r.StatusCode(), r.Body)
 	}
 	out := make([]map[string]any, 0, len(r.JSON200.Events))
 	for _, raw := range r.JSON200.Events {
 		var e map[string]any
 		if err := json.Unmarshal(raw, &e); err != nil {
-			return nil, fmt.Errorf("event of card %d is not JSON: %w", c.id, err)
+			return nil, fmt.Errorf("one of %s is not JSON: %w", what, err)
 		}
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// subjectEvents lists the scenario tenant's events about a subject (kind:id).
+func (s *Steps) subjectEvents(ctx context.Context, st *scenario, subject string) ([]map[string]any, error) {
+	return s.listEvents(ctx, simadminclient.ListEventsParams{Tenant: &st.tenant, Subject: &subject}, "the events of "+subject)
 }
 
 func (s *Steps) eventCount(ctx context.Context, count, eventType, which string) error {
@@ -764,6 +777,11 @@ func (s *Steps) eventSequence(ctx context.Context, which, want string) error {
 	if err != nil {
 		return err
 	}
+	return matchSequence("the "+which+"card's", evs, want)
+}
+
+// matchSequence checks the types of events, in order, against a comma-separated list.
+func matchSequence(whose string, evs []map[string]any, want string) error {
 	var got []string
 	for _, e := range evs {
 		got = append(got, fmt.Sprint(e["event_type"]))
@@ -775,7 +793,7 @@ func (s *Steps) eventSequence(ctx context.Context, which, want string) error {
 		}
 	}
 	if strings.Join(got, ", ") != strings.Join(expected, ", ") {
-		return fmt.Errorf("expected the %scard's events to be %s, got %s", which, strings.Join(expected, ", "), brief(evs))
+		return fmt.Errorf("expected %s events to be %s, got %s", whose, strings.Join(expected, ", "), brief(evs))
 	}
 	return nil
 }

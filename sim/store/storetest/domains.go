@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/issuersim/issuersim/sim/bulk"
+	"github.com/issuersim/issuersim/sim/cardonfile"
 	"github.com/issuersim/issuersim/sim/embossing"
 	"github.com/issuersim/issuersim/sim/fake"
 	"github.com/issuersim/issuersim/sim/pci"
@@ -155,4 +156,39 @@ func recordIDs(rs []embossing.Record) []int64 {
 		out[i] = r.CardID
 	}
 	return out
+}
+
+func testCardsOnFile(t *testing.T, f *fixture) {
+	f.tx(t, f.a, func(tx store.Tx) error {
+		r := f.s.CardsOnFile(tx)
+		must(t, r.Put(f.ctx, cardonfile.CardOnFile{UUID: "u1", AccountID: 8675309, Validations: []cardonfile.Validation{{UUID: "v1"}}}))
+		must(t, r.Put(f.ctx, cardonfile.CardOnFile{UUID: "u2", AccountID: 8675309}))
+		must(t, r.Put(f.ctx, cardonfile.CardOnFile{UUID: "u3", AccountID: 8675310}))
+		must(t, r.PutVault(f.ctx, cardonfile.Vault{UUID: "u1", PAN: "4111111111111111"}))
+		wallet, err := r.ByAccount(f.ctx, 8675309)
+		must(t, err)
+		if len(wallet) != 2 || wallet[0].UUID != "u1" || wallet[1].UUID != "u2" {
+			t.Errorf("wallet of 8675309 in the transaction: %v", wallet)
+		}
+		return nil
+	})
+	f.tx(t, f.a, func(tx store.Tx) error {
+		r := f.s.CardsOnFile(tx)
+		c, err := r.Get(f.ctx, "u1")
+		must(t, err)
+		c.Validations[0].UUID = "changed"
+		if again, _ := r.Get(f.ctx, "u1"); again.Validations[0].UUID != "v1" {
+			t.Errorf("a read shares its validations with the store")
+		}
+		must(t, r.Remove(f.ctx, "u1"))
+		if _, err := r.Vault(f.ctx, "u1"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("the vault entry of a removed card: %v, want ErrNotFound", err)
+		}
+		wallet, err := r.ByAccount(f.ctx, 8675309)
+		must(t, err)
+		if len(wallet) != 1 || wallet[0].UUID != "u2" {
+			t.Errorf("wallet after the removal: %v", wallet)
+		}
+		return nil
+	})
 }
