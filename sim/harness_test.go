@@ -69,6 +69,7 @@ var validator = sync.OnceValues(event.NewValidator)
 type harness struct {
 	t      *testing.T
 	srv    *httptest.Server
+	sim    *sim.Sim
 	client *http.Client
 	admin  *simadminclient.ClientWithResponses
 }
@@ -83,7 +84,7 @@ func newHarness(t *testing.T, cfg sim.Config) *harness {
 		cfg.Logger = testLogger
 	}
 	srv := simtest.Start(t, cfg)
-	h := &harness{t: t, srv: srv.Server}
+	h := &harness{t: t, srv: srv.Server, sim: srv.Sim}
 	h.client = &http.Client{Transport: &contractCheck{t: t, next: srv.Client().Transport}}
 	admin, err := simadminclient.NewClientWithResponses(srv.URL, simadminclient.WithHTTPClient(h.client))
 	if err != nil {

@@ -23,6 +23,7 @@ import (
 	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/fake"
 	"github.com/issuersim/issuersim/sim/fault"
+	"github.com/issuersim/issuersim/sim/feed"
 	"github.com/issuersim/issuersim/sim/httpapi"
 	"github.com/issuersim/issuersim/sim/org"
 	"github.com/issuersim/issuersim/sim/pci"
@@ -97,22 +98,24 @@ func New(cfg Config) (*Sim, error) {
 	// The scheduler and the dispatcher observe the store's commits and run their work in it: each is built
 	// first, given to the store as an observer, then bound to it.
 	s.scheduler = scheduler.New(s.clocks, log)
-	observers := []store.Observer{s.scheduler}
-	if cfg.WebhookURL != "" {
-		s.dispatcher, err = webhook.New(webhook.Config{URL: cfg.WebhookURL, Secret: s.webhookSecret, Clocks: s.clocks, Logger: log})
-		if err != nil {
-			return nil, err
-		}
-		observers = append(observers, s.dispatcher)
+	s.dispatcher, err = webhook.New(webhook.Config{Clocks: s.clocks, Fake: src, Logger: log})
+	if err != nil {
+		return nil, err
 	}
-	mem, err := memory.New(dataset, memory.Options{Sealer: event.NewSealer(src, validator), Observers: observers})
+	live := feed.New()
+	mem, err := memory.New(dataset, memory.Options{Sealer: event.NewSealer(src, validator), Observers: []store.Observer{s.scheduler, s.dispatcher, live}})
 	if err != nil {
 		return nil, err
 	}
 	s.scheduler.Bind(mem)
-	if s.dispatcher != nil {
-		s.dispatcher.Bind(mem)
-		s.scheduler.Register(webhook.JobRetry, s.dispatcher.RunRetry)
+	s.dispatcher.Bind(mem)
+	s.scheduler.Register(webhook.JobAttempt, s.dispatcher.RunAttempt)
+	if cfg.WebhookURL != "" { // the --webhook shortcut: one subscription of the first tenant, taking every event
+		url := cfg.WebhookURL
+		if _, err := s.dispatcher.Create(context.Background(), dataset.Orgs[0].ID, webhook.SubscriptionInput{URL: &url, Secret: s.webhookSecret,
+			Description: ptr("the --webhook flag")}); err != nil {
+			return nil, fmt.Errorf("webhook %s: %w", cfg.WebhookURL, err)
+		}
 	}
 
 	// The embossing pipeline follows cards through hooks the card and PCI services call inside their commands,
@@ -149,6 +152,8 @@ func New(cfg Config) (*Sim, error) {
 		Embossing:   emb,
 		CardsOnFile: wallet,
 		Faults:      fault.NewService(mem),
+		Webhooks:    s.dispatcher,
+		Feed:        live,
 		Logger:      log,
 	})
 	if err != nil {
@@ -166,11 +171,11 @@ func (s *Sim) Dataset() org.Dataset { return s.dataset }
 // WebhookSecret returns the secret deliveries are signed with.
 func (s *Sim) WebhookSecret() string { return s.webhookSecret }
 
-// Run delivers webhooks until ctx ends; without a webhook URL it just waits for ctx.
-func (s *Sim) Run(ctx context.Context) error {
-	if s.dispatcher == nil {
-		<-ctx.Done()
-		return nil
-	}
-	return s.dispatcher.Run(ctx)
-}
+// WebhooksIdle reports whether every webhook message is delivered, failed, or waiting for its time on a
+// tenant's clock: tests and benchmarks wait for it instead of sleeping.
+func (s *Sim) WebhooksIdle() bool { return s.dispatcher.Idle() }
+
+// Run delivers webhooks until ctx ends.
+func (s *Sim) Run(ctx context.Context) error { return s.dispatcher.Run(ctx) }
+
+func ptr[T any](v T) *T { return &v }

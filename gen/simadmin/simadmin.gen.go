@@ -169,6 +169,27 @@ func (e JobState) Valid() bool {
 	}
 }
 
+// Defines values for WebhookMessageStatus.
+const (
+	WebhookMessageDelivered WebhookMessageStatus = "delivered"
+	WebhookMessageFailed    WebhookMessageStatus = "failed"
+	WebhookMessagePending   WebhookMessageStatus = "pending"
+)
+
+// Valid indicates whether the value is a known member of the WebhookMessageStatus enum.
+func (e WebhookMessageStatus) Valid() bool {
+	switch e {
+	case WebhookMessageDelivered:
+		return true
+	case WebhookMessageFailed:
+		return true
+	case WebhookMessagePending:
+		return true
+	default:
+		return false
+	}
+}
+
 // AdvanceRequest defines model for AdvanceRequest.
 type AdvanceRequest struct {
 	// Duration A Go duration, positive, such as 90m, 36h or 1h30m.
@@ -337,6 +358,12 @@ type JobList struct {
 	Tenant string `json:"tenant"`
 }
 
+// RedeliveryResult defines model for RedeliveryResult.
+type RedeliveryResult struct {
+	// Queued How many messages were queued again.
+	Queued int `json:"queued"`
+}
+
 // RejectionRequest The fields of card_rejection-1, as the embosser's rejection file gives them.
 type RejectionRequest struct {
 	// ErrorCode The embosser's error code.
@@ -404,6 +431,147 @@ type TokenResponse struct {
 	Token     string    `json:"token"`
 }
 
+// WebhookAttempt defines model for WebhookAttempt.
+type WebhookAttempt struct {
+	// At The tenant's time of the attempt.
+	At time.Time `json:"at"`
+
+	// Duplicate A second send of a delivered message.
+	Duplicate *bool   `json:"duplicate,omitempty"`
+	Error     *string `json:"error,omitempty"`
+
+	// Injected Failed by fail_next without being sent.
+	Injected  *bool   `json:"injected,omitempty"`
+	LatencyMs float32 `json:"latency_ms"`
+	Number    int     `json:"number"`
+
+	// ResponseExcerpt The first 256 bytes of the answer.
+	ResponseExcerpt *string `json:"response_excerpt,omitempty"`
+
+	// Status The receiver's HTTP status; 0 when none came (or the failure was injected).
+	Status int `json:"status"`
+}
+
+// WebhookMessage defines model for WebhookMessage.
+type WebhookMessage struct {
+	Attempts []WebhookAttempt `json:"attempts"`
+
+	// EventId The event's id, which every attempt sends as webhook-id.
+	EventId   string `json:"event_id"`
+	EventType string `json:"event_type"`
+
+	// NextAttemptAt When a pending message that failed is tried again, on the tenant's clock.
+	NextAttemptAt *time.Time           `json:"next_attempt_at,omitempty"`
+	Status        WebhookMessageStatus `json:"status"`
+
+	// Subject The entity the event is about, kind:id.
+	Subject        string `json:"subject"`
+	SubscriptionId string `json:"subscription_id"`
+}
+
+// WebhookMessageList defines model for WebhookMessageList.
+type WebhookMessageList struct {
+	Messages []WebhookMessage `json:"messages"`
+}
+
+// WebhookMessageStatus defines model for WebhookMessageStatus.
+type WebhookMessageStatus string
+
+// WebhookMode How the subscription's deliveries behave; every field is optional.
+type WebhookMode struct {
+	// Delay A wait before each message's first attempt, on the tenant's clock (a Go duration, 0s by default).
+	Delay *string `json:"delay,omitempty"`
+
+	// DuplicateRate The share of delivered messages sent twice (same webhook-id), chosen from the seed.
+	DuplicateRate *float32 `json:"duplicate_rate,omitempty"`
+
+	// FailNext Fail that many of the next attempts without sending them, as a receiver answering 500 would.
+	FailNext *int `json:"fail_next,omitempty"`
+
+	// Ordered A subject's events in commit order, a retried one holding back the later ones of its subject.
+	Ordered *bool `json:"ordered,omitempty"`
+}
+
+// WebhookSecret defines model for WebhookSecret.
+type WebhookSecret struct {
+	CreatedAt time.Time `json:"created_at"`
+
+	// ExpiresAt When a rotated-out secret stops signing; absent for the current one.
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+
+	// Secret The whsec_ secret.
+	Secret string `json:"secret"`
+}
+
+// WebhookSubscription defines model for WebhookSubscription.
+type WebhookSubscription struct {
+	CreatedAt   time.Time `json:"created_at"`
+	Description *string   `json:"description,omitempty"`
+	Enabled     bool      `json:"enabled"`
+	EventTypes  []string  `json:"event_types"`
+	Id          string    `json:"id"`
+	Mode        struct {
+		Delay         string  `json:"delay"`
+		DuplicateRate float32 `json:"duplicate_rate"`
+		FailNext      int     `json:"fail_next"`
+		Ordered       bool    `json:"ordered"`
+	} `json:"mode"`
+
+	// Secret The current whsec_ secret.
+	Secret string `json:"secret"`
+
+	// Secrets Every secret that signs now or did, newest first.
+	Secrets []WebhookSecret `json:"secrets"`
+	Tenant  string          `json:"tenant"`
+	Url     string          `json:"url"`
+}
+
+// WebhookSubscriptionList defines model for WebhookSubscriptionList.
+type WebhookSubscriptionList struct {
+	Subscriptions []WebhookSubscription `json:"subscriptions"`
+}
+
+// WebhookSubscriptionRequest defines model for WebhookSubscriptionRequest.
+type WebhookSubscriptionRequest struct {
+	Description *string `json:"description,omitempty"`
+	Enabled     *bool   `json:"enabled,omitempty"`
+
+	// EventTypes Exact event types, domain wildcards (cards.*) or *; empty or absent means every event.
+	EventTypes *[]string `json:"event_types,omitempty"`
+
+	// Mode How the subscription's deliveries behave; every field is optional.
+	Mode *WebhookMode `json:"mode,omitempty"`
+
+	// Secret A whsec_ secret to sign with; one is derived from the seed when absent.
+	Secret *string `json:"secret,omitempty"`
+
+	// Tenant The org; default the first org of the fixtures.
+	Tenant *string `json:"tenant,omitempty"`
+
+	// Url Where events are POSTed (http or https).
+	Url string `json:"url"`
+}
+
+// WebhookSubscriptionUpdate defines model for WebhookSubscriptionUpdate.
+type WebhookSubscriptionUpdate struct {
+	Description *string   `json:"description,omitempty"`
+	Enabled     *bool     `json:"enabled,omitempty"`
+	EventTypes  *[]string `json:"event_types,omitempty"`
+
+	// Mode How the subscription's deliveries behave; every field is optional.
+	Mode *WebhookMode `json:"mode,omitempty"`
+
+	// Tenant The org; default the first org of the fixtures.
+	Tenant *string `json:"tenant,omitempty"`
+	Url    *string `json:"url,omitempty"`
+}
+
+// EventId defines model for EventId.
+type EventId = openapi_types.UUID
+
+// SubscriptionId defines model for SubscriptionId.
+type SubscriptionId = openapi_types.UUID
+
 // Tenant defines model for Tenant.
 type Tenant = string
 
@@ -446,6 +614,27 @@ type ListEventsParams struct {
 	After *openapi_types.UUID `form:"after,omitempty" json:"after,omitempty"`
 }
 
+// StreamEventsParams defines parameters for StreamEvents.
+type StreamEventsParams struct {
+	// Tenant The org id; default the first org of the fixtures.
+	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
+
+	// EventType Only this event type, such as update-1.
+	EventType *string `form:"event_type,omitempty" json:"event_type,omitempty"`
+
+	// CardId Only events about this card.
+	CardId *int64 `form:"card_id,omitempty" json:"card_id,omitempty"`
+
+	// Subject Only events about this entity, written kind:id.
+	Subject *string `form:"subject,omitempty" json:"subject,omitempty"`
+
+	// After Start after the event with this event_id (Last-Event-ID, when sent, wins).
+	After *openapi_types.UUID `form:"after,omitempty" json:"after,omitempty"`
+
+	// LastEventID The id of the last event the client received, to resume after it.
+	LastEventID *openapi_types.UUID `json:"Last-Event-ID,omitempty"`
+}
+
 // ListFaultsParams defines parameters for ListFaults.
 type ListFaultsParams struct {
 	// Tenant The org id; default the first org of the fixtures.
@@ -460,6 +649,57 @@ type DeleteFaultParams struct {
 
 // ListJobsParams defines parameters for ListJobs.
 type ListJobsParams struct {
+	// Tenant The org id; default the first org of the fixtures.
+	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
+}
+
+// ListWebhookSubscriptionsParams defines parameters for ListWebhookSubscriptions.
+type ListWebhookSubscriptionsParams struct {
+	// Tenant The org id; default the first org of the fixtures.
+	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
+}
+
+// DeleteWebhookSubscriptionParams defines parameters for DeleteWebhookSubscription.
+type DeleteWebhookSubscriptionParams struct {
+	// Tenant The org id; default the first org of the fixtures.
+	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
+}
+
+// GetWebhookSubscriptionParams defines parameters for GetWebhookSubscription.
+type GetWebhookSubscriptionParams struct {
+	// Tenant The org id; default the first org of the fixtures.
+	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
+}
+
+// ListWebhookMessagesParams defines parameters for ListWebhookMessages.
+type ListWebhookMessagesParams struct {
+	// Tenant The org id; default the first org of the fixtures.
+	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
+
+	// Status Only messages in this status.
+	Status *WebhookMessageStatus `form:"status,omitempty" json:"status,omitempty"`
+}
+
+// GetWebhookMessageParams defines parameters for GetWebhookMessage.
+type GetWebhookMessageParams struct {
+	// Tenant The org id; default the first org of the fixtures.
+	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
+}
+
+// RedeliverWebhookMessageParams defines parameters for RedeliverWebhookMessage.
+type RedeliverWebhookMessageParams struct {
+	// Tenant The org id; default the first org of the fixtures.
+	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
+}
+
+// RedeliverFailedWebhookMessagesParams defines parameters for RedeliverFailedWebhookMessages.
+type RedeliverFailedWebhookMessagesParams struct {
+	// Tenant The org id; default the first org of the fixtures.
+	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
+}
+
+// RotateWebhookSecretParams defines parameters for RotateWebhookSecret.
+type RotateWebhookSecretParams struct {
 	// Tenant The org id; default the first org of the fixtures.
 	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
 }
@@ -485,6 +725,12 @@ type CreateTenantJSONRequestBody = TenantRequest
 // IssueTestTokenJSONRequestBody defines body for IssueTestToken for application/json ContentType.
 type IssueTestTokenJSONRequestBody = TokenRequest
 
+// CreateWebhookSubscriptionJSONRequestBody defines body for CreateWebhookSubscription for application/json ContentType.
+type CreateWebhookSubscriptionJSONRequestBody = WebhookSubscriptionRequest
+
+// UpdateWebhookSubscriptionJSONRequestBody defines body for UpdateWebhookSubscription for application/json ContentType.
+type UpdateWebhookSubscriptionJSONRequestBody = WebhookSubscriptionUpdate
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
 	// SeeCardAtChip Simulate the card at a chip authorisation
@@ -505,6 +751,9 @@ type ServerInterface interface {
 	// ListEvents List the events a tenant's requests caused
 	// (GET /_sim/events)
 	ListEvents(w http.ResponseWriter, r *http.Request, params ListEventsParams)
+	// StreamEvents Follow a tenant's events live
+	// (GET /_sim/events/stream)
+	StreamEvents(w http.ResponseWriter, r *http.Request, params StreamEventsParams)
 	// ListFaults List a tenant's fault rules
 	// (GET /_sim/faults)
 	ListFaults(w http.ResponseWriter, r *http.Request, params ListFaultsParams)
@@ -529,6 +778,36 @@ type ServerInterface interface {
 	// IssueTestToken Issue a token without credentials
 	// (POST /_sim/tokens)
 	IssueTestToken(w http.ResponseWriter, r *http.Request)
+	// ListWebhookSubscriptions List a tenant's subscriptions
+	// (GET /_sim/webhooks)
+	ListWebhookSubscriptions(w http.ResponseWriter, r *http.Request, params ListWebhookSubscriptionsParams)
+	// CreateWebhookSubscription Subscribe a URL to a tenant's events
+	// (POST /_sim/webhooks)
+	CreateWebhookSubscription(w http.ResponseWriter, r *http.Request)
+	// DeleteWebhookSubscription Delete a subscription
+	// (DELETE /_sim/webhooks/{subscriptionId})
+	DeleteWebhookSubscription(w http.ResponseWriter, r *http.Request, subscriptionId SubscriptionId, params DeleteWebhookSubscriptionParams)
+	// GetWebhookSubscription Read a subscription
+	// (GET /_sim/webhooks/{subscriptionId})
+	GetWebhookSubscription(w http.ResponseWriter, r *http.Request, subscriptionId SubscriptionId, params GetWebhookSubscriptionParams)
+	// UpdateWebhookSubscription Change a subscription
+	// (PATCH /_sim/webhooks/{subscriptionId})
+	UpdateWebhookSubscription(w http.ResponseWriter, r *http.Request, subscriptionId SubscriptionId)
+	// ListWebhookMessages The delivery log of a subscription
+	// (GET /_sim/webhooks/{subscriptionId}/messages)
+	ListWebhookMessages(w http.ResponseWriter, r *http.Request, subscriptionId SubscriptionId, params ListWebhookMessagesParams)
+	// GetWebhookMessage The delivery log of one message
+	// (GET /_sim/webhooks/{subscriptionId}/messages/{eventId})
+	GetWebhookMessage(w http.ResponseWriter, r *http.Request, subscriptionId SubscriptionId, eventId EventId, params GetWebhookMessageParams)
+	// RedeliverWebhookMessage Deliver one message again
+	// (POST /_sim/webhooks/{subscriptionId}/messages/{eventId}/redeliver)
+	RedeliverWebhookMessage(w http.ResponseWriter, r *http.Request, subscriptionId SubscriptionId, eventId EventId, params RedeliverWebhookMessageParams)
+	// RedeliverFailedWebhookMessages Deliver every failed message again
+	// (POST /_sim/webhooks/{subscriptionId}/redeliver-failed)
+	RedeliverFailedWebhookMessages(w http.ResponseWriter, r *http.Request, subscriptionId SubscriptionId, params RedeliverFailedWebhookMessagesParams)
+	// RotateWebhookSecret Rotate a subscription's secret
+	// (POST /_sim/webhooks/{subscriptionId}/rotate-secret)
+	RotateWebhookSecret(w http.ResponseWriter, r *http.Request, subscriptionId SubscriptionId, params RotateWebhookSecretParams)
 }
 
 // ServerInterfaceWrapper converts contexts to parameters.
@@ -763,6 +1042,112 @@ func (siw *ServerInterfaceWrapper) ListEvents(w http.ResponseWriter, r *http.Req
 	handler.ServeHTTP(w, r)
 }
 
+// StreamEvents operation middleware
+func (siw *ServerInterfaceWrapper) StreamEvents(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params StreamEventsParams
+
+	// ------------- Optional query parameter "tenant" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "tenant", r.URL.Query(), &params.Tenant, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "tenant"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tenant", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "event_type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "event_type", r.URL.Query(), &params.EventType, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "event_type"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "event_type", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "card_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "card_id", r.URL.Query(), &params.CardId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "card_id"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "card_id", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "subject" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject", r.URL.Query(), &params.Subject, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "subject"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "subject", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", r.URL.Query(), &params.After, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "after"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "after", Err: err})
+		}
+		return
+	}
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Last-Event-ID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Last-Event-ID")]; found {
+		var LastEventID openapi_types.UUID
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Last-Event-ID", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Last-Event-ID", valueList[0], &LastEventID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "uuid"})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Last-Event-ID", Err: err})
+			return
+		}
+
+		params.LastEventID = &LastEventID
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.StreamEvents(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // ListFaults operation middleware
 func (siw *ServerInterfaceWrapper) ListFaults(w http.ResponseWriter, r *http.Request) {
 
@@ -941,6 +1326,404 @@ func (siw *ServerInterfaceWrapper) IssueTestToken(w http.ResponseWriter, r *http
 	handler.ServeHTTP(w, r)
 }
 
+// ListWebhookSubscriptions operation middleware
+func (siw *ServerInterfaceWrapper) ListWebhookSubscriptions(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListWebhookSubscriptionsParams
+
+	// ------------- Optional query parameter "tenant" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "tenant", r.URL.Query(), &params.Tenant, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "tenant"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tenant", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListWebhookSubscriptions(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateWebhookSubscription operation middleware
+func (siw *ServerInterfaceWrapper) CreateWebhookSubscription(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateWebhookSubscription(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteWebhookSubscription operation middleware
+func (siw *ServerInterfaceWrapper) DeleteWebhookSubscription(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "subscriptionId" -------------
+	var subscriptionId SubscriptionId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "subscriptionId", r.PathValue("subscriptionId"), &subscriptionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "subscriptionId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteWebhookSubscriptionParams
+
+	// ------------- Optional query parameter "tenant" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "tenant", r.URL.Query(), &params.Tenant, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "tenant"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tenant", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteWebhookSubscription(w, r, subscriptionId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetWebhookSubscription operation middleware
+func (siw *ServerInterfaceWrapper) GetWebhookSubscription(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "subscriptionId" -------------
+	var subscriptionId SubscriptionId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "subscriptionId", r.PathValue("subscriptionId"), &subscriptionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "subscriptionId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetWebhookSubscriptionParams
+
+	// ------------- Optional query parameter "tenant" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "tenant", r.URL.Query(), &params.Tenant, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "tenant"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tenant", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetWebhookSubscription(w, r, subscriptionId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateWebhookSubscription operation middleware
+func (siw *ServerInterfaceWrapper) UpdateWebhookSubscription(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "subscriptionId" -------------
+	var subscriptionId SubscriptionId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "subscriptionId", r.PathValue("subscriptionId"), &subscriptionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "subscriptionId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateWebhookSubscription(w, r, subscriptionId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListWebhookMessages operation middleware
+func (siw *ServerInterfaceWrapper) ListWebhookMessages(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "subscriptionId" -------------
+	var subscriptionId SubscriptionId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "subscriptionId", r.PathValue("subscriptionId"), &subscriptionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "subscriptionId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListWebhookMessagesParams
+
+	// ------------- Optional query parameter "tenant" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "tenant", r.URL.Query(), &params.Tenant, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "tenant"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tenant", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", r.URL.Query(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "status"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "status", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListWebhookMessages(w, r, subscriptionId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetWebhookMessage operation middleware
+func (siw *ServerInterfaceWrapper) GetWebhookMessage(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "subscriptionId" -------------
+	var subscriptionId SubscriptionId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "subscriptionId", r.PathValue("subscriptionId"), &subscriptionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "subscriptionId", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "eventId" -------------
+	var eventId EventId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "eventId", r.PathValue("eventId"), &eventId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "eventId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetWebhookMessageParams
+
+	// ------------- Optional query parameter "tenant" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "tenant", r.URL.Query(), &params.Tenant, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "tenant"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tenant", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetWebhookMessage(w, r, subscriptionId, eventId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// RedeliverWebhookMessage operation middleware
+func (siw *ServerInterfaceWrapper) RedeliverWebhookMessage(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "subscriptionId" -------------
+	var subscriptionId SubscriptionId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "subscriptionId", r.PathValue("subscriptionId"), &subscriptionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "subscriptionId", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "eventId" -------------
+	var eventId EventId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "eventId", r.PathValue("eventId"), &eventId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "eventId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RedeliverWebhookMessageParams
+
+	// ------------- Optional query parameter "tenant" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "tenant", r.URL.Query(), &params.Tenant, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "tenant"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tenant", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.RedeliverWebhookMessage(w, r, subscriptionId, eventId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// RedeliverFailedWebhookMessages operation middleware
+func (siw *ServerInterfaceWrapper) RedeliverFailedWebhookMessages(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "subscriptionId" -------------
+	var subscriptionId SubscriptionId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "subscriptionId", r.PathValue("subscriptionId"), &subscriptionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "subscriptionId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RedeliverFailedWebhookMessagesParams
+
+	// ------------- Optional query parameter "tenant" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "tenant", r.URL.Query(), &params.Tenant, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "tenant"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tenant", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.RedeliverFailedWebhookMessages(w, r, subscriptionId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// RotateWebhookSecret operation middleware
+func (siw *ServerInterfaceWrapper) RotateWebhookSecret(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "subscriptionId" -------------
+	var subscriptionId SubscriptionId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "subscriptionId", r.PathValue("subscriptionId"), &subscriptionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "subscriptionId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RotateWebhookSecretParams
+
+	// ------------- Optional query parameter "tenant" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "tenant", r.URL.Query(), &params.Tenant, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "tenant"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tenant", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.RotateWebhookSecret(w, r, subscriptionId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 type UnescapedCookieParamError struct {
 	ParamName string
 	Err       error
@@ -1073,6 +1856,17 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/faults", wrapper.ListFaults)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/faults", wrapper.CreateFault)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/_sim/faults/{id}", wrapper.DeleteFault)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/events/stream", wrapper.StreamEvents)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/webhooks", wrapper.ListWebhookSubscriptions)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/webhooks", wrapper.CreateWebhookSubscription)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/_sim/webhooks/{subscriptionId}", wrapper.DeleteWebhookSubscription)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/webhooks/{subscriptionId}", wrapper.GetWebhookSubscription)
+	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/_sim/webhooks/{subscriptionId}", wrapper.UpdateWebhookSubscription)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/webhooks/{subscriptionId}/rotate-secret", wrapper.RotateWebhookSecret)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/webhooks/{subscriptionId}/messages", wrapper.ListWebhookMessages)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/webhooks/{subscriptionId}/messages/{eventId}", wrapper.GetWebhookMessage)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/webhooks/{subscriptionId}/messages/{eventId}/redeliver", wrapper.RedeliverWebhookMessage)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/webhooks/{subscriptionId}/redeliver-failed", wrapper.RedeliverFailedWebhookMessages)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/events", wrapper.ListEvents)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/fixtures", wrapper.ListFixtures)
 
@@ -1465,6 +2259,99 @@ func (response ListEvents404JSONResponse) VisitListEventsResponse(w http.Respons
 type ListEvents500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response ListEvents500JSONResponse) VisitListEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StreamEventsRequestObject struct {
+	Params StreamEventsParams
+}
+
+type StreamEventsResponseObject interface {
+	VisitStreamEventsResponse(w http.ResponseWriter) error
+}
+
+type StreamEvents200TexteventStreamResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response StreamEvents200TexteventStreamResponse) VisitStreamEventsResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/event-stream")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		// If w doesn't support flushing, fall back to io.Copy.
+		_, err := io.Copy(w, response.Body)
+		return err
+	}
+	// text/event-stream messages are typically small; use a
+	// modest buffer and flush after each chunk so clients see
+	// events immediately instead of waiting on OS buffering.
+	buf := make([]byte, 4096)
+	for {
+		n, err := response.Body.Read(buf)
+		if n > 0 {
+			if _, writeErr := w.Write(buf[:n]); writeErr != nil {
+				return writeErr
+			}
+			flusher.Flush()
+		}
+		if err != nil {
+			if err == io.EOF {
+				return nil
+			}
+			return err
+		}
+	}
+}
+
+type StreamEvents400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response StreamEvents400JSONResponse) VisitStreamEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StreamEvents404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response StreamEvents404JSONResponse) VisitStreamEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StreamEvents500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response StreamEvents500JSONResponse) VisitStreamEventsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -1925,6 +2812,644 @@ func (response IssueTestToken500JSONResponse) VisitIssueTestTokenResponse(w http
 	return err
 }
 
+type ListWebhookSubscriptionsRequestObject struct {
+	Params ListWebhookSubscriptionsParams
+}
+
+type ListWebhookSubscriptionsResponseObject interface {
+	VisitListWebhookSubscriptionsResponse(w http.ResponseWriter) error
+}
+
+type ListWebhookSubscriptions200JSONResponse WebhookSubscriptionList
+
+func (response ListWebhookSubscriptions200JSONResponse) VisitListWebhookSubscriptionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookSubscriptions400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListWebhookSubscriptions400JSONResponse) VisitListWebhookSubscriptionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookSubscriptions404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListWebhookSubscriptions404JSONResponse) VisitListWebhookSubscriptionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookSubscriptions500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListWebhookSubscriptions500JSONResponse) VisitListWebhookSubscriptionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookSubscriptionRequestObject struct {
+	Body *CreateWebhookSubscriptionJSONRequestBody
+}
+
+type CreateWebhookSubscriptionResponseObject interface {
+	VisitCreateWebhookSubscriptionResponse(w http.ResponseWriter) error
+}
+
+type CreateWebhookSubscription201JSONResponse WebhookSubscription
+
+func (response CreateWebhookSubscription201JSONResponse) VisitCreateWebhookSubscriptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookSubscription400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateWebhookSubscription400JSONResponse) VisitCreateWebhookSubscriptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookSubscription404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateWebhookSubscription404JSONResponse) VisitCreateWebhookSubscriptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookSubscription500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateWebhookSubscription500JSONResponse) VisitCreateWebhookSubscriptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhookSubscriptionRequestObject struct {
+	SubscriptionId SubscriptionId `json:"subscriptionId"`
+	Params         DeleteWebhookSubscriptionParams
+}
+
+type DeleteWebhookSubscriptionResponseObject interface {
+	VisitDeleteWebhookSubscriptionResponse(w http.ResponseWriter) error
+}
+
+type DeleteWebhookSubscription204Response struct {
+}
+
+func (response DeleteWebhookSubscription204Response) VisitDeleteWebhookSubscriptionResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteWebhookSubscription400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteWebhookSubscription400JSONResponse) VisitDeleteWebhookSubscriptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhookSubscription404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteWebhookSubscription404JSONResponse) VisitDeleteWebhookSubscriptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhookSubscription500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteWebhookSubscription500JSONResponse) VisitDeleteWebhookSubscriptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookSubscriptionRequestObject struct {
+	SubscriptionId SubscriptionId `json:"subscriptionId"`
+	Params         GetWebhookSubscriptionParams
+}
+
+type GetWebhookSubscriptionResponseObject interface {
+	VisitGetWebhookSubscriptionResponse(w http.ResponseWriter) error
+}
+
+type GetWebhookSubscription200JSONResponse WebhookSubscription
+
+func (response GetWebhookSubscription200JSONResponse) VisitGetWebhookSubscriptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookSubscription400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetWebhookSubscription400JSONResponse) VisitGetWebhookSubscriptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookSubscription404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetWebhookSubscription404JSONResponse) VisitGetWebhookSubscriptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookSubscription500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetWebhookSubscription500JSONResponse) VisitGetWebhookSubscriptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookSubscriptionRequestObject struct {
+	SubscriptionId SubscriptionId `json:"subscriptionId"`
+	Body           *UpdateWebhookSubscriptionJSONRequestBody
+}
+
+type UpdateWebhookSubscriptionResponseObject interface {
+	VisitUpdateWebhookSubscriptionResponse(w http.ResponseWriter) error
+}
+
+type UpdateWebhookSubscription200JSONResponse WebhookSubscription
+
+func (response UpdateWebhookSubscription200JSONResponse) VisitUpdateWebhookSubscriptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookSubscription400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateWebhookSubscription400JSONResponse) VisitUpdateWebhookSubscriptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookSubscription404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateWebhookSubscription404JSONResponse) VisitUpdateWebhookSubscriptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookSubscription500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateWebhookSubscription500JSONResponse) VisitUpdateWebhookSubscriptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookMessagesRequestObject struct {
+	SubscriptionId SubscriptionId `json:"subscriptionId"`
+	Params         ListWebhookMessagesParams
+}
+
+type ListWebhookMessagesResponseObject interface {
+	VisitListWebhookMessagesResponse(w http.ResponseWriter) error
+}
+
+type ListWebhookMessages200JSONResponse WebhookMessageList
+
+func (response ListWebhookMessages200JSONResponse) VisitListWebhookMessagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookMessages400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListWebhookMessages400JSONResponse) VisitListWebhookMessagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookMessages404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListWebhookMessages404JSONResponse) VisitListWebhookMessagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookMessages500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListWebhookMessages500JSONResponse) VisitListWebhookMessagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookMessageRequestObject struct {
+	SubscriptionId SubscriptionId `json:"subscriptionId"`
+	EventId        EventId        `json:"eventId"`
+	Params         GetWebhookMessageParams
+}
+
+type GetWebhookMessageResponseObject interface {
+	VisitGetWebhookMessageResponse(w http.ResponseWriter) error
+}
+
+type GetWebhookMessage200JSONResponse WebhookMessage
+
+func (response GetWebhookMessage200JSONResponse) VisitGetWebhookMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookMessage400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetWebhookMessage400JSONResponse) VisitGetWebhookMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookMessage404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetWebhookMessage404JSONResponse) VisitGetWebhookMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookMessage500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetWebhookMessage500JSONResponse) VisitGetWebhookMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverWebhookMessageRequestObject struct {
+	SubscriptionId SubscriptionId `json:"subscriptionId"`
+	EventId        EventId        `json:"eventId"`
+	Params         RedeliverWebhookMessageParams
+}
+
+type RedeliverWebhookMessageResponseObject interface {
+	VisitRedeliverWebhookMessageResponse(w http.ResponseWriter) error
+}
+
+type RedeliverWebhookMessage202Response struct {
+}
+
+func (response RedeliverWebhookMessage202Response) VisitRedeliverWebhookMessageResponse(w http.ResponseWriter) error {
+	w.WriteHeader(202)
+	return nil
+}
+
+type RedeliverWebhookMessage400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RedeliverWebhookMessage400JSONResponse) VisitRedeliverWebhookMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverWebhookMessage404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response RedeliverWebhookMessage404JSONResponse) VisitRedeliverWebhookMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverWebhookMessage500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response RedeliverWebhookMessage500JSONResponse) VisitRedeliverWebhookMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverFailedWebhookMessagesRequestObject struct {
+	SubscriptionId SubscriptionId `json:"subscriptionId"`
+	Params         RedeliverFailedWebhookMessagesParams
+}
+
+type RedeliverFailedWebhookMessagesResponseObject interface {
+	VisitRedeliverFailedWebhookMessagesResponse(w http.ResponseWriter) error
+}
+
+type RedeliverFailedWebhookMessages202JSONResponse RedeliveryResult
+
+func (response RedeliverFailedWebhookMessages202JSONResponse) VisitRedeliverFailedWebhookMessagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverFailedWebhookMessages400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RedeliverFailedWebhookMessages400JSONResponse) VisitRedeliverFailedWebhookMessagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverFailedWebhookMessages404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response RedeliverFailedWebhookMessages404JSONResponse) VisitRedeliverFailedWebhookMessagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverFailedWebhookMessages500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response RedeliverFailedWebhookMessages500JSONResponse) VisitRedeliverFailedWebhookMessagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecretRequestObject struct {
+	SubscriptionId SubscriptionId `json:"subscriptionId"`
+	Params         RotateWebhookSecretParams
+}
+
+type RotateWebhookSecretResponseObject interface {
+	VisitRotateWebhookSecretResponse(w http.ResponseWriter) error
+}
+
+type RotateWebhookSecret200JSONResponse WebhookSubscription
+
+func (response RotateWebhookSecret200JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RotateWebhookSecret400JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response RotateWebhookSecret404JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response RotateWebhookSecret500JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// SeeCardAtChip Simulate the card at a chip authorisation
@@ -1945,6 +3470,9 @@ type StrictServerInterface interface {
 	// ListEvents List the events a tenant's requests caused
 	// (GET /_sim/events)
 	ListEvents(ctx context.Context, request ListEventsRequestObject) (ListEventsResponseObject, error)
+	// StreamEvents Follow a tenant's events live
+	// (GET /_sim/events/stream)
+	StreamEvents(ctx context.Context, request StreamEventsRequestObject) (StreamEventsResponseObject, error)
 	// ListFaults List a tenant's fault rules
 	// (GET /_sim/faults)
 	ListFaults(ctx context.Context, request ListFaultsRequestObject) (ListFaultsResponseObject, error)
@@ -1969,6 +3497,36 @@ type StrictServerInterface interface {
 	// IssueTestToken Issue a token without credentials
 	// (POST /_sim/tokens)
 	IssueTestToken(ctx context.Context, request IssueTestTokenRequestObject) (IssueTestTokenResponseObject, error)
+	// ListWebhookSubscriptions List a tenant's subscriptions
+	// (GET /_sim/webhooks)
+	ListWebhookSubscriptions(ctx context.Context, request ListWebhookSubscriptionsRequestObject) (ListWebhookSubscriptionsResponseObject, error)
+	// CreateWebhookSubscription Subscribe a URL to a tenant's events
+	// (POST /_sim/webhooks)
+	CreateWebhookSubscription(ctx context.Context, request CreateWebhookSubscriptionRequestObject) (CreateWebhookSubscriptionResponseObject, error)
+	// DeleteWebhookSubscription Delete a subscription
+	// (DELETE /_sim/webhooks/{subscriptionId})
+	DeleteWebhookSubscription(ctx context.Context, request DeleteWebhookSubscriptionRequestObject) (DeleteWebhookSubscriptionResponseObject, error)
+	// GetWebhookSubscription Read a subscription
+	// (GET /_sim/webhooks/{subscriptionId})
+	GetWebhookSubscription(ctx context.Context, request GetWebhookSubscriptionRequestObject) (GetWebhookSubscriptionResponseObject, error)
+	// UpdateWebhookSubscription Change a subscription
+	// (PATCH /_sim/webhooks/{subscriptionId})
+	UpdateWebhookSubscription(ctx context.Context, request UpdateWebhookSubscriptionRequestObject) (UpdateWebhookSubscriptionResponseObject, error)
+	// ListWebhookMessages The delivery log of a subscription
+	// (GET /_sim/webhooks/{subscriptionId}/messages)
+	ListWebhookMessages(ctx context.Context, request ListWebhookMessagesRequestObject) (ListWebhookMessagesResponseObject, error)
+	// GetWebhookMessage The delivery log of one message
+	// (GET /_sim/webhooks/{subscriptionId}/messages/{eventId})
+	GetWebhookMessage(ctx context.Context, request GetWebhookMessageRequestObject) (GetWebhookMessageResponseObject, error)
+	// RedeliverWebhookMessage Deliver one message again
+	// (POST /_sim/webhooks/{subscriptionId}/messages/{eventId}/redeliver)
+	RedeliverWebhookMessage(ctx context.Context, request RedeliverWebhookMessageRequestObject) (RedeliverWebhookMessageResponseObject, error)
+	// RedeliverFailedWebhookMessages Deliver every failed message again
+	// (POST /_sim/webhooks/{subscriptionId}/redeliver-failed)
+	RedeliverFailedWebhookMessages(ctx context.Context, request RedeliverFailedWebhookMessagesRequestObject) (RedeliverFailedWebhookMessagesResponseObject, error)
+	// RotateWebhookSecret Rotate a subscription's secret
+	// (POST /_sim/webhooks/{subscriptionId}/rotate-secret)
+	RotateWebhookSecret(ctx context.Context, request RotateWebhookSecretRequestObject) (RotateWebhookSecretResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error)
@@ -2201,6 +3759,32 @@ func (sh *strictHandler) ListEvents(w http.ResponseWriter, r *http.Request, para
 	}
 }
 
+// StreamEvents operation middleware
+func (sh *strictHandler) StreamEvents(w http.ResponseWriter, r *http.Request, params StreamEventsParams) {
+	var request StreamEventsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.StreamEvents(ctx, request.(StreamEventsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "StreamEvents")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(StreamEventsResponseObject); ok {
+		if err := validResponse.VisitStreamEventsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ListFaults operation middleware
 func (sh *strictHandler) ListFaults(w http.ResponseWriter, r *http.Request, params ListFaultsParams) {
 	var request ListFaultsRequestObject
@@ -2424,88 +4008,408 @@ func (sh *strictHandler) IssueTestToken(w http.ResponseWriter, r *http.Request) 
 	}
 }
 
+// ListWebhookSubscriptions operation middleware
+func (sh *strictHandler) ListWebhookSubscriptions(w http.ResponseWriter, r *http.Request, params ListWebhookSubscriptionsParams) {
+	var request ListWebhookSubscriptionsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListWebhookSubscriptions(ctx, request.(ListWebhookSubscriptionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListWebhookSubscriptions")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListWebhookSubscriptionsResponseObject); ok {
+		if err := validResponse.VisitListWebhookSubscriptionsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateWebhookSubscription operation middleware
+func (sh *strictHandler) CreateWebhookSubscription(w http.ResponseWriter, r *http.Request) {
+	var request CreateWebhookSubscriptionRequestObject
+
+	var body CreateWebhookSubscriptionJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateWebhookSubscription(ctx, request.(CreateWebhookSubscriptionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateWebhookSubscription")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateWebhookSubscriptionResponseObject); ok {
+		if err := validResponse.VisitCreateWebhookSubscriptionResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteWebhookSubscription operation middleware
+func (sh *strictHandler) DeleteWebhookSubscription(w http.ResponseWriter, r *http.Request, subscriptionId SubscriptionId, params DeleteWebhookSubscriptionParams) {
+	var request DeleteWebhookSubscriptionRequestObject
+
+	request.SubscriptionId = subscriptionId
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteWebhookSubscription(ctx, request.(DeleteWebhookSubscriptionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteWebhookSubscription")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteWebhookSubscriptionResponseObject); ok {
+		if err := validResponse.VisitDeleteWebhookSubscriptionResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetWebhookSubscription operation middleware
+func (sh *strictHandler) GetWebhookSubscription(w http.ResponseWriter, r *http.Request, subscriptionId SubscriptionId, params GetWebhookSubscriptionParams) {
+	var request GetWebhookSubscriptionRequestObject
+
+	request.SubscriptionId = subscriptionId
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetWebhookSubscription(ctx, request.(GetWebhookSubscriptionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetWebhookSubscription")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetWebhookSubscriptionResponseObject); ok {
+		if err := validResponse.VisitGetWebhookSubscriptionResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateWebhookSubscription operation middleware
+func (sh *strictHandler) UpdateWebhookSubscription(w http.ResponseWriter, r *http.Request, subscriptionId SubscriptionId) {
+	var request UpdateWebhookSubscriptionRequestObject
+
+	request.SubscriptionId = subscriptionId
+
+	var body UpdateWebhookSubscriptionJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateWebhookSubscription(ctx, request.(UpdateWebhookSubscriptionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateWebhookSubscription")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateWebhookSubscriptionResponseObject); ok {
+		if err := validResponse.VisitUpdateWebhookSubscriptionResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListWebhookMessages operation middleware
+func (sh *strictHandler) ListWebhookMessages(w http.ResponseWriter, r *http.Request, subscriptionId SubscriptionId, params ListWebhookMessagesParams) {
+	var request ListWebhookMessagesRequestObject
+
+	request.SubscriptionId = subscriptionId
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListWebhookMessages(ctx, request.(ListWebhookMessagesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListWebhookMessages")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListWebhookMessagesResponseObject); ok {
+		if err := validResponse.VisitListWebhookMessagesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetWebhookMessage operation middleware
+func (sh *strictHandler) GetWebhookMessage(w http.ResponseWriter, r *http.Request, subscriptionId SubscriptionId, eventId EventId, params GetWebhookMessageParams) {
+	var request GetWebhookMessageRequestObject
+
+	request.SubscriptionId = subscriptionId
+	request.EventId = eventId
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetWebhookMessage(ctx, request.(GetWebhookMessageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetWebhookMessage")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetWebhookMessageResponseObject); ok {
+		if err := validResponse.VisitGetWebhookMessageResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// RedeliverWebhookMessage operation middleware
+func (sh *strictHandler) RedeliverWebhookMessage(w http.ResponseWriter, r *http.Request, subscriptionId SubscriptionId, eventId EventId, params RedeliverWebhookMessageParams) {
+	var request RedeliverWebhookMessageRequestObject
+
+	request.SubscriptionId = subscriptionId
+	request.EventId = eventId
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.RedeliverWebhookMessage(ctx, request.(RedeliverWebhookMessageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RedeliverWebhookMessage")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(RedeliverWebhookMessageResponseObject); ok {
+		if err := validResponse.VisitRedeliverWebhookMessageResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// RedeliverFailedWebhookMessages operation middleware
+func (sh *strictHandler) RedeliverFailedWebhookMessages(w http.ResponseWriter, r *http.Request, subscriptionId SubscriptionId, params RedeliverFailedWebhookMessagesParams) {
+	var request RedeliverFailedWebhookMessagesRequestObject
+
+	request.SubscriptionId = subscriptionId
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.RedeliverFailedWebhookMessages(ctx, request.(RedeliverFailedWebhookMessagesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RedeliverFailedWebhookMessages")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(RedeliverFailedWebhookMessagesResponseObject); ok {
+		if err := validResponse.VisitRedeliverFailedWebhookMessagesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// RotateWebhookSecret operation middleware
+func (sh *strictHandler) RotateWebhookSecret(w http.ResponseWriter, r *http.Request, subscriptionId SubscriptionId, params RotateWebhookSecretParams) {
+	var request RotateWebhookSecretRequestObject
+
+	request.SubscriptionId = subscriptionId
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.RotateWebhookSecret(ctx, request.(RotateWebhookSecretRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RotateWebhookSecret")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(RotateWebhookSecretResponseObject); ok {
+		if err := validResponse.VisitRotateWebhookSecretResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"5Hzrchs3lv+roPo/VZYqTYqKnfzLVG1taRw7o1TiuGxl9kPikcHuQxJWN8AAaMpcW4+1L7BPtnXOAfpC",
-	"dktURvLGs59M9QU4OJffubY/JpkpV0aD9i6ZfkxW0soSPFj66xy01B5/5eAyq1ZeGZ1Mk/MlCGMXQuUn",
-	"Ioe5rAov/BLEXFnn6Y6ZhwsffGXBjZM0Ufjm7xXYTZImWpaQTBPPG6SJy5ZQSqbAe7D47D/OX45+nYye",
-	"ytF89Pbj42+v/5Kkid+s8EXnrdKL5Pr6Ok0suJXRDojkv8r8NfxegSOyM6M98AnkalWoTOIJjt47PMbH",
-	"1q5/sTBPpsn/O2rYccR33dFza43lrXbZYHkzMbMgLx0dGje1MvMnAvBNJ/CwAmS2FHMFRS6kzoWtChgn",
-	"12nyzOh5obLPRK5TZVVIb+wjh3TO1aKytInIDTihjReyKMyV8EvliL4zjeKQBS/7eYkUc6kKyE+IrTOT",
-	"b4STGyeulhsi7aXxL0yl84en6qURrsqWgvU1FTLLTKVR1QWsQftxgu+EZXCX03wtdQYtVVxZswLrFatp",
-	"Hti+a1un4nsj4u1UrIxTXq0hZQKkE08nZSoef7vEzY+XjyclGhd8kOWqQMt4OimTtG1FB2hDb786+O23",
-	"Mf86/PcD7T5V7tN//5f7VLpP7lP5aXl4+FWPeaXRQgch4GppHIisMNmlKM0a3B0Q4Y6mjpb+e6Us5Mn0",
-	"14aDb+snzew9ZB6prtnvqqKH+9pc4T9zY0vpk2mSSw8jr0ro44CVuv/4782MDV7ybsJKnQql6ZqxOVj8",
-	"tcHLJ0IGXRZGg8iktQqcUN4xRhA+eijdbRr6g5mRVJhIaa3cdKW0Q/5aWV/JonVvZkwBUu9wtAZjZE/z",
-	"InOgj8vPlmo1qOGm8plBkEfWkUIgwWiakCfb9vUfS+nFUq5WoJ3whsGSH2BIXaqVUE44srU0AV2VSHKz",
-	"HnM3SZMMRYE/327LMk0+jPDF0VpahGSHK+AZfmZST+vFWhdfxHVb157VW+xhIEHvM2nzhzSNAeH06z8S",
-	"c6Hyjg0o7b990iyttIcF2IRgDU9FL+6lo7jzG3rnTqo6pI2R2IaQIV0Mm/Yfl18Op96xks7dXkE+csLC",
-	"QjkPFvKgmydCzlAlxdxYIbUw83mhNIhXZy+F2+hs3IcnYSu+3keKl57u3K+SM3O6Os7XOirOl1oaviWW",
-	"LV52jxOJ7xUQuog38Wz/BB4/JNb1Ef5cr6EwLCyZ5wrVQhavWgfwtoJtRPtZA4cG0SGsrMnAOYq8ICyZ",
-	"itnGA2kP/ZBO5FCoNapYS3cCLSjahRmFixjZjF/Lq5/AObkAojSGaF3uchS6t/m+wBg1REK75luG7W61",
-	"3/hgL0uRMT+qPrdBPNuf2Fo4O6RukRPW7aPmhbwHkNz7QdyiDv12gw2QbvBWKZXGP3Yg6pksCiecV0WB",
-	"3hNhYty7+b7gS5Zd20hDcpuKmthBnvZLmDzgHdSRpHMfjiRsPEjuYCjT0oRtIy82IiPmG00pE/l5EsAJ",
-	"mr/d8IWrJejgK1AwO2pSKq1KRPvjPqlRrtEJpI634eZv5kqUUkdqogaU8kNYdzKZ3LZNRzN7fGC8fZbH",
-	"qL+zV3RXmQXp4Zm0qEPVKu/7A/1A5UiFlHNVfEBmXq2b5y048K+kc1fG5ucYMVMZATdwsH3dgoYrfPHv",
-	"slC58hsKMgvg1VoXZ0rnLw36RtrmbXqTFe6yAY9bWaBwAJ9KEbUR4AlhHjnxjq+/a0X5QRQ/gl74ZTL9",
-	"+ptvSBbx7+M/kHfhjrYqQHB0gFHz58q8Gj3pNaXGfeyaPt7rBTel2xEPpvpM5TJJ65rREmQOtldgw14p",
-	"TZBLt6MEk0aEhFfSG13Yi8DNnsTHLrrodlPQcEcPf6OLo437aP0byAL1bAfXMCTbP/BybLQtOZnLXmms",
-	"wbp+B7dFsYswEN9IA019p8DUd/cIQxF7ZqyFgktbKo82EKt1HvPNTFYOcrr+3sxOOBunMIFMdxMMd+d4",
-	"eQX7Mw2iJeyq/L4Rw6XSPYeklDnQTsW7pkKELmesq3IGVhy8enYmcuklVR0Zm0fHh8JYcQWzpTGXYwve",
-	"brpFpNYKQ5oAuyStQOdKL0SlvSqE8sJW2p2I3GgQRmeAKVKrViKUP4lVEXKQKABb6XCt7VPCygjpRkOT",
-	"Ce2X/vxgZpR4vKpXiVe+49XinyETwrTeVax4t0Qnb8JjvQEUCa5ZijXnphzpBzPrj5nem9n+EdNda0RD",
-	"8RJt2kfma8BfyuhWxNTjKBFRHVoexU82vjQ6blxmOTPOgSVnGm6LuSpALNQa6BmqbvbkMxeZyaF/49aq",
-	"9KjAR7dc8LdPhmz1orPgoNXhmqIEqV2fcx9YuuWmtou+cwu4Ht2/w4qxirC9XCmzpdIwsiBzOStAoC42",
-	"CMEsUnpxUSgNF0qvMT66YDDah1Uk3P1kQJyqYxDqf3hBccr+G90ok/PbFu5n4J+1cPemQZ4evmqv/AaB",
-	"lIsLxgpJHkA5IWem8rvmwn6mwfYnX/dBenQyXR9waywYIE7lvUDB/UPMknYh7c/KfqZ5MBfkxuXHtnod",
-	"h9Tq5nC+XBW9TrMO6I3IzGrzv3JW7p/2hrL3HcDe1QkhCb2qZS5BD0op9OeGyjc358ENjffAYSZziMG3",
-	"0LlLG3xYKQvuQvp7KZh6JG8PadBjrYpQi4xd4VxTPjc3/bre7kCbK83dclO4VFQ6ByuOLpwqp2JJOUsq",
-	"PIXruL9LQ/sVfywh/vFIhOItNyHDTYyF8gojS4xi0iZBF4VZUCiMVwojc8gboxIvjRcraT2am9QbsQad",
-	"E6Wnr87oLWqQV36JOJxJD/kU41zlqIaLSwbHi3GsxliYKXXejcVzqgfV2TMnIV5eghMynCYaPzXBbgYA",
-	"pHWJOyzB1i3IZqVHTji0DryYCmfEyhQFPq680LAGK7Kl1Atw4grJqAlwAG78GwlbefIDVKCxTpVC5qXS",
-	"yIpWxjZNjseT8STUj7RcqWSaPB5Pxo9DAk96TkI9Qix3Rx/xn7P8+ihbqhWZhOkLIZtIa6lWPJ1wpfyS",
-	"LjFJoQnjxO8VVCjGIAJcf8otxCupPB46tBJDB1Ec8AKhjzE6Dvcv8OYhyRl03tov9DLFQXgudGTS+F5s",
-	"7UaSLmJ/5vCEch5+XHD9a0TdISbIgXc1zY8cNY4oT8PU1IUXLlah1DU6HotT7a7AuqDkfH7lqfWes9xa",
-	"dbpkmrwBKnOd+mfI7bQz4PPrRx7KCXWWMJPD4knaCMBQ38xQ3AlQr9/yUuD8X02+ubdhjXb3+Xp3EOjr",
-	"yeSet6Je6tDIShAFjQNUfmmscmzlLBm0jydMUd9GNeVHrfkleuXJ7a/UYzDXafLNPnt0R3pocqUqS2k3",
-	"qC8Mz1BrpSB0ICPsHIze67XrOrkY1UndsJm/8RJNTWnuoQrqnwasG0wPp0gR0qY0hcJxQ84dzbx+Uzz/",
-	"6VgckAnrYtNc5vp1d1EWHiN+7NaBOxQzQNuPJEAeDLSb0goP1AWYozHWuIGpT4QcXRVFuw9wOBbnkcWl",
-	"3ODzWsyQqFEgM2+s/cnkaeAPPY9eCI8ezmt5C2+E1MYvwdYH7UMEzt6fhz1Cqf1LgIU6NemWAJLJ8f9P",
-	"epP35IzzWrGyuG1Og3hJN3lNJt8kvVkmd33Cmxf05nW6J17sFEh68enJrjW8Djp2sqtgV5S2K+8/I5o8",
-	"mTy9/YV6gPE+4OcFkIH1mz4GZcSYYexBLRuVatE0svph5zsTI5/t3jzGpPUCEYlyWFmgeE+8fv7sl9ev",
-	"z15+L3AvDky8iWNdHA9GyPj72evzX05/JMQIvpwI7MLFQdA0WCtTOXqi2eUQQYCNGm+kFKnZUmkiBt9M",
-	"uQiQVc6bkrFNyMKCzDdiKR1h6hpqWghA6FjS82SqbECmDy9+ImZQFHHOQx7/OjFEq0Cxr4kGduQnWxL9",
-	"v2Gf4fRCtuyANMqbqGFt44wNpgX4PrDzldXsdjF3becuNTVpaMmkPG5JmRtlg6JyaA2aegdkH5yIhWxw",
-	"LH5GB9nJDUNHPmQ6bBt8gwyRbD8VzktLbp6xQWnnMZp/5JhIcuFN/kly5yzNAegTHgRAN17vSkOgbikt",
-	"COX7LOx78DQdtWtafYJqHgnqm7B1PFTs28xtDcS+dMrxvajXa5B5Ww1YgbYU6igku8PofhqzYUTlerGu",
-	"Lsw2QrZHrcVBa8AaIfXxt0vOBSM+UghJ4mc9em9mNZDG9L0CXBgVQMMVKwzqma10GueFMfKkn7FGIZTO",
-	"iirHfFJpXIIqOTxBzKPvTIEolPOhKSJeGhG8QodXPIM9FqdtBbwF4AO3ogo+BM5ujcNfdwtM6BoeMn3r",
-	"ToPfpMVCzj3YUE1RepHWpaIgPOmFlfpfGeDNugPEXaOZG3vVjb+aeb0bMb61YsRzU+TgPGNnyuUa+CAz",
-	"X2zQCBUja5yUzFPh1EKH7KszJNlV5h+V88+Zpj+KpmnvmBdNd3EJkQOxCBehqnM89I0TvVPPx/Z95/Sr",
-	"HP3nxejtVyP+PqO3tNxLU5hWoMZPa/yMEl5HoZ0Tofv8bxSc/lZNJo8zldO/cDhEcnvk+o/Fa/vSy/2s",
-	"VFxZjJw0tSmnKu/OMkyffC0OSEFyU0qlKWzlryfweTeNIUguN5w50TweJsdpXTueVcUlxw/fHYdnuAu9",
-	"EeiZZ5Uq/CHDYx9LmiZ+w5J2i3EySbdFOhk9vXj71fTXf0z/gEydl+WKoxAM7wmWiGPoG4bk5hS6xV6p",
-	"3dAhuJmQzJQc1dZExEp6KHNEs7hQOdVlKuuoECu9uDL2kkSxFYil6EYt8MRiPDAFSOSwVQl0/GFpECn9",
-	"B60q1de2fMgQqRlnHvAtfMQvpwiIZ2kE7bqBOdHlwvRUyxM0c723Rvu24nKb9GFoeSnXcZw0zC93/UM/",
-	"zr/gHf+MUXMz/zz03Siy4AvTiJYacIuaDoHrD4XhCLKtZ6lEGRaZhij5gxfvqAn6Lk5Sc8ml6ZMdSPGM",
-	"8Pr01VlnCrnrgZu54sM0ZmHN8PW74NPeYY64UGvQKelZHEWqO325iYXZoqh7ZDr02trpwDeTSRMehk89",
-	"EPKqIo/6TPOFqq4LMGK+46nHd+LF6dmPv7x+njYTww48d58ov+CZFvRyrFWiAO/EDASVkqWjfzHUJwZD",
-	"nO5DPgSz4gtNhwm9IOM2OmBcOU4H8knwShwRbEpUvpl67ksfntELPKb/MNlDZzp/r9zh+H73vsmIvxwb",
-	"/kleQmN0tbFJ3bI1lPMOph99VPk1m3cBPMPSVYHv6HpUgdvLg+o+S4PpPwH4vSX4L6xjxwR3cLYtwdac",
-	"+o1+mTEnflrQfIK/NEXuOKWIaz2qYS/MYATQyAUFoIcpA11AkxxjfFm4VKysWVhZuvr7eZfWZWsOzcPn",
-	"IOHTCtcHN+T446Ee0oPHPQZsH1HTgR/fb8C1NZHSEuSyHuLvFWPsFH49mfCsdfj6KPxfFOiFeO0TaiTi",
-	"dak0WGI73hnNZCF1BtT7nPGE2U6ZMnxJ8IBsDzv0MP0N2LXSi/sqNK6MDd8BdPXdgV13GB9nr/etbzSV",
-	"IooCtKE5eLEBLw5o9FuEafbDYEbGQWxI18Pv8VH+K21aytTmPEzFbEPFRsyVpqFFVcgNxhjGXkavXQc1",
-	"0m10trRGmwpTS1i52oTDVwDCgreKS4fdmo+tOGovQ/e6meFfSec4ulC2pmbIZn9ANv4ZQ/U4dD9g5yjO",
-	"LzdO787BtbQ6IPdNNXQM3jX/Jx+ofdrEsgnNwdV1PElzq9ycjWOu9NbBXpOsU/ITd3YNh2FcUFKhXXFd",
-	"ULb8TaunMxbnmEm6SmEwzL6KKg0rGiIDLa0ywpnQEzWtawAuDlU8oqKMh7E4C0xwkFkMyXOwag1ibk3J",
-	"YAKhTknBFn+HY+Z4eB7Fk8LCiq01zuh1QnUq3QUBDUfc53EY8+EaozeOLxzf+2ZhSnbAEKmhQk9+OebI",
-	"ksLYzIKL/31Q2wqpODlshGeo8uhdZiAtWC5mhkmg0HLaz8rI16QBweuh4zgQmZI1BIOJBshuxS2N9Vnl",
-	"eYhVVI47oiDrb+rQC5AzPX111qetdAY0wPMwRfwg+toeB//M7aXujPeA9pLkvhzFJaGhkpHCxYpBK5on",
-	"TPifAAAA//8=",
+	"5H3rchs31uCroLhflaVJk6J8yVeRampL49gTpRzHaykzPxKPDHYfiYiaAAOgRXMdPda+wD7ZV+ccoC8k",
+	"mqIcybFmfonqC3AAnPutPw5yM5sbDdq7wcHHwVxaOQMPlv57cQXaHxf4swCXWzX3yujBweB0CgLw5iPH",
+	"f89UkYnFVOVToZyQpTPCT0HMwDl5AY+cWMBkaszlUBWjQTZQOMhc+ukgG2g5g8HBAMJc2cDCb5WyUAwO",
+	"vK0gG7h8CjOJQJwbO5N+cDCoKoVP+uUcX3XeKn0xuL7OBifVpIazD3DXeuaRE70Que5YfwywU9BS+zRA",
+	"xl4IVRyKAs5lVXrauXNlnac75jxc+OArC64G9rcK7LKB1vMEbajm0nuw+Oy/Tl8Pfx4Pv5HD8+G7j0++",
+	"vv6vBJDXuEI3N9oBnf7fZPEWfqvAEdi50R54BXI+L1UucQV7vzpcxsfWrP9l4XxwMPhfew1m7fFdt/fC",
+	"WmN5qvVtsDyZmFiQl44WjZNamftDAfimE7hYATKfinMFZSGkLoStShgNrrPBc6PPS5V/JnCdmlWl9MY+",
+	"cgjnubqoLE0iCgNOaOOFLEuzEH6qHMF3rPE4ZMnDfl4gxblUJRSHtK0TUyyFk0snFtMlgfba+Jem0sX9",
+	"Q/XaCFflU8H4mgmZ56bSiOrMSUZELmEYnOWouJI6hxYqzq2Zg/WK0bQI275OW0fi70bE25mYG6e8uoKM",
+	"AZBOfDOeZeLJ11OcfH/6ZDxD4oIPcjYvkTK+Gc8GWZuKdpCG3n2188svI/61+793tPu9cr/////nfp+5",
+	"393vs9+nu7tfJcgrixTaywIWU+NA5KXJL8XMXIG7BUe4Jam3ednPzQ6+q580k18h9wh1vf2uKhO7r82i",
+	"wwAL6WHo1QxSO2ClTi//VzNhgpc8m7BSZ0JpumZsARZ/LfHyoZABl4XRIHJprQInlHfMI4g/epi5mzD0",
+	"ezOhU2EgpbVy2T2lNfCvlPWVLFv3JsaUIPXajtbMGLeneZF3ILXLz6dq3ovhpvK5QSaPW0cIgQAjaQIK",
+	"m+52/nMqvZjK+Ry0E94ws+QHmKVO1RxltCNaywagqxmC3IzHuzvIBjkeBf58t3qW2eDDEF8cXkmLLNnh",
+	"CLiGHxnUo3qw1sWXcdzWtef1FFsQSMD7XNriPkmj53DS+I/AnKmiQwNK+6+fNkMr7eEC7IDYGq6KXtwK",
+	"R3HmE3rnVqjah40R2AaQPlwMk6aXyy+HVa9RSedu8iAfOWHhQjkPFoqAm4dCThAlxbmxQmphzs9LpUG8",
+	"OX4t3FLnoxQ/CVPx9RQoXnq6c7dIzpvTxXG+1kFxvtTC8JVjWdnL7nIi8MkDQhFxEtf2B/jxffK6FOAv",
+	"9BWUhg9LFoVCtJDlm9YCWLHuYs2POhgbUSDMrcnBOdK8IAyZicnSA2EP/ZBOFFCqK0SxFu4EWPBoL8ww",
+	"XETNZvRWLn5ga4UgjSpad3dZC92afF+ijho0oXXyDcbRzfQbH0xuKW7MK5USG7Rn2wNbH84aqCvghHFT",
+	"0LyUd8Akt34Qp6hVv3VlA6TrvTWTSuM/ayzquSxLJ5xXZYnSE9nEKDn5tsyX7cFIIw3IbShqYHv3NH3C",
+	"JAFvgY50OnchSMLEveD2qjItTFgl8nIpctp8o8lkIjlPB3CI5G+XfGExBR1kBR7MGprMlFYz5Pb7qVMj",
+	"W6OjSO2vspvvzELMpI7QRAyYyQ9h3PF4fNM0HcxMyMB4+7iIWn9nriiucgvSw3NpEYeqeZH6B+VA5QiF",
+	"lHNVfEDmXl01z1tw4N9I5xbGFqeoMZMbASdwsHrdgoYFvvgPWapC+SUpmSXwaK2LE6WL1wZlI03zLttE",
+	"hevbgMutLJA6gE9lyLV9y7X0nq+/b2n54Shegb7w08HB42fP6Czi//ufYHfhjLYqQbB2gFrz57K8GjxJ",
+	"klIjPtZJH+8lmZvSbY0HTX2GcjrIap/RFGQBNnlg/VIpG+Au3cwlGDQCJLySbRRhL8NuJgwfe9HlbpuU",
+	"hltK+I0ijiZOwfodyBLxbI2voUq2veLlmGhb52Quk6dxBdalBdwKxC6ygfhGFmBKrQJN3/Ul9GnsubEW",
+	"SnZtqSLSQPTWebQ3c1k5KOj6r2ZyyNY4qQlEustAuGvLKyrYftMgUsI6ym+rMVwqnVgkmcwBdnLeNR4i",
+	"FDkjXc0mYMXOm+fHopBekteRefNwf1cYG73bIwveLrtOpNYIfZgA6yDNQRdKX4hKe1UK5YWttDsUhdEg",
+	"jM4BTaSWr0Qofxi9IiQg8QBspcO1tkwJIyNLNxoaS2g78+d7MyHD4009SrzyLY8W/w2WEJr1rmLEu0E7",
+	"OQmPJRUoOrhmKMacTTbS92aS1pl+NZPtNabb+oj69CWaNAXmWwhWyrLPwfBbBRUkkLZWUwJrdWIBFgQ/",
+	"LuSFVDqluK5AGEZPg4a/lNEtZS4hw5HZO2QKpNrZ+NJwv5Hms4lxDizJ+XBbnKsSxIW6AnqGHK8JU+ss",
+	"NwX0hJ+aUelRgY+uaAdfP+1jI2edAXsZAo4pZiC1S+kdPUO3JOiqP/rcQh0Uu8WI0cGxOtxM5lOlYWhB",
+	"FnJSgkAyaZgXb5HSF2el0nCm9BWqbmfMJ7fZKjrc7c6AdqpWjyg04wWpUNtPtPFMTm8aOL2BX6pP8aRh",
+	"iol91V75JfJ49nsYKyQJJ+WEnJjKr5MLi8BG7Dx9nJI2Uf51xdONamrgvirNKDi0iQbcOvf6UrefYe41",
+	"Uzmm+rGNXvvB6ttsaczmZVKe17aGEbmZL/+UtXJoN6ll37VufVv5iCAkUctcgu49pRA67PMsbTbRGxjv",
+	"YIcZzL4NvgHOddjgw1xZcGfS34kv1yN4W5wGPdZyVrXASB3OP1npPfKI9qnj6aF7Hv+RE7iUiPKSR+m4",
+	"dDaut6g4NJ0UjA5yowvhQJO9IhtfcFv6rjq2N5oYGpedUsRY0xWTJSnbZxo+eLFQfmoqLyaASnz0Va3P",
+	"h8xC58sz1kTD/WAsXGfxV3OrhSMxVeMMPuRg573qGbKWx8++Jq+4q3dbuwXY0WbTNJWhkQNu4yMnvjs9",
+	"fSP42UMxZqNDc0B2BmLHWGZk7OERC+lE3MHdLdTS2l6SfpA1tm1ruzYg5A+N/rWKkIRj26v/KxiesARi",
+	"8tPmFKkmOYodmQEQwk+Hmlo3O2pdC6RZesNciHJnYcyzFNX9k3ymIhqVgQTYdA9Wo3LCWxUth4ydsC1a",
+	"JWfC9tTZYNEW+xsOLHgyuxZjr3JU+wlrpSgj9fegZw/b2Vzp0OWqR2XlhdZhd06kbZXWmFqj2s14mjZT",
+	"o1V3W1zd1sNVj38zgCdrzqqWDyHy1ds6ErpTNO6E7vVvW8N377T8C/FG0kz5jhKw1pL+AtwKnJjAVF5B",
+	"jDGwiaGcMHNWhtZV7QJKuUxJnYVUyPLPjQ05ak36I/PhgBU91CV2ZDdhaexQqgRNcXd0l7lItfQ8s7UI",
+	"DQGRcTKPbCotyeo1QcqZJMIvVA5ixyH3b7jZbibyqXGgxbk1Mz4IYH9UE09paWrjbF0I1lI1LXqZi5En",
+	"JAg3ksCRAGtR7ALz81OYkWtC1uIsiEO8+2w8FgtTlQziOljtGI8tCDPbe5cKXx+JwB8e1T5RpUVuZjPl",
+	"ObcpI1iY/aIInZqSQJ3I/JJWhHLP4i0S4Mq7OGRKq7juJ+gTyC2konLkyyxupW92ddSkvLHG47BD3n6c",
+	"Wjhv5k44daGVvujkfJAZWFlL9q6GW4iaelHraLuYOsjPwuSjG+3cMFTW3pAN/LGdbHw3m7riAVnfdC0n",
+	"JRSprIy2TOpKjXV7YEWJ6UnkmQWG2sP9tuApm2l5I0ndkHQSn1ybNQsAtudKHeEmrIloeBP2xFES2vIL",
+	"EiYB6YlDIc47oc1CGCsK1Ag1LMB5Fg1bZy12Kfl2+YuVLW+br4CvdDGrQcKsoZe4DwFpPoWA0mpQW2zf",
+	"Whfq0OdNClF3pi2B7k9K7hJyy4/0bDzONhL2ijC5kc5XEO+DzH1QjOmRTBRmJpUWC1UWubSFEzv0Z/QX",
+	"Cl395VCgoFySk5HZMTm8gz4UcrKzW7CTyDe20Vbx0Q3UeNSlQeEN0REJ9UOSlQp1OauuoOiqGKt5Ird1",
+	"DN+bh64mwzWRaSHqB6hrvfnx5BQKsTP1fo5ng3/d7qrPe5zAphXExum2ROefKKvkTrH5DsXUJ+DVn37I",
+	"W5zVysFck7Pp3PTULrWKTsxCc4GMKV0mKl2AFXtnTs0OxJTSFDLhKUJvLkG7LFgb+KM2PdwjEfI12QQJ",
+	"N3E3i6qEghLzs5atXZoLin6TVmpkgWQXd0m8Nl7MpfXkctNLcQW6IEiP3hzTW1QTU/kpmvAososDoch+",
+	"jwpgCGgJW2kdlHVagxsJlqh1wgwLVS8vATV5Xk08Tcp733yiCOsUZyCyC5H0ZqRHaNX8VgFezIQzYm7K",
+	"Eh9XXmhkjCKfSk1BVwSjBsABuNEv5ERVnuIrlJNlnZoJWcyUxq1oJWkcDPZH49E4pIxpOVeDg8GT0Xj0",
+	"JOTsEGXQoe4R0977iH+Oi+u9fKrmRKnG+U0RzKmac0ES8ky6xCCFvGsXI8a1Di5tccDmK9qz5L/k6oFQ",
+	"NCB2eICQujzcD/fP8OYunTO5ter5QvmC2AnPhSTsLL4XqzkiSGcxJXv3kNIc+HHBKW9DSghngBx4V8P8",
+	"yFGuOKVmyMqBCy+czUN223B/JI7I0HMByXn9ylO1TcHn1krNGxwMToAy2478c9ztrFMe+fPHVNEgH892",
+	"xYLbBCqu3/FQ4PzfTLG8s/qsdsHJ9Xrt3+Px+I6nouyGviq1cBTkmq781FjlmMr5ZJA+njJEqYlqyPda",
+	"JYv0ytObX6kr366zwbNt5uhW8VGxWjWbSbtEfGH2DDVWCuIORISdhdF7Sbqug/bDOlmin8xPvERSU5rL",
+	"JgSVTARe15t2cYAQIWxKU4g5Tsg5Gea8flO8+GFf7BAJ63LZXOaU1e6gfHjM8WOCPrhdMQGk/QgCFIFA",
+	"u6kiwgMl/p4jMdZ8IzdF9C7t6Kos2yrd7kicxi2eSfIGazFBoIYBzKKh9qfjb8L+0PMohXDpYb02OLCM",
+	"kNr4Kdh6oSmOwFkxL8IcIbv2IbCFOuTfTa0ZjPf/e5BMihkcc76ImFuctqDa20E3KWQwfjZIZm9wond4",
+	"84zevM625BdriUdJ/vR0nRreBhw7XEewBaXDKO8/Izd5Ov7m5hfqmuW7YD8vgQgsTfoUB6V0j17eg1g2",
+	"nKmLJnc9zXa+NVHzWS3HQZ20HiByogLmFkjfE29fPP/p7dvj138n45QVE29iJSfrg5Fl/OP47elPR6+I",
+	"YwRZTgB22cVOwDS4UqZy9EQzyy4yASZqvJGRpmZnShMw+GbGyTV55byZMW8TsrQgi6WYkpe4VFdQw0IM",
+	"hJYlPRejy4bJpPjFD7QZpEWccrTo30eHaCX+bEuiYTuKw5UT/c+gz7B6IVt0QBjlTcSwNnHGnPKLlGvk",
+	"LfjKaha7lEjRsl1qaLLgUci4wposN7IGReWQGjT5SYg+2BAL1uBI/IgCsmMbBodQsHSYNvhGiEmYhc6E",
+	"89KSmGfeoLTzqM3HbA8S4Y39SefOVpoD0IcxMGahnpXqvjn8pHyKwv4Ongoi10krdVDNIwF9B0wd96X7",
+	"NqWaPbpvCKzfBXq9BVm00YARaAWh9oKx28/dj6I1jFy5HqyLC5Ol6AQrxU6rpwKy1CdfT9kWjPyRVEg6",
+	"fsajX82kZqTRfK8AB+YY3oIRBvHMVjqLLQJQ86Sf0UchlM7LqkB7UmkcYshpRbYAe9hKdhGlcj4kG4vX",
+	"RgSp0I3AUtuFkThqI+ANDD7sVkTB++CzKx0wrrsePhQN92m+dRtAbMJiIc892OBNUfoiq11F4fCkF1bq",
+	"f2cGb646jLhLNOfGLrr6V1Oiu5HHt0aM/NyURR08ythdAx9k7sslEqFizhqLo4uM3ObB+urURXeR+ZVy",
+	"/gXD9KncNEtWdlJBZxOVaHLUg1dnv6+tUTfRJtXa6Gc5/L9nw3dfDTkNIpmymYQpOtsnpvKtilMyeCmP",
+	"QdZx9r+ScvpLNR4/yVVBf2G3D+R2l4VP09e2hZdToTKxsKg56Zj/1C1fOnj6WOwQgoRAEOXgkMTG591B",
+	"VEEKuWTLiUpw0TjOat/xpCovWX/4dj88w9UdSwpWTCpV+l1mj6ktaWVI1VvSdY1nq0c6Hn5z9u6rg5//",
+	"dfAJZ+q8nM1ZC0H1ntgS7RjKhr5zcwrFYvLUNgTtNwPCaR6kEAUgoic9uDlU00CN/DKVdeSIlV4sjL2k",
+	"o1hRxDIUoxY45yUumPNzNOuCtPz+0yBQBrfpX3afKlLTwaBHtvASH44TENfSHLTrKuYElwsFk2uSYM95",
+	"C3LWKxBOwF6BHZ4gAjGfPgjqcyedLEzMEY8S2bNwUEIeUhEQVaKNG1pqlOZC7DQo+ko6P6QJhsffCq4W",
+	"juOSxUx6FT1ei4CMtbsLdQV6N2OPHLEd1OUQM1kuMUW4kXiB905OXtTpqNN29bdQBb/A2bPNdTLwwx2+",
+	"Esxw1jSiyIuPFNLLQyQsM5tRAEtpEJcA87rBnA7+EUmGPiun+89CCrkbibcQH9IXTLXd3bHgKmSotfit",
+	"d7GULobiQ6pZOshAZ/4fLna/WGE6+hNF2gka01tIDrHTQclAiY6IdaG061VVbi8JslRUuqkKb6E8kVep",
+	"2tiP+kSgl7Aqrgsn0EJPghq2zpLuWFp5+OCZ5Q4bjttMkOiMuWIiawG6KMGhqoHvU9jkgcmpl4baU64Z",
+	"F+TxbImmpsvMjY4oW3EkSPrQQmcqr2Jzk9BNp2u6pE2Qlzzjl+jQabrx9HUxxS14YMpKCwU4HYYWgeP3",
+	"eYhQ/289S9GzMMhBk4T9nure3se+PswimhSOHSmekylx9Oa40xOnK6WaLje7deZ80wrofZAQ74VyrHxk",
+	"hGex+rxOQilMjBmWZZ2+oUMaSNtT9Ww8bjwXQRnxnBUe8Zm6XajaZc0s+T1Xf7wXL4+OX/309kXW9K9x",
+	"4Dkxol1j4NmJNZOiBO/EBARFOaWjvyNxxBsMsdcE7kMgK77QJD+ggdZUneHIsVcFrwSvxIYVTfSkVaGV",
+	"0kue0wvcNOp+HFudXlFbubX273buTUT8cGj4B3kJDdHVxCZ1i9bwnNd4+t5HVVyHpG7gxL8uCnxL1yMK",
+	"3By5UncZtcr+AMNPRocfWDIJA9zhs+0TbHVN2iiXmefERldNQ+ipKQvH3q441qOa7YX0wMA0CkG+kd2M",
+	"GV3gJgVqzLJ0mZhbc2HlzNXdnF1WR1TZaxSak4VGXy7Fbkjwx0XdpwSPc/TQPnJNB350t76AlWTJ1kFO",
+	"65ZSyWOMSSyPx2Pu/BN64YXO6CiFeOxDynHB61JpKmoq6M5wIkupc6C0nAlns65F0EJfq3vc9jBDYtNP",
+	"wF4pfXFXMbC5scHP0cV3B/aqs/GxE9C2rvcmiEFagDbUlUkswYsdakQUC2x3AxkZBzFXqm7FFB/l/7Im",
+	"24kycHYzqvir2I13ELInSrlEHcPYyyi1a6VGuqXOp9ZoU6EpAnNXk3CowguVZRTV6oYjbMVa+ywkVjUd",
+	"pebSOdYulK2h6aPZ73Ebv0RVPbaA6qFzPM6Hq6d3U7RbWB0496bwLirvmlvOI/ZpEz36lKJdh5gktSrh",
+	"vKHY2YTe2tkqa/6A5MStRcNuyGSX5DdUHLKSLXnTSjcYiVO0JF2lUBlmWUWuxjnlN4OWVhlB3yKRHpfW",
+	"XANwMd/vEcULPIzEcdiEUM4UKktWCksifYWucOYcF89Z4lJYmDO1xvTxjqpOUaVwQP0a92ksvrq/nJ2N",
+	"mXX7dz5ZaIzSQ4gU66cnHw458kmhbmbBxY9ZtKmQ4mb9RHiMKI/SZQLSguU4W0hSDdkQ21EZyZrg8Gv6",
+	"zMRc/YyoIRBMJEAWK25qrM8rz/UVonKcrAOy9uWhFCBhevTmOIWttAYkwNPQOOZe8LXdAegzZz502/r0",
+	"YC+d3MNBXDo0RDJCuOgxaGnzLSQOGkS/ktTp5tMpoCQ9RhUhM6GxGkJlbVNSu65PJOrSvkz9oq+Ita/I",
+	"ob2gB6x4dM7lJhdh++mDRpCyoyK0QNBZu9ZUqFjWpVot/GNF109vXzW5LE5Q/YO0hQhn4YSbQ67OSd89",
+	"bXK/Yv9ov9oTALlsqnq00uTcDxWmVHEQJPzzY0pd4yowC7KgqCa9LUVpLkYcmOXiWwq1UmBQ7MSQ2y5q",
+	"Vis1uWsludRKab0Ot1dnSFU8/5EKgXaNJn+pwo3+MngX6hoHU+/nB3t7+4//ezQejUf7B0/G4/EeM4ut",
+	"8/w31FN/Zl9gsl78ZipuuUMiQ3swhUq8jAmKgp/evmr77+s4UEIS7H3sfhRvxXmYcrg56k1MpkC3/ZQL",
+	"bnof7Mx225aWszxmBzgvl46SOFOJa+yoTFPB7STHyhcE79oLyYA+IC8kA7zCynHkpEbwo+6SyCqFsH01",
+	"C61619xQX9oBjv9sFvOQvNWUfL6KJXPp82niMysh/lbL9E7HitA/QJyX8iITrTdROiLyHMa+0yWce4Ea",
+	"7CXAPDCSK1lWMBLfKicnVLTNnu5EF7A1jrRDxj1pH9qQYcqscPeQYcKHY74PZZInBDI3UbgPTL6nMp7+",
+	"RhCf2d76RBoJiWWKuus8IBcCkcAaydwsc/favQGTXPhFR3IGc76zZWsdyIhPk7EWRfCOVzPIQo/PTITe",
+	"m6FBhA9tHpr6iqzlxT4Mb/01+Lzr0ouG0sgjBx+mskKBHig3uqp7PM3dDoDuM0qGdA5ZvRgVvljEq+7N",
+	"GIvNIW9FDSvNMT+HkGo3puyhv7j0h0NupxxKoW8tULor+bU/mfb2PoYPVl9v9I6sCJxIkuEjhyGflmmv",
+	"3Rl2k3IUO3zeP/bHz39/WSpU3eF0I2Y+bMRk6z+u81Owcs/GL4ts6B5BfVpabJmb/0ZnBqo/FpfZfPLH",
+	"22UdecqoApzcIBOgrs/kZ0ZbT1wYcK281ZpRdrtX1knoodFMut9CWMbDxP7H67v+f6jfzoMyAKlJagsn",
+	"GU+2wswaDYehPfAN2Mjfdme1YZMCE9pUr3dS1QV/2Xwavo8z6kcp7iH852kVPehyJ8xy7cNCCXb5UDEx",
+	"ZFF2keQWKEltaYdNz8E0Pv4QeoshGwzO4hC+4LJiU3K3Xi4mCS1tSbI/fiqmprJ1jmW3yJj8yK3+0/yB",
+	"tInxUxpEUlhP7Li5zBFIxBvUkK/2BWhSj3fFYqpKaDcwdgvl82lac35Ly+32Df2P9qk0PqnW0YZs9Afj",
+	"baFDXVFgH0UvG8X1/ycAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -17,12 +17,14 @@ import (
 	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/fake"
 	"github.com/issuersim/issuersim/sim/fault"
+	"github.com/issuersim/issuersim/sim/feed"
 	"github.com/issuersim/issuersim/sim/job"
 	"github.com/issuersim/issuersim/sim/org"
 	"github.com/issuersim/issuersim/sim/pci"
 	"github.com/issuersim/issuersim/sim/rule"
 	"github.com/issuersim/issuersim/sim/scheduler"
 	"github.com/issuersim/issuersim/sim/store"
+	"github.com/issuersim/issuersim/sim/webhook"
 )
 
 // Admin serves the simulator's own API under /_sim (openapi/simadmin.yaml). Every operation that takes a
@@ -38,6 +40,8 @@ type Admin struct {
 	pci       *pci.Service
 	embossing *embossing.Service
 	cards     *card.Service
+	webhooks  *webhook.Dispatcher
+	feed      *feed.Feed
 }
 
 var _ simadmin.StrictServerInterface = (*Admin)(nil)
@@ -251,21 +255,11 @@ func (a *Admin) ListEvents(ctx context.Context, req simadmin.ListEventsRequestOb
 	if err != nil {
 		return nil, err
 	}
-	f := store.EventFilter{Type: deref(p.EventType), Since: deref(p.Since)}
-	if p.Subject != nil {
-		s, ok := event.ParseSubject(*p.Subject)
-		if !ok {
-			return nil, rule.Invalid("subject", "pattern", "subject %q must be kind:id, such as card:42", *p.Subject)
-		}
-		f.Subject = s
+	f, err := eventFilter(p.EventType, p.Subject, p.CardId)
+	if err != nil {
+		return nil, err
 	}
-	if p.CardId != nil {
-		if s := event.CardSubject(*p.CardId); f.Subject == (event.Subject{}) || f.Subject == s {
-			f.Subject = s
-		} else {
-			return nil, rule.Invalid("card_id", "subject", "card_id %d and subject %s name different entities", *p.CardId, f.Subject)
-		}
-	}
+	f.Since = deref(p.Since)
 	if p.After != nil {
 		f.AfterID = p.After.String()
 	}

@@ -33,10 +33,12 @@ import (
 	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/fake"
 	"github.com/issuersim/issuersim/sim/fault"
+	"github.com/issuersim/issuersim/sim/feed"
 	"github.com/issuersim/issuersim/sim/pci"
 	"github.com/issuersim/issuersim/sim/rule"
 	"github.com/issuersim/issuersim/sim/scheduler"
 	"github.com/issuersim/issuersim/sim/store"
+	"github.com/issuersim/issuersim/sim/webhook"
 )
 
 // Deps are what the HTTP layer serves from. It reaches state only through the store's interface and the
@@ -54,6 +56,10 @@ type Deps struct {
 	PCI       *pci.Service
 	Bulks     *bulk.Service
 	Embossing *embossing.Service
+	// Webhooks delivers events to subscriptions; the admin API manages them.
+	Webhooks *webhook.Dispatcher
+	// Feed wakes the live event stream at each commit.
+	Feed *feed.Feed
 	// CardsOnFile is the wallet (openapi/cardsonfile.yaml).
 	CardsOnFile *cardonfile.Service
 	Faults      *fault.Service
@@ -142,7 +148,7 @@ func New(d Deps) (http.Handler, error) {
 			d1.HandlerWithOptions(si, d1.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
 		{"simadmin", simadmin.GetSwagger, ProcessorShape, "x-cid", nil, func(s *Surface) {
-			admin := &Admin{version: d.Version, clocks: d.Clocks, fake: d.Fake, passport: d.Passport, store: d.Store, scheduler: d.Scheduler, faults: d.Faults, pci: d.PCI, embossing: d.Embossing, cards: d.Cards}
+			admin := &Admin{version: d.Version, clocks: d.Clocks, fake: d.Fake, passport: d.Passport, store: d.Store, scheduler: d.Scheduler, faults: d.Faults, pci: d.PCI, embossing: d.Embossing, cards: d.Cards, webhooks: d.Webhooks, feed: d.Feed}
 			si := simadmin.NewStrictHandlerWithOptions(admin, []simadmin.StrictMiddlewareFunc{nameNotBuilt[simadmin.StrictHandlerFunc]}, simadmin.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			simadmin.HandlerWithOptions(si, simadmin.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},

@@ -1,236 +1,184 @@
-// Package webhook delivers committed events to a receiver by HTTP POST, signed as Standard Webhooks specifies,
-// and retries failures as jobs on the event's tenant's clock.
+// Package webhook delivers committed events to each tenant's subscriptions by HTTP POST, signed as Standard
+// Webhooks specifies. Every (subscription, event) pair is a message kept in the store with each attempt made
+// for it. By default a subscription gets a subject's events (a card's, say) in commit order even through
+// retries: a message waiting for its retry holds back the later messages of its subject, and no other. Retries
+// follow Schedule as jobs on the tenant's clock; a message that exhausts them is marked failed, kept, listed and
+// redelivered on request. Per subscription a test can switch off ordering, inject duplicates, delay deliveries
+// and fail the next N attempts, all deterministically.
 package webhook
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
-	"io"
-	"log/slog"
-	"net/http"
-	"strconv"
-	"sync"
+	"slices"
+	"strings"
 	"time"
 
-	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
-
-	"github.com/issuersim/issuersim/sim/clock"
 	"github.com/issuersim/issuersim/sim/event"
-	"github.com/issuersim/issuersim/sim/job"
 	"github.com/issuersim/issuersim/sim/store"
 )
 
-// JobRetry is the job kind of a delivery retry; its subject is the event (kind "event", the event id).
-const JobRetry = "webhook.retry"
-
-// SubjectEvent is the subject kind of a retry job: the event it delivers again.
-const SubjectEvent = "event"
-
-// retryData is a JobRetry job's data.
-type retryData struct {
-	Attempt int `json:"attempt"`
-}
-
-// DefaultBackoff is the wait before each retry of a failed delivery, on the simulator's clock.
-var DefaultBackoff = []time.Duration{5 * time.Second, 30 * time.Second, 2 * time.Minute, 10 * time.Minute, time.Hour}
-
-// Config configures a Dispatcher.
-type Config struct {
-	// URL receives every event; required.
+// Subscription is where a tenant wants its events: a URL, the event types it takes, the secrets that sign its
+// deliveries and how deliveries behave.
+type Subscription struct {
+	ID  string
 	URL string
-	// Secret signs deliveries: base64, with or without the whsec_ prefix.
-	Secret string
-	// Clocks are the tenants' clocks retries are scheduled on; required.
-	Clocks *clock.Tenants
-	// Wall stamps webhook-timestamp with real time so receivers can check their usual tolerance even when the
-	// simulator's clock is virtual. Wall defaults to time.Now.
-	Wall func() time.Time
-	// Client sends the requests; default a client with a 10-second timeout.
-	Client *http.Client
-	// Backoff lists the waits before retries; default DefaultBackoff.
-	Backoff []time.Duration
-	Logger  *slog.Logger
+	// EventTypes select the events: an exact type ("update-1"), a domain wildcard ("cards.*"), or "*"; empty takes
+	// every event.
+	EventTypes []string
+	Enabled    bool
+	// Secrets sign every delivery, newest first; a rotated-out secret keeps signing until it expires, so a
+	// receiver can switch without losing a message.
+	Secrets   []Secret
+	Mode      Mode
+	CreatedAt time.Time
+	// Description is free text for the humans reading the subscription list.
+	Description string
 }
 
-// Attempt is one try at delivering an event.
-type Attempt struct {
-	Number int
-	At     time.Time
-	Status int    // HTTP status, 0 when no response came
-	Error  string // transport error or non-2xx summary
+// Secret is a signing secret in the whsec_ form.
+type Secret struct {
+	Value     string
+	CreatedAt time.Time
+	ExpiresAt *time.Time // nil while it is the current secret
 }
 
-// Dispatcher delivers events in commit order, one at a time, and keeps one record per attempt. It learns of
-// events as a store.Observer and schedules each retry as a JobRetry job in the store it is bound to.
-type Dispatcher struct {
-	cfg   Config
-	hook  *standardwebhooks.Webhook
-	store store.Transactor
-
-	mu       sync.Mutex
-	queue    []delivery
-	wake     chan struct{}
-	attempts map[string][]Attempt
+// Mode is how a subscription's deliveries behave; the zero value is ordered per subject, with no duplicates,
+// delay or injected failures.
+type Mode struct {
+	// Unordered delivers each message on its own, so a retried message no longer holds back its subject.
+	Unordered bool
+	// DuplicateRate (0 to 1) is the share of delivered messages sent a second time, chosen from the seed.
+	DuplicateRate float64
+	// Delay holds each message back before its first attempt, on the tenant's clock.
+	Delay time.Duration
+	// FailNext fails that many of the next attempts without sending them, as if the receiver had answered 500.
+	FailNext int
 }
 
-type delivery struct {
-	record  event.Record
-	attempt int
-}
-
-// New returns a Dispatcher, or an error naming the bad setting.
-func New(cfg Config) (*Dispatcher, error) {
-	if cfg.URL == "" {
-		return nil, fmt.Errorf("webhook url: required")
-	}
-	if cfg.Clocks == nil {
-		return nil, fmt.Errorf("webhook dispatcher: the tenants' clocks are required for retries")
-	}
-	hook, err := standardwebhooks.NewWebhook(cfg.Secret)
-	if err != nil {
-		return nil, fmt.Errorf("webhook secret: must be base64, optionally prefixed whsec_: %w", err)
-	}
-	if cfg.Wall == nil {
-		cfg.Wall = time.Now
-	}
-	if cfg.Client == nil {
-		cfg.Client = &http.Client{Timeout: 10 * time.Second}
-	}
-	if cfg.Backoff == nil {
-		cfg.Backoff = DefaultBackoff
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
-	return &Dispatcher{cfg: cfg, hook: hook, wake: make(chan struct{}, 1), attempts: map[string][]Attempt{}}, nil
-}
-
-// Bind gives the dispatcher the store its retry jobs are written in; call it before the first delivery.
-func (d *Dispatcher) Bind(st store.Transactor) { d.store = st }
-
-// Committed queues a commit's events for delivery, in commit order; it never blocks. See store.Observer.
-func (d *Dispatcher) Committed(c store.Commit) {
-	for _, r := range c.Events {
-		d.push(delivery{record: r, attempt: 1})
-	}
-}
-
-// RunRetry runs a JobRetry job: it queues the event's next attempt.
-func (d *Dispatcher) RunRetry(_ context.Context, tx store.Tx, j job.Job) error {
-	var data retryData
-	if err := json.Unmarshal(j.Data, &data); err != nil || data.Attempt < 2 {
-		return fmt.Errorf("%s job %d: data %s does not name the attempt", j.Kind, j.ID, j.Data)
-	}
-	r, err := tx.Event(j.Subject.ID)
-	if err != nil {
-		return fmt.Errorf("%s job %d: %w", j.Kind, j.ID, err)
-	}
-	d.push(delivery{record: r, attempt: data.Attempt})
-	return nil
-}
-
-func (d *Dispatcher) push(x delivery) {
-	d.mu.Lock()
-	d.queue = append(d.queue, x)
-	d.mu.Unlock()
-	select {
-	case d.wake <- struct{}{}:
-	default:
-	}
-}
-
-// Attempts returns the attempts made for an event so far.
-func (d *Dispatcher) Attempts(eventID string) []Attempt {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return append([]Attempt(nil), d.attempts[eventID]...)
-}
-
-// Run delivers queued events until ctx ends.
-func (d *Dispatcher) Run(ctx context.Context) error {
-	for {
-		d.mu.Lock()
-		if len(d.queue) == 0 {
-			d.mu.Unlock()
-			select {
-			case <-ctx.Done():
-				return nil
-			case <-d.wake:
-				continue
-			}
+// Clone returns a copy that shares nothing with s.
+func (s Subscription) Clone() Subscription {
+	s.EventTypes = slices.Clone(s.EventTypes)
+	s.Secrets = slices.Clone(s.Secrets)
+	for i := range s.Secrets {
+		if e := s.Secrets[i].ExpiresAt; e != nil {
+			t := *e
+			s.Secrets[i].ExpiresAt = &t
 		}
-		next := d.queue[0]
-		d.queue = d.queue[1:]
-		d.mu.Unlock()
-		d.deliver(ctx, next)
 	}
+	return s
 }
 
-func (d *Dispatcher) deliver(ctx context.Context, x delivery) {
-	r := x.record
-	a := Attempt{Number: x.attempt, At: d.cfg.Wall().UTC()}
-	a.Status, a.Error = d.send(ctx, r, a.At)
-	d.mu.Lock()
-	d.attempts[r.ID] = append(d.attempts[r.ID], a)
-	d.mu.Unlock()
-	log := d.cfg.Logger.With("event_id", r.ID, "event_type", r.Type, "attempt", a.Number)
-	if a.Error == "" {
-		log.Debug("webhook delivered", "status", a.Status)
-		return
+// Takes reports whether the subscription takes an event of the domain and type.
+func (s Subscription) Takes(domain, typ string) bool {
+	if len(s.EventTypes) == 0 {
+		return true
 	}
-	if ctx.Err() != nil {
-		return
+	for _, f := range s.EventTypes {
+		switch {
+		case f == "*", f == typ, f == domain+"."+typ:
+			return true
+		case strings.HasSuffix(f, ".*") && strings.TrimSuffix(f, ".*") == domain:
+			return true
+		}
 	}
-	if x.attempt > len(d.cfg.Backoff) {
-		log.Error("webhook delivery failed for good", "status", a.Status, "err", a.Error)
-		return
-	}
-	wait := d.cfg.Backoff[x.attempt-1]
-	log.Warn("webhook delivery failed; will retry", "status", a.Status, "err", a.Error, "retry_in", wait)
-	if err := d.scheduleRetry(ctx, r, x.attempt+1, wait); err != nil {
-		log.Error("webhook retry not scheduled", "err", err)
-	}
+	return false
 }
 
-// scheduleRetry writes the retry job of an event's next attempt, due after wait on its tenant's clock.
-func (d *Dispatcher) scheduleRetry(ctx context.Context, r event.Record, attempt int, wait time.Duration) error {
-	data, err := json.Marshal(retryData{Attempt: attempt})
-	if err != nil {
-		return err
+// signing returns the secrets that sign at now: the current one and rotated ones not yet expired.
+func (s Subscription) signing(now time.Time) []string {
+	var out []string
+	for _, sec := range s.Secrets {
+		if sec.ExpiresAt == nil || now.Before(*sec.ExpiresAt) {
+			out = append(out, sec.Value)
+		}
 	}
-	meta := store.NewMeta(ctx, r.Tenant, d.cfg.Clocks.For(r.Tenant))
-	meta.CID = r.CID
-	return d.store.Update(ctx, meta, func(tx store.Tx) error {
-		_, err := tx.Schedule(job.Job{Kind: JobRetry, Subject: event.Subject{Kind: SubjectEvent, ID: r.ID}, Due: meta.Time.Add(wait), Data: data})
-		return err
-	})
+	return out
 }
 
-// send posts the envelope bytes exactly as stored, signed over those bytes.
-func (d *Dispatcher) send(ctx context.Context, r event.Record, at time.Time) (int, string) {
-	sig, err := d.hook.Sign(r.ID, at, r.Envelope)
-	if err != nil {
-		return 0, "sign: " + err.Error()
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.cfg.URL, bytes.NewReader(r.Envelope))
-	if err != nil {
-		return 0, "build request: " + err.Error()
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", "issuersim-webhook")
-	req.Header.Set(standardwebhooks.HeaderWebhookID, r.ID)
-	req.Header.Set(standardwebhooks.HeaderWebhookTimestamp, strconv.FormatInt(at.Unix(), 10))
-	req.Header.Set(standardwebhooks.HeaderWebhookSignature, sig)
-	resp, err := d.cfg.Client.Do(req)
-	if err != nil {
-		return 0, err.Error()
-	}
-	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return resp.StatusCode, fmt.Sprintf("receiver answered %d", resp.StatusCode)
-	}
-	return resp.StatusCode, ""
+// Status is where a message is.
+type Status string
+
+// Message statuses.
+const (
+	// StatusPending: not delivered yet; its next attempt is due now, waits for an earlier message of its subject,
+	// or waits for its retry.
+	StatusPending Status = "pending"
+	// StatusDelivered: a 2xx answer came back.
+	StatusDelivered Status = "delivered"
+	// StatusFailed: every attempt of the schedule failed; the message is kept for redelivery.
+	StatusFailed Status = "failed"
+)
+
+// Message is one event for one subscription, with every attempt made to deliver it. Its webhook-id is the
+// event id, the same for every attempt and every duplicate.
+type Message struct {
+	Subscription string
+	EventID      string
+	Seq          int64 // the event's number in its tenant: commit order
+	Type         string
+	Subject      event.Subject
+	Status       Status
+	Attempts     []Attempt
+	// Round counts the attempts of the current schedule: a redelivery starts a new round.
+	Round int
+	// Due is when the next attempt may be made, on the tenant's clock; zero means now.
+	Due       time.Time
+	CreatedAt time.Time
+}
+
+// Key identifies a message within its tenant.
+func (m Message) Key() string { return MessageKey(m.Subscription, m.EventID) }
+
+// MessageKey is the key of a subscription's message for an event.
+func MessageKey(subscription, eventID string) string { return subscription + "/" + eventID }
+
+// Clone returns a copy that shares nothing with m.
+func (m Message) Clone() Message {
+	m.Attempts = slices.Clone(m.Attempts)
+	return m
+}
+
+// Attempt is one try at delivering a message.
+type Attempt struct {
+	Number int       // across every round
+	At     time.Time // the tenant's time when it was made
+	// Status is the receiver's HTTP status; 0 when no answer came or the failure was injected.
+	Status  int
+	Latency time.Duration
+	// Excerpt is the start of the receiver's answer, at most 256 bytes.
+	Excerpt   string
+	Error     string // why it failed; empty when delivered
+	Duplicate bool   // a second send of a delivered message (Mode.DuplicateRate)
+	Injected  bool   // failed by Mode.FailNext without being sent
+}
+
+// Schedule is the wait before each retry of a failed attempt, on the tenant's clock: eight attempts over
+// about three days, exponential as the Standard Webhooks guidance suggests.
+var Schedule = []time.Duration{5 * time.Second, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour, 8 * time.Hour, 24 * time.Hour, 36 * time.Hour}
+
+// Repository keeps a tenant's subscriptions and messages inside a transaction.
+type Repository interface {
+	// Subscription returns a subscription, or an error wrapping store.ErrNotFound.
+	Subscription(ctx context.Context, id string) (Subscription, error)
+	// PutSubscription writes a subscription.
+	PutSubscription(ctx context.Context, s Subscription) error
+	// RemoveSubscription deletes a subscription; its messages stay readable.
+	RemoveSubscription(ctx context.Context, id string) error
+	// Subscriptions returns the tenant's subscriptions, by id.
+	Subscriptions(ctx context.Context) ([]Subscription, error)
+	// Message returns a message, or an error wrapping store.ErrNotFound.
+	Message(ctx context.Context, key string) (Message, error)
+	// PutMessage writes a message.
+	PutMessage(ctx context.Context, m Message) error
+	// Messages returns a subscription's messages in commit order, only those of a status when status is set.
+	Messages(ctx context.Context, subscription string, status Status) ([]Message, error)
+	// NextSeq returns the tenant's next number for seeded subscription ids and secrets.
+	NextSeq(ctx context.Context) (int64, error)
+}
+
+// Store is what delivery runs on: transactions and the repository.
+type Store interface {
+	store.Transactor
+	// Webhooks returns the delivery repository of the transaction.
+	Webhooks(tx store.Tx) Repository
 }
