@@ -1,8 +1,11 @@
 # issuersim: the few targets a contributor and CI need. `make help` lists them.
 
 GO ?= go
+DOCKER ?= docker
+# The image's version is the simulator's (sim.Version); `make image` tags issuersim:$(VERSION) and issuersim:dev.
+VERSION := $(shell sed -n 's/^const Version = "\(.*\)"$$/\1/p' sim/sim.go)
 
-.PHONY: help generate check-generated test golden bench serve build
+.PHONY: help generate check-generated test golden bench serve build image
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -30,3 +33,9 @@ build: ## build the binary into ./issuersim
 
 serve: ## run the simulator on 127.0.0.1:8080 with the embedded fixtures
 	$(GO) run ./cmd/issuersim serve
+
+image: ## build the static binary and the FROM scratch image issuersim:$(VERSION) (also tagged issuersim:dev)
+	@mkdir -p bin/image
+	CGO_ENABLED=0 GOOS=linux $(GO) build -trimpath -ldflags='-s -w' -o bin/image/issuersim ./cmd/issuersim
+	cp Dockerfile bin/image/Dockerfile
+	$(DOCKER) build -q --label org.opencontainers.image.version=$(VERSION) -t issuersim:$(VERSION) -t issuersim:dev bin/image
