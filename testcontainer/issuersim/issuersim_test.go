@@ -273,3 +273,20 @@ func TestRunOptions(t *testing.T) {
 		t.Errorf("seeds 1 and 7 named the same tenant %s: the seed did not reach the simulator", tenants["defaults"])
 	}
 }
+
+// BenchmarkRun times Run, from the request to a healthy /_sim/health, one container at a time; terminating
+// it is not timed. docs/container.md has the figures.
+func BenchmarkRun(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		ctr, err := issuersim.Run(ctx, testImage)
+		b.StopTimer()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := ctr.Terminate(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+}

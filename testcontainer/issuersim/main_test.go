@@ -21,7 +21,7 @@ import (
 var testImage string
 
 // dockerTests are the tests and examples that need a Docker engine; without one they are skipped.
-const dockerTests = "^(TestRun|Example)"
+const dockerTests = "^(TestRun|Example|BenchmarkRun)"
 
 // TestMain checks for a Docker engine and builds the image. Without an engine the container tests and
 // examples are skipped with one line, unless CI=true, where a missing engine fails the run.
