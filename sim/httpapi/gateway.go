@@ -115,7 +115,12 @@ func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				shape.write(rec, Problem{Status: http.StatusInternalServerError, Code: "internal_error", Message: "the simulator failed; see its log"})
 			}
 		}
-		g.log.Info("request", "method", r.Method, "route", routeName(route, r), "status", rec.status, "cid", correlation.From(ctx), "duration", time.Since(start))
+		// Health probes (a container's HEALTHCHECK polls every second) log at debug, so they do not bury the requests.
+		level := slog.LevelInfo
+		if r.URL.Path == "/_sim/health" {
+			level = slog.LevelDebug
+		}
+		g.log.Log(ctx, level, "request", "method", r.Method, "route", routeName(route, r), "status", rec.status, "cid", correlation.From(ctx), "duration", time.Since(start))
 	}()
 	switch {
 	case errors.Is(err, routers.ErrMethodNotAllowed):
