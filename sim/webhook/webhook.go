@@ -1,5 +1,7 @@
 // Package webhook delivers committed events to a receiver by HTTP POST, signed as Standard Webhooks specifies,
-// and retries failures as jobs on the event's tenant's clock.
+// and retries failures as jobs on the event's tenant's clock. A domain whose events go elsewhere, in a body of
+// their own (D1's notifications to each issuer), gives the dispatcher a Route; its events are queued, retried
+// and logged the same way.
 package webhook
 
 import (
@@ -11,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -36,10 +39,23 @@ type retryData struct {
 // DefaultBackoff is the wait before each retry of a failed delivery, on the simulator's clock.
 var DefaultBackoff = []time.Duration{5 * time.Second, 30 * time.Second, 2 * time.Minute, 10 * time.Minute, time.Hour}
 
+// Request is where a routed event is sent and what: the URL, the exact body, and the headers.
+type Request struct {
+	URL    string
+	Body   []byte
+	Header map[string]string
+}
+
+// Route decides where an event of one domain goes instead of URL, and in what body; such requests are not
+// signed. ok false means the event has no receiver now, and it is not sent.
+type Route func(ctx context.Context, r event.Record) (req Request, ok bool, err error)
+
 // Config configures a Dispatcher.
 type Config struct {
-	// URL receives every event; required.
+	// URL receives every event no route takes; empty sends only the routed ones.
 	URL string
+	// Routes send the events of a domain (the key) elsewhere: D1's notifications go to each issuer's receiver.
+	Routes map[string]Route
 	// Secret signs deliveries: base64, with or without the whsec_ prefix.
 	Secret string
 	// Clocks are the tenants' clocks retries are scheduled on; required.
@@ -82,8 +98,8 @@ type delivery struct {
 
 // New returns a Dispatcher, or an error naming the bad setting.
 func New(cfg Config) (*Dispatcher, error) {
-	if cfg.URL == "" {
-		return nil, fmt.Errorf("webhook url: required")
+	if cfg.URL != "" && !strings.HasPrefix(cfg.URL, "http://") && !strings.HasPrefix(cfg.URL, "https://") {
+		return nil, fmt.Errorf("webhook url %q: must be an http or https URL", cfg.URL)
 	}
 	if cfg.Clocks == nil {
 		return nil, fmt.Errorf("webhook dispatcher: the tenants' clocks are required for retries")
@@ -113,6 +129,9 @@ func (d *Dispatcher) Bind(st store.Transactor) { d.store = st }
 // Committed queues a commit's events for delivery, in commit order; it never blocks. See store.Observer.
 func (d *Dispatcher) Committed(c store.Commit) {
 	for _, r := range c.Events {
+		if d.cfg.Routes[r.Domain] == nil && d.cfg.URL == "" {
+			continue // nowhere to send it
+		}
 		d.push(delivery{record: r, attempt: 1})
 	}
 }
@@ -171,7 +190,19 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 func (d *Dispatcher) deliver(ctx context.Context, x delivery) {
 	r := x.record
 	a := Attempt{Number: x.attempt, At: d.cfg.Wall().UTC()}
-	a.Status, a.Error = d.send(ctx, r, a.At)
+	if route := d.cfg.Routes[r.Domain]; route != nil {
+		req, ok, err := route(ctx, r)
+		switch {
+		case err != nil:
+			a.Error = "route: " + err.Error()
+		case !ok:
+			return // no receiver for it now; it stays in the event log
+		default:
+			a.Status, a.Error = d.post(ctx, req)
+		}
+	} else {
+		a.Status, a.Error = d.send(ctx, r, a.At)
+	}
 	d.mu.Lock()
 	d.attempts[r.ID] = append(d.attempts[r.ID], a)
 	d.mu.Unlock()
@@ -214,15 +245,24 @@ func (d *Dispatcher) send(ctx context.Context, r event.Record, at time.Time) (in
 	if err != nil {
 		return 0, "sign: " + err.Error()
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.cfg.URL, bytes.NewReader(r.Envelope))
+	return d.post(ctx, Request{URL: d.cfg.URL, Body: r.Envelope, Header: map[string]string{
+		"Content-Type":                          "application/json",
+		standardwebhooks.HeaderWebhookID:        r.ID,
+		standardwebhooks.HeaderWebhookTimestamp: strconv.FormatInt(at.Unix(), 10),
+		standardwebhooks.HeaderWebhookSignature: sig,
+	}})
+}
+
+// post sends one request and reports the receiver's status, or what went wrong.
+func (d *Dispatcher) post(ctx context.Context, r Request) (int, string) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.URL, bytes.NewReader(r.Body))
 	if err != nil {
 		return 0, "build request: " + err.Error()
 	}
-	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "issuersim-webhook")
-	req.Header.Set(standardwebhooks.HeaderWebhookID, r.ID)
-	req.Header.Set(standardwebhooks.HeaderWebhookTimestamp, strconv.FormatInt(at.Unix(), 10))
-	req.Header.Set(standardwebhooks.HeaderWebhookSignature, sig)
+	for k, v := range r.Header {
+		req.Header.Set(k, v)
+	}
 	resp, err := d.cfg.Client.Do(req)
 	if err != nil {
 		return 0, err.Error()
