@@ -18,6 +18,7 @@ import (
 	"github.com/issuersim/issuersim/sim/card"
 	"github.com/issuersim/issuersim/sim/clock"
 	"github.com/issuersim/issuersim/sim/correlation"
+	"github.com/issuersim/issuersim/sim/d1"
 	"github.com/issuersim/issuersim/sim/embossing"
 	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/fake"
@@ -96,30 +97,29 @@ func New(cfg Config) (*Sim, error) {
 	// The scheduler and the dispatcher observe the store's commits and run their work in it: each is built
 	// first, given to the store as an observer, then bound to it.
 	s.scheduler = scheduler.New(s.clocks, log)
-	observers := []store.Observer{s.scheduler}
-	if cfg.WebhookURL != "" {
-		s.dispatcher, err = webhook.New(webhook.Config{URL: cfg.WebhookURL, Secret: s.webhookSecret, Clocks: s.clocks, Logger: log})
-		if err != nil {
-			return nil, err
-		}
-		observers = append(observers, s.dispatcher)
+	// The dispatcher always runs: without a webhook URL it still delivers D1's notifications to the issuers.
+	s.dispatcher, err = webhook.New(webhook.Config{URL: cfg.WebhookURL, Secret: s.webhookSecret, Clocks: s.clocks, Logger: log})
+	if err != nil {
+		return nil, err
 	}
-	mem, err := memory.New(dataset, memory.Options{Sealer: event.NewSealer(src, validator), Observers: observers})
+	mem, err := memory.New(dataset, memory.Options{Sealer: event.NewSealer(src, validator), Observers: []store.Observer{s.scheduler, s.dispatcher}})
 	if err != nil {
 		return nil, err
 	}
 	s.scheduler.Bind(mem)
-	if s.dispatcher != nil {
-		s.dispatcher.Bind(mem)
-		s.scheduler.Register(webhook.JobRetry, s.dispatcher.RunRetry)
-	}
+	s.dispatcher.Bind(mem)
+	s.scheduler.Register(webhook.JobRetry, s.dispatcher.RunRetry)
 
 	// The embossing pipeline follows cards through hooks the card and PCI services call inside their commands,
 	// so it is built first; the bulks make their cards with the card service.
 	emb := embossing.NewService(mem, s.clocks, src)
 	pcis := pci.NewService(mem, s.clocks, src, pci.Options{OnPINChanged: card.Hooks{emb.PINChanged}})
+	// D1 follows the processor's status changes through a hook, so it is built before the cards.
+	d1s := d1.NewService(mem, s.clocks, src)
+	s.dispatcher.Route(d1.Domain, d1s.Route)
+	s.scheduler.Register(d1.JobRetention, d1s.RunRetention)
 	cards := card.NewService(mem, s.clocks, pcis, card.Options{PCIDelay: cfg.PCIDelay,
-		OnNumbered: card.Hooks{emb.Ingress}, OnMigrated: card.Hooks{emb.Migrated}})
+		OnNumbered: card.Hooks{emb.Ingress}, OnMigrated: card.Hooks{emb.Migrated}, OnStatusChanged: card.Hooks{d1s.ProcessorStatusChanged}})
 	bulks := bulk.NewService(mem, s.clocks, src, cards)
 	s.scheduler.Register(card.JobNumber, cards.RunNumber)
 	s.scheduler.Register(card.JobValidityExpiry, cards.RunValidityExpiry)
@@ -146,6 +146,10 @@ func New(cfg Config) (*Sim, error) {
 		Embossing: emb,
 		Faults:    fault.NewService(mem),
 		Logger:    log,
+
+		D1:         d1s,
+		D1Tokens:   auth.NewD1Tokens(src.Key("d1-token"), s.clocks, mem),
+		Deliveries: s.dispatcher,
 	})
 	if err != nil {
 		return nil, err
@@ -162,11 +166,7 @@ func (s *Sim) Dataset() org.Dataset { return s.dataset }
 // WebhookSecret returns the secret deliveries are signed with.
 func (s *Sim) WebhookSecret() string { return s.webhookSecret }
 
-// Run delivers webhooks until ctx ends; without a webhook URL it just waits for ctx.
+// Run delivers webhooks and D1's notifications until ctx ends.
 func (s *Sim) Run(ctx context.Context) error {
-	if s.dispatcher == nil {
-		<-ctx.Done()
-		return nil
-	}
 	return s.dispatcher.Run(ctx)
 }

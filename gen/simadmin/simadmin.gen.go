@@ -67,6 +67,69 @@ func (e ChipScriptState) Valid() bool {
 	}
 }
 
+// Defines values for D1CardEndUserState.
+const (
+	D1CardEndUserStateACTIVE   D1CardEndUserState = "ACTIVE"
+	D1CardEndUserStateINACTIVE D1CardEndUserState = "INACTIVE"
+)
+
+// Valid indicates whether the value is a known member of the D1CardEndUserState enum.
+func (e D1CardEndUserState) Valid() bool {
+	switch e {
+	case D1CardEndUserStateACTIVE:
+		return true
+	case D1CardEndUserStateINACTIVE:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for D1CardRequestEndUserState.
+const (
+	D1CardRequestEndUserStateACTIVE   D1CardRequestEndUserState = "ACTIVE"
+	D1CardRequestEndUserStateINACTIVE D1CardRequestEndUserState = "INACTIVE"
+)
+
+// Valid indicates whether the value is a known member of the D1CardRequestEndUserState enum.
+func (e D1CardRequestEndUserState) Valid() bool {
+	switch e {
+	case D1CardRequestEndUserStateACTIVE:
+		return true
+	case D1CardRequestEndUserStateINACTIVE:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for D1State.
+const (
+	D1StateACTIVE    D1State = "ACTIVE"
+	D1StateDELETED   D1State = "DELETED"
+	D1StateINACTIVE  D1State = "INACTIVE"
+	D1StateREPLACED  D1State = "REPLACED"
+	D1StateSUSPENDED D1State = "SUSPENDED"
+)
+
+// Valid indicates whether the value is a known member of the D1State enum.
+func (e D1State) Valid() bool {
+	switch e {
+	case D1StateACTIVE:
+		return true
+	case D1StateDELETED:
+		return true
+	case D1StateINACTIVE:
+		return true
+	case D1StateREPLACED:
+		return true
+	case D1StateSUSPENDED:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for FaultRequestOperation.
 const (
 	ActivateCard          FaultRequestOperation = "activateCard"
@@ -227,6 +290,140 @@ type ClockState struct {
 	Now     time.Time `json:"now"`
 	Tenant  string    `json:"tenant"`
 	Virtual bool      `json:"virtual"`
+}
+
+// D1Card defines model for D1Card.
+type D1Card struct {
+	CardId       string             `json:"card_id"`
+	ConsumerId   *string            `json:"consumer_id,omitempty"`
+	DigitalCards []D1DigitalCard    `json:"digital_cards"`
+	EndUserState D1CardEndUserState `json:"end_user_state"`
+
+	// Expiry MMYY.
+	Expiry          *string `json:"expiry,omitempty"`
+	IssuerId        string  `json:"issuer_id"`
+	LastFour        *string `json:"last_four,omitempty"`
+	ProcessorCardId int64   `json:"processor_card_id"`
+	ReplacedBy      *string `json:"replaced_by,omitempty"`
+	State           D1State `json:"state"`
+
+	// SuspendedFor The reason code of the suspension in force.
+	SuspendedFor *string `json:"suspended_for,omitempty"`
+	Tenant       string  `json:"tenant"`
+}
+
+// D1CardEndUserState defines model for D1Card.EndUserState.
+type D1CardEndUserState string
+
+// D1CardList defines model for D1CardList.
+type D1CardList struct {
+	Cards  []D1Card `json:"cards"`
+	Tenant string   `json:"tenant"`
+}
+
+// D1CardRequest defines model for D1CardRequest.
+type D1CardRequest struct {
+	// CardId The card's id in the issuer's system, as D1's paths name it.
+	CardId string `json:"card_id"`
+
+	// ConsumerId The end user's id; default the processor card's customer id.
+	ConsumerId   *string                 `json:"consumer_id,omitempty"`
+	DigitalCards *[]D1DigitalCardRequest `json:"digital_cards,omitempty"`
+
+	// EndUserState The end user's state; default ACTIVE. An INACTIVE end user's card cannot be resumed.
+	EndUserState *D1CardRequestEndUserState `json:"end_user_state,omitempty"`
+
+	// IssuerId The tenant's D1 issuer; default its first.
+	IssuerId        *string  `json:"issuer_id,omitempty"`
+	ProcessorCardId int64    `json:"processor_card_id"`
+	State           *D1State `json:"state,omitempty"`
+	Tenant          *string  `json:"tenant,omitempty"`
+}
+
+// D1CardRequestEndUserState The end user's state; default ACTIVE. An INACTIVE end user's card cannot be resumed.
+type D1CardRequestEndUserState string
+
+// D1DeliveryAttempt defines model for D1DeliveryAttempt.
+type D1DeliveryAttempt struct {
+	// At Real time of the attempt.
+	At     time.Time `json:"at"`
+	Error  *string   `json:"error,omitempty"`
+	Number int       `json:"number"`
+
+	// Status The receiver's HTTP status; 0 when none came.
+	Status int `json:"status"`
+}
+
+// D1DigitalCard defines model for D1DigitalCard.
+type D1DigitalCard struct {
+	DeviceName         *string `json:"device_name,omitempty"`
+	DeviceType         *string `json:"device_type,omitempty"`
+	Id                 string  `json:"id"`
+	TokenRequestorId   *string `json:"token_requestor_id,omitempty"`
+	TokenRequestorName *string `json:"token_requestor_name,omitempty"`
+}
+
+// D1DigitalCardRequest defines model for D1DigitalCardRequest.
+type D1DigitalCardRequest struct {
+	DeviceName         *string `json:"device_name,omitempty"`
+	DeviceType         *string `json:"device_type,omitempty"`
+	TokenRequestorId   *string `json:"token_requestor_id,omitempty"`
+	TokenRequestorName *string `json:"token_requestor_name,omitempty"`
+}
+
+// D1Notification defines model for D1Notification.
+type D1Notification struct {
+	Attempts []D1DeliveryAttempt `json:"attempts"`
+
+	// Body The body D1 posts, byte for byte.
+	Body        json.RawMessage `json:"body"`
+	CardId      string          `json:"card_id"`
+	Cid         *string         `json:"cid,omitempty"`
+	EventId     string          `json:"event_id"`
+	IssuerId    string          `json:"issuer_id"`
+	OperationId string          `json:"operation_id"`
+}
+
+// D1NotificationList defines model for D1NotificationList.
+type D1NotificationList struct {
+	Notifications []D1Notification `json:"notifications"`
+	Tenant        string           `json:"tenant"`
+}
+
+// D1Settings defines model for D1Settings.
+type D1Settings struct {
+	IssuerId                 string `json:"issuer_id"`
+	NotificationUrl          string `json:"notification_url"`
+	PropagateProcessorEvents bool   `json:"propagate_processor_events"`
+	Tenant                   string `json:"tenant"`
+}
+
+// D1SettingsRequest defines model for D1SettingsRequest.
+type D1SettingsRequest struct {
+	NotificationUrl          *string `json:"notification_url,omitempty"`
+	PropagateProcessorEvents *bool   `json:"propagate_processor_events,omitempty"`
+	Tenant                   *string `json:"tenant,omitempty"`
+}
+
+// D1State defines model for D1State.
+type D1State string
+
+// Drift defines model for Drift.
+type Drift struct {
+	CardId  string  `json:"card_id"`
+	D1State D1State `json:"d1_state"`
+
+	// Expected The D1 states that would agree with the processor card.
+	Expected        []D1State `json:"expected"`
+	IssuerId        string    `json:"issuer_id"`
+	ProcessorCardId int64     `json:"processor_card_id"`
+	ProcessorStatus string    `json:"processor_status"`
+}
+
+// DriftReport defines model for DriftReport.
+type DriftReport struct {
+	Cards  []Drift `json:"cards"`
+	Tenant string  `json:"tenant"`
 }
 
 // Envelope One event in the processor's envelope, byte for byte as delivered.
@@ -419,6 +616,24 @@ type GetClockParams struct {
 	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
 }
 
+// ListD1CardsParams defines parameters for ListD1Cards.
+type ListD1CardsParams struct {
+	// Tenant The org id; default the first org of the fixtures.
+	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
+}
+
+// ListD1NotificationsParams defines parameters for ListD1Notifications.
+type ListD1NotificationsParams struct {
+	// Tenant The org id; default the first org of the fixtures.
+	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
+}
+
+// ListDriftParams defines parameters for ListDrift.
+type ListDriftParams struct {
+	// Tenant The org id; default the first org of the fixtures.
+	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
+}
+
 // ListEventsParams defines parameters for ListEvents.
 type ListEventsParams struct {
 	// Tenant The org id; default the first org of the fixtures.
@@ -467,6 +682,12 @@ type RejectEmbossedCardJSONRequestBody = RejectionRequest
 // AdvanceClockJSONRequestBody defines body for AdvanceClock for application/json ContentType.
 type AdvanceClockJSONRequestBody = AdvanceRequest
 
+// ProvisionD1CardJSONRequestBody defines body for ProvisionD1Card for application/json ContentType.
+type ProvisionD1CardJSONRequestBody = D1CardRequest
+
+// UpdateD1IssuerSettingsJSONRequestBody defines body for UpdateD1IssuerSettings for application/json ContentType.
+type UpdateD1IssuerSettingsJSONRequestBody = D1SettingsRequest
+
 // CreateFaultJSONRequestBody defines body for CreateFault for application/json ContentType.
 type CreateFaultJSONRequestBody = FaultRequest
 
@@ -490,6 +711,21 @@ type ServerInterface interface {
 	// AdvanceClock Move a tenant's virtual clock forward
 	// (POST /_sim/clock/advance)
 	AdvanceClock(w http.ResponseWriter, r *http.Request)
+	// ListD1Cards List a tenant's D1 cards
+	// (GET /_sim/d1/cards)
+	ListD1Cards(w http.ResponseWriter, r *http.Request, params ListD1CardsParams)
+	// ProvisionD1Card Register a processor card with D1, with its digital cards
+	// (POST /_sim/d1/cards)
+	ProvisionD1Card(w http.ResponseWriter, r *http.Request)
+	// UpdateD1IssuerSettings Set where D1 notifies an issuer, and whether processor changes reach D1
+	// (PUT /_sim/d1/issuers/{issuerId}/settings)
+	UpdateD1IssuerSettings(w http.ResponseWriter, r *http.Request, issuerId string)
+	// ListD1Notifications List D1's notifications to the issuers, with every delivery attempt
+	// (GET /_sim/d1/notifications)
+	ListD1Notifications(w http.ResponseWriter, r *http.Request, params ListD1NotificationsParams)
+	// ListDrift List the D1 cards whose state disagrees with their processor card
+	// (GET /_sim/drift)
+	ListDrift(w http.ResponseWriter, r *http.Request, params ListDriftParams)
 	// ListEvents List the events a tenant's requests caused
 	// (GET /_sim/events)
 	ListEvents(w http.ResponseWriter, r *http.Request, params ListEventsParams)
@@ -618,6 +854,145 @@ func (siw *ServerInterfaceWrapper) AdvanceClock(w http.ResponseWriter, r *http.R
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.AdvanceClock(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListD1Cards operation middleware
+func (siw *ServerInterfaceWrapper) ListD1Cards(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListD1CardsParams
+
+	// ------------- Optional query parameter "tenant" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "tenant", r.URL.Query(), &params.Tenant, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "tenant"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tenant", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListD1Cards(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ProvisionD1Card operation middleware
+func (siw *ServerInterfaceWrapper) ProvisionD1Card(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ProvisionD1Card(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateD1IssuerSettings operation middleware
+func (siw *ServerInterfaceWrapper) UpdateD1IssuerSettings(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "issuerId" -------------
+	var issuerId string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "issuerId", r.PathValue("issuerId"), &issuerId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "issuerId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateD1IssuerSettings(w, r, issuerId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListD1Notifications operation middleware
+func (siw *ServerInterfaceWrapper) ListD1Notifications(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListD1NotificationsParams
+
+	// ------------- Optional query parameter "tenant" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "tenant", r.URL.Query(), &params.Tenant, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "tenant"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tenant", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListD1Notifications(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListDrift operation middleware
+func (siw *ServerInterfaceWrapper) ListDrift(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListDriftParams
+
+	// ------------- Optional query parameter "tenant" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "tenant", r.URL.Query(), &params.Tenant, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "tenant"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tenant", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListDrift(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -1036,6 +1411,11 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/_sim/faults/{id}", wrapper.DeleteFault)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/events", wrapper.ListEvents)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/fixtures", wrapper.ListFixtures)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/d1/cards", wrapper.ListD1Cards)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/d1/cards", wrapper.ProvisionD1Card)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/_sim/d1/issuers/{issuerId}/settings", wrapper.UpdateD1IssuerSettings)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/d1/notifications", wrapper.ListD1Notifications)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/drift", wrapper.ListDrift)
 
 	return m
 }
@@ -1289,6 +1669,341 @@ func (response AdvanceClock409JSONResponse) VisitAdvanceClockResponse(w http.Res
 type AdvanceClock500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response AdvanceClock500JSONResponse) VisitAdvanceClockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListD1CardsRequestObject struct {
+	Params ListD1CardsParams
+}
+
+type ListD1CardsResponseObject interface {
+	VisitListD1CardsResponse(w http.ResponseWriter) error
+}
+
+type ListD1Cards200JSONResponse D1CardList
+
+func (response ListD1Cards200JSONResponse) VisitListD1CardsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListD1Cards400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListD1Cards400JSONResponse) VisitListD1CardsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListD1Cards404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListD1Cards404JSONResponse) VisitListD1CardsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListD1Cards500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListD1Cards500JSONResponse) VisitListD1CardsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProvisionD1CardRequestObject struct {
+	Body *ProvisionD1CardJSONRequestBody
+}
+
+type ProvisionD1CardResponseObject interface {
+	VisitProvisionD1CardResponse(w http.ResponseWriter) error
+}
+
+type ProvisionD1Card201JSONResponse D1Card
+
+func (response ProvisionD1Card201JSONResponse) VisitProvisionD1CardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProvisionD1Card400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ProvisionD1Card400JSONResponse) VisitProvisionD1CardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProvisionD1Card404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ProvisionD1Card404JSONResponse) VisitProvisionD1CardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProvisionD1Card409JSONResponse struct{ ConflictJSONResponse }
+
+func (response ProvisionD1Card409JSONResponse) VisitProvisionD1CardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProvisionD1Card500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ProvisionD1Card500JSONResponse) VisitProvisionD1CardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateD1IssuerSettingsRequestObject struct {
+	IssuerId string `json:"issuerId"`
+	Body     *UpdateD1IssuerSettingsJSONRequestBody
+}
+
+type UpdateD1IssuerSettingsResponseObject interface {
+	VisitUpdateD1IssuerSettingsResponse(w http.ResponseWriter) error
+}
+
+type UpdateD1IssuerSettings200JSONResponse D1Settings
+
+func (response UpdateD1IssuerSettings200JSONResponse) VisitUpdateD1IssuerSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateD1IssuerSettings400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateD1IssuerSettings400JSONResponse) VisitUpdateD1IssuerSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateD1IssuerSettings404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateD1IssuerSettings404JSONResponse) VisitUpdateD1IssuerSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateD1IssuerSettings500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateD1IssuerSettings500JSONResponse) VisitUpdateD1IssuerSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListD1NotificationsRequestObject struct {
+	Params ListD1NotificationsParams
+}
+
+type ListD1NotificationsResponseObject interface {
+	VisitListD1NotificationsResponse(w http.ResponseWriter) error
+}
+
+type ListD1Notifications200JSONResponse D1NotificationList
+
+func (response ListD1Notifications200JSONResponse) VisitListD1NotificationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListD1Notifications400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListD1Notifications400JSONResponse) VisitListD1NotificationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListD1Notifications404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListD1Notifications404JSONResponse) VisitListD1NotificationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListD1Notifications500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListD1Notifications500JSONResponse) VisitListD1NotificationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDriftRequestObject struct {
+	Params ListDriftParams
+}
+
+type ListDriftResponseObject interface {
+	VisitListDriftResponse(w http.ResponseWriter) error
+}
+
+type ListDrift200JSONResponse DriftReport
+
+func (response ListDrift200JSONResponse) VisitListDriftResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDrift400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListDrift400JSONResponse) VisitListDriftResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDrift404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListDrift404JSONResponse) VisitListDriftResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDrift500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListDrift500JSONResponse) VisitListDriftResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -1827,6 +2542,21 @@ type StrictServerInterface interface {
 	// AdvanceClock Move a tenant's virtual clock forward
 	// (POST /_sim/clock/advance)
 	AdvanceClock(ctx context.Context, request AdvanceClockRequestObject) (AdvanceClockResponseObject, error)
+	// ListD1Cards List a tenant's D1 cards
+	// (GET /_sim/d1/cards)
+	ListD1Cards(ctx context.Context, request ListD1CardsRequestObject) (ListD1CardsResponseObject, error)
+	// ProvisionD1Card Register a processor card with D1, with its digital cards
+	// (POST /_sim/d1/cards)
+	ProvisionD1Card(ctx context.Context, request ProvisionD1CardRequestObject) (ProvisionD1CardResponseObject, error)
+	// UpdateD1IssuerSettings Set where D1 notifies an issuer, and whether processor changes reach D1
+	// (PUT /_sim/d1/issuers/{issuerId}/settings)
+	UpdateD1IssuerSettings(ctx context.Context, request UpdateD1IssuerSettingsRequestObject) (UpdateD1IssuerSettingsResponseObject, error)
+	// ListD1Notifications List D1's notifications to the issuers, with every delivery attempt
+	// (GET /_sim/d1/notifications)
+	ListD1Notifications(ctx context.Context, request ListD1NotificationsRequestObject) (ListD1NotificationsResponseObject, error)
+	// ListDrift List the D1 cards whose state disagrees with their processor card
+	// (GET /_sim/drift)
+	ListDrift(ctx context.Context, request ListDriftRequestObject) (ListDriftResponseObject, error)
 	// ListEvents List the events a tenant's requests caused
 	// (GET /_sim/events)
 	ListEvents(ctx context.Context, request ListEventsRequestObject) (ListEventsResponseObject, error)
@@ -2017,6 +2747,148 @@ func (sh *strictHandler) AdvanceClock(w http.ResponseWriter, r *http.Request) {
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(AdvanceClockResponseObject); ok {
 		if err := validResponse.VisitAdvanceClockResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListD1Cards operation middleware
+func (sh *strictHandler) ListD1Cards(w http.ResponseWriter, r *http.Request, params ListD1CardsParams) {
+	var request ListD1CardsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListD1Cards(ctx, request.(ListD1CardsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListD1Cards")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListD1CardsResponseObject); ok {
+		if err := validResponse.VisitListD1CardsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ProvisionD1Card operation middleware
+func (sh *strictHandler) ProvisionD1Card(w http.ResponseWriter, r *http.Request) {
+	var request ProvisionD1CardRequestObject
+
+	var body ProvisionD1CardJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ProvisionD1Card(ctx, request.(ProvisionD1CardRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ProvisionD1Card")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ProvisionD1CardResponseObject); ok {
+		if err := validResponse.VisitProvisionD1CardResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateD1IssuerSettings operation middleware
+func (sh *strictHandler) UpdateD1IssuerSettings(w http.ResponseWriter, r *http.Request, issuerId string) {
+	var request UpdateD1IssuerSettingsRequestObject
+
+	request.IssuerId = issuerId
+
+	var body UpdateD1IssuerSettingsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateD1IssuerSettings(ctx, request.(UpdateD1IssuerSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateD1IssuerSettings")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateD1IssuerSettingsResponseObject); ok {
+		if err := validResponse.VisitUpdateD1IssuerSettingsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListD1Notifications operation middleware
+func (sh *strictHandler) ListD1Notifications(w http.ResponseWriter, r *http.Request, params ListD1NotificationsParams) {
+	var request ListD1NotificationsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListD1Notifications(ctx, request.(ListD1NotificationsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListD1Notifications")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListD1NotificationsResponseObject); ok {
+		if err := validResponse.VisitListD1NotificationsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListDrift operation middleware
+func (sh *strictHandler) ListDrift(w http.ResponseWriter, r *http.Request, params ListDriftParams) {
+	var request ListDriftRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListDrift(ctx, request.(ListDriftRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListDrift")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListDriftResponseObject); ok {
+		if err := validResponse.VisitListDriftResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -2278,80 +3150,106 @@ func (sh *strictHandler) IssueTestToken(w http.ResponseWriter, r *http.Request) 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"3Fzrchu5cn4V1ORUWaodUpRvKVOVSul47XO0tet12U7yw+sjgzNNDqwZgAtgSDO2HisvkCdLdTcwF3Eo",
-	"UXsk1zq/RM4FaPT16wv1JclMtTQatHfJ9EuylFZW4MHSt3egpfb4KQeXWbX0yuhkmrwrQBi7ECo/ETnM",
-	"ZV164QsQc2WdpztmHi589rUFN07SROGbv9dgN0maaFlBMk08b5AmLiugkkyB92Dx2X+8ezV6Pxk9k6P5",
-	"6MOXR08v/5Kkid8s8UXnrdKL5PLyMk0suKXRDojkv8r8DfxegyOyM6M98AnkclmqTOIJjj45PMaXzq5/",
-	"sTBPpsm/HLXsOOK77uiFtcbyVttssLyZmFmQF44OjZtamfkTAfimE3hYATIrxFxBmQupc2HrEsbJZZo8",
-	"N3pequwbketUVZfSG/vAIZ1ztagtbSJyA05o44UsS7MWvlCO6DvTKA5Z8rLflkgxl6qE/ITYOjP5Rji5",
-	"cWJdbIi0V8a/NLXO75+qV0a4OisE62sqZJaZWqOqC1iB9uME3wnL4C6n+UrqDDqquLRmCdYrVtM8sH3b",
-	"tk7F34yIt1OxNE55tYKUCZBOPJtUqXj0tMDNj4tHkwqNCz7LalmiZTybVEnataIDtKEPPxz89tuYPx3+",
-	"+4F2X2v39X//x32t3Ff3tfpaHB7+MGBeabTQnS5gXRgHIitNdiEqswJ3C49wS1NHS/+9VhbyZPq+5eCH",
-	"5kkz+wSZR6ob9ru6HOC+Nmv8Mze2kj6ZJrn0MPKqgiEOWKmHj//JzNjgJe8mrNSpUJquGZuDxU8bvHwi",
-	"ZNBlYTSITFqrwAnlHfsI8o8eKneThv5kZiQVJlJaKzd9KW2Rv1LW17Ls3JsZU4LUWxxtnDGyp32ROTDE",
-	"5eeFWu7UcFP7zKCTR9aRQiDBaJqQJ1ft678K6UUhl0vQTnjDzpIfYJdaqKVQTjiytTQBXVdIcrseczdJ",
-	"kwxFgR8/XJVlmnwe4YujlbTokh2ugGf4lUk9bRbrXHwZ1+1ce95ssYeBBL3PpM3v0zR2CGdY/5GYc5X3",
-	"bEBp//Rxu7TSHhZgE3JreCp6cS8dxZ3f0ju3UtVd2hiJbQnZpYth0+Hj8svh1FtW0rs7KMgHTlhYKOfB",
-	"Qh5080TIGaqkmBsrpBZmPi+VBvH67JVwG52Nh/xJ2IqvD5Hipac7d6vkzJy+jvO1norzpY6GXxHLFV72",
-	"jxOJHxQQhoi38Wz/hD++T183RPgLvYLSsLBknitUC1m+7hzA2xquerRfNTA0iAFhaU0GzhHygrBkKmYb",
-	"D6Q99EE6kUOpVqhiHd0JtKBoF2YULiKyGb+R61/AObkAojRCtD53GYXubb4vEaMGJLRtvlXY7kb7jQ8O",
-	"shQZ87MaChvEs/2JbYSzReoVcsK6Q9S8lHfgJPd+ELdooN822ADpdt6qpNL4ZctFPZdl6YTzqiwxeqKb",
-	"GA9uvq/zJctubKQluUtFQ+xOng5LmCLgLdSRpHMXgSRsvJPcnVCmowlXjbzciIyYbzSlTBTnSQAnaP52",
-	"wxfWBegQK1AwW2pSKa0q9PbHQ1KjXKMHpI6vupu/m7WopI7URA2o5Oew7mQyuWmbnmYOxMB4+yyPqL+3",
-	"VwxXmQXp4bm0qEP1Mh/6gnGgdqRCyrk6PiAzr1bt8xYc+NfSubWx+TtEzFRGwA0cXL1uQcMaX/xPWapc",
-	"+Q2BzBJ4tc7FmdL5K4Oxkbb5kF5nhdtswOPWFggO4FMpem108ORhHjjxka9/7KD8IIqfQS98kUwfPnlC",
-	"sojfj/9A3oU72roEwegAUfO3yrxaPRk0pTZ8bJs+3ht0bkp3EQ+m+kxlkaRNzagAmYMdFNjuqJQmyKWb",
-	"vQSTRoSEV9JrQ9jLwM2BxMcu+t7tOtBwywh/bYijjYdo/TvIEvVsy68hJNsfeDk22o6czMWgNFZg3XCA",
-	"u0Kxi24gvpEGmoZOganv9hF2IfbMWAsll7ZUHm0gVus85puZrB3kdP2TmZ1wNk4wgUx3Ewx363h5Dfsz",
-	"DaIlbKv8vojhQumBQ1LKHGin4l1bIcKQM9Z1NQMrDl4/PxO59JKqjuybR8eHwlixhllhzMXYgrebfhGp",
-	"s8IuTYBtkpagc6UXotZelUJ5YWvtTkRuNAijM8AUqVMrEcqfxKoIBUgUgK11uNaNKWFldOlGQ5sJ7Zf+",
-	"/GRmlHi8blaJV37k1eLXkAlhWu9qVrwb0Mnb8NgggCLBtUux5lyXI/1kZsOY6ZOZ7Y+Yblsj2oWXaNMh",
-	"Mt8AflJGdxDTQKBEj+rQ8gg/2fjS6LgNmdXMOAeWgmm4LeaqBLFQK6BnqLo5kM+cZyaH4Y07q9KjAh+9",
-	"EoKfPt5lq+e9BXdaHa4pKpDaDQX3HUt3wtTVou/cAq5H92+xYqwiXF2uklmhNIwsyFzOShCoi62HYBYp",
-	"vTgvlYZzpVeIj87ZGe3DKhLufjIgTjUYhPofXhBO2X+ja2Xy7qaFhxn4Zy3cvW09zwBftVd+g46UiwvG",
-	"CkkRQDkhZ6b22+bCcab17Y8fDrn0GGT6MeBGLBhcnMoHHQX3D3fmVdwE/NIV1XFIU66HxtWyHAxADTg2",
-	"IjPLzTcVWzwr9yIHYeFdg8HbOnQkYVBM5gL0TimFXteuUsj1OWVL4x1wmMncxeAb6NymDT4vlQV3Lv2d",
-	"FB89kreHNOixTnWlQ8a2cC4pN5qbYV3vdnPNWnPn2ZQuFbXOwYqjc6eqqSgI/6fCE/TF/V0aWpn4oYD4",
-	"5YEIhVBu6IWbiCvyGlEaIoK0TXZFaRYEK/FKaWQOeWtU4pXxYimtR3OTeiNWoHOi9PT1Gb1FzebaF+jT",
-	"MukhnyJmVI7qobhkCGKICTXiSqbUeTcWL6i20mSiDOi9vAAnZDhNNH5qKF3vAJDWAncowDbtvHalB044",
-	"tA68mApnxNKUJT6uvNCwAiuyQuoFOLFGMhoCHIAb/0bCVp58KhU7rFOVkHmlNLKik/1Mk+PxZDwJtRgt",
-	"lyqZJo/Gk/GjkAyTnpNQj9A7u6Mv+OcsvzzKCrUkkzBDcKxFLYVacqd/rXxBl5ik0NBw4vcaahRjEAGu",
-	"P+V23Foqj4cObbnQjRMHvEDoCYyOw/1zvHlIcgadd/YLfUFxEJ4L3Y00vhfbpJGk89jrODyh/IEfF1xL",
-	"GlGnhQly4F1D8wNHTRjKeTDNc+GF82UoG42Ox+JUuzVYF5Scz688tbFzllun5pVMk7dAJaNT/xy5nfaG",
-	"Zd5/4QGXULMI8y0snqTrAdjVt/MIt3Kolx94KXD+rybf3NngQ7eTe7k9VPNwMrnjragvuWv8I4iCWuu1",
-	"L4xVjq2cJYP28ZgpGtqoofyoMwtErzy++ZVmpOQyTZ7ss0d/PIamQOqqknaD+sLuGRqtFOQdyAh7B6P3",
-	"Bu26AeqjJkHabeZvvURTU5r7kYJ6kcHX7Uy1pkgR0qY0wcq4IedhZt68KV78ciwOyIR1uWkvcy24vygL",
-	"jz1+7HyBOxQzQNuPJEAeDLSfHgoPVFGfozE2fgPTiOhydF2W3Zr64Vi8iyyu5Aaf12KGRI0CmXlr7Y8n",
-	"zwJ/6HmMQnj0cF7LW3gjpDa+ANscdMgjcCb8IuwRytbfg1toYH4/nU4mx/+aDCbCyRnniGJpcduchtqS",
-	"fiKYTJ4kgxkbd1DCm+f05mW6p7/YKjYM+qfH29bwJujYybaCrSkFVt5/Q2/yePLs5heaYcC7cD8vgQxs",
-	"2PQRlBFjur4n1oMX4If46Wur2bIRHnfhUUNQGiqoKU9HETgkwClqByl9XxdAdsVYLwDOsfgVbbAHP0MD",
-	"LYCpQiIg4xvkGgjypsJ5acmTMMJR2nkEDA8cE0leooW4JHoGgg5An3DfDj1FsyvNbLlCWhDKDxn938DT",
-	"MMO2qQ/Jqn3kKIzTsrXeV3htxyx2hFc65fhONOwNyLyrBqxAVxTqKODp3XHrNAJuo6FdrK8Ls42Q3clI",
-	"cdCZh0S3/ehpwXBTBj9PUYrEz3r0ycw4GKKmhAyhBlwYFUDDmhUG9czWOo3jfRjc6GNMg4TSWVnnCFmV",
-	"xiUoWeSBP55UZQpEqZwPNUzxygiOJn1e8cjkWJx2FVC2gWpI/QK3ogreBxy8Mr162c9hMVTdJ0LsD29e",
-	"p8VCzj3YkLApvUibbDQIT3phpf5/7ON/MaueI+4bzdzYdd/Ft+M11/r4zorRn5syB+fZd6acEcJnmfly",
-	"g0ao2LPGwSZM59RCB4DXm2nqK/PPyvkXTNMf9abp4FQGDWNwlQLRUlv6Donj8a6fJNA7zTjb0M8S3svR",
-	"f5+PPvww4nHqwerVIE2huUh12s60CGFqJyua/wrNon+jxPu3ejJ5lKmc/sLhLpK7E5J/DD/uSy+Xn1Ox",
-	"tgieNHUVpirvtx6njx+KA1KQ3FRSaYKKPOyMz7spH9ubXG4YnNH4DOLvtClPzerygvHDj8fhGW4abQRG",
-	"5lmtSn/I7nGIJW3PrWVJtyMwmaRXRToZPTv/8MP0/T+mf0CmzstqySgEUwtyS8QxjA275OYUhsVBqV1T",
-	"hLyekMxUDGwbImKxLmRS0SzOVU6pX20d1XqkF2tjL0gUV4BYimHUAg8YxQMTQKKArSqg4++WBpEyfNC6",
-	"VkNdhvuESO304Y7Ywkf8fuoMeJZW0K4PzIkuF4YdOpGgHcO7Ee3bmjN66cOMYSFXcforjBv248Own3/J",
-	"O/4ZUXM7rrjrZ17Igu9MIzpqwF0wOgSuvwuGo5PtPEtVkLDINKDkz158pD7Lxzj4yPWlthR/IMVz8ten",
-	"r896Q4P9CNyOAR6mMQtrZyU/hpj2EXPEhVqBTknP4uRA00zITaz9lGVThtehnN9NB55MJi08DJPZ6PLq",
-	"Mo/6TONAqikNsMf8yENKH8XL07Of/+PNi7Qd8HPgucBN+QW3oDHKsVaJErwTMxBUrZKO/iLUJwZDHMZB",
-	"PgSz4gttERujIPttDMC4chzm4ZPglTjR0xbNfDukOJQ+PKcXeKr2frKH3jDtXrnD8d3ufZ0Rfz82/Iu8",
-	"gNboGmOTumNrKOctn370ReWXbN4lcJu8rwI/0vWoAjeXK9VdlirTf8LhD1b5vrOmABPc87NdCXbGSq+N",
-	"y+xz4iRw+4vZwpS545QirvWgcXuhzRucRi4IgB6m7OiCN8kR48vSpWJpzcLKyjU/d3WpyGrnTYX+lH7E",
-	"zNPbYRLaDbkbCvzxUPcZweMeO2wfvaYDP75bwHWl6d0RZNHM3A6KMTYjHk4mPBoZfiwQfjqOUYjXPqFe",
-	"BV6XSoMltuOd0UyWUmdA7ZUZD7FslSnD4O89sj3sMMD0t2BXSi/uqtC4NDaM7fb13YFd9RgfRyX3rW+0",
-	"lSJCAdrQ2KrYgBcHNKkpwvDpYTAj4yD2vJpZ1fgof0vbrhV1Ug5TMdtQsRFzJUZSOZRygxjD2IsYtRtQ",
-	"I91GZ4U12tSYWsLSNSYchnaFBW8Vlw77NR9bM2qvQoOsHbldSucYXSjbULPLZn9CNv4ZoXqckd1h5yjO",
-	"7xen90dtOlodPPd1NXQE75p/k4/ap00sm9CoTVPHkzQax/2fOElHbx3sNSw3pThx69BwGCaSJBXaFdcF",
-	"ZSfedHo6Y/EOM0lXKwTDHKuo0rCkORXQ0iojnGGr1aZzDcDFvu0DKsp4GIuzwAQHmUVInoNVKxBzayp2",
-	"JhDqlAS2eGzezPHwPO0jhYUlW2scA+pBdSrdBQHtRtzv4rzXfUDu/qDlYIf0+M43C4N4OwyRGir05Pdj",
-	"jiwpxGYWXPxvH10rpOLkbiM8Q5XH6DIDacFyMTMMG4SW035WRrEmDR68mWuMM1cpWUMwmGiAHFZcYazP",
-	"as9zcqJ23BEF2fwEBqMABdPT12dD2kpnQAN8FwYV70VfuxOn37i91B8j3aG9JLnvR3FJaKhkpHCxYtBB",
-	"8+QT/i8AAP//",
+	"3H37chs3lveroPqbKkmVJkXaTr6xVFtbGkvOKOs4LluZrZnEQ4PdhyKsboAB0KI5jh5rX2CfbAvnAH0h",
+	"0RRlS654/jLVF+Dg4Fx+OJf2xyRT5UJJkNYkRx+TBde8BAsa/7oAyaV1v3IwmRYLK5RMjpKLOTClL5nI",
+	"j1kOM14Vltk5sJnQxuIdNfMXPthKgxkmaSLcm79VoFdJmkheQnKUWJogTUw2h5ITBdaCds/+8+Ll4JfR",
+	"4CkfzAZvPz7+7uZPSZrY1cK9aKwW8jK5ublJEw1moaQBJPkvPH8Nv1VgkOxMSQu0Ar5YFCLjbgWH741b",
+	"xsfWrH/SMEuOkv932LDjkO6awzOtlaapNtmgaTI21cCvDC7aTap5Zo8ZuDcNc4tlwLM5mwkocsZlznRV",
+	"wDC5SZNnSs4KkX0hco0oq4JbpfeMo3MmLiuNk7BcgWFSWcaLQi2ZnQuD9J1Ltx28oGG/LJFsxkUB+TGy",
+	"daryFTN8ZdhyvkLSXir7XFUyf3iqXipmqmzOSF5TxrNMVdKJOoNrkHaYuHf8MG6Wk/yaywxaorjQagHa",
+	"ChLT3LN9U7dO2PeKhdspWygjrLiGlAjghj0dlSl7/N3cTT6ePx6VTrngAy8XhdOMp6MySdtatO906O03",
+	"+7/+OqRfB/+5L83vlfn9f//H/F6a383v5e/zg4NvIuqVBg3tNQHLuTLAskJlV6xU12DuYBHuqOpO03+r",
+	"hIY8Ofql4eDb+kk1fQ+ZdVTX7DdVEeG+VEv3z0zpktvkKMm5hYEVJcQ4oLmML/+9mpLCc5qNaS5TJiRe",
+	"UzoH7X6t3OVjxr0sMyWBZVxrAYYJa8hGoH20UJrbJPQHNcVdISK51nzV3aUN8q+FthUvWvemShXA5QZH",
+	"a2Ps2NO8SByIcfnZXCx6JVxVNlPOyDvWoUA4gp1qQp6s69d/z7llc75YgDTMKjKW9ACZ1LlYMGGYQV1L",
+	"E5BV6UhuxiPuJmmSua1wP9+u72WafBi4FwfXXDuTbNwIbg0/Eakn9WCti8/DuK1rz+opdlAQL/cZ1/lD",
+	"qkbP5sTl3xEzEXlHB4S03z1phhbSwiXoBM2aWxW+uJOMupnf4Dt3EtU+aQzENoT0yaKfNL5cetmvekNL",
+	"OnejG7lnmIZLYSxoyL1sHjM+dSLJZkozLpmazQohgb06f8nMSmbDmD3xU9H1GCmWW7xzv0JOzOnKOF3r",
+	"iDhdakn42ras8bK7nEB8dIOci3gT1vYZ9vghbV2M8NPxM67zrUq0QUimpKlK0H33c3EpLC8mbozdFet0",
+	"fErvIUER3QKZTyoDerIhQyfPLs7/dpakyflL//NthLXwYSH0alMFfvzx73+PyrIwpupfZcGNncxUpaN3",
+	"F1plYIzSk7uZIw2LgmeQT6ar7fqznZUkiu75yixA5pBPZgRwYyCfGyVZpnIIxpreMg45C+n0P4PhnaS1",
+	"TyAblnZMH1IbY9rGrq9LV79MvxCmx1reRSb7hPGTDP02cnuhRkt+NvfO3dwzTOQBmRGD9wwzK2OhTB2m",
+	"Ph3vGbbgdu4PawJRRsk/vAB5aefJ0ZM/p0kpZPhz3PHQv5wM/sEH/xoNnk4Gbz+O0yd/voli6TWrsEkr",
+	"yJy5nUR6u2ih3viwoKwyVpWgmcjXaP3uSfogFifw/wZnO6f3x6NdzNDWpeJTzWrJPg3ZiWTBWLWfdgtg",
+	"GZfuqDp1qulYmrdB4W62rmO6NukjqdxzouElpqHQwXZEb2uMd7xoC8ko/VSrVwopSreacRSQ3dHCNZr4",
+	"WSeuxuJsLiKutadQiGvQqxNroYwhMx4Bzq+BF8w5/2BqOb3tmL0bQoAQqti4I6tyCu1ba1ytTJ8DyMCt",
+	"ZM+wv15cvGL07DEbseUcJJN0qCvbLqAeeY2LnoTUrb2etId9LW+/GUGAa5HBhAJpMYhB93thZo/PtuoK",
+	"5MRHtVSva19/rIeMtbX3C8qmlbltwbcavO76b3s8vu67vrUbcTdRHrxUVsx83CqmKagEdzLda9oX8dFT",
+	"lSOI4nku3Ly8eNWa1eoKYvE5jMSdjtlCGWtSNl1ZwBOQ+9HSAL84dyK5VAN/8b1RcviaL38EY/glmqet",
+	"QLrnOkbd+l7ajkrd+pDJ8QfWRLaeqA+ZdYbzHE2b7Xp7617HUZhsPXGXTe9I0X2gsi4h8eW8AWuFvDSb",
+	"y9i+Fe2xJ5Uu+s4JC37JLUwat4O7YmLnvM9E3BsUbZ1/Ozd6LVls2S2L8Wjk0OY98uHzg0kBTGw9UabJ",
+	"m5/fvDp7eXp2mqTJ6dmLswv89frs1YuTZ2enURh2qsXM3u1wnY8nd0VA8GEBmYUerHc6JgxqmJ1zy5aq",
+	"KnLGLzUAWwo7j+DvneO1bRS2ponbVeNTT8fNew2eucUpR81azeT4mXNjmhaPo1rhtvk1LJT+/BMnSszD",
+	"HjjP5DUUipDD7r7xJwmUDgpHzZpLe4aBH3LNX7rTZ06Omk4xd3SedVquy1LKPO7M0+cCitxnvzYZW/rp",
+	"buVseDDKUseYuK9rrNhOxNabs0FqzHfHN/g5v4fA+M4P1hghquoUXeq5VXIh3R8bhusZLwp3dhZFwazC",
+	"7NIwOvmuaoF6XetGQ3KbiprYXp7GdxjPzXcQR9yd+1BxP3EvuXePKf0kixXLkPlKYpqcQhJuA46d+usV",
+	"XcCTIeUHOkfX3c74mF/uJM/G6+bmr2rJSi4DNUECSv7BjzsajW6bpiOZkbxHuH2eh0xvZ64ABjIN3AIe",
+	"VNOkWuSxP94ER6EBXY5/gGdWXDfPazBgX3FjlkrnF9rtRpoI6SYwsH5dg4Sle/FvvBC5sCtMLBZAo7Uu",
+	"ToXMXyp3OsNpYkCk0cJNNrjlVhowBeSewpihM/BoYfYMe0fX37Uyu2uxoUfffrseQbxzrt3NqKsCGGWE",
+	"DLPqS2XbGzmJqlLjPjZV392LH9NkG0/6g9OC23mS1nVCc+A56OiG9XulNHFcut1KEGlIiH8l3erCnntu",
+	"RpLd+rJr3baBhjt6+K0uDieO0fpX4IWTsw27VqjsavdkWwMiwz6pq+huXIM2cQe3RnGNF8Mbqacptoof",
+	"1DSyhN5Qv9IaCipnEnnQgVChhdg+45WBHK+/V9NjqsBAmICqu/KKu3nmqGB3pvXHH3dGDFdCRhaJZRKe",
+	"dizYaqqC8FRCsUW2/+rZOcu55VhpRrZ5MD5gSrMlTOdKXQ01WL3qFg61RuiThEgsfwEyF/KSVdKKggnL",
+	"dCXNMcuVBKZkBozLdn0ME/Y4VMKgg3QboCvpr7V9ih/ZmXQlocl+75by/kFN8eT1qh4lXDml0cKfPvv9",
+	"FjOBJHi3oJM3/rEogMKNa4YiydmWF/9BTeOY6b2a7o6Y7loX1IeXcNIYma/B/RJKthBTxFE6i2qc5iF+",
+	"0uGlwbhxmeVUGUrl1LfZTBTALsU1HsEBK9oi55lJpvK+dFIzKj6Kudpd8mI0cGfAXq3D/G8JXJqYc+8Z",
+	"uuWm1gv9ZhrceHj/DiOGkPb6cCXP5kLCQAPP+bQA5mSxsRDEIiEvJ4WQMBHy2uGjCRmjXViFm7vbHrQz",
+	"5b7m1TLEKbtPtHVPLm4bOM7AP2qx1pvG8sRSpVbYlTOkFFxQmnH0AMIwPlWV3VQX8jONbX/yKGbSg5Pp",
+	"+oBbsaA3cT3JHKoZ7499bmZIxqPRDtC4XBS9yWQEx4plarH6otsW1kr151FYeN9g8K4G3ZEQ3SZ1BbJ3",
+	"l3x986elp+8z8OzJ7GPwLXRu0oYVTmAmlHj+7IIzzP/tsBv4WCu60iJjc3Nu8Gw0U3FZb1fwq6WkbgNV",
+	"mJRVMgfNDidGlEdsjvg/ZRahr5vfpL6owf2oKxzMHvPFb1TE7W86XJFXDqU5RJA2h11WqEuEle5KoXgO",
+	"eaNU7KWybMG1derG5Ypdg8yR0pNX5/gWNhhUdu5sWsYt5EcOMwqD8VA3pHdiDhNKhyuJUmPNkJ1hbKU+",
+	"iRKgt/wKDON+NUH5sYh4uwFwtM7dDHPQdQl3M9KeYcZph7uYMqPYQhWFe1xYJuEaNMvmXF6CYUtHRk2A",
+	"ATDDX3GzhUWbSvF1I0rG81JIx4rW6ecoGQ9Hw5GPxUi+EMlR8ng4Gj72h2GUc9zUQ4xXH350/5znN4fZ",
+	"XCxQJVQMjjWoZS4W1N1RJzOIJF/EathvFVRuG/0WuPGPqAR7yYV1i/al2L4Cm+37nAFdHoz9/Ym7eYD7",
+	"DDJvzedrwdm+f85XtKbhvVAaH0iahPrWg2M8P9DjjGJJA6yuJYIMWFPTvGew8BbPPO6YZ/wLk4UPGw3G",
+	"Q3YizRK08UJO6xcWWxdy2rdWzCs5St4AhoxO7DPH7bTTIPXLR2pq8jEL39NE25O0LQCZ+qYH5U4G9eYt",
+	"DQXG/sWn6++l2aVdvX+z2Uj1aDS656mwFr2v5cdvBdb7VHautDCk5bQzTj+eEEWxiWrKD1v9X/jKk9tf",
+	"qduIbtLk213m6LZEYedPVZZcr5y8kHmGWioZWgdUws7C8L2oXtdAfVAfkPrV/I3lTtWoBpVxhvXn3tb1",
+	"HrWOHEWONiERVoYJ6RymZvWb7OzHMdtHFZbFqrlMseDuoLR5ZPFD5gvMAZuC0/1AAuReQbvHQ2YBI+oz",
+	"p4y13XDHiGByZFUU7Zj6wZCF8k5W8pV7XlJB4MCTmTfa/mT01PMHn3deyC3dr1fTFFYxLpWdg64XGrMI",
+	"dBI+83P4sPXXYBZqmN89Tiej8f9Pogfh5JzOiGyh3bQ51sYm3YNgMvo2iZ7YKIPi36TCqJt0R3uxEWyI",
+	"2qcnsdpBkrHjTQFb4hFYWPsFrcmT0dPbX6gbQO/D/DwHVLC46jtQhoxp254QD76EaC2mrbQkzcaSzBY8",
+	"qglKfQQ1pY44BIcIOFllIMW/l3NAvSKs5wHnkP3kdLADP30CzYOpOXeAjG6gaUDImzJjuUZLQghHSGMd",
+	"YNgzRCRaiQbi4tYTEDQA8pjydljVH2bFPj0z5xpLvyNK/z1YbGDZVPXYXjWPHPoWatLWh3KvTWtNj3vF",
+	"VQ7vRcJeA8/bYkACtCZQhx5P9/utkwC4lWwVW3dlYbpivN0Ny/ZbPbDObD/+bk5wk3s7j14Kt5/k6L2a",
+	"kjN0kuJPCBW4gZ0ASFiSwDg505VMQ0unc274MxyDmJBZUeUOsgrphhhQgbLOQVN3MlHACmGsj2Gyl4qR",
+	"N+nyitpkh+ykLYC8cVQx8fPcCiL4EHBwrWP5pnuGda7qIRFit2F3mxQzPrOg/YFNyMu0Po36zeOWaS7/",
+	"jW38j+q6Y4i7SjNTetk18fn4sK6w2mrlSWdOxwSSPIgMNtRhMmeAMZOR4s9uTRzug7vsW03wIgbaurL8",
+	"QhhLDT3mD2lNW71RfXLoaE+dFfEH6YBosRfnazmpuBW2xcjvu8Eqwl3OGjIsP/TFuhMEX5eKGswjJmCL",
+	"gluHc2tpCa09JDbiXxRjOWKlD+xExXHPhLn3N5pyDtwZ6AryEALq0lM36KMck7kouc3m0AkkUJaaVbIA",
+	"Qz5KGExQSbI3GjKlc0ff67Pvz99cnL1uBabcA+6V0/Pvzy/O/3HWurUIC/X6kVKchSqCG5rrxdHiJ/UA",
+	"g/GB8xxe2NgcipzcZCGuIfAqpRTB2kbgUnmhgecr9HhKOj3u9TmvtLoWRijpW/wexu10W/t28jrje568",
+	"T809N/+NPclrr7g9Wns6Thu737HqXe/iI5yHH+nHeX5zaNodAVXEljzz0VPeNNhhyJVec8heV5LQ2X47",
+	"botK6HREaDoGHByx9Xp6J9T4xRhugP38+kWwHfU0oZ2L7YcuFlLDVmxZsV+r0ehxtj42XoXDTleE48H1",
+	"oxgbkFnHDMqFXTGDQVGpJByQEemv6K+t30bbpzdMFHx2CDKj7alV36fZJdil0lfGV7PXxS3sOaXoC5hZ",
+	"pirrBlz5l1aMa4iZgp8xjno6PseF1d0eu4Q9Ai+2Bj7u1EP5UPHQzcaNL4yBW300PRYpoid+46Ra4uZ9",
+	"PXFSsO6gptHMevdnGkzRDRu0tMCbDRL803HXEG00TUXhruOkL7lfYTpLzagB3CnQoLEBndF8QgR9pipy",
+	"MJbQRtoAnNAWR3qOWRCcwveCOZvip2XCsn0NVgv8IFAX2BCML8QVhGotcxBTSsLRLztL/mPi6Y1utx7x",
+	"7jD8KwPSKECdBXSxnPGCQiJRix8PvZmNGIeGqF7Z9SF2bq4CCsa5vEtY7zuh4nQSVYyRO0qH7GIuTBOt",
+	"2DwFsP3QtuVk3hkakcOBD/wTdq6/GIf42fvkPoe1744MPgLN/vLip2f/dXYa4nfNO05pfMs/dzw9aKlX",
+	"tEsLp+7VDmTlH1InWu1Q2w6Z6KHVjBkLi69MIWyDoE1XbITB3romP7whNi11aHqDtoYuWufYEIzuWmm0",
+	"3vCBZ7ZAuCMoLBy6svKUGXEpfXaq05C1KVdnRNOnClYabSnBThIqsXCAp6nb81nvcd83NKlDOXx/KfYd",
+	"zV/44F+TwdtvBvT9v2jpTZQmD0axyKzV6oKA3PASm9d8pet/YNUAYWaRE0o+6CO5/UmvT0t+7Uov1c6l",
+	"bKmFtSCxJPJI5N266aMnj9g+CkiuSi4k5rno63zueXPkD9Aq56vjoJiU9Ezr2pppVVyR16+lvoWq2bQS",
+	"hfV+PMaSpmA4CosfjUbp+paOBk8nb785+uWfR5+wp8byckEpFGd3MaaKHHNHrr59M0JmEN+1LRVU2wnJ",
+	"VElZuZqIUGnkzUNQi4nIMW9daYOFKugD3AlHbWSRUg8tsTsqLBizO5htECXg8vt3A0mJL7SqRKxE8iG9",
+	"RdM62eMraIlfoYMICtvOKiJdxndqtDxB00N4a6pSV0WACdQgOefXoXXN90p2/UPczj+nGf+IAKLptez7",
+	"LrFjwdcbjKaYLi6iPx59kmMEtnkWSzj8IEc+DPLBsndYJPoudG1SMKg55+1zhtkILFJsdzx2PXDTw3iQ",
+	"hkNb0+j5zvu0d61AsZOzEI+pKyFzFQpXiqI+zkpfi9jOZX47GjW5Ld9WHmCvl2fsZRJ1XQNZzHeEuN+x",
+	"5yfnL35+fZY23YkGbOtcSvXzmNNBqWIFWMOmwLDUhhv8d8hOiMEQOokcH7xa0YUmcO68INlt54DdyKET",
+	"Ka3j/aEdqan4sU2HZQzJP8MXqCX4YSI/nU7gLxyC9q3O/Ur89ejwj/wKGqWrlY3Llq65fd6w6YcfRX5D",
+	"6l0A1fh3ReAUrwcR2CHoeJ91VulnGPxoidJXVtFIBHfsbHsHWz2xOySXQxtz84n3uSpy043x79Vmz9eo",
+	"e6ORMwSgB62sRKYhdxifFyZ1h8hLzUtTf5/dpPVnEo1P22HAxLdxm77AQd3o+5AePMzRo/vOahqww/sF",
+	"XGsV+62NnNcNw9FtDJWUj0Yj6uv0Xzrw/9eB80I09jEmh911LqTPjbs7gykvuMwomjuFSGHA92B91/ID",
+	"st3PEGH6G9DXQl7eV5XUQmnfc9yVdwP6usP40Oe5a3yjKXNBFCAVpcpWYNk+RVh85+yBVyNlIBTs1o22",
+	"4VH6qxVlwzLQAyxuyCs6KxGSyqHgK4cxlL4KXrsGNdysZDbXSqrKYLDK1CrsY9iMwt1Y99QtWNEVofbS",
+	"V/c2/cILbgyhC6Fravp09gfHxj8iVA8Nvj167rbz68Xp3T6hllR7y72tABCTJPSfSDjpkyqETbBPqI7j",
+	"cezro+LV0AaIb+3v1Ol3FEqV7uYaDnw7FccqQUFxQd7yN62C1CG7cCdJUwkHhslXYaRhgU02ILkWihlF",
+	"WitV6xpg0gvLBMOXcIfs3DPBQKYdJM9Bi2tgM61KMibg45QItqjnX83c4qlViTP8RrbT1tDD1IHqGLrz",
+	"G9SPuC9Cs9pDQO5ul2i0vHt875P5LsK+7BMsPVO+HnWknXLYTIMJ/z1NWwsxONmvhJjQd95lClyD9jVa",
+	"1CnhC/920zL0Nam34HVTZmgYS1EbvMIEBSS3YuZK26yy1OTHKkPl3MDrii/nBdCZnrw6j0krrsEp4IXv",
+	"snwQeW23y37huoBuD2yP9OLOfT2Ci5vmhAwFLkQMWmgebcL/BQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -60,3 +60,6 @@ func Notification(o Operation) event.Event {
 	return event.Event{Domain: Domain, Name: "card_operation", Version: 1,
 		Subject: event.Subject{Kind: SubjectCard, ID: o.CardKey()}, Data: item}
 }
+
+// NotificationType is the event type of D1's notifications.
+const NotificationType = "card_operation-1"

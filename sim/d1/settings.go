@@ -29,7 +29,7 @@ func (s *Service) UpdateSettings(ctx context.Context, tenant, issuerID string, c
 		}
 		if u := ch.NotificationURL; u != nil {
 			if *u != "" && !strings.HasPrefix(*u, "http://") && !strings.HasPrefix(*u, "https://") {
-				return rule.Invalid("/notificationUrl", "format", "notificationUrl must be an http or https URL, or empty to send nothing")
+				return rule.Invalid("/notification_url", "format", "notification_url must be an http or https URL, or empty to send nothing")
 			}
 			st.NotificationURL = *u
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/issuersim/issuersim/sim/access"
 	"github.com/issuersim/issuersim/sim/auth"
 	"github.com/issuersim/issuersim/sim/clock"
+	"github.com/issuersim/issuersim/sim/d1"
 	"github.com/issuersim/issuersim/sim/embossing"
 	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/fake"
@@ -36,6 +37,9 @@ type Admin struct {
 	faults    *fault.Service
 	pci       *pci.Service
 	embossing *embossing.Service
+	// d1 and deliveries serve the D1 admin calls (admin_d1.go).
+	d1         *d1.Service
+	deliveries Deliveries
 }
 
 var _ simadmin.StrictServerInterface = (*Admin)(nil)

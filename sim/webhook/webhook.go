@@ -52,10 +52,8 @@ type Route func(ctx context.Context, r event.Record) (req Request, ok bool, err 
 
 // Config configures a Dispatcher.
 type Config struct {
-	// URL receives every event no route takes; empty sends only the routed ones.
+	// URL receives every event no route takes (Dispatcher.Route); empty sends only the routed ones.
 	URL string
-	// Routes send the events of a domain (the key) elsewhere: D1's notifications go to each issuer's receiver.
-	Routes map[string]Route
 	// Secret signs deliveries: base64, with or without the whsec_ prefix.
 	Secret string
 	// Clocks are the tenants' clocks retries are scheduled on; required.
@@ -84,6 +82,8 @@ type Dispatcher struct {
 	cfg   Config
 	hook  *standardwebhooks.Webhook
 	store store.Transactor
+
+	routes map[string]Route // by event domain; written before the first delivery, then only read
 
 	mu       sync.Mutex
 	queue    []delivery
@@ -120,16 +120,26 @@ func New(cfg Config) (*Dispatcher, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Dispatcher{cfg: cfg, hook: hook, wake: make(chan struct{}, 1), attempts: map[string][]Attempt{}}, nil
+	return &Dispatcher{cfg: cfg, hook: hook, routes: map[string]Route{}, wake: make(chan struct{}, 1), attempts: map[string][]Attempt{}}, nil
 }
 
 // Bind gives the dispatcher the store its retry jobs are written in; call it before the first delivery.
 func (d *Dispatcher) Bind(st store.Transactor) { d.store = st }
 
+// Route sends the events of a domain where r says instead of to the URL (D1's notifications go to each
+// issuer's receiver); call it before the first delivery. Registering a domain twice is a programming error
+// and panics.
+func (d *Dispatcher) Route(domain string, r Route) {
+	if _, dup := d.routes[domain]; dup {
+		panic(fmt.Sprintf("webhook: domain %q routed twice", domain))
+	}
+	d.routes[domain] = r
+}
+
 // Committed queues a commit's events for delivery, in commit order; it never blocks. See store.Observer.
 func (d *Dispatcher) Committed(c store.Commit) {
 	for _, r := range c.Events {
-		if d.cfg.Routes[r.Domain] == nil && d.cfg.URL == "" {
+		if d.routes[r.Domain] == nil && d.cfg.URL == "" {
 			continue // nowhere to send it
 		}
 		d.push(delivery{record: r, attempt: 1})
@@ -190,7 +200,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 func (d *Dispatcher) deliver(ctx context.Context, x delivery) {
 	r := x.record
 	a := Attempt{Number: x.attempt, At: d.cfg.Wall().UTC()}
-	if route := d.cfg.Routes[r.Domain]; route != nil {
+	if route := d.routes[r.Domain]; route != nil {
 		req, ok, err := route(ctx, r)
 		switch {
 		case err != nil:

@@ -170,11 +170,11 @@ func TestRoutedDomain(t *testing.T) {
 		}
 		for _, url := range []string{"", "http://receiver.invalid/hook"} {
 			rc.got, rc.bodies = nil, nil
-			dispatcher, err := webhook.New(webhook.Config{URL: url, Secret: secret, Clocks: clocks, Client: &http.Client{Transport: rc},
-				Routes: map[string]webhook.Route{"routed": route}})
+			dispatcher, err := webhook.New(webhook.Config{URL: url, Secret: secret, Clocks: clocks, Client: &http.Client{Transport: rc}})
 			if err != nil {
 				t.Fatal(err)
 			}
+			dispatcher.Route("routed", route)
 			sched := scheduler.New(clocks, nil)
 			st, err := memory.New(d, memory.Options{Sealer: event.NewSealer(src, nil), Observers: []store.Observer{sched, dispatcher}})
 			if err != nil {
