@@ -33,7 +33,7 @@ type Surface struct {
 	// from D1's OAuth API, not the processor's); nil means the gateway's.
 	Authority *auth.Authority
 	router    routers.Router
-	prefixes []string
+	prefixes  []string
 }
 
 // newSurface prepares a loaded contract for serving: it drops the vendor's servers (so local requests match)
