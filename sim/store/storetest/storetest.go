@@ -18,6 +18,7 @@ import (
 	"github.com/issuersim/issuersim/fixtures"
 	"github.com/issuersim/issuersim/sim/bulk"
 	"github.com/issuersim/issuersim/sim/card"
+	"github.com/issuersim/issuersim/sim/d1"
 	"github.com/issuersim/issuersim/sim/embossing"
 	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/fake"
@@ -31,6 +32,7 @@ type Backend interface {
 	store.Backend
 	embossing.Store // cards and PCI data within
 	bulk.Store
+	d1.Store
 }
 
 // Factory returns a fresh, empty backend holding the dataset's orgs, sealing events with sealer and telling
@@ -62,6 +64,7 @@ func Run(t *testing.T, newBackend Factory) {
 		{"PCIData", testPCIData},
 		{"Bulks", testBulks},
 		{"Embossing", testEmbossing},
+		{"D1", testD1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.test(t, newFixture(t, newBackend))
