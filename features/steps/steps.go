@@ -157,6 +157,7 @@ func (s *Steps) RegisterSteps(sc *godog.ScenarioContext) {
 	s.registerLifecycle(sc)
 	s.registerPCI(sc)
 	s.registerBulks(sc)
+	s.registerD1(sc)
 }
 
 // scenario is one scenario's state; it travels in the context.
@@ -171,6 +172,7 @@ type scenario struct {
 	orgToken string           // a token without an account, for bulks; asked for on first use
 	bulk     string           // the bulk the scenario created last
 	last     *exchange        // the last request the scenario sent and its response
+	d1       *d1Issuer        // the tenant's D1 issuer, once the scenario is it (d1.go)
 }
 
 type stateKey struct{}
