@@ -8,6 +8,7 @@ import (
 	"github.com/issuersim/issuersim/sim/auth"
 	"github.com/issuersim/issuersim/sim/correlation"
 	domain "github.com/issuersim/issuersim/sim/d1"
+	"github.com/issuersim/issuersim/sim/rule"
 )
 
 // D1 serves the token platform's issuer API (openapi/d1.yaml): the token endpoint and the card operations.
@@ -19,7 +20,7 @@ type D1 struct {
 
 var _ d1.StrictServerInterface = (*D1)(nil)
 
-// caller is the issuer the request's D1 token names.
+// d1Caller is the issuer the request's D1 token names.
 func d1Caller(ctx context.Context) domain.Caller {
 	c, _ := auth.ClaimsFrom(ctx)
 	return domain.Caller{Tenant: c.Tenant, IssuerID: c.Subject}
@@ -30,6 +31,9 @@ func (a *D1) GetAccessToken(ctx context.Context, req d1.GetAccessTokenRequestObj
 	b := req.JSONBody
 	if b == nil {
 		b = req.FormdataBody
+	}
+	if b == nil {
+		return nil, rule.Invalid("/", "required", "a JWT-bearer grant body is required")
 	}
 	g, err := a.tokens.Exchange(ctx, b.Assertion)
 	if err != nil {
