@@ -648,14 +648,7 @@ func TestD1Notifications(t *testing.T) {
 	}
 	count := func() int { mu.Lock(); defer mu.Unlock(); return len(received) }
 	waitFor(t, func() bool { return count() == 1 })
-	waitFor(t, func() bool { // the dispatcher schedules the retry once the refusal is in
-		for _, j := range h.jobs(tenantA) {
-			if j.Kind == "webhook.retry" {
-				return true
-			}
-		}
-		return false
-	})
+	h.waitForRetry(tenantA)
 	h.advance(tenantA, "5s") // the first retry is due
 	waitFor(t, func() bool { return count() == 2 })
 
@@ -676,7 +669,11 @@ func TestD1Notifications(t *testing.T) {
 		t.Errorf("notified %v", item)
 	}
 
-	log := h.do("GET", "/_sim/d1/notifications?tenant="+tenantA, nil, nil).json(t)["notifications"].([]any)
+	var log []any
+	waitFor(t, func() bool { // the dispatcher records the attempt once the receiver has answered
+		log = h.do("GET", "/_sim/d1/notifications?tenant="+tenantA, nil, nil).json(t)["notifications"].([]any)
+		return len(log) == 2 && len(log[1].(map[string]any)["attempts"].([]any)) == 2
+	})
 	if len(log) != 2 {
 		t.Fatalf("delivery log has %d notifications, want REGISTER and SUSPEND", len(log))
 	}

@@ -13,6 +13,7 @@ import (
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
 	"github.com/issuersim/issuersim/sim"
+	"github.com/issuersim/issuersim/sim/webhook"
 )
 
 // TestWebhookDelivery proves every event is POSTed, byte for byte as the log holds it, signed so that the
@@ -45,6 +46,7 @@ func TestWebhookDelivery(t *testing.T) {
 	h.do("POST", "/wallet/v2/cards", bearer(tok, "x-customer-id", fmt.Sprint(virtualCust)), map[string]any{"name": "hook", "type": "VIRTUAL"})
 	count := func() int { mu.Lock(); defer mu.Unlock(); return len(received) }
 	waitFor(t, func() bool { return count() == 1 })
+	h.waitForRetry(tenantA)                                                    // else the advance may pass before the retry is scheduled, and it never falls due
 	h.do("POST", "/_sim/clock/advance", nil, map[string]any{"duration": "5s"}) // the first retry is due
 	waitFor(t, func() bool { return count() == 2 })
 
@@ -74,6 +76,20 @@ func TestWebhookDelivery(t *testing.T) {
 	if err := hook.Verify(tampered, retry.header); err == nil {
 		t.Error("a tampered body verified")
 	}
+}
+
+// waitForRetry waits until the dispatcher has scheduled a delivery retry for the tenant: it does so after the
+// receiver answers, so a test that advances the clock as soon as the receiver saw a request may be too early.
+func (h *harness) waitForRetry(tenant string) {
+	h.t.Helper()
+	waitFor(h.t, func() bool {
+		for _, j := range h.jobs(tenant) {
+			if j.Kind == webhook.JobRetry {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 func waitFor(t *testing.T, cond func() bool) {
