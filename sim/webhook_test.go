@@ -46,7 +46,8 @@ func TestWebhookDelivery(t *testing.T) {
 	h.do("POST", "/wallet/v2/cards", bearer(tok, "x-customer-id", fmt.Sprint(virtualCust)), map[string]any{"name": "hook", "type": "VIRTUAL"})
 	count := func() int { mu.Lock(); defer mu.Unlock(); return len(received) }
 	waitFor(t, func() bool { return count() == 1 })
-	h.waitForRetry(tenantA)                                                    // else the advance may pass before the retry is scheduled, and it never falls due
+	// Else the advance may pass before the retry is scheduled, and it never falls due.
+	h.waitForRetry(tenantA)
 	h.do("POST", "/_sim/clock/advance", nil, map[string]any{"duration": "5s"}) // the first retry is due
 	waitFor(t, func() bool { return count() == 2 })
 
