@@ -19,6 +19,7 @@ import (
 	"github.com/issuersim/issuersim/sim/cardonfile"
 	"github.com/issuersim/issuersim/sim/clock"
 	"github.com/issuersim/issuersim/sim/correlation"
+	"github.com/issuersim/issuersim/sim/d1"
 	"github.com/issuersim/issuersim/sim/embossing"
 	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/fake"
@@ -122,8 +123,12 @@ func New(cfg Config) (*Sim, error) {
 	// so it is built first; the bulks make their cards with the card service.
 	emb := embossing.NewService(mem, s.clocks, src)
 	pcis := pci.NewService(mem, s.clocks, src, pci.Options{OnPINChanged: card.Hooks{emb.PINChanged}})
+	// D1 follows the processor's status changes through a hook, so it is built before the cards.
+	d1s := d1.NewService(mem, s.clocks, src)
+	s.dispatcher.Route(d1.Domain, d1s.Route)
+	s.scheduler.Register(d1.JobRetention, d1s.RunRetention)
 	cards := card.NewService(mem, s.clocks, pcis, card.Options{PCIDelay: cfg.PCIDelay,
-		OnNumbered: card.Hooks{emb.Ingress}, OnMigrated: card.Hooks{emb.Migrated}})
+		OnNumbered: card.Hooks{emb.Ingress}, OnMigrated: card.Hooks{emb.Migrated}, OnStatusChanged: card.Hooks{d1s.ProcessorStatusChanged}})
 	bulks := bulk.NewService(mem, s.clocks, src, cards)
 	s.scheduler.Register(card.JobNumber, cards.RunNumber)
 	s.scheduler.Register(card.JobValidityExpiry, cards.RunValidityExpiry)
@@ -154,6 +159,8 @@ func New(cfg Config) (*Sim, error) {
 		Faults:      fault.NewService(mem),
 		Webhooks:    s.dispatcher,
 		Feed:        live,
+		D1:          d1s,
+		D1Tokens:    auth.NewD1Tokens(src.Key("d1-token"), s.clocks, mem),
 		Logger:      log,
 	})
 	if err != nil {
@@ -175,7 +182,7 @@ func (s *Sim) WebhookSecret() string { return s.webhookSecret }
 // tenant's clock: tests and benchmarks wait for it instead of sleeping.
 func (s *Sim) WebhooksIdle() bool { return s.dispatcher.Idle() }
 
-// Run delivers webhooks until ctx ends.
+// Run delivers webhooks and D1's notifications until ctx ends.
 func (s *Sim) Run(ctx context.Context) error { return s.dispatcher.Run(ctx) }
 
 func ptr[T any](v T) *T { return &v }

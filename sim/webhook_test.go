@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/issuersim/issuersim/sim"
+	"github.com/issuersim/issuersim/sim/webhook"
 	"github.com/issuersim/issuersim/sim/webhook/verify"
 )
 
@@ -424,4 +425,30 @@ func withoutFailed(logged []json.RawMessage, failed []any) []json.RawMessage {
 		}
 	}
 	return out
+}
+
+// waitForRetry waits until a delivery retry is scheduled for the tenant: the dispatcher writes it after the
+// receiver answers, so a test that advances the clock as soon as the receiver saw a request may be too early.
+func (h *harness) waitForRetry(tenant string) {
+	h.t.Helper()
+	waitFor(h.t, func() bool {
+		for _, j := range h.jobs(tenant) {
+			if j.Kind == webhook.JobAttempt {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// waitFor polls cond until it holds, for at most 20 seconds.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 20s")
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
 }

@@ -158,6 +158,7 @@ func (s *Steps) RegisterSteps(sc *godog.ScenarioContext) {
 	s.registerPCI(sc)
 	s.registerBulks(sc)
 	s.registerCardsOnFile(sc)
+	s.registerD1(sc)
 }
 
 // scenario is one scenario's state; it travels in the context.
@@ -174,6 +175,7 @@ type scenario struct {
 	stored     string           // the card on file the scenario stored last
 	validation string           // the validation of it the scenario started last
 	last       *exchange        // the last request the scenario sent and its response
+	d1         *d1Issuer        // the tenant's D1 issuer, once the scenario is it (d1.go)
 }
 
 type stateKey struct{}

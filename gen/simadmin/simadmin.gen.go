@@ -67,6 +67,69 @@ func (e ChipScriptState) Valid() bool {
 	}
 }
 
+// Defines values for D1CardEndUserState.
+const (
+	D1CardEndUserStateACTIVE   D1CardEndUserState = "ACTIVE"
+	D1CardEndUserStateINACTIVE D1CardEndUserState = "INACTIVE"
+)
+
+// Valid indicates whether the value is a known member of the D1CardEndUserState enum.
+func (e D1CardEndUserState) Valid() bool {
+	switch e {
+	case D1CardEndUserStateACTIVE:
+		return true
+	case D1CardEndUserStateINACTIVE:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for D1CardRequestEndUserState.
+const (
+	D1CardRequestEndUserStateACTIVE   D1CardRequestEndUserState = "ACTIVE"
+	D1CardRequestEndUserStateINACTIVE D1CardRequestEndUserState = "INACTIVE"
+)
+
+// Valid indicates whether the value is a known member of the D1CardRequestEndUserState enum.
+func (e D1CardRequestEndUserState) Valid() bool {
+	switch e {
+	case D1CardRequestEndUserStateACTIVE:
+		return true
+	case D1CardRequestEndUserStateINACTIVE:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for D1State.
+const (
+	D1StateACTIVE    D1State = "ACTIVE"
+	D1StateDELETED   D1State = "DELETED"
+	D1StateINACTIVE  D1State = "INACTIVE"
+	D1StateREPLACED  D1State = "REPLACED"
+	D1StateSUSPENDED D1State = "SUSPENDED"
+)
+
+// Valid indicates whether the value is a known member of the D1State enum.
+func (e D1State) Valid() bool {
+	switch e {
+	case D1StateACTIVE:
+		return true
+	case D1StateDELETED:
+		return true
+	case D1StateINACTIVE:
+		return true
+	case D1StateREPLACED:
+		return true
+	case D1StateSUSPENDED:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for FaultRequestOperation.
 const (
 	ActivateCard          FaultRequestOperation = "activateCard"
@@ -248,6 +311,140 @@ type ClockState struct {
 	Now     time.Time `json:"now"`
 	Tenant  string    `json:"tenant"`
 	Virtual bool      `json:"virtual"`
+}
+
+// D1Card defines model for D1Card.
+type D1Card struct {
+	CardId       string             `json:"card_id"`
+	ConsumerId   *string            `json:"consumer_id,omitempty"`
+	DigitalCards []D1DigitalCard    `json:"digital_cards"`
+	EndUserState D1CardEndUserState `json:"end_user_state"`
+
+	// Expiry MMYY.
+	Expiry          *string `json:"expiry,omitempty"`
+	IssuerId        string  `json:"issuer_id"`
+	LastFour        *string `json:"last_four,omitempty"`
+	ProcessorCardId int64   `json:"processor_card_id"`
+	ReplacedBy      *string `json:"replaced_by,omitempty"`
+	State           D1State `json:"state"`
+
+	// SuspendedFor The reason code of the suspension in force.
+	SuspendedFor *string `json:"suspended_for,omitempty"`
+	Tenant       string  `json:"tenant"`
+}
+
+// D1CardEndUserState defines model for D1Card.EndUserState.
+type D1CardEndUserState string
+
+// D1CardList defines model for D1CardList.
+type D1CardList struct {
+	Cards  []D1Card `json:"cards"`
+	Tenant string   `json:"tenant"`
+}
+
+// D1CardRequest defines model for D1CardRequest.
+type D1CardRequest struct {
+	// CardId The card's id in the issuer's system, as D1's paths name it.
+	CardId string `json:"card_id"`
+
+	// ConsumerId The end user's id; default the processor card's customer id.
+	ConsumerId   *string                 `json:"consumer_id,omitempty"`
+	DigitalCards *[]D1DigitalCardRequest `json:"digital_cards,omitempty"`
+
+	// EndUserState The end user's state; default ACTIVE. An INACTIVE end user's card cannot be resumed.
+	EndUserState *D1CardRequestEndUserState `json:"end_user_state,omitempty"`
+
+	// IssuerId The tenant's D1 issuer; default its first.
+	IssuerId        *string  `json:"issuer_id,omitempty"`
+	ProcessorCardId int64    `json:"processor_card_id"`
+	State           *D1State `json:"state,omitempty"`
+	Tenant          *string  `json:"tenant,omitempty"`
+}
+
+// D1CardRequestEndUserState The end user's state; default ACTIVE. An INACTIVE end user's card cannot be resumed.
+type D1CardRequestEndUserState string
+
+// D1DeliveryAttempt defines model for D1DeliveryAttempt.
+type D1DeliveryAttempt struct {
+	// At Real time of the attempt.
+	At     time.Time `json:"at"`
+	Error  *string   `json:"error,omitempty"`
+	Number int       `json:"number"`
+
+	// Status The receiver's HTTP status; 0 when none came.
+	Status int `json:"status"`
+}
+
+// D1DigitalCard defines model for D1DigitalCard.
+type D1DigitalCard struct {
+	DeviceName         *string `json:"device_name,omitempty"`
+	DeviceType         *string `json:"device_type,omitempty"`
+	Id                 string  `json:"id"`
+	TokenRequestorId   *string `json:"token_requestor_id,omitempty"`
+	TokenRequestorName *string `json:"token_requestor_name,omitempty"`
+}
+
+// D1DigitalCardRequest defines model for D1DigitalCardRequest.
+type D1DigitalCardRequest struct {
+	DeviceName         *string `json:"device_name,omitempty"`
+	DeviceType         *string `json:"device_type,omitempty"`
+	TokenRequestorId   *string `json:"token_requestor_id,omitempty"`
+	TokenRequestorName *string `json:"token_requestor_name,omitempty"`
+}
+
+// D1Notification defines model for D1Notification.
+type D1Notification struct {
+	Attempts []D1DeliveryAttempt `json:"attempts"`
+
+	// Body The body D1 posts, byte for byte.
+	Body        json.RawMessage `json:"body"`
+	CardId      string          `json:"card_id"`
+	Cid         *string         `json:"cid,omitempty"`
+	EventId     string          `json:"event_id"`
+	IssuerId    string          `json:"issuer_id"`
+	OperationId string          `json:"operation_id"`
+}
+
+// D1NotificationList defines model for D1NotificationList.
+type D1NotificationList struct {
+	Notifications []D1Notification `json:"notifications"`
+	Tenant        string           `json:"tenant"`
+}
+
+// D1Settings defines model for D1Settings.
+type D1Settings struct {
+	IssuerId                 string `json:"issuer_id"`
+	NotificationUrl          string `json:"notification_url"`
+	PropagateProcessorEvents bool   `json:"propagate_processor_events"`
+	Tenant                   string `json:"tenant"`
+}
+
+// D1SettingsRequest defines model for D1SettingsRequest.
+type D1SettingsRequest struct {
+	NotificationUrl          *string `json:"notification_url,omitempty"`
+	PropagateProcessorEvents *bool   `json:"propagate_processor_events,omitempty"`
+	Tenant                   *string `json:"tenant,omitempty"`
+}
+
+// D1State defines model for D1State.
+type D1State string
+
+// Drift defines model for Drift.
+type Drift struct {
+	CardId  string  `json:"card_id"`
+	D1State D1State `json:"d1_state"`
+
+	// Expected The D1 states that would agree with the processor card.
+	Expected        []D1State `json:"expected"`
+	IssuerId        string    `json:"issuer_id"`
+	ProcessorCardId int64     `json:"processor_card_id"`
+	ProcessorStatus string    `json:"processor_status"`
+}
+
+// DriftReport defines model for DriftReport.
+type DriftReport struct {
+	Cards  []Drift `json:"cards"`
+	Tenant string  `json:"tenant"`
 }
 
 // Envelope One event in the processor's envelope, byte for byte as delivered.
@@ -593,6 +790,24 @@ type GetClockParams struct {
 	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
 }
 
+// ListD1CardsParams defines parameters for ListD1Cards.
+type ListD1CardsParams struct {
+	// Tenant The org id; default the first org of the fixtures.
+	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
+}
+
+// ListD1NotificationsParams defines parameters for ListD1Notifications.
+type ListD1NotificationsParams struct {
+	// Tenant The org id; default the first org of the fixtures.
+	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
+}
+
+// ListDriftParams defines parameters for ListDrift.
+type ListDriftParams struct {
+	// Tenant The org id; default the first org of the fixtures.
+	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
+}
+
 // ListEventsParams defines parameters for ListEvents.
 type ListEventsParams struct {
 	// Tenant The org id; default the first org of the fixtures.
@@ -716,6 +931,12 @@ type MigrateCardTypeJSONRequestBody = TenantOnly
 // AdvanceClockJSONRequestBody defines body for AdvanceClock for application/json ContentType.
 type AdvanceClockJSONRequestBody = AdvanceRequest
 
+// ProvisionD1CardJSONRequestBody defines body for ProvisionD1Card for application/json ContentType.
+type ProvisionD1CardJSONRequestBody = D1CardRequest
+
+// UpdateD1IssuerSettingsJSONRequestBody defines body for UpdateD1IssuerSettings for application/json ContentType.
+type UpdateD1IssuerSettingsJSONRequestBody = D1SettingsRequest
+
 // CreateFaultJSONRequestBody defines body for CreateFault for application/json ContentType.
 type CreateFaultJSONRequestBody = FaultRequest
 
@@ -748,6 +969,21 @@ type ServerInterface interface {
 	// AdvanceClock Move a tenant's virtual clock forward
 	// (POST /_sim/clock/advance)
 	AdvanceClock(w http.ResponseWriter, r *http.Request)
+	// ListD1Cards List a tenant's D1 cards
+	// (GET /_sim/d1/cards)
+	ListD1Cards(w http.ResponseWriter, r *http.Request, params ListD1CardsParams)
+	// ProvisionD1Card Register a processor card with D1, with its digital cards
+	// (POST /_sim/d1/cards)
+	ProvisionD1Card(w http.ResponseWriter, r *http.Request)
+	// UpdateD1IssuerSettings Set where D1 notifies an issuer, and whether processor changes reach D1
+	// (PUT /_sim/d1/issuers/{issuerId}/settings)
+	UpdateD1IssuerSettings(w http.ResponseWriter, r *http.Request, issuerId string)
+	// ListD1Notifications List D1's notifications to the issuers, with every delivery attempt
+	// (GET /_sim/d1/notifications)
+	ListD1Notifications(w http.ResponseWriter, r *http.Request, params ListD1NotificationsParams)
+	// ListDrift List the D1 cards whose state disagrees with their processor card
+	// (GET /_sim/drift)
+	ListDrift(w http.ResponseWriter, r *http.Request, params ListDriftParams)
 	// ListEvents List the events a tenant's requests caused
 	// (GET /_sim/events)
 	ListEvents(w http.ResponseWriter, r *http.Request, params ListEventsParams)
@@ -935,6 +1171,145 @@ func (siw *ServerInterfaceWrapper) AdvanceClock(w http.ResponseWriter, r *http.R
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.AdvanceClock(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListD1Cards operation middleware
+func (siw *ServerInterfaceWrapper) ListD1Cards(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListD1CardsParams
+
+	// ------------- Optional query parameter "tenant" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "tenant", r.URL.Query(), &params.Tenant, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "tenant"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tenant", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListD1Cards(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ProvisionD1Card operation middleware
+func (siw *ServerInterfaceWrapper) ProvisionD1Card(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ProvisionD1Card(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateD1IssuerSettings operation middleware
+func (siw *ServerInterfaceWrapper) UpdateD1IssuerSettings(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "issuerId" -------------
+	var issuerId string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "issuerId", r.PathValue("issuerId"), &issuerId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "issuerId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateD1IssuerSettings(w, r, issuerId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListD1Notifications operation middleware
+func (siw *ServerInterfaceWrapper) ListD1Notifications(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListD1NotificationsParams
+
+	// ------------- Optional query parameter "tenant" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "tenant", r.URL.Query(), &params.Tenant, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "tenant"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tenant", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListD1Notifications(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListDrift operation middleware
+func (siw *ServerInterfaceWrapper) ListDrift(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListDriftParams
+
+	// ------------- Optional query parameter "tenant" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "tenant", r.URL.Query(), &params.Tenant, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "tenant"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tenant", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListDrift(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -1869,6 +2244,11 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/webhooks/{subscriptionId}/redeliver-failed", wrapper.RedeliverFailedWebhookMessages)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/events", wrapper.ListEvents)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/fixtures", wrapper.ListFixtures)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/d1/cards", wrapper.ListD1Cards)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/d1/cards", wrapper.ProvisionD1Card)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/_sim/d1/issuers/{issuerId}/settings", wrapper.UpdateD1IssuerSettings)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/d1/notifications", wrapper.ListD1Notifications)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/drift", wrapper.ListDrift)
 
 	return m
 }
@@ -2195,6 +2575,341 @@ func (response AdvanceClock409JSONResponse) VisitAdvanceClockResponse(w http.Res
 type AdvanceClock500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response AdvanceClock500JSONResponse) VisitAdvanceClockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListD1CardsRequestObject struct {
+	Params ListD1CardsParams
+}
+
+type ListD1CardsResponseObject interface {
+	VisitListD1CardsResponse(w http.ResponseWriter) error
+}
+
+type ListD1Cards200JSONResponse D1CardList
+
+func (response ListD1Cards200JSONResponse) VisitListD1CardsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListD1Cards400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListD1Cards400JSONResponse) VisitListD1CardsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListD1Cards404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListD1Cards404JSONResponse) VisitListD1CardsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListD1Cards500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListD1Cards500JSONResponse) VisitListD1CardsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProvisionD1CardRequestObject struct {
+	Body *ProvisionD1CardJSONRequestBody
+}
+
+type ProvisionD1CardResponseObject interface {
+	VisitProvisionD1CardResponse(w http.ResponseWriter) error
+}
+
+type ProvisionD1Card201JSONResponse D1Card
+
+func (response ProvisionD1Card201JSONResponse) VisitProvisionD1CardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProvisionD1Card400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ProvisionD1Card400JSONResponse) VisitProvisionD1CardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProvisionD1Card404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ProvisionD1Card404JSONResponse) VisitProvisionD1CardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProvisionD1Card409JSONResponse struct{ ConflictJSONResponse }
+
+func (response ProvisionD1Card409JSONResponse) VisitProvisionD1CardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProvisionD1Card500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ProvisionD1Card500JSONResponse) VisitProvisionD1CardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateD1IssuerSettingsRequestObject struct {
+	IssuerId string `json:"issuerId"`
+	Body     *UpdateD1IssuerSettingsJSONRequestBody
+}
+
+type UpdateD1IssuerSettingsResponseObject interface {
+	VisitUpdateD1IssuerSettingsResponse(w http.ResponseWriter) error
+}
+
+type UpdateD1IssuerSettings200JSONResponse D1Settings
+
+func (response UpdateD1IssuerSettings200JSONResponse) VisitUpdateD1IssuerSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateD1IssuerSettings400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateD1IssuerSettings400JSONResponse) VisitUpdateD1IssuerSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateD1IssuerSettings404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateD1IssuerSettings404JSONResponse) VisitUpdateD1IssuerSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateD1IssuerSettings500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateD1IssuerSettings500JSONResponse) VisitUpdateD1IssuerSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListD1NotificationsRequestObject struct {
+	Params ListD1NotificationsParams
+}
+
+type ListD1NotificationsResponseObject interface {
+	VisitListD1NotificationsResponse(w http.ResponseWriter) error
+}
+
+type ListD1Notifications200JSONResponse D1NotificationList
+
+func (response ListD1Notifications200JSONResponse) VisitListD1NotificationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListD1Notifications400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListD1Notifications400JSONResponse) VisitListD1NotificationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListD1Notifications404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListD1Notifications404JSONResponse) VisitListD1NotificationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListD1Notifications500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListD1Notifications500JSONResponse) VisitListD1NotificationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDriftRequestObject struct {
+	Params ListDriftParams
+}
+
+type ListDriftResponseObject interface {
+	VisitListDriftResponse(w http.ResponseWriter) error
+}
+
+type ListDrift200JSONResponse DriftReport
+
+func (response ListDrift200JSONResponse) VisitListDriftResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDrift400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListDrift400JSONResponse) VisitListDriftResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDrift404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListDrift404JSONResponse) VisitListDriftResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDrift500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListDrift500JSONResponse) VisitListDriftResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -3467,6 +4182,21 @@ type StrictServerInterface interface {
 	// AdvanceClock Move a tenant's virtual clock forward
 	// (POST /_sim/clock/advance)
 	AdvanceClock(ctx context.Context, request AdvanceClockRequestObject) (AdvanceClockResponseObject, error)
+	// ListD1Cards List a tenant's D1 cards
+	// (GET /_sim/d1/cards)
+	ListD1Cards(ctx context.Context, request ListD1CardsRequestObject) (ListD1CardsResponseObject, error)
+	// ProvisionD1Card Register a processor card with D1, with its digital cards
+	// (POST /_sim/d1/cards)
+	ProvisionD1Card(ctx context.Context, request ProvisionD1CardRequestObject) (ProvisionD1CardResponseObject, error)
+	// UpdateD1IssuerSettings Set where D1 notifies an issuer, and whether processor changes reach D1
+	// (PUT /_sim/d1/issuers/{issuerId}/settings)
+	UpdateD1IssuerSettings(ctx context.Context, request UpdateD1IssuerSettingsRequestObject) (UpdateD1IssuerSettingsResponseObject, error)
+	// ListD1Notifications List D1's notifications to the issuers, with every delivery attempt
+	// (GET /_sim/d1/notifications)
+	ListD1Notifications(ctx context.Context, request ListD1NotificationsRequestObject) (ListD1NotificationsResponseObject, error)
+	// ListDrift List the D1 cards whose state disagrees with their processor card
+	// (GET /_sim/drift)
+	ListDrift(ctx context.Context, request ListDriftRequestObject) (ListDriftResponseObject, error)
 	// ListEvents List the events a tenant's requests caused
 	// (GET /_sim/events)
 	ListEvents(ctx context.Context, request ListEventsRequestObject) (ListEventsResponseObject, error)
@@ -3726,6 +4456,148 @@ func (sh *strictHandler) AdvanceClock(w http.ResponseWriter, r *http.Request) {
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(AdvanceClockResponseObject); ok {
 		if err := validResponse.VisitAdvanceClockResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListD1Cards operation middleware
+func (sh *strictHandler) ListD1Cards(w http.ResponseWriter, r *http.Request, params ListD1CardsParams) {
+	var request ListD1CardsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListD1Cards(ctx, request.(ListD1CardsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListD1Cards")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListD1CardsResponseObject); ok {
+		if err := validResponse.VisitListD1CardsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ProvisionD1Card operation middleware
+func (sh *strictHandler) ProvisionD1Card(w http.ResponseWriter, r *http.Request) {
+	var request ProvisionD1CardRequestObject
+
+	var body ProvisionD1CardJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ProvisionD1Card(ctx, request.(ProvisionD1CardRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ProvisionD1Card")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ProvisionD1CardResponseObject); ok {
+		if err := validResponse.VisitProvisionD1CardResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateD1IssuerSettings operation middleware
+func (sh *strictHandler) UpdateD1IssuerSettings(w http.ResponseWriter, r *http.Request, issuerId string) {
+	var request UpdateD1IssuerSettingsRequestObject
+
+	request.IssuerId = issuerId
+
+	var body UpdateD1IssuerSettingsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateD1IssuerSettings(ctx, request.(UpdateD1IssuerSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateD1IssuerSettings")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateD1IssuerSettingsResponseObject); ok {
+		if err := validResponse.VisitUpdateD1IssuerSettingsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListD1Notifications operation middleware
+func (sh *strictHandler) ListD1Notifications(w http.ResponseWriter, r *http.Request, params ListD1NotificationsParams) {
+	var request ListD1NotificationsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListD1Notifications(ctx, request.(ListD1NotificationsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListD1Notifications")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListD1NotificationsResponseObject); ok {
+		if err := validResponse.VisitListD1NotificationsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListDrift operation middleware
+func (sh *strictHandler) ListDrift(w http.ResponseWriter, r *http.Request, params ListDriftParams) {
+	var request ListDriftRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListDrift(ctx, request.(ListDriftRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListDrift")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListDriftResponseObject); ok {
+		if err := validResponse.VisitListDriftResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -4294,122 +5166,146 @@ func (sh *strictHandler) RotateWebhookSecret(w http.ResponseWriter, r *http.Requ
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"5H3rchs31uCroLhflaVJk6J8yVeRampL49gTpRzHaykzPxKPDHYfiYiaAAOgRXMdPda+wD7ZV+ccoC8k",
-	"mqIcybFmfonqC3AAnPutPw5yM5sbDdq7wcHHwVxaOQMPlv57cQXaHxf4swCXWzX3yujBweB0CgLw5iPH",
-	"f89UkYnFVOVToZyQpTPCT0HMwDl5AY+cWMBkaszlUBWjQTZQOMhc+ukgG2g5g8HBAMJc2cDCb5WyUAwO",
-	"vK0gG7h8CjOJQJwbO5N+cDCoKoVP+uUcX3XeKn0xuL7OBifVpIazD3DXeuaRE70Que5YfwywU9BS+zRA",
-	"xl4IVRyKAs5lVXrauXNlnac75jxc+OArC64G9rcK7LKB1vMEbajm0nuw+Oy/Tl8Pfx4Pv5HD8+G7j0++",
-	"vv6vBJDXuEI3N9oBnf7fZPEWfqvAEdi50R54BXI+L1UucQV7vzpcxsfWrP9l4XxwMPhfew1m7fFdt/fC",
-	"WmN5qvVtsDyZmFiQl44WjZNamftDAfimE7hYATKfinMFZSGkLoStShgNrrPBc6PPS5V/JnCdmlWl9MY+",
-	"cgjnubqoLE0iCgNOaOOFLEuzEH6qHMF3rPE4ZMnDfl4gxblUJRSHtK0TUyyFk0snFtMlgfba+Jem0sX9",
-	"Q/XaCFflU8H4mgmZ56bSiOrMSUZELmEYnOWouJI6hxYqzq2Zg/WK0bQI275OW0fi70bE25mYG6e8uoKM",
-	"AZBOfDOeZeLJ11OcfH/6ZDxD4oIPcjYvkTK+Gc8GWZuKdpCG3n2188svI/61+793tPu9cr/////nfp+5",
-	"393vs9+nu7tfJcgrixTaywIWU+NA5KXJL8XMXIG7BUe4Jam3ednPzQ6+q580k18h9wh1vf2uKhO7r82i",
-	"wwAL6WHo1QxSO2ClTi//VzNhgpc8m7BSZ0JpumZsARZ/LfHyoZABl4XRIHJprQInlHfMI4g/epi5mzD0",
-	"ezOhU2EgpbVy2T2lNfCvlPWVLFv3JsaUIPXajtbMGLeneZF3ILXLz6dq3ovhpvK5QSaPW0cIgQAjaQIK",
-	"m+52/nMqvZjK+Ry0E94ws+QHmKVO1RxltCNaywagqxmC3IzHuzvIBjkeBf58t3qW2eDDEF8cXkmLLNnh",
-	"CLiGHxnUo3qw1sWXcdzWtef1FFsQSMD7XNriPkmj53DS+I/AnKmiQwNK+6+fNkMr7eEC7IDYGq6KXtwK",
-	"R3HmE3rnVqjah40R2AaQPlwMk6aXyy+HVa9RSedu8iAfOWHhQjkPFoqAm4dCThAlxbmxQmphzs9LpUG8",
-	"OX4t3FLnoxQ/CVPx9RQoXnq6c7dIzpvTxXG+1kFxvtTC8JVjWdnL7nIi8MkDQhFxEtf2B/jxffK6FOAv",
-	"9BWUhg9LFoVCtJDlm9YCWLHuYs2POhgbUSDMrcnBOdK8IAyZicnSA2EP/ZBOFFCqK0SxFu4EWPBoL8ww",
-	"XETNZvRWLn5ga4UgjSpad3dZC92afF+ijho0oXXyDcbRzfQbH0xuKW7MK5USG7Rn2wNbH84aqCvghHFT",
-	"0LyUd8Akt34Qp6hVv3VlA6TrvTWTSuM/ayzquSxLJ5xXZYnSE9nEKDn5tsyX7cFIIw3IbShqYHv3NH3C",
-	"JAFvgY50OnchSMLEveD2qjItTFgl8nIpctp8o8lkIjlPB3CI5G+XfGExBR1kBR7MGprMlFYz5Pb7qVMj",
-	"W6OjSO2vspvvzELMpI7QRAyYyQ9h3PF4fNM0HcxMyMB4+7iIWn9nriiucgvSw3NpEYeqeZH6B+VA5QiF",
-	"lHNVfEDmXl01z1tw4N9I5xbGFqeoMZMbASdwsHrdgoYFvvgPWapC+SUpmSXwaK2LE6WL1wZlI03zLttE",
-	"hevbgMutLJA6gE9lyLV9y7X0nq+/b2n54Shegb7w08HB42fP6Czi//ufYHfhjLYqQbB2gFrz57K8GjxJ",
-	"klIjPtZJH+8lmZvSbY0HTX2GcjrIap/RFGQBNnlg/VIpG+Au3cwlGDQCJLySbRRhL8NuJgwfe9HlbpuU",
-	"hltK+I0ijiZOwfodyBLxbI2voUq2veLlmGhb52Quk6dxBdalBdwKxC6ygfhGFmBKrQJN3/Ul9GnsubEW",
-	"SnZtqSLSQPTWebQ3c1k5KOj6r2ZyyNY4qQlEustAuGvLKyrYftMgUsI6ym+rMVwqnVgkmcwBdnLeNR4i",
-	"FDkjXc0mYMXOm+fHopBekteRefNwf1cYG73bIwveLrtOpNYIfZgA6yDNQRdKX4hKe1UK5YWttDsUhdEg",
-	"jM4BTaSWr0Qofxi9IiQg8QBspcO1tkwJIyNLNxoaS2g78+d7MyHD4009SrzyLY8W/w2WEJr1rmLEu0E7",
-	"OQmPJRUoOrhmKMacTTbS92aS1pl+NZPtNabb+oj69CWaNAXmWwhWyrLPwfBbBRUkkLZWUwJrdWIBFgQ/",
-	"LuSFVDqluK5AGEZPg4a/lNEtZS4hw5HZO2QKpNrZ+NJwv5Hms4lxDizJ+XBbnKsSxIW6AnqGHK8JU+ss",
-	"NwX0hJ+aUelRgY+uaAdfP+1jI2edAXsZAo4pZiC1S+kdPUO3JOiqP/rcQh0Uu8WI0cGxOtxM5lOlYWhB",
-	"FnJSgkAyaZgXb5HSF2el0nCm9BWqbmfMJ7fZKjrc7c6AdqpWjyg04wWpUNtPtPFMTm8aOL2BX6pP8aRh",
-	"iol91V75JfJ49nsYKyQJJ+WEnJjKr5MLi8BG7Dx9nJI2Uf51xdONamrgvirNKDi0iQbcOvf6UrefYe41",
-	"Uzmm+rGNXvvB6ttsaczmZVKe17aGEbmZL/+UtXJoN6ll37VufVv5iCAkUctcgu49pRA67PMsbTbRGxjv",
-	"YIcZzL4NvgHOddjgw1xZcGfS34kv1yN4W5wGPdZyVrXASB3OP1npPfKI9qnj6aF7Hv+RE7iUiPKSR+m4",
-	"dDaut6g4NJ0UjA5yowvhQJO9IhtfcFv6rjq2N5oYGpedUsRY0xWTJSnbZxo+eLFQfmoqLyaASnz0Va3P",
-	"h8xC58sz1kTD/WAsXGfxV3OrhSMxVeMMPuRg573qGbKWx8++Jq+4q3dbuwXY0WbTNJWhkQNu4yMnvjs9",
-	"fSP42UMxZqNDc0B2BmLHWGZk7OERC+lE3MHdLdTS2l6SfpA1tm1ruzYg5A+N/rWKkIRj26v/KxiesARi",
-	"8tPmFKkmOYodmQEQwk+Hmlo3O2pdC6RZesNciHJnYcyzFNX9k3ymIhqVgQTYdA9Wo3LCWxUth4ydsC1a",
-	"JWfC9tTZYNEW+xsOLHgyuxZjr3JU+wlrpSgj9fegZw/b2Vzp0OWqR2XlhdZhd06kbZXWmFqj2s14mjZT",
-	"o1V3W1zd1sNVj38zgCdrzqqWDyHy1ds6ErpTNO6E7vVvW8N377T8C/FG0kz5jhKw1pL+AtwKnJjAVF5B",
-	"jDGwiaGcMHNWhtZV7QJKuUxJnYVUyPLPjQ05ak36I/PhgBU91CV2ZDdhaexQqgRNcXd0l7lItfQ8s7UI",
-	"DQGRcTKPbCotyeo1QcqZJMIvVA5ixyH3b7jZbibyqXGgxbk1Mz4IYH9UE09paWrjbF0I1lI1LXqZi5En",
-	"JAg3ksCRAGtR7ALz81OYkWtC1uIsiEO8+2w8FgtTlQziOljtGI8tCDPbe5cKXx+JwB8e1T5RpUVuZjPl",
-	"ObcpI1iY/aIInZqSQJ3I/JJWhHLP4i0S4Mq7OGRKq7juJ+gTyC2konLkyyxupW92ddSkvLHG47BD3n6c",
-	"Wjhv5k44daGVvujkfJAZWFlL9q6GW4iaelHraLuYOsjPwuSjG+3cMFTW3pAN/LGdbHw3m7riAVnfdC0n",
-	"JRSprIy2TOpKjXV7YEWJ6UnkmQWG2sP9tuApm2l5I0ndkHQSn1ybNQsAtudKHeEmrIloeBP2xFES2vIL",
-	"EiYB6YlDIc47oc1CGCsK1Ag1LMB5Fg1bZy12Kfl2+YuVLW+br4CvdDGrQcKsoZe4DwFpPoWA0mpQW2zf",
-	"Whfq0OdNClF3pi2B7k9K7hJyy4/0bDzONhL2ijC5kc5XEO+DzH1QjOmRTBRmJpUWC1UWubSFEzv0Z/QX",
-	"Cl395VCgoFySk5HZMTm8gz4UcrKzW7CTyDe20Vbx0Q3UeNSlQeEN0REJ9UOSlQp1OauuoOiqGKt5Ird1",
-	"DN+bh64mwzWRaSHqB6hrvfnx5BQKsTP1fo5ng3/d7qrPe5zAphXExum2ROefKKvkTrH5DsXUJ+DVn37I",
-	"W5zVysFck7Pp3PTULrWKTsxCc4GMKV0mKl2AFXtnTs0OxJTSFDLhKUJvLkG7LFgb+KM2PdwjEfI12QQJ",
-	"N3E3i6qEghLzs5atXZoLin6TVmpkgWQXd0m8Nl7MpfXkctNLcQW6IEiP3hzTW1QTU/kpmvAososDoch+",
-	"jwpgCGgJW2kdlHVagxsJlqh1wgwLVS8vATV5Xk08Tcp733yiCOsUZyCyC5H0ZqRHaNX8VgFezIQzYm7K",
-	"Eh9XXmhkjCKfSk1BVwSjBsABuNEv5ERVnuIrlJNlnZoJWcyUxq1oJWkcDPZH49E4pIxpOVeDg8GT0Xj0",
-	"JOTsEGXQoe4R0977iH+Oi+u9fKrmRKnG+U0RzKmac0ES8ky6xCCFvGsXI8a1Di5tccDmK9qz5L/k6oFQ",
-	"NCB2eICQujzcD/fP8OYunTO5ter5QvmC2AnPhSTsLL4XqzkiSGcxJXv3kNIc+HHBKW9DSghngBx4V8P8",
-	"yFGuOKVmyMqBCy+czUN223B/JI7I0HMByXn9ylO1TcHn1krNGxwMToAy2478c9ztrFMe+fPHVNEgH892",
-	"xYLbBCqu3/FQ4PzfTLG8s/qsdsHJ9Xrt3+Px+I6nouyGviq1cBTkmq781FjlmMr5ZJA+njJEqYlqyPda",
-	"JYv0ytObX6kr366zwbNt5uhW8VGxWjWbSbtEfGH2DDVWCuIORISdhdF7Sbqug/bDOlmin8xPvERSU5rL",
-	"JgSVTARe15t2cYAQIWxKU4g5Tsg5Gea8flO8+GFf7BAJ63LZXOaU1e6gfHjM8WOCPrhdMQGk/QgCFIFA",
-	"u6kiwgMl/p4jMdZ8IzdF9C7t6Kos2yrd7kicxi2eSfIGazFBoIYBzKKh9qfjb8L+0PMohXDpYb02OLCM",
-	"kNr4Kdh6oSmOwFkxL8IcIbv2IbCFOuTfTa0ZjPf/e5BMihkcc76ImFuctqDa20E3KWQwfjZIZm9wond4",
-	"84zevM625BdriUdJ/vR0nRreBhw7XEewBaXDKO8/Izd5Ov7m5hfqmuW7YD8vgQgsTfoUB6V0j17eg1g2",
-	"nKmLJnc9zXa+NVHzWS3HQZ20HiByogLmFkjfE29fPP/p7dvj138n45QVE29iJSfrg5Fl/OP47elPR6+I",
-	"YwRZTgB22cVOwDS4UqZy9EQzyy4yASZqvJGRpmZnShMw+GbGyTV55byZMW8TsrQgi6WYkpe4VFdQw0IM",
-	"hJYlPRejy4bJpPjFD7QZpEWccrTo30eHaCX+bEuiYTuKw5UT/c+gz7B6IVt0QBjlTcSwNnHGnPKLlGvk",
-	"LfjKaha7lEjRsl1qaLLgUci4wposN7IGReWQGjT5SYg+2BAL1uBI/IgCsmMbBodQsHSYNvhGiEmYhc6E",
-	"89KSmGfeoLTzqM3HbA8S4Y39SefOVpoD0IcxMGahnpXqvjn8pHyKwv4Ongoi10krdVDNIwF9B0wd96X7",
-	"NqWaPbpvCKzfBXq9BVm00YARaAWh9oKx28/dj6I1jFy5HqyLC5Ol6AQrxU6rpwKy1CdfT9kWjPyRVEg6",
-	"fsajX82kZqTRfK8AB+YY3oIRBvHMVjqLLQJQ86Sf0UchlM7LqkB7UmkcYshpRbYAe9hKdhGlcj4kG4vX",
-	"RgSp0I3AUtuFkThqI+ANDD7sVkTB++CzKx0wrrsePhQN92m+dRtAbMJiIc892OBNUfoiq11F4fCkF1bq",
-	"f2cGb646jLhLNOfGLrr6V1Oiu5HHt0aM/NyURR08ythdAx9k7sslEqFizhqLo4uM3ObB+urURXeR+ZVy",
-	"/gXD9KncNEtWdlJBZxOVaHLUg1dnv6+tUTfRJtXa6Gc5/L9nw3dfDTkNIpmymYQpOtsnpvKtilMyeCmP",
-	"QdZx9r+ScvpLNR4/yVVBf2G3D+R2l4VP09e2hZdToTKxsKg56Zj/1C1fOnj6WOwQgoRAEOXgkMTG591B",
-	"VEEKuWTLiUpw0TjOat/xpCovWX/4dj88w9UdSwpWTCpV+l1mj6ktaWVI1VvSdY1nq0c6Hn5z9u6rg5//",
-	"dfAJZ+q8nM1ZC0H1ntgS7RjKhr5zcwrFYvLUNgTtNwPCaR6kEAUgoic9uDlU00CN/DKVdeSIlV4sjL2k",
-	"o1hRxDIUoxY45yUumPNzNOuCtPz+0yBQBrfpX3afKlLTwaBHtvASH44TENfSHLTrKuYElwsFk2uSYM95",
-	"C3LWKxBOwF6BHZ4gAjGfPgjqcyedLEzMEY8S2bNwUEIeUhEQVaKNG1pqlOZC7DQo+ko6P6QJhsffCq4W",
-	"juOSxUx6FT1ei4CMtbsLdQV6N2OPHLEd1OUQM1kuMUW4kXiB905OXtTpqNN29bdQBb/A2bPNdTLwwx2+",
-	"Esxw1jSiyIuPFNLLQyQsM5tRAEtpEJcA87rBnA7+EUmGPiun+89CCrkbibcQH9IXTLXd3bHgKmSotfit",
-	"d7GULobiQ6pZOshAZ/4fLna/WGE6+hNF2gka01tIDrHTQclAiY6IdaG061VVbi8JslRUuqkKb6E8kVep",
-	"2tiP+kSgl7Aqrgsn0EJPghq2zpLuWFp5+OCZ5Q4bjttMkOiMuWIiawG6KMGhqoHvU9jkgcmpl4baU64Z",
-	"F+TxbImmpsvMjY4oW3EkSPrQQmcqr2Jzk9BNp2u6pE2Qlzzjl+jQabrx9HUxxS14YMpKCwU4HYYWgeP3",
-	"eYhQ/289S9GzMMhBk4T9nure3se+PswimhSOHSmekylx9Oa40xOnK6WaLje7deZ80wrofZAQ74VyrHxk",
-	"hGex+rxOQilMjBmWZZ2+oUMaSNtT9Ww8bjwXQRnxnBUe8Zm6XajaZc0s+T1Xf7wXL4+OX/309kXW9K9x",
-	"4Dkxol1j4NmJNZOiBO/EBARFOaWjvyNxxBsMsdcE7kMgK77QJD+ggdZUneHIsVcFrwSvxIYVTfSkVaGV",
-	"0kue0wvcNOp+HFudXlFbubX273buTUT8cGj4B3kJDdHVxCZ1i9bwnNd4+t5HVVyHpG7gxL8uCnxL1yMK",
-	"3By5UncZtcr+AMNPRocfWDIJA9zhs+0TbHVN2iiXmefERldNQ+ipKQvH3q441qOa7YX0wMA0CkG+kd2M",
-	"GV3gJgVqzLJ0mZhbc2HlzNXdnF1WR1TZaxSak4VGXy7Fbkjwx0XdpwSPc/TQPnJNB350t76AlWTJ1kFO",
-	"65ZSyWOMSSyPx2Pu/BN64YXO6CiFeOxDynHB61JpKmoq6M5wIkupc6C0nAlns65F0EJfq3vc9jBDYtNP",
-	"wF4pfXFXMbC5scHP0cV3B/aqs/GxE9C2rvcmiEFagDbUlUkswYsdakQUC2x3AxkZBzFXqm7FFB/l/7Im",
-	"24kycHYzqvir2I13ELInSrlEHcPYyyi1a6VGuqXOp9ZoU6EpAnNXk3CowguVZRTV6oYjbMVa+ywkVjUd",
-	"pebSOdYulK2h6aPZ73Ebv0RVPbaA6qFzPM6Hq6d3U7RbWB0496bwLirvmlvOI/ZpEz36lKJdh5gktSrh",
-	"vKHY2YTe2tkqa/6A5MStRcNuyGSX5DdUHLKSLXnTSjcYiVO0JF2lUBlmWUWuxjnlN4OWVhlB3yKRHpfW",
-	"XANwMd/vEcULPIzEcdiEUM4UKktWCksifYWucOYcF89Z4lJYmDO1xvTxjqpOUaVwQP0a92ksvrq/nJ2N",
-	"mXX7dz5ZaIzSQ4gU66cnHw458kmhbmbBxY9ZtKmQ4mb9RHiMKI/SZQLSguU4W0hSDdkQ21EZyZrg8Gv6",
-	"zMRc/YyoIRBMJEAWK25qrM8rz/UVonKcrAOy9uWhFCBhevTmOIWttAYkwNPQOOZe8LXdAegzZz502/r0",
-	"YC+d3MNBXDo0RDJCuOgxaGnzLSQOGkS/ktTp5tMpoCQ9RhUhM6GxGkJlbVNSu65PJOrSvkz9oq+Ita/I",
-	"ob2gB6x4dM7lJhdh++mDRpCyoyK0QNBZu9ZUqFjWpVot/GNF109vXzW5LE5Q/YO0hQhn4YSbQ67OSd89",
-	"bXK/Yv9ov9oTALlsqnq00uTcDxWmVHEQJPzzY0pd4yowC7KgqCa9LUVpLkYcmOXiWwq1UmBQ7MSQ2y5q",
-	"Vis1uWsludRKab0Ot1dnSFU8/5EKgXaNJn+pwo3+MngX6hoHU+/nB3t7+4//ezQejUf7B0/G4/EeM4ut",
-	"8/w31FN/Zl9gsl78ZipuuUMiQ3swhUq8jAmKgp/evmr77+s4UEIS7H3sfhRvxXmYcrg56k1MpkC3/ZQL",
-	"bnof7Mx225aWszxmBzgvl46SOFOJa+yoTFPB7STHyhcE79oLyYA+IC8kA7zCynHkpEbwo+6SyCqFsH01",
-	"C61619xQX9oBjv9sFvOQvNWUfL6KJXPp82niMysh/lbL9E7HitA/QJyX8iITrTdROiLyHMa+0yWce4Ea",
-	"7CXAPDCSK1lWMBLfKicnVLTNnu5EF7A1jrRDxj1pH9qQYcqscPeQYcKHY74PZZInBDI3UbgPTL6nMp7+",
-	"RhCf2d76RBoJiWWKuus8IBcCkcAaydwsc/favQGTXPhFR3IGc76zZWsdyIhPk7EWRfCOVzPIQo/PTITe",
-	"m6FBhA9tHpr6iqzlxT4Mb/01+Lzr0ouG0sgjBx+mskKBHig3uqp7PM3dDoDuM0qGdA5ZvRgVvljEq+7N",
-	"GIvNIW9FDSvNMT+HkGo3puyhv7j0h0NupxxKoW8tULor+bU/mfb2PoYPVl9v9I6sCJxIkuEjhyGflmmv",
-	"3Rl2k3IUO3zeP/bHz39/WSpU3eF0I2Y+bMRk6z+u81Owcs/GL4ts6B5BfVpabJmb/0ZnBqo/FpfZfPLH",
-	"22UdecqoApzcIBOgrs/kZ0ZbT1wYcK281ZpRdrtX1knoodFMut9CWMbDxP7H67v+f6jfzoMyAKlJagsn",
-	"GU+2wswaDYehPfAN2Mjfdme1YZMCE9pUr3dS1QV/2Xwavo8z6kcp7iH852kVPehyJ8xy7cNCCXb5UDEx",
-	"ZFF2keQWKEltaYdNz8E0Pv4QeoshGwzO4hC+4LJiU3K3Xi4mCS1tSbI/fiqmprJ1jmW3yJj8yK3+0/yB",
-	"tInxUxpEUlhP7Li5zBFIxBvUkK/2BWhSj3fFYqpKaDcwdgvl82lac35Ly+32Df2P9qk0PqnW0YZs9Afj",
-	"baFDXVFgH0UvG8X1/ycAAP//",
+	"5H37ctu4+eirYHQ6Y7tLyVIu2649nTNu7Ox6T5LNsZ122t1UgUhYREwBWgC0omb9WOcFzpP9Bt8HkKAI",
+	"ylJiZ+P2L8u8AB+A737jx14qZ3MpmDC6d/CxN6eKzphhCv47uWbCnGb2Z8Z0qvjccCl6B72LnBFmb+5o",
+	"/DvmWUIWOU9zwjWhhZbE5IzMmNZ0ynY0WbBJLuVVn2eDXtLjdpA5NXkv6Qk6Y72DHnNzJT3Ffi25Ylnv",
+	"wKiSJT2d5mxGLRCXUs2o6R30ypLbJ81ybl/VRnEx7d3cJL3zclLB2QW4Dp7Z0aQTIt0c6/MAu2CCChMH",
+	"SKop4dkhydglLQsDO3fJlTZwR166Cx9MqZiugP21ZGpZQ2twghCqOTWGKfvsvy5e9X8e9r+j/cv+24+P",
+	"v735QwTIG7tCPZdCMzj9v9LsjP1aMg1gp1IYhiug83nBU2pXsP9e22V8DGb9g2KXvYPe/9qvMWsf7+r9",
+	"E6Wkwqna26BwMjJRjF5pWLSdVNHUHBJm39TELpYwmubkkrMiI1RkRJUFG/Rukt4zKS4Lnn4hcDWflQU1",
+	"Uu1oC+cln5YKJiGZZJoIaQgtCrkgJuca4DsV9jhogcN+WSDJJeUFyw5hWycyWxJNl5os8iWA9kqa57IU",
+	"2f1D9UoSXaY5QXxNCE1TWQqL6shJBkAubhg7y1F2TUXKAlScKzlnynBE08xte5u2jsj3kvjbCZlLzQ2/",
+	"ZgkCQDX5bjhLyONvczv5KH88nFniYh/obF5YyvhuOOslIRXtWhp6+83uL78M8Nfe/94V+rdS//b//5/+",
+	"baZ/07/Nfsv39r6JkFfiKbSTBSxyqRlJC5lekZm8ZnoLjrAlqYe87Od6B99WT8rJe5YaC3W1/bosIrsv",
+	"5KLBADNqWN/wGYvtgKIivvz3coIET3E2oqhICBdwTaqMKftraS8fEupwmUjBSEqV4kwTbjTyCOCPhs30",
+	"bRj6o5zAqSCQVCm6bJ5SC/xrrkxJi+DeRMqCUdHa0YoZ2+2pX8QdiO3ys5zPOzFcliaVlsnbrQOEsABb",
+	"0mRW2DS38+85NSSn8zkTmhiJzBIfQJaa87mV0RpoLekxUc4syPV4uLu9pJfao7A/366eZdL70Lcv9q+p",
+	"sixZ2xHsGn5CUI+qwYKLz/24wbVn1RQbEIjD+5Sq7D5Jo+Nw4vhvgRnzrEEDXJhvn9RDc2HYlKkesDW7",
+	"KnhxIxy1M5/DO1uhahc2emBrQLpw0U0aXy6+7FbdopLG3ehB7mii2JRrwxTLHG4eEjqxKEkupSJUEHl5",
+	"WXDByOvTV0QvRTqI8RM3FV6PgWKogTt3i+S4OU0cx2sNFMdLAYavHMvKXjaX44GPHpAVEed+bZ/Bj++T",
+	"18UAPx49oypbS0QtQFIpdDljqut+xqfc0GJsx9icsI5Hx/geABShLSaycamZGrdw6OjZxenfTnpJ7/SV",
+	"+/k2srXsw5yrZZsEXr78xz+iuMy1LrtXWVBtxpeyVNG7cyVTprVU4+3YkWLzgqYsG0+W6+ln/VYiKtrn",
+	"Sz1nImPZ+BIV3JiST7UUJJUZ88wa39JWc+bC0n/KBlthaxdC1lvaYH0AbWzTWqe+il3dOP2C6w5uuQ1O",
+	"diHjJzH6deB2qhoB/rTPzt4Eg9lrZrjBO5ropTZsllid+ni0o4k1pJ2xxkHLmNEPL5iYmrx38OTPSW/G",
+	"hf931JDQPx/1/0n7/x72vxv3334cJU/+fBPVpVe4QsQ7ITJiTxLgbWoL1cH7BaWlNnLGlHMFBLB++yS5",
+	"F47j9/8GZjvF90fDTdjQ2qXCU/VqkT8NyJEgnlmFT9sFkJQKa6pOLGnaLc1CpXAzXtdgXW34ECt3LGo4",
+	"jKkhtGo7aG8rG2/3IkSSYfKpXG/GBZ/Z1YyiCtmWHK6mxM+yuGqO015EnGqPWcGvmVoeGcNmMc2MRhTn",
+	"M0YLYoW/Z7UU37abvZmGwLyronVHlLMJC2+t7GqpuwRAyuxKdjT54eLiNcFnD8mQLHImiECjbhaKgGrk",
+	"lV10ICR27dWkHdsXSPu2B4Fd85SN0ZEWUzHwfqea2SGzjbxiYuy8WrJTtK8+1gHGytq7EaXNZW5b8K0M",
+	"r7n+2x6Pr3vbtzYD7ia6B6+k4ZfObxWjFCCCrVj3CvVFZPREZqBE0Szjdl5avA5mRYdxmxrAE3c8InOp",
+	"jU7IZGkYWED2R0ABbnHWIpnKvrv4XksxOKOLl+hkB7G4TpHuuO7993HUXquV2vXBJscfWEHZaqIuzawx",
+	"nNvRpD6ut7eedVwLE8ET2xx6A4vuQitrAhJfzjkzhoupbi9j/VGEY49LVXTZCXM6pYaNa7EDp6Jjdt5n",
+	"atwtiNbOv343OjlZbNkBx3g0tNrmHe7D5zuTvDKx1qJMeudvzl+fvDo+Oe4lveOTFycX8Ovs5PWLo2cn",
+	"x1E17FjxS7OdcZ2NxttqQOzDnKWGdeh6xyPUQTUxOTVkIcsiI3SqGCMLbvKI/r2xvzbUwlYocT1pfKp1",
+	"XL9X6zO3COUoW6s2OW5ztqYJ9jhKFfaYz9hcqs+3OAFj7tfgPBHXrJCoOWwuG38SLsDsTc1ql3Y0YW7I",
+	"FXlprc8MBTVaMVsKzyos19xSjDxuvKfPOSsyF/1qb6wLiN++s/7B6JbajYnLupqLbQRsdTgtUGOyO37A",
+	"z+kdOMY3frDSEaKkjt6ljlszyoX9p8W4ntGisLYzLwpiJESXBtHJNyULzAHwtFGDHEJRAdu5p/ETBrt5",
+	"C3SE07kLEncTd4K7vU/pJ1EsSQqbLwWEydElYQ/g0JK/WuIFsAwxPtAwXTez8SG+3AiejVbZzQ9yQWZU",
+	"eGg8BszoBzfucDi8bZoGZkbiHv72aeYjvY25vDKQKkYNA0M16ZXzLPbPuRcUioHIcQ/Q1PDr+nnFNDOv",
+	"qdYLqbILZU8j6XFhJ9Bs9bpigi3si3+jBc+4WUJgsWA4WnBxwkX2SlrrDKaJKSI1Fba3wS63VAxCQPYp",
+	"8BmaIJ3oHV5/F0R2V3xDj54+XfUgbh1rtzOqsmAEI0KaGPmlou01nkRJqRYfbdK39+Jmmgj1SWc4uWwm",
+	"nyeUM5oxFT2wbqmU9Owu3c4lEDQAxL2SrBVhz91uRoLdatrkbuuUhi0l/FoRBxPHYP2B0cLiWYuvFTK9",
+	"2jzYViuR/pzkVfQ0rpnScQG3AnGlL/o3EgdTbBU/yklkCZ2ufqkUKzCdiWeeBnyGFuj2KS01y+D6ezk5",
+	"xAwMUBOAdJeOcNs2R8k237Ru/+PGGsMVF5FFQpqEgx0StuqsILBK0LdIdl8/OyUZNRQyzZA390d7RCqf",
+	"0ThQzKhlM3EoGKELEyK+/DkTGRdTUgrDC8INUaXQhySTghEpUkaoCPNjCDeHPhMGBKQ9AFUKdy2UKW5k",
+	"y9KlYHX0e7OQ949yApbX62oUf+UYR/P/uuj3W4gEIuLdop2cu8eiChQcXD0UYs66uPiPchLXmd7LyeYa",
+	"07Z5QV36EkwaA/OMOStl2ZVU8mvJypiFXakpjrVqsmCKEXyc0CnlYgO3uRs9Dpr9xaUIlLmIDLfMXlum",
+	"AKqd8i/1R7U0n02kxihTdZtc8oKRKb8G7wCDZLuIqTVOZdYV6apHhUchjLxJyA4HbgzYyRAgND1jVOiY",
+	"3tExdCBBV3MQLxWrEqG3GNF721eHm9E054L1FaMZnRSMWDKpmRduERfTccEFG3NxbVW3MfLJTbYKDnez",
+	"MwiD+C4d1xBQoTafaO2ZXNw2cHwDv9Y8svOaKcaiuIabpeXx6PeQilAQTlwTOpGlaZMLisBa7Dx5FJM2",
+	"Xv41xdOtaqrjvh1xJkxntwZcm3t9rduPMHe7ktsBp9FwuIGlMZsXnbF5sDUkSeV8+busFdP5o1r2XevW",
+	"28pHC0IUteQVE52n5NLFPy3af5d+fAdm1wbfAmcbNkgYY3qMcfzPzt+DcOoGpwGPBc6qAIzY4fwdld6t",
+	"shAaOSCflY2QlViOEBWMmqVSZEQzAfYKrX3BofRtB3fWmBjifUeoAzVdMlmCsj0W7IOB+IYsDZkwq8R7",
+	"X1V7PsssRLocz8KAgjMWbsmr8OU5Y/YhZWreqZ5Z1vLo6bfgFdfVbgu9YGqw3jT99HwNsisVMjL08JAF",
+	"1cTv4N6nZnM0tmsNQr6s9a/PDPavYHgsNTQImHeXxdUFcejIdIAAfmqrqTUr4jrC8p05Jxblxm7McYzq",
+	"/g4+U+KNSkcCaLo7q5FrYhT3lkOCTtiAVsGZsDl11li0wf66A3OezKbF2KkcVX7CSilKQP096NjDsIJv",
+	"oxSF1ReSMGkhOJHQKq0wdW2iQnPZcTPVW3Xb4uqmHq5q/NsBPG85qwIfguer2zoSmlPU7oTm9eNg+Oad",
+	"wL/gb0TNlB+g6K5V6Ong5kyTCcvpNfMxBjQxuCZyjspQW9XOWEGXMamzoNyy/EupXF1iXfKKfNhhRQd1",
+	"kV3aLFIbaitVnKa4N7jL+rNKeo5VJUJdQGQYrR3MqQJZ3RKkWD1EzIKnjOxqy/1rbraXkDSXmglyqeQM",
+	"D4KxrBlPCTS1OrWzFoKVVI2LXuRi4Alxwg0ksCfAShRrx/xM7pKTaSXOnDi0d58Oh5ioMOhFwQpjPCoD",
+	"zAz3Lha+PiKOP+xUPlEuSCpnM26wni0BWJD9WhGaywJAndD0ClZk5Z6yt0CAc6P9kDGt4qaboM9Zqlgs",
+	"Kge+zGwrfbOpo0bljZLGDtvH7bdTE23kXBPNp4KLaaPOB8zAUimwdwXbQtRUi2qj7SLXLB27yQe32rlu",
+	"qCTckDX8MSwwv5tNXfGAtDdd0EnBsnhmUi2TmlKjbQ+spszEA0kzx1A7uN8GPGU9La8lqVsKjfyTrVkT",
+	"B2A4V+wI12GNR8PbsMePEtGWT0CYOKQHDmVxXhMhF0QqklmNULAF06ZOed9GzDtK3q5mNZ4KuDZfAXP1",
+	"QsyqkTCp6cXvg0OaTyGguBoUiu2tdaEGfd6mEDVn2hDoNVnVDUIO/EhPh7H6hYCwV4TJrXS+gngfaGqc",
+	"YgyPJCSTM8oFWfAig9Qssgt/Bn+E0NUfD4kVlEtwMiI7Boe304dcHX6yBTvxfGMTbdU+uoYaj5o0SIwE",
+	"OgKhfgiykltdTvFrljVVjNU8kW0dw/fmoavIsCUyFfP6gdW1Xv90fsEyspsbM7dnY//qvVWf9zCCTSuI",
+	"bafbEJ3fQFbJnWLzHYqpT8Cr3/2QNzirlYO5AWfTpezoVxM0GpELgU1RZKETUoqMKbI/1nx2QHJIU0iI",
+	"gQi9vGJCJ87asD8q00PvEFejiyaIu2l3MysLlkEzhiSwtQs5heg3aKWSZpbs/C6RV9KQOVUGXG5iSa6Z",
+	"yADSo9en8Bb0QSlNbk14K7KzA8LBfvcKoAtoEVUK4ZR1WIMeEJSoVcIMClVDr5jV5HE1/jSh18H6E7Ww",
+	"5nYGIDsXSa9H2rFWza8lsxcToiWZy6Kwj3NDhGWMJM2pgKCrBaMCQDOmB7+AE5UbiK9gGrDmM0KzGRd2",
+	"K4IkjYPeaDAcDF3KmKBz3jvoPR4MB49dzg5QBhzqPjDt/Y/2z2l2s5/mfA6UKrVZF8HM+Ryb0FQ51wiS",
+	"q7XXPmJc6eBUZQdovlp7FvyX2DHCNYoguy61GS/3R+7+2N7cg3MGt1Y1n2tZQXbdc67wPvHv+Q4eHqSx",
+	"L8PfO4Q0B3ycYMpbH5oAIECaGV3BvKOhPwCkZtBSM+1eGM9ddlt/NCBHYOhph+S4fm6gw0qG5xak5vUO",
+	"eucMMtuOzDO720mjJdbPH2ONovB4NmsQtUmg4uYtDsW0+aurKrqTnjxhk5Gbdr+nR8PhHU8F2Q1dnYnc",
+	"UYBrujS5VFwjlePJWPp4ghDFJqog3w/aVMErT25/pep2dJP0nm4yR7NzEzQoKmczqpYWX5A9sworCXAH",
+	"IMLGwuC9KF1XQft+lSzRTebnhlpSw1J5Qgm0yXC8rjPt4sBCZGHjAkLMfkLMyZCX1Zvk5OWI7AIJi2JZ",
+	"X8aU1eageHjI8X2CPtN7ZMIs7XsQWOYItJkqQgyDxN9LS4wV30hl5r1Lu6IsilCl2xsQX4VOZhS8wQLr",
+	"lvsOzKym9ifD79z+wPNWCtmlu/Uq58CShAppcqaqhcY4AmbFnLg5XHbtQ2ALVci/mVrTG47+1IsmxfRO",
+	"MV+EzJWdNoMS/l4zKaQ3fNqLZm9gord7E+s3b5IN+UUr8SjKn57ESpwRxw7bCLaAdBhuzBfkJk+G393+",
+	"QtWn7i7Yz3MGBBYnfYiDQrpHJ++xWNaf8Wmdux5nO8fSaz6r5ThWJ60G8JwoY3PFQN8jZyfP3pydnb76",
+	"HoxTVEyM9N27UB/0LONvp2cXb45eAMdwshwAbLKLXYdp7JrLUsMT9Sx7lgkgUdsbCWhqasYFAGPfTDC5",
+	"pmr7sMgloYViNFuSHLzEBb9mFSzAQGBZ1GBPC1ozmRi/eAmbAVrEBUaL/nN0iCDxZ1MSdduRHa6c6H8H",
+	"fbrVExrQAWCUkR7DQuL0OeVTFu3nYEolUOxCIkVgu1TQJM6jkGBXPbDcwBokpbbUIMBPAvSBhpizBgfk",
+	"JysgG7ahcwg5SwdpA2+4mIRciIRoQxWIeeQNXGhjtXmf7QEivLY/4dzRStOMiUMfGFOsmhV6/WH4iZsY",
+	"hX3PDDTBapNW7KDqRxz69pA67kv3rdtzdei+LrB+F+h1xmgWogEi0ApC7Ttjt5u7H3lr2HLlarAmLkyW",
+	"pBGsJLtBH03LUh9/m6Mt6PkjqJBw/IhH7+WkYqTefC+ZHRhjeAtEGItnqhSJbwtpNU/46X0UhIu0KDNr",
+	"T3Jhh+hjWpHKmDoMkl1IwbVxycbklSROKjQjsNBqc0COQgS8hcG73fIoeB98dqXr6U3Tw2dFw32ab82m",
+	"n+uwmNBLw5TzpnAxTSpXkTs8aoii4j+ZwcvrBiNuEs2lVIum/pWN9qsq7bVcHmnmeBQoIDUPtQYTBIUt",
+	"n0ngZ7OuHs7BXnbtqggGAFq4/IJrg03B9FfJTYP+al14aGFPLBdxXi5vbkI/r4fiRrArDNHInTvkRm3k",
+	"CBB++b63pjXv6SpWVJY26ARkXlBj9coKW3x7MEQb/m90gB6QmfO6RtFxR/u5d1uNvfZIwcUVy7x/tglP",
+	"1eQX8NjndZg0Zw0vH+ZYkVIUTGsfA5ryayaQ3yiWSpVpULK+Pz2/ODkLvMb2AfvK8en3pxen/zwJbs39",
+	"Qh19JOgExa4iNczV4nDx42qA/shaGx7ZSM6KDMUkGBBur5y5sXIQsNTQ6pDC0nGnzHmt5DXXXArXJvB+",
+	"xE6zPeBGUmd0x5N3kbnbzf9gSXLmCLeDao9HSc33G1y9KV1c+GH/I/6wRr4OuwqVEV7yzIU2aN2kD+Ih",
+	"+JrV7FUpUDvbDYMqQISWRrhCM2DvgKz25IE805yRCdWMvDl74XlHNU2Vk7XrO2EhGQaBH0l+KYfDx+nq",
+	"2HCV7Tc6K9k9uH4U2wbYLB/7xkRcIQXbQybS3RWo4n6t1pGOMWFkyGqQKR5PRfquHk4ws5DqSruOOFWB",
+	"LHmOtXQFuzQEcqYMXbqXloQqFmMFGLI9Hp3CwqqOUZu4GfxerHU0bNWH8b4cDe3mT19YBw56cXVwpAid",
+	"uIMTcgGH93CCGMxYQ00Bm3XiT9c6RdNtEFCBYxuI+MejJiNqNV6bdmVf+YJYiDXLS2wiawmoX/OAxmgu",
+	"WgkyUxZZlVOV1AqOb63nEu5FtpKIb6SfFlyKdTJmLE234FdVjqveixEl6tGvGkv+OvXpVse8DvRubPgD",
+	"U6QBgRoLaOpy2iEKokSFftRXfdRo7JuqdeKui39RfeW1YJjLiYRVZzk2uEFUhQCWhXRALnKua29F2wog",
+	"u771G6YEU80ztueicqg7V1+dAf3ZyeQugbVrTQYXHiJ/ffHTs/9zckxWfftANK5tMLV7uheQV7TTG0zd",
+	"SR2wlV8lTQQt1dYZmSCh5SXRhs0fGEGYWoPWTbThGvrz1ckbLbQJyKHuL7bWdRHYsd4Z3eTSwL3ZB5qa",
+	"AtQdjm5h39ktSyDnz4WOG03d2nh1gjB9KmIl0bZU0I2qTqmsC+xdSsqo6ztczSqh2Le4fqb9f4/7b7/p",
+	"Yw1HtN40CpPPFJxYNKzbZYFCDkUYtCoS+AtE1lBn5hlqyXtdIIefBfm0YNOm8GIdV0IWihvDhC/eavZe",
+	"OXjyiOwCgrgsViggArXaPq8PfPwko8tDT5iYkZBUiW+TsrhCqV9hfaBVk0nJC+PkeGxLgvKumFr8aDhM",
+	"Vo902P9u/Pabg5//dfAJZ6oNnc0xhGL5LvhUYcesydV1bpqLlMVPbU3FwXpAsEYFojkOCJ8G6NgDr7/4",
+	"B0klpdKQRQYywFo4shVFSpxqCQU7fsFYXCQwkAXL7z4NAKW3zQf37lNa1O0XO2QFLvEBCghPsGFUEeDS",
+	"rttTSxLsa6MYnXUKhHOmrpnqn1sEQj594GJ/DTXHTYyehcKyZ6JZwVJXR2FRxbvKnL/QGgq7NYq+oNr0",
+	"YYL+6THBVmd+XPC/QVAIHq9EQIKhKXAj7jltDN1/bAGYiXIJKUIPyIm9d35+UtXS5mHrOsIzfAFLf+vr",
+	"kJ3g7uAVl0OAYRIv8vwjGTX00BKWnM0g+5YLRq4Ym1dfRBQuuYOCkxE12NFTV/+uB+SM+YfEFKm2uTv4",
+	"nQddi99qFwuqfR2B88nEMyThzP/Lxe5XK0wHv6NIOzdUmQ0kB9ltoKSjRA3EuuBCd6oq20uCJGaz1S3t",
+	"ApQH8ip4iP1Wn3D04laFTe0ANNdQsYKtsaQ7llaGfTDIcvs1x60niHzKdSW+LwgTGURP8H3I+Xxgcuq5",
+	"hO+ptowLiLYEoqlukXtrFo0qC2/BYv/fnF77zqyuFXDTdImbIM9xxq/Rtq1bCXd9dtduwcONk2K4ERbR",
+	"HSo9yiA4WD8Lqb9ukIO6gvwdNO1555sSI4uoXZC7lECgHIpbwoa+TSlVt+jdq8r+6z7G75yEeBfEMC2e",
+	"+VBBVUGTSZ/wXBSVp1W4GpYwzebpcFinXThlxHtkHD5Dq05e5dshS36HzqB35PnR6Ys3ZydJ3XxXMxO4",
+	"TF2DBIMZODNKCmY0mTACKdpUw98BOcINZr5Rpt0HR1Z4oY7pWgOtbpljR/aNNpMqFO27bdapn0F7mZhe",
+	"8gxewI7X9xOUaDS6/sLRUdfJu5uIHw4Nv6RXrCa6itioCGjNnnOLp+9/5NmNq0hnWLXYRIFjuO5RYIN4",
+	"2F2m3CafwfCjqe0PrBIGAW7w2fAEg5bPG+Q9+S7d9RfMc1lkuhl+3qnYnqttdEwjI+Ab2QsC5qlimdWY",
+	"aaETMldyquhMV58f10mVDq5dRgn48l2Xct3l0676WN+nBPdzdNC+5ZqamcHd+gJWKj2Dg8yrftjRY/QV",
+	"OI+GQ2xb7Br5u0/5WymEYx9C3pK9TrlwaVv2Tn9CCypSDDROWCRn7XtmXFPue9x2N0Nk08+ZuuZielcJ",
+	"vHOpnJ+jie+aqevGxvs2xpu63usMTNAChMQsjiUzZBed/66p054jI6mZL/Sq+kj7R/G/IAAE5UN7kHeX",
+	"lejGO3ClHwVdWh1DqisvtSulhuqlSHMlhSw1xFF0RcIuvOra4kBKbjOXUpWotc9cVVjdDntOtUbtgqsK",
+	"mi6a/dFu49eoqvv+1R10bo/z4erpzfryAKsd516Xmw7xe5AIgH1Ceo8+1JdXISYKfVax6Mm3ZYW3djcq",
+	"+T/wWbTbiYY9V4ZPwW/IMWRFA3kT1EoMyIW1JHXJrTKMsgpcjXMozmaCKi6Jlq7WSAbXGORjQAa7/9Dr",
+	"gJy6TXC9WFxbjJWuGJ6+XEt7eWkXjyXulMAnoC21+tr3hqoOUSV3QN0a94XvHHN/BUdrywJHdz6Z6+ra",
+	"lRjBFm5THg454klZ3UwxnTvwQyqEuFk3EUKumZUuE0YVUy59GCtsXU76ZlQGssY5/Oomub7RQALU4AjG",
+	"EyCKFZ1LZdLSYHMIUmqsNGK08uVZKQDC9Oj1aQxbYQ2WAC9c19t7wdewffEXTllr9iTuwF44uYeDuHBo",
+	"FskA4bzHINDmAyT2CVpr83VqiRR2f8L6AZ8AXlsNri1Y3Q+srU9Emup8nfpFVweurg4N4YIesOLROJfb",
+	"XITh0we1IEVHhevfKJKwURbhvicND74/6NPN3py9qHNZNIGaDaoy4s5CEz1nKWRborPPFa75j1+Z1YaG",
+	"lsvGWl81SyOgXYKT8M9Ooe4OW9goRjOIasLblBRyOsDALHYOg1ArBAbJrg+57VnNaqWhWKufGPSBbjcR",
+	"69QZYu3aPqe9QdhgCr+vrgd/7L11TZl6uTHzg/390aM/DYaD4WB08Hg4HO4js9i4ScGaZnBf2BcYbXZ3",
+	"OxUH7hDP0B5MgjIuY2JFwZuzF6H/vooDRSTB/sdw/aerzsOYw03Dh5XAFGj2ztbOTW+cnRn2nA2c5T47",
+	"QBu6xJzOWOIaOirjVLCd5DhvLLB3115IBPQBeSER4BVWbkeOagQ/iSaJrFII2lcz952hlhvqazvA4e/N",
+	"Yh6Stxoq51exZE5NmncXSFUyvdFu0zU/JJcFnSYkeNNKR4s8h/6jWVWhzxVjc8dIrmlRsgE55ppOoOMc",
+	"erojLcxbHGkXjHvQPoQEwxRZ4d4hwmQf9vk+UAbfWU50H5h8T6VB3V0sv7C99Yk04hLLOLQGfkAuBKxo",
+	"WCWZ22XufvhhgygXPmlITmfON7as1T4dyzesseZF8K7hM5a4CoeEuA+HJL68GHtU1s0hksCLfeje+ovz",
+	"edeVGBWlgUeOfchpaQW6o1zvqu7wNDc/X6C/oGSI55BVi+Huc8u46s6MMf9li62oYeXLHl9CSIVf1eig",
+	"P7/0h0Nusbq4z6C9/Y8gGZwK3OkdWRE4niRdhwGXTxuUTgXfcOpSjvznSe4f+09whV+ZClV9nmUtZj5s",
+	"xETr36/zU7ByX/nPoq5pfQmlnAFbxi8XeWeGVX+UXWb9vWKjllXkKYH2deAGmTD4ZBX4ma2tR6aS6SBv",
+	"tWKUzU9vVEnorktuvFmkW8bDxP5H7V3/v9As+EEZgFDVG+Ak4slGmFmhYd992+gWbAQVxKkN6xQY942t",
+	"9mdgREY0XWqSu4/7DrpRCj+A9PtpFR3ocifMsvVV5Ai7fKiY6LIom0iyBUrCN3X69QcT4vj40jWpsGzQ",
+	"OYtd+AJ7oskC++BgMYn7Hg9I9kdPSC5LpVtdfVz5lpbhx7OwecVEmhwGodgIZFfPaWqBtHhjNeTrEWEC",
+	"1OM9ssh5wcKvL+kFhyY/UQ4Ky21+9OS/2qdS+6SCo3XZ6A/G2wKHuqLA7ngvG8T1/ycAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

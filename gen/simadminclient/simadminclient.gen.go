@@ -60,6 +60,69 @@ func (e ChipScriptState) Valid() bool {
 	}
 }
 
+// Defines values for D1CardEndUserState.
+const (
+	D1CardEndUserStateACTIVE   D1CardEndUserState = "ACTIVE"
+	D1CardEndUserStateINACTIVE D1CardEndUserState = "INACTIVE"
+)
+
+// Valid indicates whether the value is a known member of the D1CardEndUserState enum.
+func (e D1CardEndUserState) Valid() bool {
+	switch e {
+	case D1CardEndUserStateACTIVE:
+		return true
+	case D1CardEndUserStateINACTIVE:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for D1CardRequestEndUserState.
+const (
+	D1CardRequestEndUserStateACTIVE   D1CardRequestEndUserState = "ACTIVE"
+	D1CardRequestEndUserStateINACTIVE D1CardRequestEndUserState = "INACTIVE"
+)
+
+// Valid indicates whether the value is a known member of the D1CardRequestEndUserState enum.
+func (e D1CardRequestEndUserState) Valid() bool {
+	switch e {
+	case D1CardRequestEndUserStateACTIVE:
+		return true
+	case D1CardRequestEndUserStateINACTIVE:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for D1State.
+const (
+	D1StateACTIVE    D1State = "ACTIVE"
+	D1StateDELETED   D1State = "DELETED"
+	D1StateINACTIVE  D1State = "INACTIVE"
+	D1StateREPLACED  D1State = "REPLACED"
+	D1StateSUSPENDED D1State = "SUSPENDED"
+)
+
+// Valid indicates whether the value is a known member of the D1State enum.
+func (e D1State) Valid() bool {
+	switch e {
+	case D1StateACTIVE:
+		return true
+	case D1StateDELETED:
+		return true
+	case D1StateINACTIVE:
+		return true
+	case D1StateREPLACED:
+		return true
+	case D1StateSUSPENDED:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for FaultRequestOperation.
 const (
 	ActivateCard          FaultRequestOperation = "activateCard"
@@ -241,6 +304,140 @@ type ClockState struct {
 	Now     time.Time `json:"now"`
 	Tenant  string    `json:"tenant"`
 	Virtual bool      `json:"virtual"`
+}
+
+// D1Card defines model for D1Card.
+type D1Card struct {
+	CardId       string             `json:"card_id"`
+	ConsumerId   *string            `json:"consumer_id,omitempty"`
+	DigitalCards []D1DigitalCard    `json:"digital_cards"`
+	EndUserState D1CardEndUserState `json:"end_user_state"`
+
+	// Expiry MMYY.
+	Expiry          *string `json:"expiry,omitempty"`
+	IssuerId        string  `json:"issuer_id"`
+	LastFour        *string `json:"last_four,omitempty"`
+	ProcessorCardId int64   `json:"processor_card_id"`
+	ReplacedBy      *string `json:"replaced_by,omitempty"`
+	State           D1State `json:"state"`
+
+	// SuspendedFor The reason code of the suspension in force.
+	SuspendedFor *string `json:"suspended_for,omitempty"`
+	Tenant       string  `json:"tenant"`
+}
+
+// D1CardEndUserState defines model for D1Card.EndUserState.
+type D1CardEndUserState string
+
+// D1CardList defines model for D1CardList.
+type D1CardList struct {
+	Cards  []D1Card `json:"cards"`
+	Tenant string   `json:"tenant"`
+}
+
+// D1CardRequest defines model for D1CardRequest.
+type D1CardRequest struct {
+	// CardId The card's id in the issuer's system, as D1's paths name it.
+	CardId string `json:"card_id"`
+
+	// ConsumerId The end user's id; default the processor card's customer id.
+	ConsumerId   *string                 `json:"consumer_id,omitempty"`
+	DigitalCards *[]D1DigitalCardRequest `json:"digital_cards,omitempty"`
+
+	// EndUserState The end user's state; default ACTIVE. An INACTIVE end user's card cannot be resumed.
+	EndUserState *D1CardRequestEndUserState `json:"end_user_state,omitempty"`
+
+	// IssuerId The tenant's D1 issuer; default its first.
+	IssuerId        *string  `json:"issuer_id,omitempty"`
+	ProcessorCardId int64    `json:"processor_card_id"`
+	State           *D1State `json:"state,omitempty"`
+	Tenant          *string  `json:"tenant,omitempty"`
+}
+
+// D1CardRequestEndUserState The end user's state; default ACTIVE. An INACTIVE end user's card cannot be resumed.
+type D1CardRequestEndUserState string
+
+// D1DeliveryAttempt defines model for D1DeliveryAttempt.
+type D1DeliveryAttempt struct {
+	// At Real time of the attempt.
+	At     time.Time `json:"at"`
+	Error  *string   `json:"error,omitempty"`
+	Number int       `json:"number"`
+
+	// Status The receiver's HTTP status; 0 when none came.
+	Status int `json:"status"`
+}
+
+// D1DigitalCard defines model for D1DigitalCard.
+type D1DigitalCard struct {
+	DeviceName         *string `json:"device_name,omitempty"`
+	DeviceType         *string `json:"device_type,omitempty"`
+	Id                 string  `json:"id"`
+	TokenRequestorId   *string `json:"token_requestor_id,omitempty"`
+	TokenRequestorName *string `json:"token_requestor_name,omitempty"`
+}
+
+// D1DigitalCardRequest defines model for D1DigitalCardRequest.
+type D1DigitalCardRequest struct {
+	DeviceName         *string `json:"device_name,omitempty"`
+	DeviceType         *string `json:"device_type,omitempty"`
+	TokenRequestorId   *string `json:"token_requestor_id,omitempty"`
+	TokenRequestorName *string `json:"token_requestor_name,omitempty"`
+}
+
+// D1Notification defines model for D1Notification.
+type D1Notification struct {
+	Attempts []D1DeliveryAttempt `json:"attempts"`
+
+	// Body The body D1 posts, byte for byte.
+	Body        json.RawMessage `json:"body"`
+	CardId      string          `json:"card_id"`
+	Cid         *string         `json:"cid,omitempty"`
+	EventId     string          `json:"event_id"`
+	IssuerId    string          `json:"issuer_id"`
+	OperationId string          `json:"operation_id"`
+}
+
+// D1NotificationList defines model for D1NotificationList.
+type D1NotificationList struct {
+	Notifications []D1Notification `json:"notifications"`
+	Tenant        string           `json:"tenant"`
+}
+
+// D1Settings defines model for D1Settings.
+type D1Settings struct {
+	IssuerId                 string `json:"issuer_id"`
+	NotificationUrl          string `json:"notification_url"`
+	PropagateProcessorEvents bool   `json:"propagate_processor_events"`
+	Tenant                   string `json:"tenant"`
+}
+
+// D1SettingsRequest defines model for D1SettingsRequest.
+type D1SettingsRequest struct {
+	NotificationUrl          *string `json:"notification_url,omitempty"`
+	PropagateProcessorEvents *bool   `json:"propagate_processor_events,omitempty"`
+	Tenant                   *string `json:"tenant,omitempty"`
+}
+
+// D1State defines model for D1State.
+type D1State string
+
+// Drift defines model for Drift.
+type Drift struct {
+	CardId  string  `json:"card_id"`
+	D1State D1State `json:"d1_state"`
+
+	// Expected The D1 states that would agree with the processor card.
+	Expected        []D1State `json:"expected"`
+	IssuerId        string    `json:"issuer_id"`
+	ProcessorCardId int64     `json:"processor_card_id"`
+	ProcessorStatus string    `json:"processor_status"`
+}
+
+// DriftReport defines model for DriftReport.
+type DriftReport struct {
+	Cards  []Drift `json:"cards"`
+	Tenant string  `json:"tenant"`
 }
 
 // Envelope One event in the processor's envelope, byte for byte as delivered.
@@ -586,6 +783,24 @@ type GetClockParams struct {
 	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
 }
 
+// ListD1CardsParams defines parameters for ListD1Cards.
+type ListD1CardsParams struct {
+	// Tenant The org id; default the first org of the fixtures.
+	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
+}
+
+// ListD1NotificationsParams defines parameters for ListD1Notifications.
+type ListD1NotificationsParams struct {
+	// Tenant The org id; default the first org of the fixtures.
+	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
+}
+
+// ListDriftParams defines parameters for ListDrift.
+type ListDriftParams struct {
+	// Tenant The org id; default the first org of the fixtures.
+	Tenant *Tenant `form:"tenant,omitempty" json:"tenant,omitempty"`
+}
+
 // ListEventsParams defines parameters for ListEvents.
 type ListEventsParams struct {
 	// Tenant The org id; default the first org of the fixtures.
@@ -708,6 +923,12 @@ type MigrateCardTypeJSONRequestBody = TenantOnly
 
 // AdvanceClockJSONRequestBody defines body for AdvanceClock for application/json ContentType.
 type AdvanceClockJSONRequestBody = AdvanceRequest
+
+// ProvisionD1CardJSONRequestBody defines body for ProvisionD1Card for application/json ContentType.
+type ProvisionD1CardJSONRequestBody = D1CardRequest
+
+// UpdateD1IssuerSettingsJSONRequestBody defines body for UpdateD1IssuerSettings for application/json ContentType.
+type UpdateD1IssuerSettingsJSONRequestBody = D1SettingsRequest
 
 // CreateFaultJSONRequestBody defines body for CreateFault for application/json ContentType.
 type CreateFaultJSONRequestBody = FaultRequest
@@ -876,6 +1097,63 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /_sim/clock/advance (the `AdvanceClock` operationId).
 	AdvanceClock(ctx context.Context, body AdvanceClockJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListD1Cards List a tenant's D1 cards
+	//
+	// Returns every D1 card of the tenant with its state, its processor card and its digital cards.
+	//
+	// Corresponds with GET /_sim/d1/cards (the `ListD1Cards` operationId).
+	ListD1Cards(ctx context.Context, params *ListD1CardsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ProvisionD1CardWithBody Register a processor card with D1, with its digital cards
+	//
+	// Stands in for an issuer registering a processor card with the token platform and its end user digitizing it: makes a D1 card of the tenant's issuer (default its first) linked to the processor card, in the state that matches the card's status unless one is given, and records a REGISTER operation and one DIGITIZE operation per digital card, each notified to the issuer (d1 card_operation-1). A card id held by a live D1 card, or a processor card that already has one, is 409.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /_sim/d1/cards (the `ProvisionD1Card` operationId).
+	ProvisionD1CardWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ProvisionD1Card Register a processor card with D1, with its digital cards
+	//
+	// Stands in for an issuer registering a processor card with the token platform and its end user digitizing it: makes a D1 card of the tenant's issuer (default its first) linked to the processor card, in the state that matches the card's status unless one is given, and records a REGISTER operation and one DIGITIZE operation per digital card, each notified to the issuer (d1 card_operation-1). A card id held by a live D1 card, or a processor card that already has one, is 409.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /_sim/d1/cards (the `ProvisionD1Card` operationId).
+	ProvisionD1Card(ctx context.Context, body ProvisionD1CardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateD1IssuerSettingsWithBody Set where D1 notifies an issuer, and whether processor changes reach D1
+	//
+	// Changes a D1 issuer's settings at run time (the fixtures give their start): notification_url is the base URL of the issuer's receiver (D1 posts each operation to <notification_url>/notifications/d1/v2/issuers/{issuerId}/cards; empty sends none), and propagate_processor_events makes a processor card's status change reach its D1 card, as the networks would carry it. Fields left out stay as they are.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /_sim/d1/issuers/{issuerId}/settings (the `UpdateD1IssuerSettings` operationId).
+	UpdateD1IssuerSettingsWithBody(ctx context.Context, issuerId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateD1IssuerSettings Set where D1 notifies an issuer, and whether processor changes reach D1
+	//
+	// Changes a D1 issuer's settings at run time (the fixtures give their start): notification_url is the base URL of the issuer's receiver (D1 posts each operation to <notification_url>/notifications/d1/v2/issuers/{issuerId}/cards; empty sends none), and propagate_processor_events makes a processor card's status change reach its D1 card, as the networks would carry it. Fields left out stay as they are.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /_sim/d1/issuers/{issuerId}/settings (the `UpdateD1IssuerSettings` operationId).
+	UpdateD1IssuerSettings(ctx context.Context, issuerId string, body UpdateD1IssuerSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListD1Notifications List D1's notifications to the issuers, with every delivery attempt
+	//
+	// The delivery log of D1's card-operation notifications: each one, oldest first, with the body D1 sends and every attempt to deliver it (retried on the tenant's clock like webhooks).
+	//
+	// Corresponds with GET /_sim/d1/notifications (the `ListD1Notifications` operationId).
+	ListD1Notifications(ctx context.Context, params *ListD1NotificationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListDrift List the D1 cards whose state disagrees with their processor card
+	//
+	// The vendor asks issuers to change the processor's card first, then D1's. This lists the tenant's D1 cards (REPLACED ones aside) whose state does not match their processor card's status (for example BLOCKED at the processor and ACTIVE at D1), with the D1 states that would match.
+	//
+	// Corresponds with GET /_sim/drift (the `ListDrift` operationId).
+	ListDrift(ctx context.Context, params *ListDriftParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListEvents List the events a tenant's requests caused
 	//
@@ -1230,6 +1508,133 @@ func (c *Client) AdvanceClockWithBody(ctx context.Context, contentType string, b
 // Corresponds with POST /_sim/clock/advance (the `AdvanceClock` operationId).
 func (c *Client) AdvanceClock(ctx context.Context, body AdvanceClockJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewAdvanceClockRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListD1Cards List a tenant's D1 cards
+//
+// Returns every D1 card of the tenant with its state, its processor card and its digital cards.
+//
+// Corresponds with GET /_sim/d1/cards (the `ListD1Cards` operationId).
+func (c *Client) ListD1Cards(ctx context.Context, params *ListD1CardsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListD1CardsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ProvisionD1CardWithBody Register a processor card with D1, with its digital cards
+//
+// Stands in for an issuer registering a processor card with the token platform and its end user digitizing it: makes a D1 card of the tenant's issuer (default its first) linked to the processor card, in the state that matches the card's status unless one is given, and records a REGISTER operation and one DIGITIZE operation per digital card, each notified to the issuer (d1 card_operation-1). A card id held by a live D1 card, or a processor card that already has one, is 409.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /_sim/d1/cards (the `ProvisionD1Card` operationId).
+func (c *Client) ProvisionD1CardWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewProvisionD1CardRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ProvisionD1Card Register a processor card with D1, with its digital cards
+//
+// Stands in for an issuer registering a processor card with the token platform and its end user digitizing it: makes a D1 card of the tenant's issuer (default its first) linked to the processor card, in the state that matches the card's status unless one is given, and records a REGISTER operation and one DIGITIZE operation per digital card, each notified to the issuer (d1 card_operation-1). A card id held by a live D1 card, or a processor card that already has one, is 409.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /_sim/d1/cards (the `ProvisionD1Card` operationId).
+func (c *Client) ProvisionD1Card(ctx context.Context, body ProvisionD1CardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewProvisionD1CardRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateD1IssuerSettingsWithBody Set where D1 notifies an issuer, and whether processor changes reach D1
+//
+// Changes a D1 issuer's settings at run time (the fixtures give their start): notification_url is the base URL of the issuer's receiver (D1 posts each operation to <notification_url>/notifications/d1/v2/issuers/{issuerId}/cards; empty sends none), and propagate_processor_events makes a processor card's status change reach its D1 card, as the networks would carry it. Fields left out stay as they are.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /_sim/d1/issuers/{issuerId}/settings (the `UpdateD1IssuerSettings` operationId).
+func (c *Client) UpdateD1IssuerSettingsWithBody(ctx context.Context, issuerId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateD1IssuerSettingsRequestWithBody(c.Server, issuerId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateD1IssuerSettings Set where D1 notifies an issuer, and whether processor changes reach D1
+//
+// Changes a D1 issuer's settings at run time (the fixtures give their start): notification_url is the base URL of the issuer's receiver (D1 posts each operation to <notification_url>/notifications/d1/v2/issuers/{issuerId}/cards; empty sends none), and propagate_processor_events makes a processor card's status change reach its D1 card, as the networks would carry it. Fields left out stay as they are.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /_sim/d1/issuers/{issuerId}/settings (the `UpdateD1IssuerSettings` operationId).
+func (c *Client) UpdateD1IssuerSettings(ctx context.Context, issuerId string, body UpdateD1IssuerSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateD1IssuerSettingsRequest(c.Server, issuerId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListD1Notifications List D1's notifications to the issuers, with every delivery attempt
+//
+// The delivery log of D1's card-operation notifications: each one, oldest first, with the body D1 sends and every attempt to deliver it (retried on the tenant's clock like webhooks).
+//
+// Corresponds with GET /_sim/d1/notifications (the `ListD1Notifications` operationId).
+func (c *Client) ListD1Notifications(ctx context.Context, params *ListD1NotificationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListD1NotificationsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListDrift List the D1 cards whose state disagrees with their processor card
+//
+// The vendor asks issuers to change the processor's card first, then D1's. This lists the tenant's D1 cards (REPLACED ones aside) whose state does not match their processor card's status (for example BLOCKED at the processor and ACTIVE at D1), with the D1 states that would match.
+//
+// Corresponds with GET /_sim/drift (the `ListDrift` operationId).
+func (c *Client) ListDrift(ctx context.Context, params *ListDriftParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListDriftRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1914,6 +2319,255 @@ func NewAdvanceClockRequestWithBody(server string, contentType string, body io.R
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListD1CardsRequest constructs an http.Request for the ListD1Cards method
+func NewListD1CardsRequest(server string, params *ListD1CardsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/_sim/d1/cards")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Tenant != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "tenant", *params.Tenant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewProvisionD1CardRequest calls the generic ProvisionD1Card builder with application/json body
+func NewProvisionD1CardRequest(server string, body ProvisionD1CardJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewProvisionD1CardRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewProvisionD1CardRequestWithBody constructs an http.Request for the ProvisionD1Card method, with any body, and a specified content type
+func NewProvisionD1CardRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/_sim/d1/cards")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewUpdateD1IssuerSettingsRequest calls the generic UpdateD1IssuerSettings builder with application/json body
+func NewUpdateD1IssuerSettingsRequest(server string, issuerId string, body UpdateD1IssuerSettingsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateD1IssuerSettingsRequestWithBody(server, issuerId, "application/json", bodyReader)
+}
+
+// NewUpdateD1IssuerSettingsRequestWithBody constructs an http.Request for the UpdateD1IssuerSettings method, with any body, and a specified content type
+func NewUpdateD1IssuerSettingsRequestWithBody(server string, issuerId string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "issuerId", issuerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/_sim/d1/issuers/%s/settings", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListD1NotificationsRequest constructs an http.Request for the ListD1Notifications method
+func NewListD1NotificationsRequest(server string, params *ListD1NotificationsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/_sim/d1/notifications")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Tenant != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "tenant", *params.Tenant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListDriftRequest constructs an http.Request for the ListDrift method
+func NewListDriftRequest(server string, params *ListDriftParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/_sim/drift")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Tenant != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "tenant", *params.Tenant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -3211,6 +3865,69 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /_sim/clock/advance (the `AdvanceClock` operationId).
 	AdvanceClockWithResponse(ctx context.Context, body AdvanceClockJSONRequestBody, reqEditors ...RequestEditorFn) (*AdvanceClockResponse, error)
 
+	// ListD1CardsWithResponse List a tenant's D1 cards
+	//
+	// Returns every D1 card of the tenant with its state, its processor card and its digital cards.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /_sim/d1/cards (the `ListD1Cards` operationId).
+	ListD1CardsWithResponse(ctx context.Context, params *ListD1CardsParams, reqEditors ...RequestEditorFn) (*ListD1CardsResponse, error)
+
+	// ProvisionD1CardWithBodyWithResponse Register a processor card with D1, with its digital cards
+	//
+	// Stands in for an issuer registering a processor card with the token platform and its end user digitizing it: makes a D1 card of the tenant's issuer (default its first) linked to the processor card, in the state that matches the card's status unless one is given, and records a REGISTER operation and one DIGITIZE operation per digital card, each notified to the issuer (d1 card_operation-1). A card id held by a live D1 card, or a processor card that already has one, is 409.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /_sim/d1/cards (the `ProvisionD1Card` operationId).
+	ProvisionD1CardWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ProvisionD1CardResponse, error)
+
+	// ProvisionD1CardWithResponse Register a processor card with D1, with its digital cards
+	//
+	// Stands in for an issuer registering a processor card with the token platform and its end user digitizing it: makes a D1 card of the tenant's issuer (default its first) linked to the processor card, in the state that matches the card's status unless one is given, and records a REGISTER operation and one DIGITIZE operation per digital card, each notified to the issuer (d1 card_operation-1). A card id held by a live D1 card, or a processor card that already has one, is 409.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /_sim/d1/cards (the `ProvisionD1Card` operationId).
+	ProvisionD1CardWithResponse(ctx context.Context, body ProvisionD1CardJSONRequestBody, reqEditors ...RequestEditorFn) (*ProvisionD1CardResponse, error)
+
+	// UpdateD1IssuerSettingsWithBodyWithResponse Set where D1 notifies an issuer, and whether processor changes reach D1
+	//
+	// Changes a D1 issuer's settings at run time (the fixtures give their start): notification_url is the base URL of the issuer's receiver (D1 posts each operation to <notification_url>/notifications/d1/v2/issuers/{issuerId}/cards; empty sends none), and propagate_processor_events makes a processor card's status change reach its D1 card, as the networks would carry it. Fields left out stay as they are.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /_sim/d1/issuers/{issuerId}/settings (the `UpdateD1IssuerSettings` operationId).
+	UpdateD1IssuerSettingsWithBodyWithResponse(ctx context.Context, issuerId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateD1IssuerSettingsResponse, error)
+
+	// UpdateD1IssuerSettingsWithResponse Set where D1 notifies an issuer, and whether processor changes reach D1
+	//
+	// Changes a D1 issuer's settings at run time (the fixtures give their start): notification_url is the base URL of the issuer's receiver (D1 posts each operation to <notification_url>/notifications/d1/v2/issuers/{issuerId}/cards; empty sends none), and propagate_processor_events makes a processor card's status change reach its D1 card, as the networks would carry it. Fields left out stay as they are.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /_sim/d1/issuers/{issuerId}/settings (the `UpdateD1IssuerSettings` operationId).
+	UpdateD1IssuerSettingsWithResponse(ctx context.Context, issuerId string, body UpdateD1IssuerSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateD1IssuerSettingsResponse, error)
+
+	// ListD1NotificationsWithResponse List D1's notifications to the issuers, with every delivery attempt
+	//
+	// The delivery log of D1's card-operation notifications: each one, oldest first, with the body D1 sends and every attempt to deliver it (retried on the tenant's clock like webhooks).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /_sim/d1/notifications (the `ListD1Notifications` operationId).
+	ListD1NotificationsWithResponse(ctx context.Context, params *ListD1NotificationsParams, reqEditors ...RequestEditorFn) (*ListD1NotificationsResponse, error)
+
+	// ListDriftWithResponse List the D1 cards whose state disagrees with their processor card
+	//
+	// The vendor asks issuers to change the processor's card first, then D1's. This lists the tenant's D1 cards (REPLACED ones aside) whose state does not match their processor card's status (for example BLOCKED at the processor and ACTIVE at D1), with the D1 states that would match.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /_sim/drift (the `ListDrift` operationId).
+	ListDriftWithResponse(ctx context.Context, params *ListDriftParams, reqEditors ...RequestEditorFn) (*ListDriftResponse, error)
+
 	// ListEventsWithResponse List the events a tenant's requests caused
 	//
 	// Returns a tenant's events, oldest first, each exactly as it was enveloped, signed and delivered.
@@ -3732,6 +4449,323 @@ func (r AdvanceClockResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r AdvanceClockResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListD1CardsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *D1CardList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListD1CardsResponse) GetJSON200() *D1CardList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListD1CardsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListD1CardsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListD1CardsResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListD1CardsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListD1CardsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListD1CardsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListD1CardsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ProvisionD1CardResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *D1Card
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r ProvisionD1CardResponse) GetJSON201() *D1Card {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ProvisionD1CardResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ProvisionD1CardResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ProvisionD1CardResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ProvisionD1CardResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ProvisionD1CardResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ProvisionD1CardResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ProvisionD1CardResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ProvisionD1CardResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UpdateD1IssuerSettingsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *D1Settings
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateD1IssuerSettingsResponse) GetJSON200() *D1Settings {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateD1IssuerSettingsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateD1IssuerSettingsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateD1IssuerSettingsResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateD1IssuerSettingsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateD1IssuerSettingsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateD1IssuerSettingsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateD1IssuerSettingsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListD1NotificationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *D1NotificationList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListD1NotificationsResponse) GetJSON200() *D1NotificationList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListD1NotificationsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListD1NotificationsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListD1NotificationsResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListD1NotificationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListD1NotificationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListD1NotificationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListD1NotificationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListDriftResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DriftReport
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListDriftResponse) GetJSON200() *DriftReport {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListDriftResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListDriftResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListDriftResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListDriftResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListDriftResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListDriftResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListDriftResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -5057,6 +6091,111 @@ func (c *ClientWithResponses) AdvanceClockWithResponse(ctx context.Context, body
 	return ParseAdvanceClockResponse(rsp)
 }
 
+// ListD1CardsWithResponse List a tenant's D1 cards
+//
+// Returns every D1 card of the tenant with its state, its processor card and its digital cards.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /_sim/d1/cards (the `ListD1Cards` operationId).
+func (c *ClientWithResponses) ListD1CardsWithResponse(ctx context.Context, params *ListD1CardsParams, reqEditors ...RequestEditorFn) (*ListD1CardsResponse, error) {
+	rsp, err := c.ListD1Cards(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListD1CardsResponse(rsp)
+}
+
+// ProvisionD1CardWithBodyWithResponse Register a processor card with D1, with its digital cards
+//
+// Stands in for an issuer registering a processor card with the token platform and its end user digitizing it: makes a D1 card of the tenant's issuer (default its first) linked to the processor card, in the state that matches the card's status unless one is given, and records a REGISTER operation and one DIGITIZE operation per digital card, each notified to the issuer (d1 card_operation-1). A card id held by a live D1 card, or a processor card that already has one, is 409.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /_sim/d1/cards (the `ProvisionD1Card` operationId).
+func (c *ClientWithResponses) ProvisionD1CardWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ProvisionD1CardResponse, error) {
+	rsp, err := c.ProvisionD1CardWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseProvisionD1CardResponse(rsp)
+}
+
+// ProvisionD1CardWithResponse Register a processor card with D1, with its digital cards
+//
+// Stands in for an issuer registering a processor card with the token platform and its end user digitizing it: makes a D1 card of the tenant's issuer (default its first) linked to the processor card, in the state that matches the card's status unless one is given, and records a REGISTER operation and one DIGITIZE operation per digital card, each notified to the issuer (d1 card_operation-1). A card id held by a live D1 card, or a processor card that already has one, is 409.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /_sim/d1/cards (the `ProvisionD1Card` operationId).
+func (c *ClientWithResponses) ProvisionD1CardWithResponse(ctx context.Context, body ProvisionD1CardJSONRequestBody, reqEditors ...RequestEditorFn) (*ProvisionD1CardResponse, error) {
+	rsp, err := c.ProvisionD1Card(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseProvisionD1CardResponse(rsp)
+}
+
+// UpdateD1IssuerSettingsWithBodyWithResponse Set where D1 notifies an issuer, and whether processor changes reach D1
+//
+// Changes a D1 issuer's settings at run time (the fixtures give their start): notification_url is the base URL of the issuer's receiver (D1 posts each operation to <notification_url>/notifications/d1/v2/issuers/{issuerId}/cards; empty sends none), and propagate_processor_events makes a processor card's status change reach its D1 card, as the networks would carry it. Fields left out stay as they are.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /_sim/d1/issuers/{issuerId}/settings (the `UpdateD1IssuerSettings` operationId).
+func (c *ClientWithResponses) UpdateD1IssuerSettingsWithBodyWithResponse(ctx context.Context, issuerId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateD1IssuerSettingsResponse, error) {
+	rsp, err := c.UpdateD1IssuerSettingsWithBody(ctx, issuerId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateD1IssuerSettingsResponse(rsp)
+}
+
+// UpdateD1IssuerSettingsWithResponse Set where D1 notifies an issuer, and whether processor changes reach D1
+//
+// Changes a D1 issuer's settings at run time (the fixtures give their start): notification_url is the base URL of the issuer's receiver (D1 posts each operation to <notification_url>/notifications/d1/v2/issuers/{issuerId}/cards; empty sends none), and propagate_processor_events makes a processor card's status change reach its D1 card, as the networks would carry it. Fields left out stay as they are.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /_sim/d1/issuers/{issuerId}/settings (the `UpdateD1IssuerSettings` operationId).
+func (c *ClientWithResponses) UpdateD1IssuerSettingsWithResponse(ctx context.Context, issuerId string, body UpdateD1IssuerSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateD1IssuerSettingsResponse, error) {
+	rsp, err := c.UpdateD1IssuerSettings(ctx, issuerId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateD1IssuerSettingsResponse(rsp)
+}
+
+// ListD1NotificationsWithResponse List D1's notifications to the issuers, with every delivery attempt
+//
+// The delivery log of D1's card-operation notifications: each one, oldest first, with the body D1 sends and every attempt to deliver it (retried on the tenant's clock like webhooks).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /_sim/d1/notifications (the `ListD1Notifications` operationId).
+func (c *ClientWithResponses) ListD1NotificationsWithResponse(ctx context.Context, params *ListD1NotificationsParams, reqEditors ...RequestEditorFn) (*ListD1NotificationsResponse, error) {
+	rsp, err := c.ListD1Notifications(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListD1NotificationsResponse(rsp)
+}
+
+// ListDriftWithResponse List the D1 cards whose state disagrees with their processor card
+//
+// The vendor asks issuers to change the processor's card first, then D1's. This lists the tenant's D1 cards (REPLACED ones aside) whose state does not match their processor card's status (for example BLOCKED at the processor and ACTIVE at D1), with the D1 states that would match.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /_sim/drift (the `ListDrift` operationId).
+func (c *ClientWithResponses) ListDriftWithResponse(ctx context.Context, params *ListDriftParams, reqEditors ...RequestEditorFn) (*ListDriftResponse, error) {
+	rsp, err := c.ListDrift(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListDriftResponse(rsp)
+}
+
 // ListEventsWithResponse List the events a tenant's requests caused
 //
 // Returns a tenant's events, oldest first, each exactly as it was enveloped, signed and delivered.
@@ -5651,6 +6790,248 @@ func ParseAdvanceClockResponse(rsp *http.Response) (*AdvanceClockResponse, error
 			return nil, err
 		}
 		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListD1CardsResponse parses an HTTP response from a ListD1CardsWithResponse call
+func ParseListD1CardsResponse(rsp *http.Response) (*ListD1CardsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListD1CardsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest D1CardList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseProvisionD1CardResponse parses an HTTP response from a ProvisionD1CardWithResponse call
+func ParseProvisionD1CardResponse(rsp *http.Response) (*ProvisionD1CardResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ProvisionD1CardResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest D1Card
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUpdateD1IssuerSettingsResponse parses an HTTP response from a UpdateD1IssuerSettingsWithResponse call
+func ParseUpdateD1IssuerSettingsResponse(rsp *http.Response) (*UpdateD1IssuerSettingsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateD1IssuerSettingsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest D1Settings
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListD1NotificationsResponse parses an HTTP response from a ListD1NotificationsWithResponse call
+func ParseListD1NotificationsResponse(rsp *http.Response) (*ListD1NotificationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListD1NotificationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest D1NotificationList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListDriftResponse parses an HTTP response from a ListDriftWithResponse call
+func ParseListDriftResponse(rsp *http.Response) (*ListDriftResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListDriftResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DriftReport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError

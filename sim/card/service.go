@@ -19,6 +19,7 @@ type Service struct {
 	pciDelay   time.Duration
 	onNumbered Hooks
 	onMigrated Hooks
+	onStatus   Hooks
 }
 
 // Hook lets another domain act on a card inside the card command's transaction, so its effects commit with the
@@ -34,11 +35,13 @@ type Options struct {
 	OnNumbered Hooks
 	// OnMigrated run, in order, each time a card moves to another program.
 	OnMigrated Hooks
+	// OnStatusChanged run, in order, each time updateCardStatus changes a card's status (D1 follows a block).
+	OnStatusChanged Hooks
 }
 
 // NewService returns a card Service over the store and the tenants' clocks, numbering its cards with pci.
 func NewService(st Store, clocks *clock.Tenants, pci Numberer, opts Options) *Service {
-	return &Service{store: st, clocks: clocks, pci: pci, pciDelay: opts.PCIDelay, onNumbered: opts.OnNumbered, onMigrated: opts.OnMigrated}
+	return &Service{store: st, clocks: clocks, pci: pci, pciDelay: opts.PCIDelay, onNumbered: opts.OnNumbered, onMigrated: opts.OnMigrated, onStatus: opts.OnStatusChanged}
 }
 
 // update runs fn as a command of the tenant, now on its clock, with the cards repository of the transaction.

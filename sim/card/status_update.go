@@ -29,7 +29,10 @@ func (s *Service) UpdateStatus(ctx context.Context, caller access.Caller, scope 
 				return err
 			}
 		}
-		return announce(tx, *c, Updated(*c, OpUpdateStatusPut))
+		if err := announce(tx, *c, Updated(*c, OpUpdateStatusPut)); err != nil {
+			return err
+		}
+		return s.onStatus.Run(ctx, tx, *c)
 	})
 }
 

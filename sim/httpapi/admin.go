@@ -13,6 +13,7 @@ import (
 	"github.com/issuersim/issuersim/sim/auth"
 	"github.com/issuersim/issuersim/sim/card"
 	"github.com/issuersim/issuersim/sim/clock"
+	"github.com/issuersim/issuersim/sim/d1"
 	"github.com/issuersim/issuersim/sim/embossing"
 	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/fake"
@@ -42,6 +43,7 @@ type Admin struct {
 	cards     *card.Service
 	webhooks  *webhook.Dispatcher
 	feed      *feed.Feed
+	d1        *d1.Service // the D1 admin calls (admin_d1.go)
 }
 
 var _ simadmin.StrictServerInterface = (*Admin)(nil)

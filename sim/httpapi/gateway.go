@@ -28,9 +28,12 @@ type Surface struct {
 	CIDHeader string
 	// Shapes overrides Shape for paths under a first segment, where one contract spans two vendor APIs
 	// (bulks.yaml: /cards answers in the processor's shape, /embossing in the embossing API's).
-	Shapes   map[string]Shape
-	router   routers.Router
-	prefixes []string
+	Shapes map[string]Shape
+	// Authority verifies the surface's bearer tokens when it has an authority of its own (D1's tokens come
+	// from D1's OAuth API, not the processor's); nil means the gateway's.
+	Authority *auth.Authority
+	router    routers.Router
+	prefixes  []string
 }
 
 // newSurface prepares a loaded contract for serving: it drops the vendor's servers (so local requests match)
@@ -136,7 +139,7 @@ func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx = context.WithValue(ctx, routeKey{}, route)
 	ctx = fault.WithOperation(ctx, lowerFirst(route.Operation.OperationID)) // the contract's operationId; the embedded spec capitalises it
-	if ctx, err = g.authenticate(ctx, r, route); err != nil {
+	if ctx, err = g.authenticate(ctx, r, route, surface.Authority); err != nil {
 		var p *Problem
 		if errors.As(err, &p) {
 			shape.write(rec, *p)
@@ -212,9 +215,12 @@ func cidHeader(s *Surface) string {
 	return s.CIDHeader
 }
 
-// authenticate checks the bearer token when the operation's contract requires one, and puts the claims in the
-// context. An operation marked x-account-token refuses a token that carries no account.
-func (g *gateway) authenticate(ctx context.Context, r *http.Request, route *routers.Route) (context.Context, error) {
+// authenticate checks the bearer token when the operation's contract requires one, with the surface's authority
+// (the gateway's when nil), and puts the claims in the context. An operation marked x-account-token refuses a token that carries no account.
+func (g *gateway) authenticate(ctx context.Context, r *http.Request, route *routers.Route, authority *auth.Authority) (context.Context, error) {
+	if authority == nil {
+		authority = g.authority
+	}
 	security := route.Spec.Security
 	if route.Operation.Security != nil {
 		security = *route.Operation.Security
@@ -225,7 +231,7 @@ func (g *gateway) authenticate(ctx context.Context, r *http.Request, route *rout
 	token, err := auth.Bearer(r.Header.Get("Authorization"))
 	if err == nil {
 		var claims auth.Claims
-		if claims, err = g.authority.Verify(token); err == nil {
+		if claims, err = authority.Verify(token); err == nil {
 			correlation.Assign(ctx, claims.Tenant) // the token names the tenant: its refusals carry an id too
 			if t := r.Header.Get("x-tenant"); t != "" && t != claims.Tenant {
 				return ctx, &Problem{Status: http.StatusForbidden, Code: "forbidden", Message: "x-tenant names another tenant than the token's",

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 
-	"github.com/issuersim/issuersim/gen/d1"
 	"github.com/issuersim/issuersim/gen/tokenization"
 )
 
@@ -79,45 +78,5 @@ func (Tokenization) UpdateTokenDeviceBinding(context.Context, tokenization.Updat
 
 // UpdateCardTokens answers 501 until it is built.
 func (Tokenization) UpdateCardTokens(context.Context, tokenization.UpdateCardTokensRequestObject) (tokenization.UpdateCardTokensResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-// D1 serves openapi/d1.yaml. Its operations belong to later work: each answers 501 naming itself.
-type D1 struct{}
-
-var _ d1.StrictServerInterface = (*D1)(nil)
-
-// GetAccessToken answers 501 until it is built.
-func (D1) GetAccessToken(context.Context, d1.GetAccessTokenRequestObject) (d1.GetAccessTokenResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-// ListCardOperations answers 501 until it is built.
-func (D1) ListCardOperations(context.Context, d1.ListCardOperationsRequestObject) (d1.ListCardOperationsResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-// GetCardOperation answers 501 until it is built.
-func (D1) GetCardOperation(context.Context, d1.GetCardOperationRequestObject) (d1.GetCardOperationResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-// DeleteCard answers 501 until it is built.
-func (D1) DeleteCard(context.Context, d1.DeleteCardRequestObject) (d1.DeleteCardResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-// RenewCard answers 501 until it is built.
-func (D1) RenewCard(context.Context, d1.RenewCardRequestObject) (d1.RenewCardResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-// ResumeCard answers 501 until it is built.
-func (D1) ResumeCard(context.Context, d1.ResumeCardRequestObject) (d1.ResumeCardResponseObject, error) {
-	return nil, errNotBuilt
-}
-
-// SuspendCard answers 501 until it is built.
-func (D1) SuspendCard(context.Context, d1.SuspendCardRequestObject) (d1.SuspendCardResponseObject, error) {
 	return nil, errNotBuilt
 }

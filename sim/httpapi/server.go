@@ -29,6 +29,7 @@ import (
 	"github.com/issuersim/issuersim/sim/cardonfile"
 	"github.com/issuersim/issuersim/sim/clock"
 	"github.com/issuersim/issuersim/sim/correlation"
+	d1svc "github.com/issuersim/issuersim/sim/d1"
 	"github.com/issuersim/issuersim/sim/embossing"
 	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/fake"
@@ -64,6 +65,10 @@ type Deps struct {
 	CardsOnFile *cardonfile.Service
 	Faults      *fault.Service
 	Logger      *slog.Logger
+	// D1 runs the token platform's card operations; D1Tokens is its OAuth API, whose authority alone opens
+	// the D1 routes.
+	D1       *d1svc.Service
+	D1Tokens *auth.D1Tokens
 }
 
 // errNotBuilt is what an operation returns until its behaviour is built; the server answers 501 naming the
@@ -144,11 +149,12 @@ func New(d Deps) (http.Handler, error) {
 			genauth.HandlerWithOptions(si, genauth.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
 		{"d1", d1.GetSwagger, D1Shape, "x-correlation-id", nil, func(s *Surface) {
-			si := d1.NewStrictHandlerWithOptions(D1{}, []d1.StrictMiddlewareFunc{nameNotBuilt[d1.StrictHandlerFunc]}, d1.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
+			s.Authority = d.D1Tokens.Authority()
+			si := d1.NewStrictHandlerWithOptions(&D1{svc: d.D1, tokens: d.D1Tokens}, []d1.StrictMiddlewareFunc{nameNotBuilt[d1.StrictHandlerFunc]}, d1.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			d1.HandlerWithOptions(si, d1.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
 		{"simadmin", simadmin.GetSwagger, ProcessorShape, "x-cid", nil, func(s *Surface) {
-			admin := &Admin{version: d.Version, clocks: d.Clocks, fake: d.Fake, passport: d.Passport, store: d.Store, scheduler: d.Scheduler, faults: d.Faults, pci: d.PCI, embossing: d.Embossing, cards: d.Cards, webhooks: d.Webhooks, feed: d.Feed}
+			admin := &Admin{version: d.Version, clocks: d.Clocks, fake: d.Fake, passport: d.Passport, store: d.Store, scheduler: d.Scheduler, faults: d.Faults, pci: d.PCI, embossing: d.Embossing, cards: d.Cards, webhooks: d.Webhooks, feed: d.Feed, d1: d.D1}
 			si := simadmin.NewStrictHandlerWithOptions(admin, []simadmin.StrictMiddlewareFunc{nameNotBuilt[simadmin.StrictHandlerFunc]}, simadmin.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			simadmin.HandlerWithOptions(si, simadmin.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},

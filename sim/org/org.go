@@ -28,6 +28,8 @@ type Org struct {
 	ReissueReasons []ReissueReason `json:"reissue_reasons"`
 	// Embossing are the org's embossing configurations (embossing.go).
 	Embossing []EmbossingConfig `json:"embossing,omitempty"`
+	// D1Issuers are the org's issuers on the token platform (d1.go).
+	D1Issuers []D1Issuer `json:"d1_issuers,omitempty"`
 }
 
 // Key is a key the org shares with the processor, named by its id in PCI requests: a ZPK (16-byte two-key
@@ -340,5 +342,8 @@ func (o *Org) check(seenOrgs, seenKeys map[string]bool) error {
 			return fmt.Errorf("reissue_reasons[%d].description: must be 1 to 255 characters", i)
 		}
 	}
-	return o.checkEmbossing(programs)
+	if err := o.checkEmbossing(programs); err != nil {
+		return err
+	}
+	return o.checkD1(seenKeys)
 }

@@ -51,6 +51,7 @@ func NewTenant(ctx context.Context, dir Directory, src *fake.Source, template, n
 			ServerKey:    "tenant-" + id[3:11] + "-server-key",
 			ServerSecret: base64.RawURLEncoding.EncodeToString(src.Key("tenant-secret-" + id)),
 		}}
+		o.D1Issuers = base.tenantD1Issuers(src, id)
 		err := dir.AddOrg(ctx, o)
 		if errors.Is(err, ErrExists) {
 			continue // a tenant of that name exists already: take the next number

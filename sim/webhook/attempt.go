@@ -37,9 +37,11 @@ func (d *Dispatcher) RunAttempt(ctx context.Context, tx store.Tx, j job.Job) err
 	if m.Status != StatusPending {
 		return nil
 	}
-	s, err := repo.Subscription(ctx, m.Subscription)
-	if err != nil {
-		return fmt.Errorf("%s job %d: %w", j.Kind, j.ID, err)
+	s := Subscription{ID: m.Subscription} // a routed domain's lanes are ordered
+	if _, routed := d.routeOf(m.Subscription); !routed {
+		if s, err = repo.Subscription(ctx, m.Subscription); err != nil {
+			return fmt.Errorf("%s job %d: %w", j.Kind, j.ID, err)
+		}
 	}
 	d.wake(j.Tenant, s, m)
 	return nil
@@ -62,6 +64,11 @@ func (d *Dispatcher) attempt(ctx context.Context, tenant, key string) (outcome, 
 			next = done
 			return nil
 		}
+		if _, ok := d.routeOf(m.Subscription); ok {
+			s = Subscription{ID: m.Subscription, Enabled: true}
+			r, err = tx.Event(m.EventID)
+			return err
+		}
 		s, err = repo.Subscription(ctx, m.Subscription)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
@@ -80,6 +87,13 @@ func (d *Dispatcher) attempt(ctx context.Context, tenant, key string) (outcome, 
 	}
 	if s.ID == "" {
 		return d.record(ctx, tenant, key, []Attempt{{Error: "the subscription was deleted"}}, true)
+	}
+	if route, ok := d.routeOf(s.ID); ok {
+		a, sent := d.sendRouted(ctx, route, r)
+		if !sent {
+			return d.skip(ctx, tenant, key)
+		}
+		return d.record(ctx, tenant, key, []Attempt{a}, false)
 	}
 	if s.Mode.FailNext > 0 {
 		return d.record(ctx, tenant, key, []Attempt{{Error: "injected failure (fail_next): not sent", Injected: true}}, false)
@@ -168,15 +182,24 @@ func (d *Dispatcher) send(ctx context.Context, s Subscription, r event.Record, n
 		}
 		sigs = append(sigs, sig)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.URL, bytes.NewReader(r.Envelope))
+	return d.post(ctx, Request{URL: s.URL, Body: r.Envelope, Header: map[string]string{
+		"Content-Type":                          "application/json",
+		standardwebhooks.HeaderWebhookID:        r.ID,
+		standardwebhooks.HeaderWebhookTimestamp: strconv.FormatInt(wall.Unix(), 10),
+		standardwebhooks.HeaderWebhookSignature: strings.Join(sigs, " "),
+	}})
+}
+
+// post sends one request and records what came back: the status, the start of the answer and the latency.
+func (d *Dispatcher) post(ctx context.Context, r Request) Attempt {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.URL, bytes.NewReader(r.Body))
 	if err != nil {
 		return Attempt{Error: "build request: " + err.Error()}
 	}
-	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "issuersim-webhook")
-	req.Header.Set(standardwebhooks.HeaderWebhookID, r.ID)
-	req.Header.Set(standardwebhooks.HeaderWebhookTimestamp, strconv.FormatInt(wall.Unix(), 10))
-	req.Header.Set(standardwebhooks.HeaderWebhookSignature, strings.Join(sigs, " "))
+	for k, v := range r.Header {
+		req.Header.Set(k, v)
+	}
 	start := time.Now()
 	resp, err := d.cfg.Client.Do(req)
 	a := Attempt{Latency: time.Since(start)}
@@ -193,6 +216,20 @@ func (d *Dispatcher) send(ctx context.Context, s Subscription, r event.Record, n
 		a.Error = fmt.Sprintf("receiver answered %d", resp.StatusCode)
 	}
 	return a
+}
+
+// skip marks a routed message whose route had no receiver.
+func (d *Dispatcher) skip(ctx context.Context, tenant, key string) (outcome, error) {
+	meta := store.NewMeta(ctx, tenant, d.cfg.Clocks.For(tenant))
+	return done, d.store.Update(ctx, meta, func(tx store.Tx) error {
+		repo := d.store.Webhooks(tx)
+		m, err := repo.Message(ctx, key)
+		if err != nil {
+			return err
+		}
+		m.Status = StatusSkipped
+		return repo.PutMessage(ctx, m)
+	})
 }
 
 // signer returns the Standard Webhooks signer of a secret, made once.

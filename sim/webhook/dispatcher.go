@@ -43,7 +43,8 @@ type Dispatcher struct {
 	subs    map[string][]Subscription // by tenant, loaded on first use, refreshed by every subscription change
 	lanes   map[laneKey]*lane
 	ready   []*lane
-	signers sync.Map // secret -> *standardwebhooks.Webhook
+	signers sync.Map         // secret -> *standardwebhooks.Webhook
+	routes  map[string]Route // by event domain (routes.go)
 	wakeIn  chan struct{}
 	wakeOut chan struct{}
 }
@@ -140,8 +141,11 @@ func (d *Dispatcher) intake(ctx context.Context) {
 // take writes the messages of one commit and queues them on their lanes.
 func (d *Dispatcher) take(ctx context.Context, c store.Commit) error {
 	subs, err := d.subscriptions(ctx, c.Tenant)
-	if err != nil || len(subs) == 0 {
+	if err != nil {
 		return err
+	}
+	if len(subs) == 0 && !d.anyRouted(c.Events) {
+		return nil
 	}
 	type queued struct {
 		key  laneKey
@@ -155,6 +159,15 @@ func (d *Dispatcher) take(ctx context.Context, c store.Commit) error {
 		out = out[:0]
 		repo := d.store.Webhooks(tx)
 		for _, r := range c.Events {
+			if d.routed(r.Domain) { // another system's calls: one message on the domain's route, no subscription
+				s := Subscription{ID: RouteSubscription(r.Domain), Enabled: true}
+				m := Message{Subscription: s.ID, EventID: r.ID, Seq: r.Seq, Type: r.Type, Subject: r.Subject, Status: StatusPending, CreatedAt: meta.Time}
+				if err := repo.PutMessage(ctx, m); err != nil {
+					return err
+				}
+				out = append(out, queued{key: laneOf(c.Tenant, s, m), msg: m.Key()})
+				continue
+			}
 			for _, s := range subs {
 				if !s.Enabled || !s.Takes(r.Domain, r.Type) {
 					continue
@@ -328,3 +341,13 @@ func (d *Dispatcher) Idle() bool {
 const SubjectMessage = "webhook_message"
 
 func messageSubject(m Message) event.Subject { return event.Subject{Kind: SubjectMessage, ID: m.Key()} }
+
+// anyRouted reports whether a commit holds an event of a routed domain.
+func (d *Dispatcher) anyRouted(events []event.Record) bool {
+	for _, r := range events {
+		if d.routed(r.Domain) {
+			return true
+		}
+	}
+	return false
+}

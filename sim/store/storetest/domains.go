@@ -8,6 +8,7 @@ import (
 
 	"github.com/issuersim/issuersim/sim/bulk"
 	"github.com/issuersim/issuersim/sim/cardonfile"
+	"github.com/issuersim/issuersim/sim/d1"
 	"github.com/issuersim/issuersim/sim/embossing"
 	"github.com/issuersim/issuersim/sim/fake"
 	"github.com/issuersim/issuersim/sim/pci"
@@ -188,6 +189,73 @@ func testCardsOnFile(t *testing.T, f *fixture) {
 		must(t, err)
 		if len(wallet) != 1 || wallet[0].UUID != "u2" {
 			t.Errorf("wallet after the removal: %v", wallet)
+		}
+		return nil
+	})
+}
+
+func testD1(t *testing.T, f *fixture) {
+	op := func(seq int64, id, card string) d1.Operation {
+		return d1.Operation{Seq: seq, ID: id, IssuerID: "ISSUER0001", CardID: card, Type: d1.OpSuspend, Status: d1.StatusSuccessful, Start: f.now}
+	}
+	f.tx(t, f.a, func(tx store.Tx) error {
+		r := f.s.D1(tx)
+		if _, err := r.Card(f.ctx, "ISSUER0001", "c1"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("missing card: %v, want ErrNotFound", err)
+		}
+		must(t, r.PutCard(f.ctx, d1.Card{IssuerID: "ISSUER0001", ID: "c1", State: d1.StateActive, ProcessorCardID: 7, DigitalCards: []d1.DigitalCard{{ID: "DC1"}}}))
+		must(t, r.PutCard(f.ctx, d1.Card{IssuerID: "ISSUER0001", ID: "c2", State: d1.StateActive}))
+		if linked, err := r.LinkedTo(f.ctx, 7); err != nil || len(linked) != 1 || linked[0].ID != "c1" {
+			t.Errorf("linked to processor card 7 in the transaction: %v %v", linked, err)
+		}
+		for _, o := range []d1.Operation{op(1, "op-1", "c1"), op(2, "op-2", "c2"), op(3, "op-3", "c1")} {
+			must(t, r.PutOperation(f.ctx, o))
+		}
+		if ops, _ := r.Operations(f.ctx, "ISSUER0001", "c1"); len(ops) != 2 || ops[0].ID != "op-1" || ops[1].ID != "op-3" {
+			t.Errorf("c1's operations in the transaction: %v", ops)
+		}
+		must(t, r.PutSettings(f.ctx, d1.Settings{IssuerID: "ISSUER0001", Propagate: true}))
+		return nil
+	})
+	f.tx(t, f.a, func(tx store.Tx) error {
+		r := f.s.D1(tx)
+		c, err := r.Card(f.ctx, "ISSUER0001", "c1")
+		must(t, err)
+		c.DigitalCards[0].ID = "changed"
+		if again, _ := r.Card(f.ctx, "ISSUER0001", "c1"); again.DigitalCards[0].ID != "DC1" {
+			t.Errorf("a read shares its digital cards with the store")
+		}
+		if o, err := r.Operation(f.ctx, "op-2"); err != nil || o.CardID != "c2" {
+			t.Errorf("operation by id: %v %v", o, err)
+		}
+		must(t, r.DeleteOperation(f.ctx, "op-1"))
+		if err := r.DeleteOperation(f.ctx, "op-1"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("deleting twice: %v, want ErrNotFound", err)
+		}
+		if ops, _ := r.Operations(f.ctx, "ISSUER0001", "c1"); len(ops) != 1 || ops[0].ID != "op-3" {
+			t.Errorf("c1's operations after a delete: %v", ops)
+		}
+		// Moving a card to another processor card moves its index entry.
+		c.ProcessorCardID = 8
+		must(t, r.PutCard(f.ctx, c))
+		if linked, _ := r.LinkedTo(f.ctx, 7); len(linked) != 0 {
+			t.Errorf("processor card 7 still lists %v", linked)
+		}
+		if st, ok, err := r.Settings(f.ctx, "ISSUER0001"); err != nil || !ok || !st.Propagate {
+			t.Errorf("settings: %+v %v %v", st, ok, err)
+		}
+		if n1, _ := r.NextOperationSeq(f.ctx); n1 < 1 {
+			t.Errorf("operation sequence %d", n1)
+		}
+		return nil
+	})
+	f.tx(t, f.b, func(tx store.Tx) error {
+		r := f.s.D1(tx)
+		if cards, _ := r.Cards(f.ctx); len(cards) != 0 {
+			t.Errorf("tenant B sees tenant A's D1 cards: %v", cards)
+		}
+		if _, err := r.Operation(f.ctx, "op-2"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("tenant B sees tenant A's operation: %v", err)
 		}
 		return nil
 	})

@@ -19,6 +19,7 @@ import (
 	"github.com/issuersim/issuersim/sim/bulk"
 	"github.com/issuersim/issuersim/sim/card"
 	"github.com/issuersim/issuersim/sim/cardonfile"
+	"github.com/issuersim/issuersim/sim/d1"
 	"github.com/issuersim/issuersim/sim/embossing"
 	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/fake"
@@ -33,6 +34,7 @@ type Backend interface {
 	embossing.Store // cards and PCI data within
 	bulk.Store
 	cardonfile.Store
+	d1.Store
 }
 
 // Factory returns a fresh, empty backend holding the dataset's orgs, sealing events with sealer and telling
@@ -65,6 +67,7 @@ func Run(t *testing.T, newBackend Factory) {
 		{"Bulks", testBulks},
 		{"Embossing", testEmbossing},
 		{"CardsOnFile", testCardsOnFile},
+		{"D1", testD1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.test(t, newFixture(t, newBackend))
