@@ -1,12 +1,15 @@
 package sim_test
 
 import (
+	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -450,5 +453,86 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not met within 20s")
 		}
 		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// TestEventStream proves the live stream sends what the log already holds, then each new event as it commits,
+// as SSE messages whose id is the event id, with the list's filters; and that reconnecting with Last-Event-ID
+// resumes exactly after it.
+func TestEventStream(t *testing.T) {
+	h := newHarness(t, sim.Config{Seed: 1})
+	v := h.cards(t, virtualAcct, virtualCust)
+	first := v.create(map[string]any{"name": "before", "type": "VIRTUAL"})
+	read := func(lastID string, want int) []sseMessage {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, "GET", h.srv.URL+"/_sim/events/stream?event_type=create-1", nil)
+		if lastID != "" {
+			req.Header.Set("Last-Event-ID", lastID)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/event-stream" {
+			t.Fatalf("stream: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		msgs := make(chan sseMessage)
+		go readSSE(resp.Body, msgs)
+		var out []sseMessage
+		for len(out) < want {
+			select {
+			case m, ok := <-msgs:
+				if !ok {
+					t.Fatalf("the stream ended after %d messages", len(out))
+				}
+				out = append(out, m)
+				if len(out) == 1 && lastID == "" {
+					v.create(map[string]any{"name": "during", "type": "VIRTUAL"}) // a live one, once connected
+				}
+			case <-ctx.Done():
+				t.Fatalf("%d of %d messages within 10s", len(out), want)
+			}
+		}
+		return out
+	}
+	got := read("", 2)
+	if got[0].event != "create-1" || got[1].event != "create-1" || !strings.Contains(got[0].data, fmt.Sprintf(`"card_id":%d`, first)) {
+		t.Fatalf("stream: %+v", got)
+	}
+	h.do("PUT", v.path(first, "status"), bearer(v.tok), map[string]any{"status": "BLOCKED"}) // filtered out
+	third := v.create(map[string]any{"name": "after", "type": "VIRTUAL"})
+	resumed := read(got[1].id, 1)
+	if !strings.Contains(resumed[0].data, fmt.Sprintf(`"card_id":%d`, third)) {
+		t.Fatalf("resumed after %s: %+v", got[1].id, resumed)
+	}
+	assertFaultIn(t, h.do("GET", "/_sim/events/stream?after=00000000-0000-4000-8000-000000000000", nil, nil), 404, "after", "query", "exists")
+}
+
+type sseMessage struct{ id, event, data string }
+
+// readSSE parses Server-Sent Events into msgs until the body ends.
+func readSSE(body io.Reader, msgs chan<- sseMessage) {
+	defer close(msgs)
+	sc := bufio.NewScanner(body)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	var m sseMessage
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case line == "":
+			if m.data != "" {
+				msgs <- m
+			}
+			m = sseMessage{}
+		case strings.HasPrefix(line, "id: "):
+			m.id = strings.TrimPrefix(line, "id: ")
+		case strings.HasPrefix(line, "event: "):
+			m.event = strings.TrimPrefix(line, "event: ")
+		case strings.HasPrefix(line, "data: "):
+			m.data = strings.TrimPrefix(line, "data: ")
+		}
 	}
 }
