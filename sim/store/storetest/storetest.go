@@ -24,6 +24,7 @@ import (
 	"github.com/issuersim/issuersim/sim/job"
 	"github.com/issuersim/issuersim/sim/org"
 	"github.com/issuersim/issuersim/sim/store"
+	"github.com/issuersim/issuersim/sim/token"
 )
 
 // Backend is a store under test: the backend and every domain repository it implements.
@@ -31,6 +32,7 @@ type Backend interface {
 	store.Backend
 	embossing.Store // cards and PCI data within
 	bulk.Store
+	token.Store
 }
 
 // Factory returns a fresh, empty backend holding the dataset's orgs, sealing events with sealer and telling
@@ -62,6 +64,7 @@ func Run(t *testing.T, newBackend Factory) {
 		{"PCIData", testPCIData},
 		{"Bulks", testBulks},
 		{"Embossing", testEmbossing},
+		{"Tokens", testTokens},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.test(t, newFixture(t, newBackend))
