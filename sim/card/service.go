@@ -19,6 +19,7 @@ type Service struct {
 	pciDelay   time.Duration
 	onNumbered Hooks
 	onMigrated Hooks
+	onReissued Hooks
 }
 
 // Hook lets another domain act on a card inside the card command's transaction, so its effects commit with the
@@ -34,11 +35,14 @@ type Options struct {
 	OnNumbered Hooks
 	// OnMigrated run, in order, each time a card moves to another program.
 	OnMigrated Hooks
+	// OnReissued run, in order, with the new card of a reissue that asks to update the card's tokens
+	// (update_tokens), once the new card is stored: the token domain moves the old card's tokens to it.
+	OnReissued Hooks
 }
 
 // NewService returns a card Service over the store and the tenants' clocks, numbering its cards with pci.
 func NewService(st Store, clocks *clock.Tenants, pci Numberer, opts Options) *Service {
-	return &Service{store: st, clocks: clocks, pci: pci, pciDelay: opts.PCIDelay, onNumbered: opts.OnNumbered, onMigrated: opts.OnMigrated}
+	return &Service{store: st, clocks: clocks, pci: pci, pciDelay: opts.PCIDelay, onNumbered: opts.OnNumbered, onMigrated: opts.OnMigrated, onReissued: opts.OnReissued}
 }
 
 // update runs fn as a command of the tenant, now on its clock, with the cards repository of the transaction.
