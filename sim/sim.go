@@ -28,6 +28,7 @@ import (
 	"github.com/issuersim/issuersim/sim/scheduler"
 	"github.com/issuersim/issuersim/sim/store"
 	"github.com/issuersim/issuersim/sim/store/memory"
+	"github.com/issuersim/issuersim/sim/token"
 	"github.com/issuersim/issuersim/sim/webhook"
 )
 
@@ -118,8 +119,9 @@ func New(cfg Config) (*Sim, error) {
 	// so it is built first; the bulks make their cards with the card service.
 	emb := embossing.NewService(mem, s.clocks, src)
 	pcis := pci.NewService(mem, s.clocks, src, pci.Options{OnPINChanged: card.Hooks{emb.PINChanged}})
+	tokens := token.NewService(mem, s.clocks, src)
 	cards := card.NewService(mem, s.clocks, pcis, card.Options{PCIDelay: cfg.PCIDelay,
-		OnNumbered: card.Hooks{emb.Ingress}, OnMigrated: card.Hooks{emb.Migrated}})
+		OnNumbered: card.Hooks{emb.Ingress}, OnMigrated: card.Hooks{emb.Migrated}, OnReissued: card.Hooks{tokens.Reissued}})
 	bulks := bulk.NewService(mem, s.clocks, src, cards)
 	s.scheduler.Register(card.JobNumber, cards.RunNumber)
 	s.scheduler.Register(card.JobValidityExpiry, cards.RunValidityExpiry)
@@ -129,6 +131,7 @@ func New(cfg Config) (*Sim, error) {
 	s.scheduler.Register(bulk.JobCancel, bulks.RunCancel)
 	s.scheduler.Register(embossing.JobRun, emb.RunJob)
 	s.scheduler.Register(embossing.JobTrigger, emb.RunJob)
+	s.scheduler.Register(token.JobChallengeExpiry, tokens.RunChallengeExpiry)
 
 	authority := auth.NewAuthority(src.Key("token"), s.clocks, cfg.TokenTTL)
 	s.handler, err = httpapi.New(httpapi.Deps{
@@ -144,6 +147,7 @@ func New(cfg Config) (*Sim, error) {
 		PCI:       pcis,
 		Bulks:     bulks,
 		Embossing: emb,
+		Tokens:    tokens,
 		Faults:    fault.NewService(mem),
 		Logger:    log,
 	})

@@ -169,6 +169,153 @@ func (e JobState) Valid() bool {
 	}
 }
 
+// Defines values for NetworkUpdateRequestStatus.
+const (
+	NetworkUpdateRequestStatusACTIVE      NetworkUpdateRequestStatus = "ACTIVE"
+	NetworkUpdateRequestStatusDEACTIVATED NetworkUpdateRequestStatus = "DEACTIVATED"
+	NetworkUpdateRequestStatusSUSPENDED   NetworkUpdateRequestStatus = "SUSPENDED"
+)
+
+// Valid indicates whether the value is a known member of the NetworkUpdateRequestStatus enum.
+func (e NetworkUpdateRequestStatus) Valid() bool {
+	switch e {
+	case NetworkUpdateRequestStatusACTIVE:
+		return true
+	case NetworkUpdateRequestStatusDEACTIVATED:
+		return true
+	case NetworkUpdateRequestStatusSUSPENDED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProvisionRequestDecision.
+const (
+	GREEN  ProvisionRequestDecision = "GREEN"
+	RED    ProvisionRequestDecision = "RED"
+	YELLOW ProvisionRequestDecision = "YELLOW"
+)
+
+// Valid indicates whether the value is a known member of the ProvisionRequestDecision enum.
+func (e ProvisionRequestDecision) Valid() bool {
+	switch e {
+	case GREEN:
+		return true
+	case RED:
+		return true
+	case YELLOW:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProvisionRequestNetwork.
+const (
+	MDES ProvisionRequestNetwork = "MDES"
+	VTS  ProvisionRequestNetwork = "VTS"
+)
+
+// Valid indicates whether the value is a known member of the ProvisionRequestNetwork enum.
+func (e ProvisionRequestNetwork) Valid() bool {
+	switch e {
+	case MDES:
+		return true
+	case VTS:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProvisionRequestOtpMethod.
+const (
+	EMAIL ProvisionRequestOtpMethod = "EMAIL"
+	SMS   ProvisionRequestOtpMethod = "SMS"
+)
+
+// Valid indicates whether the value is a known member of the ProvisionRequestOtpMethod enum.
+func (e ProvisionRequestOtpMethod) Valid() bool {
+	switch e {
+	case EMAIL:
+		return true
+	case SMS:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProvisionRequestWallet.
+const (
+	APPLEPAY   ProvisionRequestWallet = "APPLE_PAY"
+	GOOGLEPAY  ProvisionRequestWallet = "GOOGLE_PAY"
+	SAMSUNGPAY ProvisionRequestWallet = "SAMSUNG_PAY"
+)
+
+// Valid indicates whether the value is a known member of the ProvisionRequestWallet enum.
+func (e ProvisionRequestWallet) Valid() bool {
+	switch e {
+	case APPLEPAY:
+		return true
+	case GOOGLEPAY:
+		return true
+	case SAMSUNGPAY:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProvisionResultOutcome.
+const (
+	APPROVED ProvisionResultOutcome = "APPROVED"
+	REFUSED  ProvisionResultOutcome = "REFUSED"
+	STEPUP   ProvisionResultOutcome = "STEP_UP"
+	UPDATED  ProvisionResultOutcome = "UPDATED"
+)
+
+// Valid indicates whether the value is a known member of the ProvisionResultOutcome enum.
+func (e ProvisionResultOutcome) Valid() bool {
+	switch e {
+	case APPROVED:
+		return true
+	case REFUSED:
+		return true
+	case STEPUP:
+		return true
+	case UPDATED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProvisionResultStatus.
+const (
+	ProvisionResultStatusACTIVE      ProvisionResultStatus = "ACTIVE"
+	ProvisionResultStatusDEACTIVATED ProvisionResultStatus = "DEACTIVATED"
+	ProvisionResultStatusINACTIVE    ProvisionResultStatus = "INACTIVE"
+	ProvisionResultStatusSUSPENDED   ProvisionResultStatus = "SUSPENDED"
+)
+
+// Valid indicates whether the value is a known member of the ProvisionResultStatus enum.
+func (e ProvisionResultStatus) Valid() bool {
+	switch e {
+	case ProvisionResultStatusACTIVE:
+		return true
+	case ProvisionResultStatusDEACTIVATED:
+		return true
+	case ProvisionResultStatusINACTIVE:
+		return true
+	case ProvisionResultStatusSUSPENDED:
+		return true
+	default:
+		return false
+	}
+}
+
 // AdvanceRequest defines model for AdvanceRequest.
 type AdvanceRequest struct {
 	// Duration A Go duration, positive, such as 90m, 36h or 1h30m.
@@ -337,6 +484,84 @@ type JobList struct {
 	Tenant string `json:"tenant"`
 }
 
+// NetworkUpdateRequest defines model for NetworkUpdateRequest.
+type NetworkUpdateRequest struct {
+	// Status The token's new status at the network.
+	Status NetworkUpdateRequestStatus `json:"status"`
+
+	// Tenant The org of the token; default the first org of the fixtures.
+	Tenant *string `json:"tenant,omitempty"`
+}
+
+// NetworkUpdateRequestStatus The token's new status at the network.
+type NetworkUpdateRequestStatus string
+
+// ProvisionRequest What the network's provisioning request carries and how the issuer's rules answer it.
+type ProvisionRequest struct {
+	// Cvv2Valid Whether the CVV2 the cardholder typed matches; a mismatch is refused and counts a try on the wallet's counter (getCardTokenConfig); at 3 tries the wallet is refused until the counter is reset.
+	Cvv2Valid *bool `json:"cvv2_valid,omitempty"`
+
+	// Decision GREEN approves, YELLOW asks for an OTP step-up, RED declines.
+	Decision *ProvisionRequestDecision `json:"decision,omitempty"`
+
+	// DeviceId The device the token is for; default one derived from the seed.
+	DeviceId *string `json:"device_id,omitempty"`
+
+	// Iso VTS only; the approval arrives over ISO 8583 (VTS_APPROVE_PROVISIONING_ISO).
+	Iso *bool `json:"iso,omitempty"`
+
+	// Network The token service; default the card's brand's (VTS for VISA, MDES for MASTERCARD).
+	Network *ProvisionRequestNetwork `json:"network,omitempty"`
+
+	// OtpMethod How the cardholder asked to get the OTP on the yellow path.
+	OtpMethod *ProvisionRequestOtpMethod `json:"otp_method,omitempty"`
+
+	// Tenant The org of the card; default the first org of the fixtures.
+	Tenant *string `json:"tenant,omitempty"`
+
+	// Wallet The token requestor (wallet ids 216, 103 and 217).
+	Wallet *ProvisionRequestWallet `json:"wallet,omitempty"`
+}
+
+// ProvisionRequestDecision GREEN approves, YELLOW asks for an OTP step-up, RED declines.
+type ProvisionRequestDecision string
+
+// ProvisionRequestNetwork The token service; default the card's brand's (VTS for VISA, MDES for MASTERCARD).
+type ProvisionRequestNetwork string
+
+// ProvisionRequestOtpMethod How the cardholder asked to get the OTP on the yellow path.
+type ProvisionRequestOtpMethod string
+
+// ProvisionRequestWallet The token requestor (wallet ids 216, 103 and 217).
+type ProvisionRequestWallet string
+
+// ProvisionResult defines model for ProvisionResult.
+type ProvisionResult struct {
+	CardId int64 `json:"card_id"`
+
+	// CustomCodes Why the processor refused, as notification_refusal-1 says.
+	CustomCodes *[]string `json:"custom_codes,omitempty"`
+
+	// NetworkCalls The network messages this call played, in order, as the events name them.
+	NetworkCalls []string `json:"network_calls"`
+
+	// Outcome APPROVED (the token is active), STEP_UP (waiting for the OTP), REFUSED, or UPDATED.
+	Outcome ProvisionResultOutcome `json:"outcome"`
+
+	// Status The token's status afterwards.
+	Status *ProvisionResultStatus `json:"status,omitempty"`
+	Tenant string                 `json:"tenant"`
+
+	// TokenId The processor's token id; absent when the provisioning was refused before a token existed.
+	TokenId *string `json:"token_id,omitempty"`
+}
+
+// ProvisionResultOutcome APPROVED (the token is active), STEP_UP (waiting for the OTP), REFUSED, or UPDATED.
+type ProvisionResultOutcome string
+
+// ProvisionResultStatus The token's status afterwards.
+type ProvisionResultStatus string
+
 // RejectionRequest The fields of card_rejection-1, as the embosser's rejection file gives them.
 type RejectionRequest struct {
 	// ErrorCode The embosser's error code.
@@ -358,6 +583,15 @@ type RejectionRequest struct {
 	FieldDescription *string `json:"field_description,omitempty"`
 
 	// Tenant The org of the card; default the first org of the fixtures.
+	Tenant *string `json:"tenant,omitempty"`
+}
+
+// StepUpRequest defines model for StepUpRequest.
+type StepUpRequest struct {
+	// Otp The OTP from send_challenge-1.
+	Otp string `json:"otp"`
+
+	// Tenant The org of the token; default the first org of the fixtures.
 	Tenant *string `json:"tenant,omitempty"`
 }
 
@@ -397,6 +631,9 @@ type TokenResponse struct {
 	Tenant    string    `json:"tenant"`
 	Token     string    `json:"token"`
 }
+
+// NetworkTokenId defines model for NetworkTokenId.
+type NetworkTokenId = string
 
 // Tenant defines model for Tenant.
 type Tenant = string
@@ -464,11 +701,20 @@ type SeeCardAtChipJSONRequestBody = ChipRequest
 // RejectEmbossedCardJSONRequestBody defines body for RejectEmbossedCard for application/json ContentType.
 type RejectEmbossedCardJSONRequestBody = RejectionRequest
 
+// ProvisionNetworkTokenJSONRequestBody defines body for ProvisionNetworkToken for application/json ContentType.
+type ProvisionNetworkTokenJSONRequestBody = ProvisionRequest
+
 // AdvanceClockJSONRequestBody defines body for AdvanceClock for application/json ContentType.
 type AdvanceClockJSONRequestBody = AdvanceRequest
 
 // CreateFaultJSONRequestBody defines body for CreateFault for application/json ContentType.
 type CreateFaultJSONRequestBody = FaultRequest
+
+// NotifyNetworkTokenUpdateJSONRequestBody defines body for NotifyNetworkTokenUpdate for application/json ContentType.
+type NotifyNetworkTokenUpdateJSONRequestBody = NetworkUpdateRequest
+
+// CompleteNetworkTokenStepUpJSONRequestBody defines body for CompleteNetworkTokenStepUp for application/json ContentType.
+type CompleteNetworkTokenStepUpJSONRequestBody = StepUpRequest
 
 // CreateTenantJSONRequestBody defines body for CreateTenant for application/json ContentType.
 type CreateTenantJSONRequestBody = TenantRequest
@@ -484,6 +730,9 @@ type ServerInterface interface {
 	// RejectEmbossedCard Feed an embosser's rejection of a card
 	// (POST /_sim/cards/{cardId}/embossing-rejection)
 	RejectEmbossedCard(w http.ResponseWriter, r *http.Request, cardId int64)
+	// ProvisionNetworkToken Play a card network provisioning a token for the card
+	// (POST /_sim/cards/{cardId}/network-tokens)
+	ProvisionNetworkToken(w http.ResponseWriter, r *http.Request, cardId int64)
 	// GetClock Read a tenant's clock
 	// (GET /_sim/clock)
 	GetClock(w http.ResponseWriter, r *http.Request, params GetClockParams)
@@ -511,6 +760,12 @@ type ServerInterface interface {
 	// ListJobs List a tenant's scheduled jobs
 	// (GET /_sim/jobs)
 	ListJobs(w http.ResponseWriter, r *http.Request, params ListJobsParams)
+	// NotifyNetworkTokenUpdate Play the network telling of a token's new status
+	// (POST /_sim/network-tokens/{tokenId}/network-update)
+	NotifyNetworkTokenUpdate(w http.ResponseWriter, r *http.Request, tokenId NetworkTokenId)
+	// CompleteNetworkTokenStepUp Play the cardholder entering the OTP of a yellow-path provisioning
+	// (POST /_sim/network-tokens/{tokenId}/step-up)
+	CompleteNetworkTokenStepUp(w http.ResponseWriter, r *http.Request, tokenId NetworkTokenId)
 	// CreateTenant Create a fresh tenant
 	// (POST /_sim/tenants)
 	CreateTenant(w http.ResponseWriter, r *http.Request)
@@ -571,6 +826,32 @@ func (siw *ServerInterfaceWrapper) RejectEmbossedCard(w http.ResponseWriter, r *
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.RejectEmbossedCard(w, r, cardId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ProvisionNetworkToken operation middleware
+func (siw *ServerInterfaceWrapper) ProvisionNetworkToken(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "cardId" -------------
+	var cardId int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "cardId", r.PathValue("cardId"), &cardId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cardId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ProvisionNetworkToken(w, r, cardId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -875,6 +1156,58 @@ func (siw *ServerInterfaceWrapper) ListJobs(w http.ResponseWriter, r *http.Reque
 	handler.ServeHTTP(w, r)
 }
 
+// NotifyNetworkTokenUpdate operation middleware
+func (siw *ServerInterfaceWrapper) NotifyNetworkTokenUpdate(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "tokenId" -------------
+	var tokenId NetworkTokenId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tokenId", r.PathValue("tokenId"), &tokenId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tokenId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.NotifyNetworkTokenUpdate(w, r, tokenId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CompleteNetworkTokenStepUp operation middleware
+func (siw *ServerInterfaceWrapper) CompleteNetworkTokenStepUp(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "tokenId" -------------
+	var tokenId NetworkTokenId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tokenId", r.PathValue("tokenId"), &tokenId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tokenId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CompleteNetworkTokenStepUp(w, r, tokenId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // CreateTenant operation middleware
 func (siw *ServerInterfaceWrapper) CreateTenant(w http.ResponseWriter, r *http.Request) {
 
@@ -1031,6 +1364,9 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/jobs", wrapper.ListJobs)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/cards/{cardId}/chip", wrapper.SeeCardAtChip)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/cards/{cardId}/embossing-rejection", wrapper.RejectEmbossedCard)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/cards/{cardId}/network-tokens", wrapper.ProvisionNetworkToken)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/network-tokens/{tokenId}/step-up", wrapper.CompleteNetworkTokenStepUp)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/network-tokens/{tokenId}/network-update", wrapper.NotifyNetworkTokenUpdate)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/faults", wrapper.ListFaults)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/faults", wrapper.CreateFault)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/_sim/faults/{id}", wrapper.DeleteFault)
@@ -1175,6 +1511,85 @@ func (response RejectEmbossedCard409JSONResponse) VisitRejectEmbossedCardRespons
 type RejectEmbossedCard500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response RejectEmbossedCard500JSONResponse) VisitRejectEmbossedCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProvisionNetworkTokenRequestObject struct {
+	CardId int64 `json:"cardId"`
+	Body   *ProvisionNetworkTokenJSONRequestBody
+}
+
+type ProvisionNetworkTokenResponseObject interface {
+	VisitProvisionNetworkTokenResponse(w http.ResponseWriter) error
+}
+
+type ProvisionNetworkToken200JSONResponse ProvisionResult
+
+func (response ProvisionNetworkToken200JSONResponse) VisitProvisionNetworkTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProvisionNetworkToken400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ProvisionNetworkToken400JSONResponse) VisitProvisionNetworkTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProvisionNetworkToken404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ProvisionNetworkToken404JSONResponse) VisitProvisionNetworkTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProvisionNetworkToken409JSONResponse struct{ ConflictJSONResponse }
+
+func (response ProvisionNetworkToken409JSONResponse) VisitProvisionNetworkTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProvisionNetworkToken500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ProvisionNetworkToken500JSONResponse) VisitProvisionNetworkTokenResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -1685,6 +2100,164 @@ func (response ListJobs500JSONResponse) VisitListJobsResponse(w http.ResponseWri
 	return err
 }
 
+type NotifyNetworkTokenUpdateRequestObject struct {
+	TokenId NetworkTokenId `json:"tokenId"`
+	Body    *NotifyNetworkTokenUpdateJSONRequestBody
+}
+
+type NotifyNetworkTokenUpdateResponseObject interface {
+	VisitNotifyNetworkTokenUpdateResponse(w http.ResponseWriter) error
+}
+
+type NotifyNetworkTokenUpdate200JSONResponse ProvisionResult
+
+func (response NotifyNetworkTokenUpdate200JSONResponse) VisitNotifyNetworkTokenUpdateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type NotifyNetworkTokenUpdate400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response NotifyNetworkTokenUpdate400JSONResponse) VisitNotifyNetworkTokenUpdateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type NotifyNetworkTokenUpdate404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response NotifyNetworkTokenUpdate404JSONResponse) VisitNotifyNetworkTokenUpdateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type NotifyNetworkTokenUpdate409JSONResponse struct{ ConflictJSONResponse }
+
+func (response NotifyNetworkTokenUpdate409JSONResponse) VisitNotifyNetworkTokenUpdateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type NotifyNetworkTokenUpdate500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response NotifyNetworkTokenUpdate500JSONResponse) VisitNotifyNetworkTokenUpdateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteNetworkTokenStepUpRequestObject struct {
+	TokenId NetworkTokenId `json:"tokenId"`
+	Body    *CompleteNetworkTokenStepUpJSONRequestBody
+}
+
+type CompleteNetworkTokenStepUpResponseObject interface {
+	VisitCompleteNetworkTokenStepUpResponse(w http.ResponseWriter) error
+}
+
+type CompleteNetworkTokenStepUp200JSONResponse ProvisionResult
+
+func (response CompleteNetworkTokenStepUp200JSONResponse) VisitCompleteNetworkTokenStepUpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteNetworkTokenStepUp400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CompleteNetworkTokenStepUp400JSONResponse) VisitCompleteNetworkTokenStepUpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteNetworkTokenStepUp404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CompleteNetworkTokenStepUp404JSONResponse) VisitCompleteNetworkTokenStepUpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteNetworkTokenStepUp409JSONResponse struct{ ConflictJSONResponse }
+
+func (response CompleteNetworkTokenStepUp409JSONResponse) VisitCompleteNetworkTokenStepUpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteNetworkTokenStepUp500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CompleteNetworkTokenStepUp500JSONResponse) VisitCompleteNetworkTokenStepUpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateTenantRequestObject struct {
 	Body *CreateTenantJSONRequestBody
 }
@@ -1821,6 +2394,9 @@ type StrictServerInterface interface {
 	// RejectEmbossedCard Feed an embosser's rejection of a card
 	// (POST /_sim/cards/{cardId}/embossing-rejection)
 	RejectEmbossedCard(ctx context.Context, request RejectEmbossedCardRequestObject) (RejectEmbossedCardResponseObject, error)
+	// ProvisionNetworkToken Play a card network provisioning a token for the card
+	// (POST /_sim/cards/{cardId}/network-tokens)
+	ProvisionNetworkToken(ctx context.Context, request ProvisionNetworkTokenRequestObject) (ProvisionNetworkTokenResponseObject, error)
 	// GetClock Read a tenant's clock
 	// (GET /_sim/clock)
 	GetClock(ctx context.Context, request GetClockRequestObject) (GetClockResponseObject, error)
@@ -1848,6 +2424,12 @@ type StrictServerInterface interface {
 	// ListJobs List a tenant's scheduled jobs
 	// (GET /_sim/jobs)
 	ListJobs(ctx context.Context, request ListJobsRequestObject) (ListJobsResponseObject, error)
+	// NotifyNetworkTokenUpdate Play the network telling of a token's new status
+	// (POST /_sim/network-tokens/{tokenId}/network-update)
+	NotifyNetworkTokenUpdate(ctx context.Context, request NotifyNetworkTokenUpdateRequestObject) (NotifyNetworkTokenUpdateResponseObject, error)
+	// CompleteNetworkTokenStepUp Play the cardholder entering the OTP of a yellow-path provisioning
+	// (POST /_sim/network-tokens/{tokenId}/step-up)
+	CompleteNetworkTokenStepUp(ctx context.Context, request CompleteNetworkTokenStepUpRequestObject) (CompleteNetworkTokenStepUpResponseObject, error)
 	// CreateTenant Create a fresh tenant
 	// (POST /_sim/tenants)
 	CreateTenant(ctx context.Context, request CreateTenantRequestObject) (CreateTenantResponseObject, error)
@@ -1960,6 +2542,42 @@ func (sh *strictHandler) RejectEmbossedCard(w http.ResponseWriter, r *http.Reque
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(RejectEmbossedCardResponseObject); ok {
 		if err := validResponse.VisitRejectEmbossedCardResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ProvisionNetworkToken operation middleware
+func (sh *strictHandler) ProvisionNetworkToken(w http.ResponseWriter, r *http.Request, cardId int64) {
+	var request ProvisionNetworkTokenRequestObject
+
+	request.CardId = cardId
+
+	var body ProvisionNetworkTokenJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ProvisionNetworkToken(ctx, request.(ProvisionNetworkTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ProvisionNetworkToken")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ProvisionNetworkTokenResponseObject); ok {
+		if err := validResponse.VisitProvisionNetworkTokenResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -2208,6 +2826,72 @@ func (sh *strictHandler) ListJobs(w http.ResponseWriter, r *http.Request, params
 	}
 }
 
+// NotifyNetworkTokenUpdate operation middleware
+func (sh *strictHandler) NotifyNetworkTokenUpdate(w http.ResponseWriter, r *http.Request, tokenId NetworkTokenId) {
+	var request NotifyNetworkTokenUpdateRequestObject
+
+	request.TokenId = tokenId
+
+	var body NotifyNetworkTokenUpdateJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.NotifyNetworkTokenUpdate(ctx, request.(NotifyNetworkTokenUpdateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "NotifyNetworkTokenUpdate")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(NotifyNetworkTokenUpdateResponseObject); ok {
+		if err := validResponse.VisitNotifyNetworkTokenUpdateResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CompleteNetworkTokenStepUp operation middleware
+func (sh *strictHandler) CompleteNetworkTokenStepUp(w http.ResponseWriter, r *http.Request, tokenId NetworkTokenId) {
+	var request CompleteNetworkTokenStepUpRequestObject
+
+	request.TokenId = tokenId
+
+	var body CompleteNetworkTokenStepUpJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CompleteNetworkTokenStepUp(ctx, request.(CompleteNetworkTokenStepUpRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CompleteNetworkTokenStepUp")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CompleteNetworkTokenStepUpResponseObject); ok {
+		if err := validResponse.VisitCompleteNetworkTokenStepUpResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // CreateTenant operation middleware
 func (sh *strictHandler) CreateTenant(w http.ResponseWriter, r *http.Request) {
 	var request CreateTenantRequestObject
@@ -2278,80 +2962,107 @@ func (sh *strictHandler) IssueTestToken(w http.ResponseWriter, r *http.Request) 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"3Fzrchu5cn4V1ORUWaodUpRvKVOVSul47XO0tet12U7yw+sjgzNNDqwZgAtgSDO2HisvkCdLdTcwF3Eo",
-	"UXsk1zq/RM4FaPT16wv1JclMtTQatHfJ9EuylFZW4MHSt3egpfb4KQeXWbX0yuhkmrwrQBi7ECo/ETnM",
-	"ZV164QsQc2WdpztmHi589rUFN07SROGbv9dgN0maaFlBMk08b5AmLiugkkyB92Dx2X+8ezV6Pxk9k6P5",
-	"6MOXR08v/5Kkid8s8UXnrdKL5PLyMk0suKXRDojkv8r8DfxegyOyM6M98AnkclmqTOIJjj45PMaXzq5/",
-	"sTBPpsm/HLXsOOK77uiFtcbyVttssLyZmFmQF44OjZtamfkTAfimE3hYATIrxFxBmQupc2HrEsbJZZo8",
-	"N3pequwbketUVZfSG/vAIZ1ztagtbSJyA05o44UsS7MWvlCO6DvTKA5Z8rLflkgxl6qE/ITYOjP5Rji5",
-	"cWJdbIi0V8a/NLXO75+qV0a4OisE62sqZJaZWqOqC1iB9uME3wnL4C6n+UrqDDqquLRmCdYrVtM8sH3b",
-	"tk7F34yIt1OxNE55tYKUCZBOPJtUqXj0tMDNj4tHkwqNCz7LalmiZTybVEnataIDtKEPPxz89tuYPx3+",
-	"+4F2X2v39X//x32t3Ff3tfpaHB7+MGBeabTQnS5gXRgHIitNdiEqswJ3C49wS1NHS/+9VhbyZPq+5eCH",
-	"5kkz+wSZR6ob9ru6HOC+Nmv8Mze2kj6ZJrn0MPKqgiEOWKmHj//JzNjgJe8mrNSpUJquGZuDxU8bvHwi",
-	"ZNBlYTSITFqrwAnlHfsI8o8eKneThv5kZiQVJlJaKzd9KW2Rv1LW17Ls3JsZU4LUWxxtnDGyp32ROTDE",
-	"5eeFWu7UcFP7zKCTR9aRQiDBaJqQJ1ft678K6UUhl0vQTnjDzpIfYJdaqKVQTjiytTQBXVdIcrseczdJ",
-	"kwxFgR8/XJVlmnwe4YujlbTokh2ugGf4lUk9bRbrXHwZ1+1ce95ssYeBBL3PpM3v0zR2CGdY/5GYc5X3",
-	"bEBp//Rxu7TSHhZgE3JreCp6cS8dxZ3f0ju3UtVd2hiJbQnZpYth0+Hj8svh1FtW0rs7KMgHTlhYKOfB",
-	"Qh5080TIGaqkmBsrpBZmPi+VBvH67JVwG52Nh/xJ2IqvD5Hipac7d6vkzJy+jvO1norzpY6GXxHLFV72",
-	"jxOJHxQQhoi38Wz/hD++T183RPgLvYLSsLBknitUC1m+7hzA2xquerRfNTA0iAFhaU0GzhHygrBkKmYb",
-	"D6Q99EE6kUOpVqhiHd0JtKBoF2YULiKyGb+R61/AObkAojRCtD53GYXubb4vEaMGJLRtvlXY7kb7jQ8O",
-	"shQZ87MaChvEs/2JbYSzReoVcsK6Q9S8lHfgJPd+ELdooN822ADpdt6qpNL4ZctFPZdl6YTzqiwxeqKb",
-	"GA9uvq/zJctubKQluUtFQ+xOng5LmCLgLdSRpHMXgSRsvJPcnVCmowlXjbzciIyYbzSlTBTnSQAnaP52",
-	"wxfWBegQK1AwW2pSKa0q9PbHQ1KjXKMHpI6vupu/m7WopI7URA2o5Oew7mQyuWmbnmYOxMB4+yyPqL+3",
-	"VwxXmQXp4bm0qEP1Mh/6gnGgdqRCyrk6PiAzr1bt8xYc+NfSubWx+TtEzFRGwA0cXL1uQcMaX/xPWapc",
-	"+Q2BzBJ4tc7FmdL5K4Oxkbb5kF5nhdtswOPWFggO4FMpem108ORhHjjxka9/7KD8IIqfQS98kUwfPnlC",
-	"sojfj/9A3oU72roEwegAUfO3yrxaPRk0pTZ8bJs+3ht0bkp3EQ+m+kxlkaRNzagAmYMdFNjuqJQmyKWb",
-	"vQSTRoSEV9JrQ9jLwM2BxMcu+t7tOtBwywh/bYijjYdo/TvIEvVsy68hJNsfeDk22o6czMWgNFZg3XCA",
-	"u0Kxi24gvpEGmoZOganv9hF2IfbMWAsll7ZUHm0gVus85puZrB3kdP2TmZ1wNk4wgUx3Ewx363h5Dfsz",
-	"DaIlbKv8vojhQumBQ1LKHGin4l1bIcKQM9Z1NQMrDl4/PxO59JKqjuybR8eHwlixhllhzMXYgrebfhGp",
-	"s8IuTYBtkpagc6UXotZelUJ5YWvtTkRuNAijM8AUqVMrEcqfxKoIBUgUgK11uNaNKWFldOlGQ5sJ7Zf+",
-	"/GRmlHi8blaJV37k1eLXkAlhWu9qVrwb0Mnb8NgggCLBtUux5lyXI/1kZsOY6ZOZ7Y+Yblsj2oWXaNMh",
-	"Mt8AflJGdxDTQKBEj+rQ8gg/2fjS6LgNmdXMOAeWgmm4LeaqBLFQK6BnqLo5kM+cZyaH4Y07q9KjAh+9",
-	"EoKfPt5lq+e9BXdaHa4pKpDaDQX3HUt3wtTVou/cAq5H92+xYqwiXF2uklmhNIwsyFzOShCoi62HYBYp",
-	"vTgvlYZzpVeIj87ZGe3DKhLufjIgTjUYhPofXhBO2X+ja2Xy7qaFhxn4Zy3cvW09zwBftVd+g46UiwvG",
-	"CkkRQDkhZ6b22+bCcab17Y8fDrn0GGT6MeBGLBhcnMoHHQX3D3fmVdwE/NIV1XFIU66HxtWyHAxADTg2",
-	"IjPLzTcVWzwr9yIHYeFdg8HbOnQkYVBM5gL0TimFXteuUsj1OWVL4x1wmMncxeAb6NymDT4vlQV3Lv2d",
-	"FB89kreHNOixTnWlQ8a2cC4pN5qbYV3vdnPNWnPn2ZQuFbXOwYqjc6eqqSgI/6fCE/TF/V0aWpn4oYD4",
-	"5YEIhVBu6IWbiCvyGlEaIoK0TXZFaRYEK/FKaWQOeWtU4pXxYimtR3OTeiNWoHOi9PT1Gb1FzebaF+jT",
-	"MukhnyJmVI7qobhkCGKICTXiSqbUeTcWL6i20mSiDOi9vAAnZDhNNH5qKF3vAJDWAncowDbtvHalB044",
-	"tA68mApnxNKUJT6uvNCwAiuyQuoFOLFGMhoCHIAb/0bCVp58KhU7rFOVkHmlNLKik/1Mk+PxZDwJtRgt",
-	"lyqZJo/Gk/GjkAyTnpNQj9A7u6Mv+OcsvzzKCrUkkzBDcKxFLYVacqd/rXxBl5ik0NBw4vcaahRjEAGu",
-	"P+V23Foqj4cObbnQjRMHvEDoCYyOw/1zvHlIcgadd/YLfUFxEJ4L3Y00vhfbpJGk89jrODyh/IEfF1xL",
-	"GlGnhQly4F1D8wNHTRjKeTDNc+GF82UoG42Ox+JUuzVYF5Scz688tbFzllun5pVMk7dAJaNT/xy5nfaG",
-	"Zd5/4QGXULMI8y0snqTrAdjVt/MIt3Kolx94KXD+rybf3NngQ7eTe7k9VPNwMrnjragvuWv8I4iCWuu1",
-	"L4xVjq2cJYP28ZgpGtqoofyoMwtErzy++ZVmpOQyTZ7ss0d/PIamQOqqknaD+sLuGRqtFOQdyAh7B6P3",
-	"Bu26AeqjJkHabeZvvURTU5r7kYJ6kcHX7Uy1pkgR0qY0wcq4IedhZt68KV78ciwOyIR1uWkvcy24vygL",
-	"jz1+7HyBOxQzQNuPJEAeDLSfHgoPVFGfozE2fgPTiOhydF2W3Zr64Vi8iyyu5Aaf12KGRI0CmXlr7Y8n",
-	"zwJ/6HmMQnj0cF7LW3gjpDa+ANscdMgjcCb8IuwRytbfg1toYH4/nU4mx/+aDCbCyRnniGJpcduchtqS",
-	"fiKYTJ4kgxkbd1DCm+f05mW6p7/YKjYM+qfH29bwJujYybaCrSkFVt5/Q2/yePLs5heaYcC7cD8vgQxs",
-	"2PQRlBFjur4n1oMX4If46Wur2bIRHnfhUUNQGiqoKU9HETgkwClqByl9XxdAdsVYLwDOsfgVbbAHP0MD",
-	"LYCpQiIg4xvkGgjypsJ5acmTMMJR2nkEDA8cE0leooW4JHoGgg5An3DfDj1FsyvNbLlCWhDKDxn938DT",
-	"MMO2qQ/Jqn3kKIzTsrXeV3htxyx2hFc65fhONOwNyLyrBqxAVxTqKODp3XHrNAJuo6FdrK8Ls42Q3clI",
-	"cdCZh0S3/ehpwXBTBj9PUYrEz3r0ycw4GKKmhAyhBlwYFUDDmhUG9czWOo3jfRjc6GNMg4TSWVnnCFmV",
-	"xiUoWeSBP55UZQpEqZwPNUzxygiOJn1e8cjkWJx2FVC2gWpI/QK3ogreBxy8Mr162c9hMVTdJ0LsD29e",
-	"p8VCzj3YkLApvUibbDQIT3phpf5/7ON/MaueI+4bzdzYdd/Ft+M11/r4zorRn5syB+fZd6acEcJnmfly",
-	"g0ao2LPGwSZM59RCB4DXm2nqK/PPyvkXTNMf9abp4FQGDWNwlQLRUlv6Donj8a6fJNA7zTjb0M8S3svR",
-	"f5+PPvww4nHqwerVIE2huUh12s60CGFqJyua/wrNon+jxPu3ejJ5lKmc/sLhLpK7E5J/DD/uSy+Xn1Ox",
-	"tgieNHUVpirvtx6njx+KA1KQ3FRSaYKKPOyMz7spH9ubXG4YnNH4DOLvtClPzerygvHDj8fhGW4abQRG",
-	"5lmtSn/I7nGIJW3PrWVJtyMwmaRXRToZPTv/8MP0/T+mf0CmzstqySgEUwtyS8QxjA275OYUhsVBqV1T",
-	"hLyekMxUDGwbImKxLmRS0SzOVU6pX20d1XqkF2tjL0gUV4BYimHUAg8YxQMTQKKArSqg4++WBpEyfNC6",
-	"VkNdhvuESO304Y7Ywkf8fuoMeJZW0K4PzIkuF4YdOpGgHcO7Ee3bmjN66cOMYSFXcforjBv248Own3/J",
-	"O/4ZUXM7rrjrZ17Igu9MIzpqwF0wOgSuvwuGo5PtPEtVkLDINKDkz158pD7Lxzj4yPWlthR/IMVz8ten",
-	"r896Q4P9CNyOAR6mMQtrZyU/hpj2EXPEhVqBTknP4uRA00zITaz9lGVThtehnN9NB55MJi08DJPZ6PLq",
-	"Mo/6TONAqikNsMf8yENKH8XL07Of/+PNi7Qd8HPgucBN+QW3oDHKsVaJErwTMxBUrZKO/iLUJwZDHMZB",
-	"PgSz4gttERujIPttDMC4chzm4ZPglTjR0xbNfDukOJQ+PKcXeKr2frKH3jDtXrnD8d3ufZ0Rfz82/Iu8",
-	"gNboGmOTumNrKOctn370ReWXbN4lcJu8rwI/0vWoAjeXK9VdlirTf8LhD1b5vrOmABPc87NdCXbGSq+N",
-	"y+xz4iRw+4vZwpS545QirvWgcXuhzRucRi4IgB6m7OiCN8kR48vSpWJpzcLKyjU/d3WpyGrnTYX+lH7E",
-	"zNPbYRLaDbkbCvzxUPcZweMeO2wfvaYDP75bwHWl6d0RZNHM3A6KMTYjHk4mPBoZfiwQfjqOUYjXPqFe",
-	"BV6XSoMltuOd0UyWUmdA7ZUZD7FslSnD4O89sj3sMMD0t2BXSi/uqtC4NDaM7fb13YFd9RgfRyX3rW+0",
-	"lSJCAdrQ2KrYgBcHNKkpwvDpYTAj4yD2vJpZ1fgof0vbrhV1Ug5TMdtQsRFzJUZSOZRygxjD2IsYtRtQ",
-	"I91GZ4U12tSYWsLSNSYchnaFBW8Vlw77NR9bM2qvQoOsHbldSucYXSjbULPLZn9CNv4ZoXqckd1h5yjO",
-	"7xen90dtOlodPPd1NXQE75p/k4/ap00sm9CoTVPHkzQax/2fOElHbx3sNSw3pThx69BwGCaSJBXaFdcF",
-	"ZSfedHo6Y/EOM0lXKwTDHKuo0rCkORXQ0iojnGGr1aZzDcDFvu0DKsp4GIuzwAQHmUVInoNVKxBzayp2",
-	"JhDqlAS2eGzezPHwPO0jhYUlW2scA+pBdSrdBQHtRtzv4rzXfUDu/qDlYIf0+M43C4N4OwyRGir05Pdj",
-	"jiwpxGYWXPxvH10rpOLkbiM8Q5XH6DIDacFyMTMMG4SW035WRrEmDR68mWuMM1cpWUMwmGiAHFZcYazP",
-	"as9zcqJ23BEF2fwEBqMABdPT12dD2kpnQAN8FwYV70VfuxOn37i91B8j3aG9JLnvR3FJaKhkpHCxYtBB",
-	"8+QT/i8AAP//",
+	"5Hz7chu50e+roOakymLtSKJsr5OV6tQpRqId7bEuJdJKpXYdGpxpkljNAFwAI5rx6rHOC5wn+6obwFzI",
+	"oURlJX/rfP/Y4lyABtD96/t8iRKVz5UEaU10+CWac81zsKDp1znYhdI3Q3UD8jTFKymYRIu5FUpGh9Fw",
+	"BmyuVQLGKP3CMOmeZxZfYCLdi+JI4INzbmdRHEmeQ3QYWT9eHGn4tRAa0ujQ6gLiyCQzyDlOlAv5HuTU",
+	"zqLDgziyyzm+aKwWchrd3cXRECSXtp0kpadMpEcshQkvMsvsDNhEaGPpjpr4C59tocGUNP5agF7WiHQT",
+	"1Gmac2tB47P/HJ7v/tTd/YHvTnY/fnn15u5P0TqRd7g+M1fSAO3mX3l6Bb8WYIjsREkLbgV8Ps9EwnEF",
+	"+78YXMaX2qx/0jCJDqP/tV+d1L67a/b7WivtplrfBu0mY2MN/MbQonFSzRN7xADfNAwXy4AnMzYRkKWM",
+	"y5TpIoO96C6OjpWcZCL5SuQakRcZt8RIiZITMS00TcJSBYZJZRnPMrVgdiYM0Xcq8Th45ob9ukSyCRcZ",
+	"pEe0rWOVLpnhS8MWsyWRdq7sW1XI9PmpOlfMFMmMOX6NGU8SVUhkdQa3IO0eiYsfBmfppbdcJlBjxblW",
+	"c9BWODZN/bavy1aPvVMs3I7ZXBlhxS3EjgBu2A/dPGav3sxw8oPZq26OwgWfeT7PUDJ+6OZRXJeiHZSh",
+	"j9/t/Pzznvur8392pPmtML/9//9nfsvNb+a3/LdZp/Ndi3jFQUI3QsBipgywJFPJDcvVLZhHIMIjRb2O",
+	"ZD9VO/ixfFKNf4HEItXl9psia9l9qRb430TpnNvoMEq5hV0rcmjbAc1l+/J/UWMn8NzNxjSXMROSrimd",
+	"gsa/lnj5iHHPy0xJYAnXWoBhwhqHEYSPFnLzEIf+qMZ0Ko5IrjVfNk9pjfxboW3Bs9q9sVIZcLm2oyUY",
+	"4/ZUL7odaNvl45mYb+RwVdhEIcjj1hFDIMEomoBKqbmdf59xy2Z8PgdpmFUOLN0DDlJnYs6EYYZkLY5A",
+	"FjmSXI3ndjeKowSPAv/8uHqWcfR5F1/cveUaIdngCLiGC0dqrxysdvFtGLd27bicYgsB8XyfcJ0+p2hs",
+	"OJx2/kdiRiJtyICQ9s3ramghLUxBRwRruCp6cSsexZkH9M6jWHUTNwZiK0I28aKftH257mW/6jUpadxt",
+	"PcgXhmmYCmNBQ+p584jxMbIkmyjNuGRqMsmEBHZ5es7MUiZ7bXjip3LX20ix3NKdp2VytzlNHnfXGizu",
+	"LtU4fOVYVvayuZxAfOsBoYoYhLX9Djx+TqxrI7wvbyFT7rB4mgpkC55d1hbgzOom11xIcKZBUAh1Ex78",
+	"kDEbLy0Q99Af3LAUMnGLLFbjHU8LHu1U7fqLaNnsXfHFGRjDp0CUBhOtubvOCt1afN+ijeotoXXxzf10",
+	"D8pveLB1S3Fj3os2tUF7tj2x5eGskbpCjh+3jZq3/AlAcusHcYrS9Fs3NoCbjbdyLiT+WIOoY55lhhkr",
+	"sgy1J8LEXuvk24IvSXYpIxXJdSpKYjfuafsJkwZ8BDvS6TyFIvETbyR3oylT44RVIc+WLKHNV5JcJtLz",
+	"dABHKP566S4sZiC9rsCDWWOTXEiRI9oftJ0a+RoNQ+pgFW7+phYs5zJQEzgg55/9uN1u96FpGpzZogPD",
+	"7dM0WP2NuYK6SjRwC8dcIw8V87TtB+qBwhALCWOK8ABPrLitntdgwF5yYxZKp0O0mCmMgBMYWL2uQcIC",
+	"X7zmmUiFXZKRmYEbrXZxLGR6rlA30jQf4/ukcH0bcLmFBjIH8KkYURsBnhDmhWGf3PVPNSvfH0WItbz8",
+	"/vv4/tjLw2YlzqiLDJizDtBq/lqeV8UnraJUqY910cd7reAmZN3iQVffUTmL4jJmNAOegm49sM1aKY5w",
+	"lx5GCUcaEeJfie9VYW/9brY4PnraRLf7jIZHavh7VRxN3Ebr34BnyGdruIYm2faGl3FCWzsnddN6Greg",
+	"TbuCW6HYBBgIb8SeprZVoOu7voRNFnuitIbMhbZEGmQgROss+psJLwykdP0XNT5y3jiZCSS6Sy+4a8tL",
+	"C9h+0yBIwjrLb2sx3AjZskhymT3tFLyrIkSocvZkkY9Bs53L41OWcssp6uiwefegw5RmCxjPlLrZ02D1",
+	"shlEqo2wiRNgnaQ5yFTIKSukFRkTlulCmiOWKglMyQTQRarFSpiwRyEqQgoSD0AX0l+r6xQ/MkK6klB5",
+	"Qtu5Pz+qMTkel+Uo4cqJGy389J4QuvWmcIz3gHUy8I+1GlB0cNVQjnPu85F+VON2m+kXNd7eYnpsjGiT",
+	"vUSTtpHpMxYfSJ1vtJoquFiXTkpOUC5jwdxzzHOzz27UD793PDy97kdxNPgwuOyfn/RPojg66dPl3rB/",
+	"0opBW4ZliJCvpTj9jrRt6aVWtwIhsLadG+Td79ALgy6lewmFLkBbsDpQ3GcUyAdGNhY6nqjY8JZZgPbw",
+	"toKnt7cvR7doLDXszTYP9+8zsDMX42TH19cvyzDXTGUU+1zOIWU5t8kMzBHjLBeGfjGBttOEwJdACc1b",
+	"wzizeunsaGALnmVgKUlRSIs4NgWL9hqlyY4pc9E5QqZ5xSytt3qrPr6DIpeVcQPRTQN272dZHVgZJsBF",
+	"JsKURnAIXL676vfP18KWdBUtMK1uEYD/0X///uLvjJsbE0JCF8NLZizMd4t5zK76JyyFJBPScVPg8DC6",
+	"ez+Ko6sNXJ3CrUhgY5jK3a4YGxc7Ubrib0TiFLS4hZRNtMrpUQMObGsW6pvXLZMLoxqbMuGZWeOK6+GA",
+	"KZktXc7GbQ3PGDLlLRimbkGz08EF+8v3f3nFdq6Hg1Hv8vLq4ro/wn9PB6cX56fn70ang4vOXuv5ePa/",
+	"B1eYAY370BRr5MwXho01l/g/Tk1ndH066MXs7KTvfp71BsP+1XHv6qRTP6Hr4SCKI3yq9VyUnY9ysDPV",
+	"FJtocDaI2ly1FVHh5gYNEcWm4IhFrvGSsATKx6EtXCfIjdw/652+/z3496xh6ThyArkiShcX7973R5e9",
+	"f0TxxiP0aKY02wlCnRr28uBNzA66rwg2Xh78uXFEjXF7l5fl34Pe2eDD+Tv69XGr2HkNjZ8igJ4Uxqp8",
+	"lKgUTBuwL5sBwgBe5FlKZcXEZzNHdINnuweUB20kjdYZYEX9e7kZkdPezhehssD7PSZENLKMzTO+RIqE",
+	"dJmtptfrU9x2BvnjiGokiRpZUAcKJ2ynAWYUIIBOzAbD/uXowyVyh7Co/lB2veR0EGjffhj0T2I0cz9c",
+	"nqCV0LAo/OjIHG4gwlx6J4oj/0arXG1j1QSLZmJBL7hOzaOsmTg6PfcPfXxc+Jvm36gc6gHoUDtSJjDI",
+	"/vZcWNkUC15p0jFMlAbU0vQufBbGNqLU2+dxwqmvMmWbYXQF+Nd9hhEFZdB7N4hYNIsOL+0eVIyaj5Ux",
+	"zgoKt9lEZMCmpJkC87bEzkly2yeujUqPMnx0G2XqBm4MuNHiwzFZDlyatkDShqFrIZHVAoOJBghC/ogR",
+	"Q8ZqdbicJzMhYVcDT/k4A4Z+T+WNui0ScjpCu2ckJJmXI4eb22wVHe52Z0A7VeotqrWxjBTP9hPdeybD",
+	"hwZu38A/apJ4YGH+4Z4cvp2304z2CdmPBmQ6SmaoouUUdg9WduPgze8OdP53OGq47jYwGlRBgRY2lFbY",
+	"Jdr8Lu+H9j8FZ1BvjVXR4m05qK7CLq9fthlRIf7TDM88uAgffRBp61Jcad/Gk3f1eV8aZ+kzCPcfZj7P",
+	"WmNDZdxasUTNl1+Vy8NaXZlga8T2qeO0j421IAmtx4Rsv/GUfBnaJkv0/nRPReMT7LAjc9MGP0DnOm3w",
+	"eS40mBG3T1IXQOCxxWnQY7XEZ42M9cO5o7TFRLXzer3QUi2kKwpVmYlZIdHl2x8ZkR+yGYXmY2YpKo3z",
+	"m9hXGeIfCHzuxwvmaxRcrZ2/aZIZpEUGKRWjxZVFzjI1JS8Jr2SKp+jwB6Fi58qyOdcWxY3LJbsFmRKl",
+	"vctTeovqQAs7Q0xLuIX0kAnrowk0pNf5TBeSLEVHqbFmj/Up7VkmiVys3fIboBAPrSYIP9V63Q8ASOsM",
+	"Z5iBLivtqpHQ2kbpwIsxM4rNVZbh48IyCbegWTLjEn2ZBZJREmAAjI8ACUuY6mJkRuSMp7mQuBW1xMRh",
+	"dLDX3ev6NKnkcxEdRq/2unuvfJ6K+JwOdR/R2ex/wf9O07v9ZCZIi87VvWE9KnGjItyFsLNa2M7XGhn2",
+	"awEFHqM/Ahz/0FXKBSfIV8z5Qjm24wbw5TroNbpaHbzZoXMGmdbm83Y52/HP+cKjOLwXKhgDSaNQhtQ5",
+	"otC+e5y5NO8uFUE5ggxYUw/C4C2K/PHCgPEvjOY+o7t7sMd6FKI0nsnd+oWlCtPUnVstHR0dRgOgbG7P",
+	"HuNux40S+5++tNXHu+O5tzz+UYB699ENBcb+VaXLJ6tJrhdZ3q3Xu7/sdp94Kop4bKrM9kdBsb3CzpQW",
+	"xkm5OxmUj9eOoraJSsr3a2X69Mrrh18pq73v4uj7beZoVq5TgXaR51wvkV8cPEPJlYzQgYSwsTB6r1Wu",
+	"S79mt/QnN4v5wHIUNSFdXJhRmaDHuo2e6SFShLQJSWZlmNC5rWpSvsn6ZwcuUqJktqwuuzKN5qDu8Bzi",
+	"h5gAmA4bA8p+ICGE5le8aWaBil0mKIwlblBgy0OOLLKsXu7S2WPDsMU5p0iXZGMkateTmVbS/rr7g98f",
+	"eh61EC7dr1e7KaxiXCpKPYSFtiGCCxz0/Ry+ouRbgIXSzG9GH6LuwZ+j1rhBdOpcajbXOG1Kwbio6TdH",
+	"3e+jVgfXhWX8myN68y7eEi/WYjOt+PR6XRquPI8drTPYgiIGwtqviCavuz88/ELZp/MU8PMWSMDaRR+N",
+	"MtqYzdjj42a7zmLcFnauheGU+KD0/xk3FjQJ2s7ZSX/QYdzcBFuuCkajhYaziH/VwNIJqYvMx76fSZqV",
+	"9GQZRvYVsKWV6SPIZLpwKVUhE0jZeNkIdqMVQFkZQ0bKsM92IBNTMRaZsMtOzIY9tuOh+l/0Rid26DI8",
+	"ZjsuSBnqydJOyKZMNYCkZArFhnvHbMc/hDuPsnK4FtMoU6ohM1OzzXy5rum0pGuO2PUwkL8p0cV2lGaU",
+	"7fLE44PDi//bPx8dX/V7w/5J7HAWr7/rD0fH12e03/j7sjcYHF+c9ENsVti2pBG7kL72Ja0WXkNZss+F",
+	"6/06v7g6671ntdP1OsQleF1iWQNzudV53Jq4aJgH7mjYTnseo+O9jSrCn/MU9lgvrMAn9CxfGhbC4j6p",
+	"i0KXgYV6/6SLZ7FpsDcvhpe0XGENK0+UebeOveqyXMjCgmFoC+iwe6Vr4dqadmps7Q4phcBZaJV2KgW2",
+	"qPpY2u3UMrNUp/rbU0xVkrzKWddzoD49GdJ/9dzc1tplrSTima3f1aTfBhO4Bd80l//Buuoy48vSIvNS",
+	"0MgShZRQ3TGtq65QZTgF22YK2EJ71WFFDnXPvqQv9mnG2PXcUVyDNB8CkdM/C1+N4sIUPlZC2MebkRNf",
+	"lu3jADNucG10g6xaitbEiDiajGDnnAtpLPq6L4wjskyX+WHQanExDAMgjwKQaChnpU5AM+ME023I8A4s",
+	"tcisg0Hb0VWP7PsmbSfPz+UZVs07G8SCVrn3JAx3BTyts4FjoBWG2vehoM22Ty/EipSsQXqTF8bI2bV+",
+	"W7ZT67JFxfHqzczpKO4RnhwsOn7HR7+osfPjkFN8cKsAHNhpjYVjGOQzXcg4NI2iTqU/QwSPCZlkRepz",
+	"7Gnh4pzOVPK1NK5qKxPG+mwlO1fMOUIrGosacVGL1hiQVz5WG/v53Qos+ByRjJWe6Ltm+BWV2XPCe7Ml",
+	"+D4udol7H2sUchqXgVR/eNz+h0P+mbptAHFTaCaKqhpqElk1bd2L8bURA56rLAVjHXZ6jwA+88RmSxRC",
+	"4ZA1tMulMTNiKn1sotEp12Tm98LYvqPp30XTuLXXhwpiXIAd7akqye1jngebPnRB75RNkm0fu/iJ7/5r",
+	"tPvxu13XpN+aeGmlyVfgUIqx1oNEVqvhOXUV+hLk/00x45+LbvdVIlL6HzqbSK733f57Fua29LrMacwW",
+	"Gv1+SfUDhyJtFrQfvn7JdohBUpVzISnK4Vro8Xlz6L0ZlfKliytQU9ZEZBCXmZVxkd04++HkwD/jykOW",
+	"5NaMC5HZjoPHti2pKrlr31Cp5f673Xj1SLu7P4w+fnf40z8P/40zNZbnc2eFoEtGsEQ7hrph07kZgWqx",
+	"9dTuyZ/dT0iicheTKYkIeSYfBAxiMRIpRS0LTbEDhEo0GOkoVgyxGNWoBte2FhZMBhIpbJEDLX/zaRAp",
+	"7QstCtGWIH9OE6nqad2gW9wSv50QOa6lXuLXMMyJLuNbaGqaoGrufNDad7XoxCKuc3XGb0NPoW9ibeqH",
+	"dpx/62b8I1rNVRPspo8H4RZ8YxxRYwNXwEGLwPE3meEIsrVnKYDvBzn0VvJnyz5RicCn0E7rUiNVFnmH",
+	"s2PC697laaMVtamBq+bSThy8sKoD95PXaZ/QR5yKW5Ax8VmoESwjlKkKaYssKzPI0mei6+7A991uZR76",
+	"fn+EvCJLAz9TrEyUUW2HmJ9cjegn9rZ3+v7DVT+u2kYNWJebJf/CFZuhlnNcxTKwho2BUaKFG/ofTX3a",
+	"YAgtXrgPXqzchSr/ilrQ4TYqYBw5tIi5lVCszPeJVfkeW7W+trkPx/SC69V+Hu+h0aK9le9w8LRz3yfE",
+	"344Mn/EbqISuFDYua7KG57yG6ftfRHrnxDsDV+HVZIETuh5Y4OGApnjKYGb8OwC/NUH1jeWzHcENnK2f",
+	"YK1Z+V697DAn9JdX32GbqSw1zqUIY70oYc9XKHnQSBkZoB2ft/BokqKNzzMTs7lWU81zU35EzcTMNUgg",
+	"nlIqyX0TwPfXmza4IcUfFvWcGjzMsUH2ETUN2L2nNbhW6rVqBzkrO7lbjzGkIV52u67h1n+Cwn+QELWQ",
+	"G/uIgrV4nQsJmrYd7+yOecZlAlQZMHb1l2thSt9O/ozb7mdo2fQB6Fshp08VaJwr7ZvBm/xuQN82Nj40",
+	"4G4b36giRWQFSEXN0GwJlu1Q/y/zLc0dL0bKQCjXKDugw6PuV1wVXFARQCdm4yUFG9FXcpZUCtSnQz5X",
+	"0NqlUcPNUiYzraQqDPUkmlKEfSs400A5PrQnmjGfkN7NfW1H1cg958an/IQuqdkksz/iNv4RTfXQeb1B",
+	"zvE4v107vVklWuPqZhnB/hf/zdiqvsAZ1dvWFzTT/y4p5EZwqqPW8WgKgwKAXK3BFLkrK3SmRVpvYK23",
+	"A3cOGxUB1zFz3aZUC3U9HIwGw97ww2Dk+7d8Ht33WcVsdNUffDjr40SjWsNVfH8NQs/b/xVRVYfXROmx",
+	"QMXIWW1AT7ovP6WiqjFPbjr1EDyTPEdfYt+N1CYv50jIsp4ndg33j5aflQ8MP1ehYutXAb5ykH/LHO76",
+	"5wf+0/O3jRIGcCXSVGe0vhXb4IPvaN8MDMP1bwHU62e43VRlkzIhfVF4vbyoTv9ESGFmfrx6JroJD8fx",
+	"Sv3NCjpcDC9H1/2r07enx73h6cU5wcP74cN1SRVFTtBD5aSrTkHEWGglp7TU+2IHdRhQdn5UJtJJz0sV",
+	"TIRa5Ur9VatUqye+sSzmjwoczSa0PzBiVB3I/xPgoia+gM+H0kD6NgFChyvR2kWvviGGNQDxruF9SfrU",
+	"UPBBT0u293kZVxgWEoWc2sY8ZvkuM3prZ6tGskNyRB/te3Z8tw4nfBQu8chrDm2taGSPDcFYZgphITjD",
+	"ZJzMqYcDJNdCMaMc/ElVuwb0URZK5XvjAvbYqd8EA4kGa/x3O5qf7aiw0X3tSU1w8a4ThjMNrm2/bJFp",
+	"xAIpN+gPaHNIbxh6oZ5D8ptNiK31XQdPPplvUttY3rXwm/Lt2PvupBhnEw0mfKS+LoUPVAmfIsuj+zoG",
+	"rlFbl+VcZb/UdlJGzmzsXcSy5y/0I8XBVEeBCQLo/FYzU9omhXU9ZKwwruQKePnlNnQzyVvvXZ62cSut",
+	"AQUwVFQ+C7/WuzG/sqJqtljep6a+HcalQ2uYPaqw9XAhYcJ/BQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

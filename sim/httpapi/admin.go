@@ -22,6 +22,7 @@ import (
 	"github.com/issuersim/issuersim/sim/rule"
 	"github.com/issuersim/issuersim/sim/scheduler"
 	"github.com/issuersim/issuersim/sim/store"
+	"github.com/issuersim/issuersim/sim/token"
 )
 
 // Admin serves the simulator's own API under /_sim (openapi/simadmin.yaml). Every operation that takes a
@@ -36,6 +37,7 @@ type Admin struct {
 	faults    *fault.Service
 	pci       *pci.Service
 	embossing *embossing.Service
+	tokens    *token.Service
 }
 
 var _ simadmin.StrictServerInterface = (*Admin)(nil)

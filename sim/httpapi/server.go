@@ -36,6 +36,7 @@ import (
 	"github.com/issuersim/issuersim/sim/rule"
 	"github.com/issuersim/issuersim/sim/scheduler"
 	"github.com/issuersim/issuersim/sim/store"
+	"github.com/issuersim/issuersim/sim/token"
 )
 
 // Deps are what the HTTP layer serves from. It reaches state only through the store's interface and the
@@ -53,6 +54,7 @@ type Deps struct {
 	PCI       *pci.Service
 	Bulks     *bulk.Service
 	Embossing *embossing.Service
+	Tokens    *token.Service
 	Faults    *fault.Service
 	Logger    *slog.Logger
 }
@@ -127,7 +129,7 @@ func New(d Deps) (http.Handler, error) {
 			cardsonfile.HandlerWithOptions(si, cardsonfile.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
 		{"tokenization", tokenization.GetSwagger, CardsOnFileShape, "x-cid", nil, func(s *Surface) {
-			si := tokenization.NewStrictHandlerWithOptions(Tokenization{}, []tokenization.StrictMiddlewareFunc{nameNotBuilt[tokenization.StrictHandlerFunc]}, tokenization.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
+			si := tokenization.NewStrictHandlerWithOptions(&Tokenization{svc: d.Tokens}, []tokenization.StrictMiddlewareFunc{nameNotBuilt[tokenization.StrictHandlerFunc]}, tokenization.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			tokenization.HandlerWithOptions(si, tokenization.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
 		{"auth", genauth.GetSwagger, ProcessorShape, "x-cid", nil, func(s *Surface) {
@@ -139,7 +141,7 @@ func New(d Deps) (http.Handler, error) {
 			d1.HandlerWithOptions(si, d1.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
 		{"simadmin", simadmin.GetSwagger, ProcessorShape, "x-cid", nil, func(s *Surface) {
-			admin := &Admin{version: d.Version, clocks: d.Clocks, fake: d.Fake, passport: d.Passport, store: d.Store, scheduler: d.Scheduler, faults: d.Faults, pci: d.PCI, embossing: d.Embossing}
+			admin := &Admin{version: d.Version, clocks: d.Clocks, fake: d.Fake, passport: d.Passport, store: d.Store, scheduler: d.Scheduler, faults: d.Faults, pci: d.PCI, embossing: d.Embossing, tokens: d.Tokens}
 			si := simadmin.NewStrictHandlerWithOptions(admin, []simadmin.StrictMiddlewareFunc{nameNotBuilt[simadmin.StrictHandlerFunc]}, simadmin.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			simadmin.HandlerWithOptions(si, simadmin.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
