@@ -32,7 +32,7 @@ func (logWriter) Write(p []byte) (int, error) {
 var testLogger = slog.New(slog.NewJSONHandler(logWriter{}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 
 // secretFields are the JSON fields whose values are PCI data.
-var secretFields = map[string]bool{"card_number": true, "cvv": true, "pin": true, "pinblock": true, "pin_block": true}
+var secretFields = map[string]bool{"card_number": true, "cvv": true, "pin": true, "pinblock": true, "pin_block": true, "otp_value": true, "otp": true}
 
 // remember records the PCI values of a JSON body.
 func remember(body []byte) {
