@@ -157,6 +157,7 @@ func (s *Steps) RegisterSteps(sc *godog.ScenarioContext) {
 	s.registerLifecycle(sc)
 	s.registerPCI(sc)
 	s.registerBulks(sc)
+	s.registerTokens(sc)
 }
 
 // scenario is one scenario's state; it travels in the context.

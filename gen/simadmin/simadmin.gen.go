@@ -171,19 +171,19 @@ func (e JobState) Valid() bool {
 
 // Defines values for NetworkUpdateRequestStatus.
 const (
-	NetworkUpdateRequestStatusACTIVE      NetworkUpdateRequestStatus = "ACTIVE"
-	NetworkUpdateRequestStatusDEACTIVATED NetworkUpdateRequestStatus = "DEACTIVATED"
-	NetworkUpdateRequestStatusSUSPENDED   NetworkUpdateRequestStatus = "SUSPENDED"
+	NetworkUpdateActive      NetworkUpdateRequestStatus = "ACTIVE"
+	NetworkUpdateDeactivated NetworkUpdateRequestStatus = "DEACTIVATED"
+	NetworkUpdateSuspended   NetworkUpdateRequestStatus = "SUSPENDED"
 )
 
 // Valid indicates whether the value is a known member of the NetworkUpdateRequestStatus enum.
 func (e NetworkUpdateRequestStatus) Valid() bool {
 	switch e {
-	case NetworkUpdateRequestStatusACTIVE:
+	case NetworkUpdateActive:
 		return true
-	case NetworkUpdateRequestStatusDEACTIVATED:
+	case NetworkUpdateDeactivated:
 		return true
-	case NetworkUpdateRequestStatusSUSPENDED:
+	case NetworkUpdateSuspended:
 		return true
 	default:
 		return false
@@ -192,19 +192,19 @@ func (e NetworkUpdateRequestStatus) Valid() bool {
 
 // Defines values for ProvisionRequestDecision.
 const (
-	GREEN  ProvisionRequestDecision = "GREEN"
-	RED    ProvisionRequestDecision = "RED"
-	YELLOW ProvisionRequestDecision = "YELLOW"
+	DecisionGreen  ProvisionRequestDecision = "GREEN"
+	DecisionRed    ProvisionRequestDecision = "RED"
+	DecisionYellow ProvisionRequestDecision = "YELLOW"
 )
 
 // Valid indicates whether the value is a known member of the ProvisionRequestDecision enum.
 func (e ProvisionRequestDecision) Valid() bool {
 	switch e {
-	case GREEN:
+	case DecisionGreen:
 		return true
-	case RED:
+	case DecisionRed:
 		return true
-	case YELLOW:
+	case DecisionYellow:
 		return true
 	default:
 		return false
@@ -213,16 +213,16 @@ func (e ProvisionRequestDecision) Valid() bool {
 
 // Defines values for ProvisionRequestNetwork.
 const (
-	MDES ProvisionRequestNetwork = "MDES"
-	VTS  ProvisionRequestNetwork = "VTS"
+	NetworkMDES ProvisionRequestNetwork = "MDES"
+	NetworkVTS  ProvisionRequestNetwork = "VTS"
 )
 
 // Valid indicates whether the value is a known member of the ProvisionRequestNetwork enum.
 func (e ProvisionRequestNetwork) Valid() bool {
 	switch e {
-	case MDES:
+	case NetworkMDES:
 		return true
-	case VTS:
+	case NetworkVTS:
 		return true
 	default:
 		return false
@@ -231,16 +231,16 @@ func (e ProvisionRequestNetwork) Valid() bool {
 
 // Defines values for ProvisionRequestOtpMethod.
 const (
-	EMAIL ProvisionRequestOtpMethod = "EMAIL"
-	SMS   ProvisionRequestOtpMethod = "SMS"
+	OTPByEmail ProvisionRequestOtpMethod = "EMAIL"
+	OTPBySMS   ProvisionRequestOtpMethod = "SMS"
 )
 
 // Valid indicates whether the value is a known member of the ProvisionRequestOtpMethod enum.
 func (e ProvisionRequestOtpMethod) Valid() bool {
 	switch e {
-	case EMAIL:
+	case OTPByEmail:
 		return true
-	case SMS:
+	case OTPBySMS:
 		return true
 	default:
 		return false
@@ -249,19 +249,19 @@ func (e ProvisionRequestOtpMethod) Valid() bool {
 
 // Defines values for ProvisionRequestWallet.
 const (
-	APPLEPAY   ProvisionRequestWallet = "APPLE_PAY"
-	GOOGLEPAY  ProvisionRequestWallet = "GOOGLE_PAY"
-	SAMSUNGPAY ProvisionRequestWallet = "SAMSUNG_PAY"
+	WalletApplePay   ProvisionRequestWallet = "APPLE_PAY"
+	WalletGooglePay  ProvisionRequestWallet = "GOOGLE_PAY"
+	WalletSamsungPay ProvisionRequestWallet = "SAMSUNG_PAY"
 )
 
 // Valid indicates whether the value is a known member of the ProvisionRequestWallet enum.
 func (e ProvisionRequestWallet) Valid() bool {
 	switch e {
-	case APPLEPAY:
+	case WalletApplePay:
 		return true
-	case GOOGLEPAY:
+	case WalletGooglePay:
 		return true
-	case SAMSUNGPAY:
+	case WalletSamsungPay:
 		return true
 	default:
 		return false
@@ -270,22 +270,22 @@ func (e ProvisionRequestWallet) Valid() bool {
 
 // Defines values for ProvisionResultOutcome.
 const (
-	APPROVED ProvisionResultOutcome = "APPROVED"
-	REFUSED  ProvisionResultOutcome = "REFUSED"
-	STEPUP   ProvisionResultOutcome = "STEP_UP"
-	UPDATED  ProvisionResultOutcome = "UPDATED"
+	OutcomeApproved ProvisionResultOutcome = "APPROVED"
+	OutcomeRefused  ProvisionResultOutcome = "REFUSED"
+	OutcomeStepUp   ProvisionResultOutcome = "STEP_UP"
+	OutcomeUpdated  ProvisionResultOutcome = "UPDATED"
 )
 
 // Valid indicates whether the value is a known member of the ProvisionResultOutcome enum.
 func (e ProvisionResultOutcome) Valid() bool {
 	switch e {
-	case APPROVED:
+	case OutcomeApproved:
 		return true
-	case REFUSED:
+	case OutcomeRefused:
 		return true
-	case STEPUP:
+	case OutcomeStepUp:
 		return true
-	case UPDATED:
+	case OutcomeUpdated:
 		return true
 	default:
 		return false
@@ -294,22 +294,22 @@ func (e ProvisionResultOutcome) Valid() bool {
 
 // Defines values for ProvisionResultStatus.
 const (
-	ProvisionResultStatusACTIVE      ProvisionResultStatus = "ACTIVE"
-	ProvisionResultStatusDEACTIVATED ProvisionResultStatus = "DEACTIVATED"
-	ProvisionResultStatusINACTIVE    ProvisionResultStatus = "INACTIVE"
-	ProvisionResultStatusSUSPENDED   ProvisionResultStatus = "SUSPENDED"
+	TokenActive      ProvisionResultStatus = "ACTIVE"
+	TokenDeactivated ProvisionResultStatus = "DEACTIVATED"
+	TokenInactive    ProvisionResultStatus = "INACTIVE"
+	TokenSuspended   ProvisionResultStatus = "SUSPENDED"
 )
 
 // Valid indicates whether the value is a known member of the ProvisionResultStatus enum.
 func (e ProvisionResultStatus) Valid() bool {
 	switch e {
-	case ProvisionResultStatusACTIVE:
+	case TokenActive:
 		return true
-	case ProvisionResultStatusDEACTIVATED:
+	case TokenDeactivated:
 		return true
-	case ProvisionResultStatusINACTIVE:
+	case TokenInactive:
 		return true
-	case ProvisionResultStatusSUSPENDED:
+	case TokenSuspended:
 		return true
 	default:
 		return false
@@ -2962,107 +2962,109 @@ func (sh *strictHandler) IssueTestToken(w http.ResponseWriter, r *http.Request) 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"5Hz7chu50e+roOakymLtSKJsr5OV6tQpRqId7bEuJdJKpXYdGpxpkljNAFwAI5rx6rHOC5wn+6obwFzI",
-	"oURlJX/rfP/Y4lyABtD96/t8iRKVz5UEaU10+CWac81zsKDp1znYhdI3Q3UD8jTFKymYRIu5FUpGh9Fw",
-	"BmyuVQLGKP3CMOmeZxZfYCLdi+JI4INzbmdRHEmeQ3QYWT9eHGn4tRAa0ujQ6gLiyCQzyDlOlAv5HuTU",
-	"zqLDgziyyzm+aKwWchrd3cXRECSXtp0kpadMpEcshQkvMsvsDNhEaGPpjpr4C59tocGUNP5agF7WiHQT",
-	"1Gmac2tB47P/HJ7v/tTd/YHvTnY/fnn15u5P0TqRd7g+M1fSAO3mX3l6Bb8WYIjsREkLbgV8Ps9EwnEF",
-	"+78YXMaX2qx/0jCJDqP/tV+d1L67a/b7WivtplrfBu0mY2MN/MbQonFSzRN7xADfNAwXy4AnMzYRkKWM",
-	"y5TpIoO96C6OjpWcZCL5SuQakRcZt8RIiZITMS00TcJSBYZJZRnPMrVgdiYM0Xcq8Th45ob9ukSyCRcZ",
-	"pEe0rWOVLpnhS8MWsyWRdq7sW1XI9PmpOlfMFMmMOX6NGU8SVUhkdQa3IO0eiYsfBmfppbdcJlBjxblW",
-	"c9BWODZN/bavy1aPvVMs3I7ZXBlhxS3EjgBu2A/dPGav3sxw8oPZq26OwgWfeT7PUDJ+6OZRXJeiHZSh",
-	"j9/t/Pzznvur8392pPmtML/9//9nfsvNb+a3/LdZp/Ndi3jFQUI3QsBipgywJFPJDcvVLZhHIMIjRb2O",
-	"ZD9VO/ixfFKNf4HEItXl9psia9l9qRb430TpnNvoMEq5hV0rcmjbAc1l+/J/UWMn8NzNxjSXMROSrimd",
-	"gsa/lnj5iHHPy0xJYAnXWoBhwhqHEYSPFnLzEIf+qMZ0Ko5IrjVfNk9pjfxboW3Bs9q9sVIZcLm2oyUY",
-	"4/ZUL7odaNvl45mYb+RwVdhEIcjj1hFDIMEomoBKqbmdf59xy2Z8PgdpmFUOLN0DDlJnYs6EYYZkLY5A",
-	"FjmSXI3ndjeKowSPAv/8uHqWcfR5F1/cveUaIdngCLiGC0dqrxysdvFtGLd27bicYgsB8XyfcJ0+p2hs",
-	"OJx2/kdiRiJtyICQ9s3ramghLUxBRwRruCp6cSsexZkH9M6jWHUTNwZiK0I28aKftH257mW/6jUpadxt",
-	"PcgXhmmYCmNBQ+p584jxMbIkmyjNuGRqMsmEBHZ5es7MUiZ7bXjip3LX20ix3NKdp2VytzlNHnfXGizu",
-	"LtU4fOVYVvayuZxAfOsBoYoYhLX9Djx+TqxrI7wvbyFT7rB4mgpkC55d1hbgzOom11xIcKZBUAh1Ex78",
-	"kDEbLy0Q99Af3LAUMnGLLFbjHU8LHu1U7fqLaNnsXfHFGRjDp0CUBhOtubvOCt1afN+ijeotoXXxzf10",
-	"D8pveLB1S3Fj3os2tUF7tj2x5eGskbpCjh+3jZq3/AlAcusHcYrS9Fs3NoCbjbdyLiT+WIOoY55lhhkr",
-	"sgy1J8LEXuvk24IvSXYpIxXJdSpKYjfuafsJkwZ8BDvS6TyFIvETbyR3oylT44RVIc+WLKHNV5JcJtLz",
-	"dABHKP566S4sZiC9rsCDWWOTXEiRI9oftJ0a+RoNQ+pgFW7+phYs5zJQEzgg55/9uN1u96FpGpzZogPD",
-	"7dM0WP2NuYK6SjRwC8dcIw8V87TtB+qBwhALCWOK8ABPrLitntdgwF5yYxZKp0O0mCmMgBMYWL2uQcIC",
-	"X7zmmUiFXZKRmYEbrXZxLGR6rlA30jQf4/ukcH0bcLmFBjIH8KkYURsBnhDmhWGf3PVPNSvfH0WItbz8",
-	"/vv4/tjLw2YlzqiLDJizDtBq/lqeV8UnraJUqY910cd7reAmZN3iQVffUTmL4jJmNAOegm49sM1aKY5w",
-	"lx5GCUcaEeJfie9VYW/9brY4PnraRLf7jIZHavh7VRxN3Ebr34BnyGdruIYm2faGl3FCWzsnddN6Greg",
-	"TbuCW6HYBBgIb8SeprZVoOu7voRNFnuitIbMhbZEGmQgROss+psJLwykdP0XNT5y3jiZCSS6Sy+4a8tL",
-	"C9h+0yBIwjrLb2sx3AjZskhymT3tFLyrIkSocvZkkY9Bs53L41OWcssp6uiwefegw5RmCxjPlLrZ02D1",
-	"shlEqo2wiRNgnaQ5yFTIKSukFRkTlulCmiOWKglMyQTQRarFSpiwRyEqQgoSD0AX0l+r6xQ/MkK6klB5",
-	"Qtu5Pz+qMTkel+Uo4cqJGy389J4QuvWmcIz3gHUy8I+1GlB0cNVQjnPu85F+VON2m+kXNd7eYnpsjGiT",
-	"vUSTtpHpMxYfSJ1vtJoquFiXTkpOUC5jwdxzzHOzz27UD793PDy97kdxNPgwuOyfn/RPojg66dPl3rB/",
-	"0opBW4ZliJCvpTj9jrRt6aVWtwIhsLadG+Td79ALgy6lewmFLkBbsDpQ3GcUyAdGNhY6nqjY8JZZgPbw",
-	"toKnt7cvR7doLDXszTYP9+8zsDMX42TH19cvyzDXTGUU+1zOIWU5t8kMzBHjLBeGfjGBttOEwJdACc1b",
-	"wzizeunsaGALnmVgKUlRSIs4NgWL9hqlyY4pc9E5QqZ5xSytt3qrPr6DIpeVcQPRTQN272dZHVgZJsBF",
-	"JsKURnAIXL676vfP18KWdBUtMK1uEYD/0X///uLvjJsbE0JCF8NLZizMd4t5zK76JyyFJBPScVPg8DC6",
-	"ez+Ko6sNXJ3CrUhgY5jK3a4YGxc7Ubrib0TiFLS4hZRNtMrpUQMObGsW6pvXLZMLoxqbMuGZWeOK6+GA",
-	"KZktXc7GbQ3PGDLlLRimbkGz08EF+8v3f3nFdq6Hg1Hv8vLq4ro/wn9PB6cX56fn70ang4vOXuv5ePa/",
-	"B1eYAY370BRr5MwXho01l/g/Tk1ndH066MXs7KTvfp71BsP+1XHv6qRTP6Hr4SCKI3yq9VyUnY9ysDPV",
-	"FJtocDaI2ly1FVHh5gYNEcWm4IhFrvGSsATKx6EtXCfIjdw/652+/z3496xh6ThyArkiShcX7973R5e9",
-	"f0TxxiP0aKY02wlCnRr28uBNzA66rwg2Xh78uXFEjXF7l5fl34Pe2eDD+Tv69XGr2HkNjZ8igJ4Uxqp8",
-	"lKgUTBuwL5sBwgBe5FlKZcXEZzNHdINnuweUB20kjdYZYEX9e7kZkdPezhehssD7PSZENLKMzTO+RIqE",
-	"dJmtptfrU9x2BvnjiGokiRpZUAcKJ2ynAWYUIIBOzAbD/uXowyVyh7Co/lB2veR0EGjffhj0T2I0cz9c",
-	"nqCV0LAo/OjIHG4gwlx6J4oj/0arXG1j1QSLZmJBL7hOzaOsmTg6PfcPfXxc+Jvm36gc6gHoUDtSJjDI",
-	"/vZcWNkUC15p0jFMlAbU0vQufBbGNqLU2+dxwqmvMmWbYXQF+Nd9hhEFZdB7N4hYNIsOL+0eVIyaj5Ux",
-	"zgoKt9lEZMCmpJkC87bEzkly2yeujUqPMnx0G2XqBm4MuNHiwzFZDlyatkDShqFrIZHVAoOJBghC/ogR",
-	"Q8ZqdbicJzMhYVcDT/k4A4Z+T+WNui0ScjpCu2ckJJmXI4eb22wVHe52Z0A7VeotqrWxjBTP9hPdeybD",
-	"hwZu38A/apJ4YGH+4Z4cvp2304z2CdmPBmQ6SmaoouUUdg9WduPgze8OdP53OGq47jYwGlRBgRY2lFbY",
-	"Jdr8Lu+H9j8FZ1BvjVXR4m05qK7CLq9fthlRIf7TDM88uAgffRBp61Jcad/Gk3f1eV8aZ+kzCPcfZj7P",
-	"WmNDZdxasUTNl1+Vy8NaXZlga8T2qeO0j421IAmtx4Rsv/GUfBnaJkv0/nRPReMT7LAjc9MGP0DnOm3w",
-	"eS40mBG3T1IXQOCxxWnQY7XEZ42M9cO5o7TFRLXzer3QUi2kKwpVmYlZIdHl2x8ZkR+yGYXmY2YpKo3z",
-	"m9hXGeIfCHzuxwvmaxRcrZ2/aZIZpEUGKRWjxZVFzjI1JS8Jr2SKp+jwB6Fi58qyOdcWxY3LJbsFmRKl",
-	"vctTeovqQAs7Q0xLuIX0kAnrowk0pNf5TBeSLEVHqbFmj/Up7VkmiVys3fIboBAPrSYIP9V63Q8ASOsM",
-	"Z5iBLivtqpHQ2kbpwIsxM4rNVZbh48IyCbegWTLjEn2ZBZJREmAAjI8ACUuY6mJkRuSMp7mQuBW1xMRh",
-	"dLDX3ev6NKnkcxEdRq/2unuvfJ6K+JwOdR/R2ex/wf9O07v9ZCZIi87VvWE9KnGjItyFsLNa2M7XGhn2",
-	"awEFHqM/Ahz/0FXKBSfIV8z5Qjm24wbw5TroNbpaHbzZoXMGmdbm83Y52/HP+cKjOLwXKhgDSaNQhtQ5",
-	"otC+e5y5NO8uFUE5ggxYUw/C4C2K/PHCgPEvjOY+o7t7sMd6FKI0nsnd+oWlCtPUnVstHR0dRgOgbG7P",
-	"HuNux40S+5++tNXHu+O5tzz+UYB699ENBcb+VaXLJ6tJrhdZ3q3Xu7/sdp94Kop4bKrM9kdBsb3CzpQW",
-	"xkm5OxmUj9eOoraJSsr3a2X69Mrrh18pq73v4uj7beZoVq5TgXaR51wvkV8cPEPJlYzQgYSwsTB6r1Wu",
-	"S79mt/QnN4v5wHIUNSFdXJhRmaDHuo2e6SFShLQJSWZlmNC5rWpSvsn6ZwcuUqJktqwuuzKN5qDu8Bzi",
-	"h5gAmA4bA8p+ICGE5le8aWaBil0mKIwlblBgy0OOLLKsXu7S2WPDsMU5p0iXZGMkateTmVbS/rr7g98f",
-	"eh61EC7dr1e7KaxiXCpKPYSFtiGCCxz0/Ry+ouRbgIXSzG9GH6LuwZ+j1rhBdOpcajbXOG1Kwbio6TdH",
-	"3e+jVgfXhWX8myN68y7eEi/WYjOt+PR6XRquPI8drTPYgiIGwtqviCavuz88/ELZp/MU8PMWSMDaRR+N",
-	"MtqYzdjj42a7zmLcFnauheGU+KD0/xk3FjQJ2s7ZSX/QYdzcBFuuCkajhYaziH/VwNIJqYvMx76fSZqV",
-	"9GQZRvYVsKWV6SPIZLpwKVUhE0jZeNkIdqMVQFkZQ0bKsM92IBNTMRaZsMtOzIY9tuOh+l/0Rid26DI8",
-	"ZjsuSBnqydJOyKZMNYCkZArFhnvHbMc/hDuPsnK4FtMoU6ohM1OzzXy5rum0pGuO2PUwkL8p0cV2lGaU",
-	"7fLE44PDi//bPx8dX/V7w/5J7HAWr7/rD0fH12e03/j7sjcYHF+c9ENsVti2pBG7kL72Ja0WXkNZss+F",
-	"6/06v7g6671ntdP1OsQleF1iWQNzudV53Jq4aJgH7mjYTnseo+O9jSrCn/MU9lgvrMAn9CxfGhbC4j6p",
-	"i0KXgYV6/6SLZ7FpsDcvhpe0XGENK0+UebeOveqyXMjCgmFoC+iwe6Vr4dqadmps7Q4phcBZaJV2KgW2",
-	"qPpY2u3UMrNUp/rbU0xVkrzKWddzoD49GdJ/9dzc1tplrSTima3f1aTfBhO4Bd80l//Buuoy48vSIvNS",
-	"0MgShZRQ3TGtq65QZTgF22YK2EJ71WFFDnXPvqQv9mnG2PXcUVyDNB8CkdM/C1+N4sIUPlZC2MebkRNf",
-	"lu3jADNucG10g6xaitbEiDiajGDnnAtpLPq6L4wjskyX+WHQanExDAMgjwKQaChnpU5AM+ME023I8A4s",
-	"tcisg0Hb0VWP7PsmbSfPz+UZVs07G8SCVrn3JAx3BTyts4FjoBWG2vehoM22Ty/EipSsQXqTF8bI2bV+",
-	"W7ZT67JFxfHqzczpKO4RnhwsOn7HR7+osfPjkFN8cKsAHNhpjYVjGOQzXcg4NI2iTqU/QwSPCZlkRepz",
-	"7Gnh4pzOVPK1NK5qKxPG+mwlO1fMOUIrGosacVGL1hiQVz5WG/v53Qos+ByRjJWe6Ltm+BWV2XPCe7Ml",
-	"+D4udol7H2sUchqXgVR/eNz+h0P+mbptAHFTaCaKqhpqElk1bd2L8bURA56rLAVjHXZ6jwA+88RmSxRC",
-	"4ZA1tMulMTNiKn1sotEp12Tm98LYvqPp30XTuLXXhwpiXIAd7akqye1jngebPnRB75RNkm0fu/iJ7/5r",
-	"tPvxu13XpN+aeGmlyVfgUIqx1oNEVqvhOXUV+hLk/00x45+LbvdVIlL6HzqbSK733f57Fua29LrMacwW",
-	"Gv1+SfUDhyJtFrQfvn7JdohBUpVzISnK4Vro8Xlz6L0ZlfKliytQU9ZEZBCXmZVxkd04++HkwD/jykOW",
-	"5NaMC5HZjoPHti2pKrlr31Cp5f673Xj1SLu7P4w+fnf40z8P/40zNZbnc2eFoEtGsEQ7hrph07kZgWqx",
-	"9dTuyZ/dT0iicheTKYkIeSYfBAxiMRIpRS0LTbEDhEo0GOkoVgyxGNWoBte2FhZMBhIpbJEDLX/zaRAp",
-	"7QstCtGWIH9OE6nqad2gW9wSv50QOa6lXuLXMMyJLuNbaGqaoGrufNDad7XoxCKuc3XGb0NPoW9ibeqH",
-	"dpx/62b8I1rNVRPspo8H4RZ8YxxRYwNXwEGLwPE3meEIsrVnKYDvBzn0VvJnyz5RicCn0E7rUiNVFnmH",
-	"s2PC697laaMVtamBq+bSThy8sKoD95PXaZ/QR5yKW5Ax8VmoESwjlKkKaYssKzPI0mei6+7A991uZR76",
-	"fn+EvCJLAz9TrEyUUW2HmJ9cjegn9rZ3+v7DVT+u2kYNWJebJf/CFZuhlnNcxTKwho2BUaKFG/ofTX3a",
-	"YAgtXrgPXqzchSr/ilrQ4TYqYBw5tIi5lVCszPeJVfkeW7W+trkPx/SC69V+Hu+h0aK9le9w8LRz3yfE",
-	"344Mn/EbqISuFDYua7KG57yG6ftfRHrnxDsDV+HVZIETuh5Y4OGApnjKYGb8OwC/NUH1jeWzHcENnK2f",
-	"YK1Z+V697DAn9JdX32GbqSw1zqUIY70oYc9XKHnQSBkZoB2ft/BokqKNzzMTs7lWU81zU35EzcTMNUgg",
-	"nlIqyX0TwPfXmza4IcUfFvWcGjzMsUH2ETUN2L2nNbhW6rVqBzkrO7lbjzGkIV52u67h1n+Cwn+QELWQ",
-	"G/uIgrV4nQsJmrYd7+yOecZlAlQZMHb1l2thSt9O/ozb7mdo2fQB6Fshp08VaJwr7ZvBm/xuQN82Nj40",
-	"4G4b36giRWQFSEXN0GwJlu1Q/y/zLc0dL0bKQCjXKDugw6PuV1wVXFARQCdm4yUFG9FXcpZUCtSnQz5X",
-	"0NqlUcPNUiYzraQqDPUkmlKEfSs400A5PrQnmjGfkN7NfW1H1cg958an/IQuqdkksz/iNv4RTfXQeb1B",
-	"zvE4v107vVklWuPqZhnB/hf/zdiqvsAZ1dvWFzTT/y4p5EZwqqPW8WgKgwKAXK3BFLkrK3SmRVpvYK23",
-	"A3cOGxUB1zFz3aZUC3U9HIwGw97ww2Dk+7d8Ht33WcVsdNUffDjr40SjWsNVfH8NQs/b/xVRVYfXROmx",
-	"QMXIWW1AT7ovP6WiqjFPbjr1EDyTPEdfYt+N1CYv50jIsp4ndg33j5aflQ8MP1ehYutXAb5ykH/LHO76",
-	"5wf+0/O3jRIGcCXSVGe0vhXb4IPvaN8MDMP1bwHU62e43VRlkzIhfVF4vbyoTv9ESGFmfrx6JroJD8fx",
-	"Sv3NCjpcDC9H1/2r07enx73h6cU5wcP74cN1SRVFTtBD5aSrTkHEWGglp7TU+2IHdRhQdn5UJtJJz0sV",
-	"TIRa5Ur9VatUqye+sSzmjwoczSa0PzBiVB3I/xPgoia+gM+H0kD6NgFChyvR2kWvviGGNQDxruF9SfrU",
-	"UPBBT0u293kZVxgWEoWc2sY8ZvkuM3prZ6tGskNyRB/te3Z8tw4nfBQu8chrDm2taGSPDcFYZgphITjD",
-	"ZJzMqYcDJNdCMaMc/ElVuwb0URZK5XvjAvbYqd8EA4kGa/x3O5qf7aiw0X3tSU1w8a4ThjMNrm2/bJFp",
-	"xAIpN+gPaHNIbxh6oZ5D8ptNiK31XQdPPplvUttY3rXwm/Lt2PvupBhnEw0mfKS+LoUPVAmfIsuj+zoG",
-	"rlFbl+VcZb/UdlJGzmzsXcSy5y/0I8XBVEeBCQLo/FYzU9omhXU9ZKwwruQKePnlNnQzyVvvXZ62cSut",
-	"AQUwVFQ+C7/WuzG/sqJqtljep6a+HcalQ2uYPaqw9XAhYcJ/BQAA//8=",
+	"5H3rchs31uCroHqnymKlJVG245lItbXFkWgPs9alRFqpqcRDg+xDElE3wABo0hxHj7UvsE/21TkA+kI2",
+	"JWpG8hfP9ycW0Q3gAOd+63yJxiqbKwnSmuj4SzTnmmdgQdOvC7BLpW8H6hZkL8GRBMxYi7kVSkbH0WAG",
+	"bK7VGIxR+oVh0r3PLE5gIjmI4kjgi3NuZ1EcSZ5BdBxZv14cafgtFxqS6NjqHOLIjGeQcdwoE/I9yKmd",
+	"RcdHcWRXc5xorBZyGt3dxdEAJJe2GSSlp0wkJyyBCc9Ty+wM2ERoY+mJmviBzzbXYAoYf8tBrypAug2q",
+	"MM25taDx3X8MLvZ/bu//wPcn+x+/vHpz96doE8g7PJ+ZK2mAbvOvPLmG33IwBPZYSQvuBHw+T8WY4wkO",
+	"fzV4jC+VXf+kYRIdR//rsMTUoXtqDrtaK+222rwG7TZjIw381tChcVPNx/aEAc40DA/LgI9nbCIgTRiX",
+	"CdN5CgfRXRydKjlJxfgrgWtElqfcEiGNlZyIaa5pE5YoMEwqy3iaqiWzM2EIvp5EdPDULft1gWQTLlJI",
+	"TuhaRypZMcNXhi1nKwLtQtm3KpfJ80N1oZjJxzPm6DVmfDxWuURSZ7AAaQ+IXfwyuEsnWXA5hgopzrWa",
+	"g7bCkWnir32TtzrsnWLhcczmyggrFhA7ALhhP7SzmL16M8PNj2av2hkyF3zm2TxFzvihnUVxlYv2kIc+",
+	"frf3yy8H7q/W/9mT5vfc/P7//5/5PTO/m9+z32et1ncN7BUHDt0qApYzZYCNUzW+ZZlagHmERHgkq1cl",
+	"2c/lDX4s3lSjX2FsEeri+k2eNty+VEv8Z6J0xm10HCXcwr4VGTTdgOay+fi/qpFjeO52Y5rLmAlJY0on",
+	"oPGvFQ6fMO5pmSkJbMy1FmCYsMbJCJKPFjLzEIX+qEaEFQck15qv6ljaAH8htM15Wnk2UioFLjdutBDG",
+	"eD3lRHcDTbd8OhPzrRSucjtWKOTx6oggEGBkTUClVL/On2bcshmfz0EaZpUTlu4FJ1JnYs6EYYZ4LY5A",
+	"5hmCXK7nbjeKozGiAv/8uI7LOPq8jxP3F1yjSDa4Ap7h0oHaKRarDL4N61bGTostdmAQT/djrpPnZI0t",
+	"yGmmfwRmKJIaDwhp37wulxbSwhR0RGINT0UTd6JR3LlPcx5FqtuoMQBbArKNFv2mzcd1k/2pN7ik9rQR",
+	"kS8M0zAVxoKGxNPmCeMjJEk2UZpxydRkkgoJ7Kp3wcxKjg+a5Infyo03gWK5pSdPS+Tucuo07sZqJO6G",
+	"KhS+hpa1u6wfJwDfiCBUEf1wtn9DHj+nrGsCvCsXkCqHLJ4kAsmCp1eVAzizuk41lxKcaRAUQtWEB79k",
+	"zEYrC0Q99Ac3LIFULJDEKrTjYUHUTtW+H0TL5uCaL8/BGD4FgjSYaPXbdVbozuz7Fm1Ubwltsm/mt3uQ",
+	"f8OLjVeKF/NeNKkNurPdgS2QswHqGjh+3SZo3vInEJI7v4hbFKbfprEB3Gx9lHEh8ceGiDrlaWqYsSJN",
+	"UXuimDho3HxX4UucXfBICXIVigLYrXfajGHSgI8gR8LOUygSv/FWcLeaMhVKWGfydMXGdPlKkstEep4Q",
+	"cILsr1duYDkD6XUFImaDTDIhRYbS/qgJa+Rr1Aypo3Vx8ze1ZBmXAZpAARn/7Ndtt9sPbVOjzAYdGB73",
+	"kmD11/YK6mqsgVs45RppKJ8nTT9QD+SGSEgYk4cX+NiKRfm+BgP2ihuzVDoZoMVMYQTcwMD6uAYJS5x4",
+	"w1ORCLsiIzMFt1plcCRkcqFQN9I2H+P7uHDzGvC4uQYyB/CtGKU2CniSMC8M++TGP1WsfI+KEGt5+f33",
+	"8f2xl4fNStxR5ykwZx2g1fy1PK+SThpZqVQfm6yPzxqFm5BViwddfQflLIqLmNEMeAK6EWHbtVIc4S09",
+	"LCUcaASInxLfq8Le+ttscHz0tC7d7jMaHqnh71VxtHETrH8DniKdbcg1NMl2N7yMY9oKntRtIzYWoE2z",
+	"gluD2AQxEGbEHqamU6Dru3mEbRb7WGkNqQttiSTwQIjWWfQ3xzw3kND4r2p04rxxMhOIdVeecTeOl+Sw",
+	"+6VB4IRNkt/VYrgVsuGQ5DJ72Cl4V0aIUOUcyDwbgWZ7V6c9lnDLKeroZPP+UYspzZYwmil1e6DB6lU9",
+	"iFRZYRslwCZIc5CJkFOWSytSJizTuTQnLFESmJJjQBepEithwp6EqAgpSESAzqUfq+oUvzKKdCWh9IR2",
+	"c39+VCNyPK6KVcLImVst/PSeELr1JneE94B10vevNRpQhLhyKUc59/lIP6pRs830qxrtbjE9Nka0zV6i",
+	"TZvA9BmLD6TOt1pNpbjY5E5KTlAuY8nce8xTs89uVJHfOR30brpRHPU/9K+6F2fdsyiOzro03Bl0z3ak",
+	"ghrUHbQ0EBm10X5ukNLIGa49OINgmjwq6EPH/Fpq2d93E8KutFoIFLAVZG2RJv7+Xxh0WN0kZOkgOINN",
+	"g8JkRmkCYGTBoVuLahMfmSVoLzzXpPVi8XK4QFOsZs02+c8/zcDOXASVnd7cvCyCaDOVUmR1NYeEZdyO",
+	"Z2BOGGeZMPSLCbTMJiTaSeSh8WwYZ1avnJUObMnTFCylQHJpUUpOwaI1SEm4U8qLtE6QJF8xS+ctZ1XX",
+	"d4LO5XzcQvTQgD34RZYIK4IQeMixMIWJHcKi76673YuNoCiNon2n1QLF+9+7799f/sS4uTUh4HQ5uGLG",
+	"wnw/n8fsunvGEhinQjpqCvwTVnfzozi63plnzjy47zQAHij8/jukKQVOwsC1Z4wEFmIMW+No7nHJG3hf",
+	"E6VLFkFVkYAWC0jYRKuMXjXgtEHFhH7zukEtCaNq9zrhqdkgrJtBnymZrlxSyd0uTxnS9QIMUwvQrNe/",
+	"ZH/5/i+v2N7NoD/sXF1dX950h/jfXr93edG7eDfs9S9bB40o9hx0j+BjBjTeQ10yIHG/MGykucR/cWtC",
+	"802v34nZ+VnX/Tzv9Afd69PO9VmriuSbQT+KI3zrceLQzfM/3HR0Be18mIGdqTqjRv3zftTkeq4xJze3",
+	"aFgpNgV3NqRTz3srIh2Gtn0Vfrdy97zTe7/jAS4HV39duWn0ZzfjIv3DhOTjyImLNUa/vHz3vju86vw9",
+	"irdSh5e1SrO9IHISw14evYnZUfsVCbWXR3+uYb+2bufqqvi73znvf7h4R792u9afaMt3Sk1TuOLod7mR",
+	"znxeH+jzzORyikMfGzMQFa3zFGmIcW6syoZjlYBpUmCrepg1CGnyz6WyYuJzwkN6wNP9I8om11Jvm274",
+	"mhHlmXtIoY9mCgv1Gd57NCEulKZsnvIVQiSkyw/WYwe+UMDOIHscULVUWy2X7CTXGdurSVyyZaAVs/6g",
+	"ezX8cIV0JiyqeRQwnl9bqFDefuh3z2J0Fj5cnaGtVbPL/OpIZm4h0i00J4ojP2NXbi5ycKjt0ADzI30L",
+	"8w/z8ve1Q2s54Cw0b7XvYHMGe3NiQS+5TsyjbM046l34l3Y7GJkUhblJv6pmJg1UzUs/1JMOS2sCbZMW",
+	"8OWt+raadAj1QkXSinwuzzOlpbfkpX0zgonSgLYTzYXPwthaZmL33F2g0XUWajJXrwH/us9cpUCcgDQx",
+	"KKlpFx0m7R+VbJWNlDHONg2P2USkwKak7AOrNeRLSM40b1xZlV5l+Oou9olbuLbgVjsc12QZcGmagodb",
+	"lq6EwdaLSiYaIIikR6wYspTry2V8PBMS9jXwhI9SYOjrlhEId0VCTodojQ6FJKN/6KT8LldFyN0NB3RT",
+	"hb6m+irLSOHuvtG9OBk8tHDzBf5RCwOcQN1et2HnzTCjDUcmuQGZDMczNALkFPaP1m7j6M2/Hdz+73Cf",
+	"8dxNwqhfBoIayFBaYVfoiblcL3plFJBDLTtSeYMP7ER1GWp7/bLJeAwxv3pI7sFD+IiTSBqP4so5t2Le",
+	"1WR+qeHSZ43uR2Y2TxvjgUWuQrGxmq++KpWHs7rS0MYo/VPH5h8bX0MQGtGEZL8VS770cJvdfH+Kr4Tx",
+	"CW7Ygbntgh+AcxM2+DwXGsyQ2yepBSHhsQM26LVKsrsCxiZy7ihVNVHNtF4trlVL6QqBVWpilkt0iw+H",
+	"RmTHbEbpmJhZykTg/ib2laX4Bwo+9+MF83Uprr7SPzTjGSR5CgkVIMal/8BSNSXvEEdSxRNISqZiF8qy",
+	"OdcW2Y3LFVuATAjSzlWPZlHtb25nKNPGaIoeM2F9gIaW9Dqf6VySpeggNdYcsC6luovEoMuvWH4LFHij",
+	"0wTmp/q++wUAwjrDHWagi+rKciW04ZE7cDBmRrG5SlN8XVgmYQGajWdcoue1RDAKAAyA8XE5YUmmusil",
+	"ERnjSSYkXkUlGXUcHR20D9o+NS75XETH0auD9sErn5skOiekHqJ0Nodf8J9ecnc4ngnSonN1b7CVyhqp",
+	"8Hop7KwSTPX1ZYb9lkOOaPQowPWPXXVkcNl8laQvjmR7bgFfooU+rqvPwoctwjPIpLKft8vZnn/PF5vF",
+	"YV6oWg0gDUPpWeuE0jnudeZS+/tU+OYAMmBNNa6Fjygey3MDxk8Yzn0Wf//ogHUocGw8kbvzC0tVxYnD",
+	"W6UEITqO+kAZ/I49xduOa20VP39p6olw6Lm3JeJRAvXuo1sKjP2rSlZPVodeLay92+xxeNluP/FWFJ/Z",
+	"Vo3vUUHh0tzOlBbGcbnDDPLHawdR00YF5IeV1gya8vrhKUWF/10cfb/LHvVuBSrKz7OM6xXSixPPUFAl",
+	"I+lATFg7GM1r5OvCr9kv/MntbN63HFlNSBetZ1Qa6mXdVs/0GCFC2IQkszJs6NxWNSlmsu75kYvrKJmu",
+	"ymFXmlNf1CHPSfwQEwDTYiNA3g8ghITJmjfNLFCB0wSZsZAbFIbzIkfmaVotcWodsEG44oxTXE6yEQK1",
+	"78FMSm5/3f7B3w+9j1oIj+7Pq90WVjEuFSWEwkGbJIILHHT9Hr6K6FsQC4WZX48+RO2jP0eNcYOo51xq",
+	"Nte4bUKhw6juN0ft76NGB9eFZfzMIc28i3eUFxuxmUb59HqTG649jZ1sEtiSIgbC2q8oTV63f3h4QtGb",
+	"9RTi5y0QgzWzPhpldDHbZY+Pm+07i3FXsXMjDKdcEpV8nHNjQROj7Z2fdfstxs1tsOXK0DlaaLiL+GdF",
+	"WDomdRmJ2PewSbOWNC6C3r7qubAyfbybTBcupcrlGBI2WtVC82gFUKLLkJEy6LI9SMVUjEQq7KoVs0GH",
+	"7XlR/U+a0YqddBmcsj0XpCwiqa2QcZpqAEkJJ4pkd07Znn8Jbx555XgjplEkukP2qmKb+RJt02pIaZ2w",
+	"m0EAf1vukO0pzSiB6IHHFweX/7d7MTy97nYG3bPYyVkcf9cdDE9vzum+8fdVp98/vTzrhtissE2JNXYp",
+	"fb1TUh68ImXJPheu3+/i8vq8855VsOt1iEu7u3S/BuYy3vO4Mc1SMw8cathec9al5b2NMh+R8QQOWCec",
+	"wOdILV8ZFoLtPtWOTJeChWrPrItnsWmwNy8HV3RcYQ0rMMq8W8detVkmZG7BMLQFdLi9wrVwrWx7FbJ2",
+	"SEqKGD1apa1SgS3L3qVmO7XIg1Wh/vYUU1m6UFYSVPPEPoUb0p7VnOTO2mWjUOWZrd/1FOUWE7hBvmku",
+	"/4N11VXKV4VF5rmgliUKKaGqY1pVXaGydAq2yRSwufaqw4oMqp59AV/sk6Kx67OkuAZpPhRETv8sfY2Q",
+	"C1P4WAnJPl6PnPhSfB8HmHGDZ6MHZNVStCZGiaPJCHbOuZDGoq/7wjggi3SZXwatFhfDMADyJAgSDcWu",
+	"1P1pZpzEdJNkeAeW2qI2hUET6spXDn1jvuPn5/IMy4atLWxBpzx4EoK7Bp5UycAR0BpBHfpQ0HbbpxNi",
+	"RUpWRHqdFkZI2ZUea7ZX6axGxfHqzczpKO4lPDlYhH5HR7+qkfPjkFJ8cCsHXNhpjaUjGKQzncs4NAqj",
+	"TqU/QwSPCTlO88RXBCS5i3M6U8mXJ7laulQY67OV7EIx5witaSxqvkYtWiFAXvpYTeTnbyuQ4HNEMtb6",
+	"4O/q4VdUZs8p3utt4PdRsSsH8LFGIadxEUj1yOP2P1zkn6tFTRDXmWaiqFaiwpFlo969Mr6yYpDnKk3A",
+	"WCc7vUcAn/nYpitkQuEka2iRTGJmxFT62EStO7JOzO+FsV0H078qTePG/i4q33EBdrSnyiS3j3kebfu4",
+	"Cc0pGmObPnDyM9//53D/43f77sMMjYmXRph8vRClGCt9Z2S1Gp5RJ6kvO//fFDP+JW+3X41FQv9CaxvI",
+	"1V7rf83C3BVelzmN2VKj3y+pfuBYJPUmhuPXL9keEUiiMi4kRTncZxPwfXPsvRmV8JWLK1Aj3kSkEBeZ",
+	"lVGe3jr74ezIv+PKQ1bk1oxykdqWE49NV1JW71e+m1PJ/bfb8TpK2/s/DD9+d/zzP47/BZway7O5s0LQ",
+	"JSOxRDeGumEb3oxAtdiItXvyZ/cDMlaZi8kUQIQ8kw8CBrYYioSilrmm2AGKSjQYCRVrhliMalSDa1UM",
+	"ByYDiRS2yICOvx0bBErzQfNcNCXIn9NEKvuYt+gWd8RvJ0SOZ6kWJNYMc4LL+LapiiYoG3oftPZdhwCR",
+	"iOtWnvFF6CP1jct1/dAs59+6Hf+IVnPZ+Lztg1F4Bd8YRVTIwBVw0CFw/W1mOArZyrsUwPeLHHsr+bNl",
+	"n6hE4FNooXapkTKLvMfZKcnrzlWv1n5c18BlQ3ErDl5Y2XX9yeu0T+gjTsUCZEx0FmoEiwhlokLaIk2L",
+	"DLL0meiqO/B9u12ah/4bDyjy8jQJ9EyxMlFEtZ3E/OQqTz+xt53e+w/X3bhsFTZgXW6W/AtXbIZazlEV",
+	"S8EaNgJGiRZu6F809emCIbT14T14tnIDZf4VtaCT26iAceXQFuhOQrEy3xtY5nts2e7c5D6c0gTXn/88",
+	"3kOtLX8n3+Hoafe+j4m/HR4+57dQMl3BbFxWeA3xvCHTD7+I5M6xdwquwqtOAmc0Hkjg4YCmeMpgZvxv",
+	"CPzGBNU3ls92ANfkbBWDlQb1e/WykznhmwLlt/dmKk2McynCWi8KsecrlLzQSBgZoC2ft/DSJEEbn6cm",
+	"ZnOtpppnpvhwnomZa+dAeUqpJPcdCP9NBdMkbkjxh0M9pwYPe2zhfZSaBuzB0xpca/VaFUTOiu79RjSG",
+	"NMTLdts1WfvPjviPUKIWcmufULAWx7mQoOna8cn+iKdcjoEqA0au/nIjTOk/IfCM1+53aLj0PuiFkNOn",
+	"CjTOlfYfAKjTuwG9qF18aLreNb5RRorICpCKGuDZCizbo55v5tvYW56NlIFQrlF0vYdX3a+4LLigIoBW",
+	"zEYrCjair+QsqQSoq4h8rqC1C6OGm5Ucz7SSKjfUKWoKFvbt/0wD5fjQnqjHfEJ6N/O1HWXz/pwbn/IT",
+	"uoBmG8/+iNf4RzTVQ7f9Fj5HdH67dnq9SrRC1fUygsMv/jvBZX2BM6p3rS+op/9dUsit4FRHpSvUhLan",
+	"mGkweebKCp1pkVR7gqtN2q3jWkXATcxcAy/VQt0M+sP+oDP40B/6bjOfR/fdWzEbXnf7H867uNGw0sYV",
+	"31+D0PH2fwlU2Tc2UXokUDFyVlnQg+7LT6moasTHt61qCJ5JnqEvcehWauKXCwRkVc0Tu+62R/PP2kel",
+	"n6tQsfFLEF85yL9jDnfzkxP/6fnbWgkDuBJpqjPavIpd5IP/zsB2wTDY/EJDtX6G221VNgkT0heFV8uL",
+	"qvBPhBRm5terZqLr4uE0Xqu/WZMOl4Or4U33uve2d9oZ9C4vSDy8Hzxcl1RC5Bg9VE666hSUGEut5JSO",
+	"el/soCoGlJ2fFIl00vNSBROhUrlSnWqVavTEt5bF/FEFR70J7Q8sMcp+6f8J4qLCvoDvh9JA+n4Dig5X",
+	"orWPXn2NDSsCxLuG9yXpE0PBBz0tyN7nZVxhWEgUcmob8zLLd5nRrL2dGsmOyRF9tO/Z8t06nOSjcIlH",
+	"XnFoK0UjB2wAxjKTCwvBGSbjZE49HCC5FooZ5cSfVJUxoE/lUCrfGxdwwHr+EgyMNVjjP4VS/xJKKRvd",
+	"F77UBA/vOmE40+A+MlC0yNRigZQb9AjaHtIbhF6o5+D8ehNiY33X0ZNv5pvUtpZ3Lf2lfDv2vsMU42yi",
+	"wYT/MUGVCx+oEu4hyaP7OgKuUVsX5VxFv9RuXEbObOxdxKLnL/QjxcFUR4YJDOj8VjNT2o5z63rIWG5c",
+	"yRXw4mt96GaSt9656jVRK50BGTBUVD4LvVa7Mb+yoqq3WN6npr4dwiWk1cweldtquJBkwn8FAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

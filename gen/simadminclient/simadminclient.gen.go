@@ -164,19 +164,19 @@ func (e JobState) Valid() bool {
 
 // Defines values for NetworkUpdateRequestStatus.
 const (
-	NetworkUpdateRequestStatusACTIVE      NetworkUpdateRequestStatus = "ACTIVE"
-	NetworkUpdateRequestStatusDEACTIVATED NetworkUpdateRequestStatus = "DEACTIVATED"
-	NetworkUpdateRequestStatusSUSPENDED   NetworkUpdateRequestStatus = "SUSPENDED"
+	NetworkUpdateActive      NetworkUpdateRequestStatus = "ACTIVE"
+	NetworkUpdateDeactivated NetworkUpdateRequestStatus = "DEACTIVATED"
+	NetworkUpdateSuspended   NetworkUpdateRequestStatus = "SUSPENDED"
 )
 
 // Valid indicates whether the value is a known member of the NetworkUpdateRequestStatus enum.
 func (e NetworkUpdateRequestStatus) Valid() bool {
 	switch e {
-	case NetworkUpdateRequestStatusACTIVE:
+	case NetworkUpdateActive:
 		return true
-	case NetworkUpdateRequestStatusDEACTIVATED:
+	case NetworkUpdateDeactivated:
 		return true
-	case NetworkUpdateRequestStatusSUSPENDED:
+	case NetworkUpdateSuspended:
 		return true
 	default:
 		return false
@@ -185,19 +185,19 @@ func (e NetworkUpdateRequestStatus) Valid() bool {
 
 // Defines values for ProvisionRequestDecision.
 const (
-	GREEN  ProvisionRequestDecision = "GREEN"
-	RED    ProvisionRequestDecision = "RED"
-	YELLOW ProvisionRequestDecision = "YELLOW"
+	DecisionGreen  ProvisionRequestDecision = "GREEN"
+	DecisionRed    ProvisionRequestDecision = "RED"
+	DecisionYellow ProvisionRequestDecision = "YELLOW"
 )
 
 // Valid indicates whether the value is a known member of the ProvisionRequestDecision enum.
 func (e ProvisionRequestDecision) Valid() bool {
 	switch e {
-	case GREEN:
+	case DecisionGreen:
 		return true
-	case RED:
+	case DecisionRed:
 		return true
-	case YELLOW:
+	case DecisionYellow:
 		return true
 	default:
 		return false
@@ -206,16 +206,16 @@ func (e ProvisionRequestDecision) Valid() bool {
 
 // Defines values for ProvisionRequestNetwork.
 const (
-	MDES ProvisionRequestNetwork = "MDES"
-	VTS  ProvisionRequestNetwork = "VTS"
+	NetworkMDES ProvisionRequestNetwork = "MDES"
+	NetworkVTS  ProvisionRequestNetwork = "VTS"
 )
 
 // Valid indicates whether the value is a known member of the ProvisionRequestNetwork enum.
 func (e ProvisionRequestNetwork) Valid() bool {
 	switch e {
-	case MDES:
+	case NetworkMDES:
 		return true
-	case VTS:
+	case NetworkVTS:
 		return true
 	default:
 		return false
@@ -224,16 +224,16 @@ func (e ProvisionRequestNetwork) Valid() bool {
 
 // Defines values for ProvisionRequestOtpMethod.
 const (
-	EMAIL ProvisionRequestOtpMethod = "EMAIL"
-	SMS   ProvisionRequestOtpMethod = "SMS"
+	OTPByEmail ProvisionRequestOtpMethod = "EMAIL"
+	OTPBySMS   ProvisionRequestOtpMethod = "SMS"
 )
 
 // Valid indicates whether the value is a known member of the ProvisionRequestOtpMethod enum.
 func (e ProvisionRequestOtpMethod) Valid() bool {
 	switch e {
-	case EMAIL:
+	case OTPByEmail:
 		return true
-	case SMS:
+	case OTPBySMS:
 		return true
 	default:
 		return false
@@ -242,19 +242,19 @@ func (e ProvisionRequestOtpMethod) Valid() bool {
 
 // Defines values for ProvisionRequestWallet.
 const (
-	APPLEPAY   ProvisionRequestWallet = "APPLE_PAY"
-	GOOGLEPAY  ProvisionRequestWallet = "GOOGLE_PAY"
-	SAMSUNGPAY ProvisionRequestWallet = "SAMSUNG_PAY"
+	WalletApplePay   ProvisionRequestWallet = "APPLE_PAY"
+	WalletGooglePay  ProvisionRequestWallet = "GOOGLE_PAY"
+	WalletSamsungPay ProvisionRequestWallet = "SAMSUNG_PAY"
 )
 
 // Valid indicates whether the value is a known member of the ProvisionRequestWallet enum.
 func (e ProvisionRequestWallet) Valid() bool {
 	switch e {
-	case APPLEPAY:
+	case WalletApplePay:
 		return true
-	case GOOGLEPAY:
+	case WalletGooglePay:
 		return true
-	case SAMSUNGPAY:
+	case WalletSamsungPay:
 		return true
 	default:
 		return false
@@ -263,22 +263,22 @@ func (e ProvisionRequestWallet) Valid() bool {
 
 // Defines values for ProvisionResultOutcome.
 const (
-	APPROVED ProvisionResultOutcome = "APPROVED"
-	REFUSED  ProvisionResultOutcome = "REFUSED"
-	STEPUP   ProvisionResultOutcome = "STEP_UP"
-	UPDATED  ProvisionResultOutcome = "UPDATED"
+	OutcomeApproved ProvisionResultOutcome = "APPROVED"
+	OutcomeRefused  ProvisionResultOutcome = "REFUSED"
+	OutcomeStepUp   ProvisionResultOutcome = "STEP_UP"
+	OutcomeUpdated  ProvisionResultOutcome = "UPDATED"
 )
 
 // Valid indicates whether the value is a known member of the ProvisionResultOutcome enum.
 func (e ProvisionResultOutcome) Valid() bool {
 	switch e {
-	case APPROVED:
+	case OutcomeApproved:
 		return true
-	case REFUSED:
+	case OutcomeRefused:
 		return true
-	case STEPUP:
+	case OutcomeStepUp:
 		return true
-	case UPDATED:
+	case OutcomeUpdated:
 		return true
 	default:
 		return false
@@ -287,22 +287,22 @@ func (e ProvisionResultOutcome) Valid() bool {
 
 // Defines values for ProvisionResultStatus.
 const (
-	ProvisionResultStatusACTIVE      ProvisionResultStatus = "ACTIVE"
-	ProvisionResultStatusDEACTIVATED ProvisionResultStatus = "DEACTIVATED"
-	ProvisionResultStatusINACTIVE    ProvisionResultStatus = "INACTIVE"
-	ProvisionResultStatusSUSPENDED   ProvisionResultStatus = "SUSPENDED"
+	TokenActive      ProvisionResultStatus = "ACTIVE"
+	TokenDeactivated ProvisionResultStatus = "DEACTIVATED"
+	TokenInactive    ProvisionResultStatus = "INACTIVE"
+	TokenSuspended   ProvisionResultStatus = "SUSPENDED"
 )
 
 // Valid indicates whether the value is a known member of the ProvisionResultStatus enum.
 func (e ProvisionResultStatus) Valid() bool {
 	switch e {
-	case ProvisionResultStatusACTIVE:
+	case TokenActive:
 		return true
-	case ProvisionResultStatusDEACTIVATED:
+	case TokenDeactivated:
 		return true
-	case ProvisionResultStatusINACTIVE:
+	case TokenInactive:
 		return true
-	case ProvisionResultStatusSUSPENDED:
+	case TokenSuspended:
 		return true
 	default:
 		return false
