@@ -65,10 +65,10 @@ type Result struct {
 // Refusal codes of notification_refusal-1 (custom_codes); CARD_STATUS_NOT_ALLOWED is the vendor's example, the
 // others are the simulator's [inf].
 const (
-	CodeCardStatus       = "CARD_STATUS_NOT_ALLOWED"
-	CodeCVV2Invalid      = "CVV2_INVALID"
-	CodeCVV2TriesExceded = "CVV2_TRIES_EXCEEDED"
-	CodeIssuerDeclined   = "ISSUER_DECLINED"
+	CodeCardStatus        = "CARD_STATUS_NOT_ALLOWED"
+	CodeCVV2Invalid       = "CVV2_INVALID"
+	CodeCVV2TriesExceeded = "CVV2_TRIES_EXCEEDED"
+	CodeIssuerDeclined    = "ISSUER_DECLINED"
 )
 
 // ChallengeTTL is how long a yellow-path token waits for its OTP before the network gives up on it [inf].
@@ -237,7 +237,7 @@ func (p *provisioning) declines() (codes []string, cvv2 string) {
 	}
 	switch {
 	case p.set.CVV2Tries[p.in.Wallet] >= MaxCVV2Tries:
-		codes = append(codes, CodeCVV2TriesExceded)
+		codes = append(codes, CodeCVV2TriesExceeded)
 		cvv2 = "N"
 	case !p.in.CVV2Valid:
 		if p.set.CVV2Tries == nil {
