@@ -33,7 +33,8 @@ var testLogger = slog.New(slog.NewJSONHandler(logWriter{}, &slog.HandlerOptions{
 
 // secretFields are the JSON fields whose values are PCI data.
 var secretFields = map[string]bool{"card_number": true, "cvv": true, "pin": true, "pinblock": true, "pin_block": true,
-	"access_token": true, "assertion": true, "encryptedData": true}
+	"access_token": true, "assertion": true, "encryptedData": true,
+	"otp_value": true, "otp": true}
 
 // remember records the PCI values of a JSON body.
 func remember(body []byte) {

@@ -31,6 +31,7 @@ import (
 	"github.com/issuersim/issuersim/sim/scheduler"
 	"github.com/issuersim/issuersim/sim/store"
 	"github.com/issuersim/issuersim/sim/store/memory"
+	"github.com/issuersim/issuersim/sim/token"
 	"github.com/issuersim/issuersim/sim/webhook"
 )
 
@@ -127,8 +128,10 @@ func New(cfg Config) (*Sim, error) {
 	d1s := d1.NewService(mem, s.clocks, src)
 	s.dispatcher.Route(d1.Domain, d1s.Route)
 	s.scheduler.Register(d1.JobRetention, d1s.RunRetention)
+	tokens := token.NewService(mem, s.clocks, src)
 	cards := card.NewService(mem, s.clocks, pcis, card.Options{PCIDelay: cfg.PCIDelay,
-		OnNumbered: card.Hooks{emb.Ingress}, OnMigrated: card.Hooks{emb.Migrated}, OnStatusChanged: card.Hooks{d1s.ProcessorStatusChanged}})
+		OnNumbered: card.Hooks{emb.Ingress}, OnMigrated: card.Hooks{emb.Migrated}, OnStatusChanged: card.Hooks{d1s.ProcessorStatusChanged},
+		OnReissued: card.Hooks{tokens.Reissued}})
 	bulks := bulk.NewService(mem, s.clocks, src, cards)
 	s.scheduler.Register(card.JobNumber, cards.RunNumber)
 	s.scheduler.Register(card.JobValidityExpiry, cards.RunValidityExpiry)
@@ -138,6 +141,7 @@ func New(cfg Config) (*Sim, error) {
 	s.scheduler.Register(bulk.JobCancel, bulks.RunCancel)
 	s.scheduler.Register(embossing.JobRun, emb.RunJob)
 	s.scheduler.Register(embossing.JobTrigger, emb.RunJob)
+	s.scheduler.Register(token.JobChallengeExpiry, tokens.RunChallengeExpiry)
 	wallet := cardonfile.NewService(mem, s.clocks, src)
 	s.scheduler.Register(cardonfile.JobValidationExpiry, wallet.RunExpiry)
 
@@ -156,6 +160,7 @@ func New(cfg Config) (*Sim, error) {
 		Bulks:       bulks,
 		Embossing:   emb,
 		CardsOnFile: wallet,
+		Tokens:      tokens,
 		Faults:      fault.NewService(mem),
 		Webhooks:    s.dispatcher,
 		Feed:        live,

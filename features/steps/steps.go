@@ -159,6 +159,7 @@ func (s *Steps) RegisterSteps(sc *godog.ScenarioContext) {
 	s.registerBulks(sc)
 	s.registerCardsOnFile(sc)
 	s.registerD1(sc)
+	s.registerTokens(sc)
 }
 
 // scenario is one scenario's state; it travels in the context.

@@ -232,6 +232,153 @@ func (e JobState) Valid() bool {
 	}
 }
 
+// Defines values for NetworkUpdateRequestStatus.
+const (
+	NetworkUpdateActive      NetworkUpdateRequestStatus = "ACTIVE"
+	NetworkUpdateDeactivated NetworkUpdateRequestStatus = "DEACTIVATED"
+	NetworkUpdateSuspended   NetworkUpdateRequestStatus = "SUSPENDED"
+)
+
+// Valid indicates whether the value is a known member of the NetworkUpdateRequestStatus enum.
+func (e NetworkUpdateRequestStatus) Valid() bool {
+	switch e {
+	case NetworkUpdateActive:
+		return true
+	case NetworkUpdateDeactivated:
+		return true
+	case NetworkUpdateSuspended:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProvisionRequestDecision.
+const (
+	DecisionGreen  ProvisionRequestDecision = "GREEN"
+	DecisionRed    ProvisionRequestDecision = "RED"
+	DecisionYellow ProvisionRequestDecision = "YELLOW"
+)
+
+// Valid indicates whether the value is a known member of the ProvisionRequestDecision enum.
+func (e ProvisionRequestDecision) Valid() bool {
+	switch e {
+	case DecisionGreen:
+		return true
+	case DecisionRed:
+		return true
+	case DecisionYellow:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProvisionRequestNetwork.
+const (
+	NetworkMDES ProvisionRequestNetwork = "MDES"
+	NetworkVTS  ProvisionRequestNetwork = "VTS"
+)
+
+// Valid indicates whether the value is a known member of the ProvisionRequestNetwork enum.
+func (e ProvisionRequestNetwork) Valid() bool {
+	switch e {
+	case NetworkMDES:
+		return true
+	case NetworkVTS:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProvisionRequestOtpMethod.
+const (
+	OTPByEmail ProvisionRequestOtpMethod = "EMAIL"
+	OTPBySMS   ProvisionRequestOtpMethod = "SMS"
+)
+
+// Valid indicates whether the value is a known member of the ProvisionRequestOtpMethod enum.
+func (e ProvisionRequestOtpMethod) Valid() bool {
+	switch e {
+	case OTPByEmail:
+		return true
+	case OTPBySMS:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProvisionRequestWallet.
+const (
+	WalletApplePay   ProvisionRequestWallet = "APPLE_PAY"
+	WalletGooglePay  ProvisionRequestWallet = "GOOGLE_PAY"
+	WalletSamsungPay ProvisionRequestWallet = "SAMSUNG_PAY"
+)
+
+// Valid indicates whether the value is a known member of the ProvisionRequestWallet enum.
+func (e ProvisionRequestWallet) Valid() bool {
+	switch e {
+	case WalletApplePay:
+		return true
+	case WalletGooglePay:
+		return true
+	case WalletSamsungPay:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProvisionResultOutcome.
+const (
+	OutcomeApproved ProvisionResultOutcome = "APPROVED"
+	OutcomeRefused  ProvisionResultOutcome = "REFUSED"
+	OutcomeStepUp   ProvisionResultOutcome = "STEP_UP"
+	OutcomeUpdated  ProvisionResultOutcome = "UPDATED"
+)
+
+// Valid indicates whether the value is a known member of the ProvisionResultOutcome enum.
+func (e ProvisionResultOutcome) Valid() bool {
+	switch e {
+	case OutcomeApproved:
+		return true
+	case OutcomeRefused:
+		return true
+	case OutcomeStepUp:
+		return true
+	case OutcomeUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProvisionResultStatus.
+const (
+	TokenActive      ProvisionResultStatus = "ACTIVE"
+	TokenDeactivated ProvisionResultStatus = "DEACTIVATED"
+	TokenInactive    ProvisionResultStatus = "INACTIVE"
+	TokenSuspended   ProvisionResultStatus = "SUSPENDED"
+)
+
+// Valid indicates whether the value is a known member of the ProvisionResultStatus enum.
+func (e ProvisionResultStatus) Valid() bool {
+	switch e {
+	case TokenActive:
+		return true
+	case TokenDeactivated:
+		return true
+	case TokenInactive:
+		return true
+	case TokenSuspended:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for WebhookMessageStatus.
 const (
 	WebhookMessageDelivered WebhookMessageStatus = "delivered"
@@ -555,6 +702,84 @@ type JobList struct {
 	Tenant string `json:"tenant"`
 }
 
+// NetworkUpdateRequest defines model for NetworkUpdateRequest.
+type NetworkUpdateRequest struct {
+	// Status The token's new status at the network.
+	Status NetworkUpdateRequestStatus `json:"status"`
+
+	// Tenant The org of the token; default the first org of the fixtures.
+	Tenant *string `json:"tenant,omitempty"`
+}
+
+// NetworkUpdateRequestStatus The token's new status at the network.
+type NetworkUpdateRequestStatus string
+
+// ProvisionRequest What the network's provisioning request carries and how the issuer's rules answer it.
+type ProvisionRequest struct {
+	// Cvv2Valid Whether the CVV2 the cardholder typed matches; a mismatch is refused and counts a try on the wallet's counter (getCardTokenConfig); at 3 tries the wallet is refused until the counter is reset.
+	Cvv2Valid *bool `json:"cvv2_valid,omitempty"`
+
+	// Decision GREEN approves, YELLOW asks for an OTP step-up, RED declines.
+	Decision *ProvisionRequestDecision `json:"decision,omitempty"`
+
+	// DeviceId The device the token is for; default one derived from the seed.
+	DeviceId *string `json:"device_id,omitempty"`
+
+	// Iso VTS only; the approval arrives over ISO 8583 (VTS_APPROVE_PROVISIONING_ISO).
+	Iso *bool `json:"iso,omitempty"`
+
+	// Network The token service; default the card's brand's (VTS for VISA, MDES for MASTERCARD).
+	Network *ProvisionRequestNetwork `json:"network,omitempty"`
+
+	// OtpMethod How the cardholder asked to get the OTP on the yellow path.
+	OtpMethod *ProvisionRequestOtpMethod `json:"otp_method,omitempty"`
+
+	// Tenant The org of the card; default the first org of the fixtures.
+	Tenant *string `json:"tenant,omitempty"`
+
+	// Wallet The token requestor (wallet ids 216, 103 and 217).
+	Wallet *ProvisionRequestWallet `json:"wallet,omitempty"`
+}
+
+// ProvisionRequestDecision GREEN approves, YELLOW asks for an OTP step-up, RED declines.
+type ProvisionRequestDecision string
+
+// ProvisionRequestNetwork The token service; default the card's brand's (VTS for VISA, MDES for MASTERCARD).
+type ProvisionRequestNetwork string
+
+// ProvisionRequestOtpMethod How the cardholder asked to get the OTP on the yellow path.
+type ProvisionRequestOtpMethod string
+
+// ProvisionRequestWallet The token requestor (wallet ids 216, 103 and 217).
+type ProvisionRequestWallet string
+
+// ProvisionResult defines model for ProvisionResult.
+type ProvisionResult struct {
+	CardId int64 `json:"card_id"`
+
+	// CustomCodes Why the processor refused, as notification_refusal-1 says.
+	CustomCodes *[]string `json:"custom_codes,omitempty"`
+
+	// NetworkCalls The network messages this call played, in order, as the events name them.
+	NetworkCalls []string `json:"network_calls"`
+
+	// Outcome APPROVED (the token is active), STEP_UP (waiting for the OTP), REFUSED, or UPDATED.
+	Outcome ProvisionResultOutcome `json:"outcome"`
+
+	// Status The token's status afterwards.
+	Status *ProvisionResultStatus `json:"status,omitempty"`
+	Tenant string                 `json:"tenant"`
+
+	// TokenId The processor's token id; absent when the provisioning was refused before a token existed.
+	TokenId *string `json:"token_id,omitempty"`
+}
+
+// ProvisionResultOutcome APPROVED (the token is active), STEP_UP (waiting for the OTP), REFUSED, or UPDATED.
+type ProvisionResultOutcome string
+
+// ProvisionResultStatus The token's status afterwards.
+type ProvisionResultStatus string
+
 // RedeliveryResult defines model for RedeliveryResult.
 type RedeliveryResult struct {
 	// Queued How many messages were queued again.
@@ -582,6 +807,15 @@ type RejectionRequest struct {
 	FieldDescription *string `json:"field_description,omitempty"`
 
 	// Tenant The org of the card; default the first org of the fixtures.
+	Tenant *string `json:"tenant,omitempty"`
+}
+
+// StepUpRequest defines model for StepUpRequest.
+type StepUpRequest struct {
+	// Otp The OTP from send_challenge-1.
+	Otp string `json:"otp"`
+
+	// Tenant The org of the token; default the first org of the fixtures.
 	Tenant *string `json:"tenant,omitempty"`
 }
 
@@ -766,6 +1000,9 @@ type WebhookSubscriptionUpdate struct {
 // EventId defines model for EventId.
 type EventId = openapi_types.UUID
 
+// NetworkTokenId defines model for NetworkTokenId.
+type NetworkTokenId = string
+
 // SubscriptionId defines model for SubscriptionId.
 type SubscriptionId = openapi_types.UUID
 
@@ -925,6 +1162,9 @@ type SeeCardAtChipJSONRequestBody = ChipRequest
 // RejectEmbossedCardJSONRequestBody defines body for RejectEmbossedCard for application/json ContentType.
 type RejectEmbossedCardJSONRequestBody = RejectionRequest
 
+// ProvisionNetworkTokenJSONRequestBody defines body for ProvisionNetworkToken for application/json ContentType.
+type ProvisionNetworkTokenJSONRequestBody = ProvisionRequest
+
 // MigrateCardTypeJSONRequestBody defines body for MigrateCardType for application/json ContentType.
 type MigrateCardTypeJSONRequestBody = TenantOnly
 
@@ -939,6 +1179,12 @@ type UpdateD1IssuerSettingsJSONRequestBody = D1SettingsRequest
 
 // CreateFaultJSONRequestBody defines body for CreateFault for application/json ContentType.
 type CreateFaultJSONRequestBody = FaultRequest
+
+// NotifyNetworkTokenUpdateJSONRequestBody defines body for NotifyNetworkTokenUpdate for application/json ContentType.
+type NotifyNetworkTokenUpdateJSONRequestBody = NetworkUpdateRequest
+
+// CompleteNetworkTokenStepUpJSONRequestBody defines body for CompleteNetworkTokenStepUp for application/json ContentType.
+type CompleteNetworkTokenStepUpJSONRequestBody = StepUpRequest
 
 // CreateTenantJSONRequestBody defines body for CreateTenant for application/json ContentType.
 type CreateTenantJSONRequestBody = TenantRequest
@@ -960,6 +1206,9 @@ type ServerInterface interface {
 	// RejectEmbossedCard Feed an embosser's rejection of a card
 	// (POST /_sim/cards/{cardId}/embossing-rejection)
 	RejectEmbossedCard(w http.ResponseWriter, r *http.Request, cardId int64)
+	// ProvisionNetworkToken Play a card network provisioning a token for the card
+	// (POST /_sim/cards/{cardId}/network-tokens)
+	ProvisionNetworkToken(w http.ResponseWriter, r *http.Request, cardId int64)
 	// MigrateCardType Migrate a RECURRING card to VIRTUAL
 	// (POST /_sim/cards/{cardId}/type-migration)
 	MigrateCardType(w http.ResponseWriter, r *http.Request, cardId int64)
@@ -1008,6 +1257,12 @@ type ServerInterface interface {
 	// ListJobs List a tenant's scheduled jobs
 	// (GET /_sim/jobs)
 	ListJobs(w http.ResponseWriter, r *http.Request, params ListJobsParams)
+	// NotifyNetworkTokenUpdate Play the network telling of a token's new status
+	// (POST /_sim/network-tokens/{tokenId}/network-update)
+	NotifyNetworkTokenUpdate(w http.ResponseWriter, r *http.Request, tokenId NetworkTokenId)
+	// CompleteNetworkTokenStepUp Play the cardholder entering the OTP of a yellow-path provisioning
+	// (POST /_sim/network-tokens/{tokenId}/step-up)
+	CompleteNetworkTokenStepUp(w http.ResponseWriter, r *http.Request, tokenId NetworkTokenId)
 	// CreateTenant Create a fresh tenant
 	// (POST /_sim/tenants)
 	CreateTenant(w http.ResponseWriter, r *http.Request)
@@ -1098,6 +1353,32 @@ func (siw *ServerInterfaceWrapper) RejectEmbossedCard(w http.ResponseWriter, r *
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.RejectEmbossedCard(w, r, cardId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ProvisionNetworkToken operation middleware
+func (siw *ServerInterfaceWrapper) ProvisionNetworkToken(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "cardId" -------------
+	var cardId int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "cardId", r.PathValue("cardId"), &cardId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cardId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ProvisionNetworkToken(w, r, cardId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -1673,6 +1954,58 @@ func (siw *ServerInterfaceWrapper) ListJobs(w http.ResponseWriter, r *http.Reque
 	handler.ServeHTTP(w, r)
 }
 
+// NotifyNetworkTokenUpdate operation middleware
+func (siw *ServerInterfaceWrapper) NotifyNetworkTokenUpdate(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "tokenId" -------------
+	var tokenId NetworkTokenId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tokenId", r.PathValue("tokenId"), &tokenId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tokenId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.NotifyNetworkTokenUpdate(w, r, tokenId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CompleteNetworkTokenStepUp operation middleware
+func (siw *ServerInterfaceWrapper) CompleteNetworkTokenStepUp(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "tokenId" -------------
+	var tokenId NetworkTokenId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tokenId", r.PathValue("tokenId"), &tokenId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tokenId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CompleteNetworkTokenStepUp(w, r, tokenId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // CreateTenant operation middleware
 func (siw *ServerInterfaceWrapper) CreateTenant(w http.ResponseWriter, r *http.Request) {
 
@@ -2228,6 +2561,9 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/cards/{cardId}/chip", wrapper.SeeCardAtChip)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/cards/{cardId}/embossing-rejection", wrapper.RejectEmbossedCard)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/cards/{cardId}/type-migration", wrapper.MigrateCardType)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/cards/{cardId}/network-tokens", wrapper.ProvisionNetworkToken)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/network-tokens/{tokenId}/step-up", wrapper.CompleteNetworkTokenStepUp)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/network-tokens/{tokenId}/network-update", wrapper.NotifyNetworkTokenUpdate)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/_sim/faults", wrapper.ListFaults)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/_sim/faults", wrapper.CreateFault)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/_sim/faults/{id}", wrapper.DeleteFault)
@@ -2388,6 +2724,85 @@ func (response RejectEmbossedCard409JSONResponse) VisitRejectEmbossedCardRespons
 type RejectEmbossedCard500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response RejectEmbossedCard500JSONResponse) VisitRejectEmbossedCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProvisionNetworkTokenRequestObject struct {
+	CardId int64 `json:"cardId"`
+	Body   *ProvisionNetworkTokenJSONRequestBody
+}
+
+type ProvisionNetworkTokenResponseObject interface {
+	VisitProvisionNetworkTokenResponse(w http.ResponseWriter) error
+}
+
+type ProvisionNetworkToken200JSONResponse ProvisionResult
+
+func (response ProvisionNetworkToken200JSONResponse) VisitProvisionNetworkTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProvisionNetworkToken400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ProvisionNetworkToken400JSONResponse) VisitProvisionNetworkTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProvisionNetworkToken404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ProvisionNetworkToken404JSONResponse) VisitProvisionNetworkTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProvisionNetworkToken409JSONResponse struct{ ConflictJSONResponse }
+
+func (response ProvisionNetworkToken409JSONResponse) VisitProvisionNetworkTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProvisionNetworkToken500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ProvisionNetworkToken500JSONResponse) VisitProvisionNetworkTokenResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -3399,6 +3814,164 @@ func (response ListJobs500JSONResponse) VisitListJobsResponse(w http.ResponseWri
 	return err
 }
 
+type NotifyNetworkTokenUpdateRequestObject struct {
+	TokenId NetworkTokenId `json:"tokenId"`
+	Body    *NotifyNetworkTokenUpdateJSONRequestBody
+}
+
+type NotifyNetworkTokenUpdateResponseObject interface {
+	VisitNotifyNetworkTokenUpdateResponse(w http.ResponseWriter) error
+}
+
+type NotifyNetworkTokenUpdate200JSONResponse ProvisionResult
+
+func (response NotifyNetworkTokenUpdate200JSONResponse) VisitNotifyNetworkTokenUpdateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type NotifyNetworkTokenUpdate400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response NotifyNetworkTokenUpdate400JSONResponse) VisitNotifyNetworkTokenUpdateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type NotifyNetworkTokenUpdate404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response NotifyNetworkTokenUpdate404JSONResponse) VisitNotifyNetworkTokenUpdateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type NotifyNetworkTokenUpdate409JSONResponse struct{ ConflictJSONResponse }
+
+func (response NotifyNetworkTokenUpdate409JSONResponse) VisitNotifyNetworkTokenUpdateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type NotifyNetworkTokenUpdate500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response NotifyNetworkTokenUpdate500JSONResponse) VisitNotifyNetworkTokenUpdateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteNetworkTokenStepUpRequestObject struct {
+	TokenId NetworkTokenId `json:"tokenId"`
+	Body    *CompleteNetworkTokenStepUpJSONRequestBody
+}
+
+type CompleteNetworkTokenStepUpResponseObject interface {
+	VisitCompleteNetworkTokenStepUpResponse(w http.ResponseWriter) error
+}
+
+type CompleteNetworkTokenStepUp200JSONResponse ProvisionResult
+
+func (response CompleteNetworkTokenStepUp200JSONResponse) VisitCompleteNetworkTokenStepUpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteNetworkTokenStepUp400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CompleteNetworkTokenStepUp400JSONResponse) VisitCompleteNetworkTokenStepUpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteNetworkTokenStepUp404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CompleteNetworkTokenStepUp404JSONResponse) VisitCompleteNetworkTokenStepUpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteNetworkTokenStepUp409JSONResponse struct{ ConflictJSONResponse }
+
+func (response CompleteNetworkTokenStepUp409JSONResponse) VisitCompleteNetworkTokenStepUpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteNetworkTokenStepUp500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CompleteNetworkTokenStepUp500JSONResponse) VisitCompleteNetworkTokenStepUpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateTenantRequestObject struct {
 	Body *CreateTenantJSONRequestBody
 }
@@ -4173,6 +4746,9 @@ type StrictServerInterface interface {
 	// RejectEmbossedCard Feed an embosser's rejection of a card
 	// (POST /_sim/cards/{cardId}/embossing-rejection)
 	RejectEmbossedCard(ctx context.Context, request RejectEmbossedCardRequestObject) (RejectEmbossedCardResponseObject, error)
+	// ProvisionNetworkToken Play a card network provisioning a token for the card
+	// (POST /_sim/cards/{cardId}/network-tokens)
+	ProvisionNetworkToken(ctx context.Context, request ProvisionNetworkTokenRequestObject) (ProvisionNetworkTokenResponseObject, error)
 	// MigrateCardType Migrate a RECURRING card to VIRTUAL
 	// (POST /_sim/cards/{cardId}/type-migration)
 	MigrateCardType(ctx context.Context, request MigrateCardTypeRequestObject) (MigrateCardTypeResponseObject, error)
@@ -4221,6 +4797,12 @@ type StrictServerInterface interface {
 	// ListJobs List a tenant's scheduled jobs
 	// (GET /_sim/jobs)
 	ListJobs(ctx context.Context, request ListJobsRequestObject) (ListJobsResponseObject, error)
+	// NotifyNetworkTokenUpdate Play the network telling of a token's new status
+	// (POST /_sim/network-tokens/{tokenId}/network-update)
+	NotifyNetworkTokenUpdate(ctx context.Context, request NotifyNetworkTokenUpdateRequestObject) (NotifyNetworkTokenUpdateResponseObject, error)
+	// CompleteNetworkTokenStepUp Play the cardholder entering the OTP of a yellow-path provisioning
+	// (POST /_sim/network-tokens/{tokenId}/step-up)
+	CompleteNetworkTokenStepUp(ctx context.Context, request CompleteNetworkTokenStepUpRequestObject) (CompleteNetworkTokenStepUpResponseObject, error)
 	// CreateTenant Create a fresh tenant
 	// (POST /_sim/tenants)
 	CreateTenant(ctx context.Context, request CreateTenantRequestObject) (CreateTenantResponseObject, error)
@@ -4363,6 +4945,42 @@ func (sh *strictHandler) RejectEmbossedCard(w http.ResponseWriter, r *http.Reque
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(RejectEmbossedCardResponseObject); ok {
 		if err := validResponse.VisitRejectEmbossedCardResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ProvisionNetworkToken operation middleware
+func (sh *strictHandler) ProvisionNetworkToken(w http.ResponseWriter, r *http.Request, cardId int64) {
+	var request ProvisionNetworkTokenRequestObject
+
+	request.CardId = cardId
+
+	var body ProvisionNetworkTokenJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ProvisionNetworkToken(ctx, request.(ProvisionNetworkTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ProvisionNetworkToken")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ProvisionNetworkTokenResponseObject); ok {
+		if err := validResponse.VisitProvisionNetworkTokenResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -4815,6 +5433,72 @@ func (sh *strictHandler) ListJobs(w http.ResponseWriter, r *http.Request, params
 	}
 }
 
+// NotifyNetworkTokenUpdate operation middleware
+func (sh *strictHandler) NotifyNetworkTokenUpdate(w http.ResponseWriter, r *http.Request, tokenId NetworkTokenId) {
+	var request NotifyNetworkTokenUpdateRequestObject
+
+	request.TokenId = tokenId
+
+	var body NotifyNetworkTokenUpdateJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.NotifyNetworkTokenUpdate(ctx, request.(NotifyNetworkTokenUpdateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "NotifyNetworkTokenUpdate")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(NotifyNetworkTokenUpdateResponseObject); ok {
+		if err := validResponse.VisitNotifyNetworkTokenUpdateResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CompleteNetworkTokenStepUp operation middleware
+func (sh *strictHandler) CompleteNetworkTokenStepUp(w http.ResponseWriter, r *http.Request, tokenId NetworkTokenId) {
+	var request CompleteNetworkTokenStepUpRequestObject
+
+	request.TokenId = tokenId
+
+	var body CompleteNetworkTokenStepUpJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CompleteNetworkTokenStepUp(ctx, request.(CompleteNetworkTokenStepUpRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CompleteNetworkTokenStepUp")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CompleteNetworkTokenStepUpResponseObject); ok {
+		if err := validResponse.VisitCompleteNetworkTokenStepUpResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // CreateTenant operation middleware
 func (sh *strictHandler) CreateTenant(w http.ResponseWriter, r *http.Request) {
 	var request CreateTenantRequestObject
@@ -5166,146 +5850,175 @@ func (sh *strictHandler) RotateWebhookSecret(w http.ResponseWriter, r *http.Requ
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"5H37ctu4+eirYHQ6Y7tLyVIu2649nTNu7Ox6T5LNsZ122t1UgUhYREwBWgC0omb9WOcFzpP9Bt8HkKAI",
-	"ylJiZ+P2L8u8AB+A737jx14qZ3MpmDC6d/CxN6eKzphhCv47uWbCnGb2Z8Z0qvjccCl6B72LnBFmb+5o",
-	"/DvmWUIWOU9zwjWhhZbE5IzMmNZ0ynY0WbBJLuVVn2eDXtLjdpA5NXkv6Qk6Y72DHnNzJT3Ffi25Ylnv",
-	"wKiSJT2d5mxGLRCXUs2o6R30ypLbJ81ybl/VRnEx7d3cJL3zclLB2QW4Dp7Z0aQTIt0c6/MAu2CCChMH",
-	"SKop4dkhydglLQsDO3fJlTZwR166Cx9MqZiugP21ZGpZQ2twghCqOTWGKfvsvy5e9X8e9r+j/cv+24+P",
-	"v735QwTIG7tCPZdCMzj9v9LsjP1aMg1gp1IYhiug83nBU2pXsP9e22V8DGb9g2KXvYPe/9qvMWsf7+r9",
-	"E6Wkwqna26BwMjJRjF5pWLSdVNHUHBJm39TELpYwmubkkrMiI1RkRJUFG/Rukt4zKS4Lnn4hcDWflQU1",
-	"Uu1oC+cln5YKJiGZZJoIaQgtCrkgJuca4DsV9jhogcN+WSDJJeUFyw5hWycyWxJNl5os8iWA9kqa57IU",
-	"2f1D9UoSXaY5QXxNCE1TWQqL6shJBkAubhg7y1F2TUXKAlScKzlnynBE08xte5u2jsj3kvjbCZlLzQ2/",
-	"ZgkCQDX5bjhLyONvczv5KH88nFniYh/obF5YyvhuOOslIRXtWhp6+83uL78M8Nfe/94V+rdS//b//5/+",
-	"baZ/07/Nfsv39r6JkFfiKbSTBSxyqRlJC5lekZm8ZnoLjrAlqYe87Od6B99WT8rJe5YaC3W1/bosIrsv",
-	"5KLBADNqWN/wGYvtgKIivvz3coIET3E2oqhICBdwTaqMKftraS8fEupwmUjBSEqV4kwTbjTyCOCPhs30",
-	"bRj6o5zAqSCQVCm6bJ5SC/xrrkxJi+DeRMqCUdHa0YoZ2+2pX8QdiO3ys5zPOzFcliaVlsnbrQOEsABb",
-	"0mRW2DS38+85NSSn8zkTmhiJzBIfQJaa87mV0RpoLekxUc4syPV4uLu9pJfao7A/366eZdL70Lcv9q+p",
-	"sixZ2xHsGn5CUI+qwYKLz/24wbVn1RQbEIjD+5Sq7D5Jo+Nw4vhvgRnzrEEDXJhvn9RDc2HYlKkesDW7",
-	"KnhxIxy1M5/DO1uhahc2emBrQLpw0U0aXy6+7FbdopLG3ehB7mii2JRrwxTLHG4eEjqxKEkupSJUEHl5",
-	"WXDByOvTV0QvRTqI8RM3FV6PgWKogTt3i+S4OU0cx2sNFMdLAYavHMvKXjaX44GPHpAVEed+bZ/Bj++T",
-	"18UAPx49oypbS0QtQFIpdDljqut+xqfc0GJsx9icsI5Hx/geABShLSaycamZGrdw6OjZxenfTnpJ7/SV",
-	"+/k2srXsw5yrZZsEXr78xz+iuMy1LrtXWVBtxpeyVNG7cyVTprVU4+3YkWLzgqYsG0+W6+ln/VYiKtrn",
-	"Sz1nImPZ+BIV3JiST7UUJJUZ88wa39JWc+bC0n/KBlthaxdC1lvaYH0AbWzTWqe+il3dOP2C6w5uuQ1O",
-	"diHjJzH6deB2qhoB/rTPzt4Eg9lrZrjBO5ropTZsllid+ni0o4k1pJ2xxkHLmNEPL5iYmrx38OTPSW/G",
-	"hf931JDQPx/1/0n7/x72vxv3334cJU/+fBPVpVe4QsQ7ITJiTxLgbWoL1cH7BaWlNnLGlHMFBLB++yS5",
-	"F47j9/8GZjvF90fDTdjQ2qXCU/VqkT8NyJEgnlmFT9sFkJQKa6pOLGnaLc1CpXAzXtdgXW34ECt3LGo4",
-	"jKkhtGo7aG8rG2/3IkSSYfKpXG/GBZ/Z1YyiCtmWHK6mxM+yuGqO015EnGqPWcGvmVoeGcNmMc2MRhTn",
-	"M0YLYoW/Z7UU37abvZmGwLyronVHlLMJC2+t7GqpuwRAyuxKdjT54eLiNcFnD8mQLHImiECjbhaKgGrk",
-	"lV10ICR27dWkHdsXSPu2B4Fd85SN0ZEWUzHwfqea2SGzjbxiYuy8WrJTtK8+1gHGytq7EaXNZW5b8K0M",
-	"r7n+2x6Pr3vbtzYD7ia6B6+k4ZfObxWjFCCCrVj3CvVFZPREZqBE0Szjdl5avA5mRYdxmxrAE3c8InOp",
-	"jU7IZGkYWED2R0ABbnHWIpnKvrv4XksxOKOLl+hkB7G4TpHuuO7993HUXquV2vXBJscfWEHZaqIuzawx",
-	"nNvRpD6ut7eedVwLE8ET2xx6A4vuQitrAhJfzjkzhoupbi9j/VGEY49LVXTZCXM6pYaNa7EDp6Jjdt5n",
-	"atwtiNbOv343OjlZbNkBx3g0tNrmHe7D5zuTvDKx1qJMeudvzl+fvDo+Oe4lveOTFycX8Ovs5PWLo2cn",
-	"x1E17FjxS7OdcZ2NxttqQOzDnKWGdeh6xyPUQTUxOTVkIcsiI3SqGCMLbvKI/r2xvzbUwlYocT1pfKp1",
-	"XL9X6zO3COUoW6s2OW5ztqYJ9jhKFfaYz9hcqs+3OAFj7tfgPBHXrJCoOWwuG38SLsDsTc1ql3Y0YW7I",
-	"FXlprc8MBTVaMVsKzyos19xSjDxuvKfPOSsyF/1qb6wLiN++s/7B6JbajYnLupqLbQRsdTgtUGOyO37A",
-	"z+kdOMY3frDSEaKkjt6ljlszyoX9p8W4ntGisLYzLwpiJESXBtHJNyULzAHwtFGDHEJRAdu5p/ETBrt5",
-	"C3SE07kLEncTd4K7vU/pJ1EsSQqbLwWEydElYQ/g0JK/WuIFsAwxPtAwXTez8SG+3AiejVbZzQ9yQWZU",
-	"eGg8BszoBzfucDi8bZoGZkbiHv72aeYjvY25vDKQKkYNA0M16ZXzLPbPuRcUioHIcQ/Q1PDr+nnFNDOv",
-	"qdYLqbILZU8j6XFhJ9Bs9bpigi3si3+jBc+4WUJgsWA4WnBxwkX2SlrrDKaJKSI1Fba3wS63VAxCQPYp",
-	"8BmaIJ3oHV5/F0R2V3xDj54+XfUgbh1rtzOqsmAEI0KaGPmlou01nkRJqRYfbdK39+Jmmgj1SWc4uWwm",
-	"nyeUM5oxFT2wbqmU9Owu3c4lEDQAxL2SrBVhz91uRoLdatrkbuuUhi0l/FoRBxPHYP2B0cLiWYuvFTK9",
-	"2jzYViuR/pzkVfQ0rpnScQG3AnGlL/o3EgdTbBU/yklkCZ2ufqkUKzCdiWeeBnyGFuj2KS01y+D6ezk5",
-	"xAwMUBOAdJeOcNs2R8k237Ru/+PGGsMVF5FFQpqEgx0StuqsILBK0LdIdl8/OyUZNRQyzZA390d7RCqf",
-	"0ThQzKhlM3EoGKELEyK+/DkTGRdTUgrDC8INUaXQhySTghEpUkaoCPNjCDeHPhMGBKQ9AFUKdy2UKW5k",
-	"y9KlYHX0e7OQ949yApbX62oUf+UYR/P/uuj3W4gEIuLdop2cu8eiChQcXD0UYs66uPiPchLXmd7LyeYa",
-	"07Z5QV36EkwaA/OMOStl2ZVU8mvJypiFXakpjrVqsmCKEXyc0CnlYgO3uRs9Dpr9xaUIlLmIDLfMXlum",
-	"AKqd8i/1R7U0n02kxihTdZtc8oKRKb8G7wCDZLuIqTVOZdYV6apHhUchjLxJyA4HbgzYyRAgND1jVOiY",
-	"3tExdCBBV3MQLxWrEqG3GNF721eHm9E054L1FaMZnRSMWDKpmRduERfTccEFG3NxbVW3MfLJTbYKDnez",
-	"MwiD+C4d1xBQoTafaO2ZXNw2cHwDv9Y8svOaKcaiuIabpeXx6PeQilAQTlwTOpGlaZMLisBa7Dx5FJM2",
-	"Xv41xdOtaqrjvh1xJkxntwZcm3t9rduPMHe7ktsBp9FwuIGlMZsXnbF5sDUkSeV8+busFdP5o1r2XevW",
-	"28pHC0IUteQVE52n5NLFPy3af5d+fAdm1wbfAmcbNkgYY3qMcfzPzt+DcOoGpwGPBc6qAIzY4fwdld6t",
-	"shAaOSCflY2QlViOEBWMmqVSZEQzAfYKrX3BofRtB3fWmBjifUeoAzVdMlmCsj0W7IOB+IYsDZkwq8R7",
-	"X1V7PsssRLocz8KAgjMWbsmr8OU5Y/YhZWreqZ5Z1vLo6bfgFdfVbgu9YGqw3jT99HwNsisVMjL08JAF",
-	"1cTv4N6nZnM0tmsNQr6s9a/PDPavYHgsNTQImHeXxdUFcejIdIAAfmqrqTUr4jrC8p05Jxblxm7McYzq",
-	"/g4+U+KNSkcCaLo7q5FrYhT3lkOCTtiAVsGZsDl11li0wf66A3OezKbF2KkcVX7CSilKQP096NjDsIJv",
-	"oxSF1ReSMGkhOJHQKq0wdW2iQnPZcTPVW3Xb4uqmHq5q/NsBPG85qwIfguer2zoSmlPU7oTm9eNg+Oad",
-	"wL/gb0TNlB+g6K5V6Ong5kyTCcvpNfMxBjQxuCZyjspQW9XOWEGXMamzoNyy/EupXF1iXfKKfNhhRQd1",
-	"kV3aLFIbaitVnKa4N7jL+rNKeo5VJUJdQGQYrR3MqQJZ3RKkWD1EzIKnjOxqy/1rbraXkDSXmglyqeQM",
-	"D4KxrBlPCTS1OrWzFoKVVI2LXuRi4Alxwg0ksCfAShRrx/xM7pKTaSXOnDi0d58Oh5ioMOhFwQpjPCoD",
-	"zAz3Lha+PiKOP+xUPlEuSCpnM26wni0BWJD9WhGaywJAndD0ClZk5Z6yt0CAc6P9kDGt4qaboM9Zqlgs",
-	"Kge+zGwrfbOpo0bljZLGDtvH7bdTE23kXBPNp4KLaaPOB8zAUimwdwXbQtRUi2qj7SLXLB27yQe32rlu",
-	"qCTckDX8MSwwv5tNXfGAtDdd0EnBsnhmUi2TmlKjbQ+spszEA0kzx1A7uN8GPGU9La8lqVsKjfyTrVkT",
-	"B2A4V+wI12GNR8PbsMePEtGWT0CYOKQHDmVxXhMhF0QqklmNULAF06ZOed9GzDtK3q5mNZ4KuDZfAXP1",
-	"QsyqkTCp6cXvg0OaTyGguBoUiu2tdaEGfd6mEDVn2hDoNVnVDUIO/EhPh7H6hYCwV4TJrXS+gngfaGqc",
-	"YgyPJCSTM8oFWfAig9Qssgt/Bn+E0NUfD4kVlEtwMiI7Boe304dcHX6yBTvxfGMTbdU+uoYaj5o0SIwE",
-	"OgKhfgiykltdTvFrljVVjNU8kW0dw/fmoavIsCUyFfP6gdW1Xv90fsEyspsbM7dnY//qvVWf9zCCTSuI",
-	"bafbEJ3fQFbJnWLzHYqpT8Cr3/2QNzirlYO5AWfTpezoVxM0GpELgU1RZKETUoqMKbI/1nx2QHJIU0iI",
-	"gQi9vGJCJ87asD8q00PvEFejiyaIu2l3MysLlkEzhiSwtQs5heg3aKWSZpbs/C6RV9KQOVUGXG5iSa6Z",
-	"yADSo9en8Bb0QSlNbk14K7KzA8LBfvcKoAtoEVUK4ZR1WIMeEJSoVcIMClVDr5jV5HE1/jSh18H6E7Ww",
-	"5nYGIDsXSa9H2rFWza8lsxcToiWZy6Kwj3NDhGWMJM2pgKCrBaMCQDOmB7+AE5UbiK9gGrDmM0KzGRd2",
-	"K4IkjYPeaDAcDF3KmKBz3jvoPR4MB49dzg5QBhzqPjDt/Y/2z2l2s5/mfA6UKrVZF8HM+Ryb0FQ51wiS",
-	"q7XXPmJc6eBUZQdovlp7FvyX2DHCNYoguy61GS/3R+7+2N7cg3MGt1Y1n2tZQXbdc67wPvHv+Q4eHqSx",
-	"L8PfO4Q0B3ycYMpbH5oAIECaGV3BvKOhPwCkZtBSM+1eGM9ddlt/NCBHYOhph+S4fm6gw0qG5xak5vUO",
-	"eucMMtuOzDO720mjJdbPH2ONovB4NmsQtUmg4uYtDsW0+aurKrqTnjxhk5Gbdr+nR8PhHU8F2Q1dnYnc",
-	"UYBrujS5VFwjlePJWPp4ghDFJqog3w/aVMErT25/pep2dJP0nm4yR7NzEzQoKmczqpYWX5A9sworCXAH",
-	"IMLGwuC9KF1XQft+lSzRTebnhlpSw1J5Qgm0yXC8rjPt4sBCZGHjAkLMfkLMyZCX1Zvk5OWI7AIJi2JZ",
-	"X8aU1eageHjI8X2CPtN7ZMIs7XsQWOYItJkqQgyDxN9LS4wV30hl5r1Lu6IsilCl2xsQX4VOZhS8wQLr",
-	"lvsOzKym9ifD79z+wPNWCtmlu/Uq58CShAppcqaqhcY4AmbFnLg5XHbtQ2ALVci/mVrTG47+1IsmxfRO",
-	"MV+EzJWdNoMS/l4zKaQ3fNqLZm9gord7E+s3b5IN+UUr8SjKn57ESpwRxw7bCLaAdBhuzBfkJk+G393+",
-	"QtWn7i7Yz3MGBBYnfYiDQrpHJ++xWNaf8Wmdux5nO8fSaz6r5ThWJ60G8JwoY3PFQN8jZyfP3pydnb76",
-	"HoxTVEyM9N27UB/0LONvp2cXb45eAMdwshwAbLKLXYdp7JrLUsMT9Sx7lgkgUdsbCWhqasYFAGPfTDC5",
-	"pmr7sMgloYViNFuSHLzEBb9mFSzAQGBZ1GBPC1ozmRi/eAmbAVrEBUaL/nN0iCDxZ1MSdduRHa6c6H8H",
-	"fbrVExrQAWCUkR7DQuL0OeVTFu3nYEolUOxCIkVgu1TQJM6jkGBXPbDcwBokpbbUIMBPAvSBhpizBgfk",
-	"JysgG7ahcwg5SwdpA2+4mIRciIRoQxWIeeQNXGhjtXmf7QEivLY/4dzRStOMiUMfGFOsmhV6/WH4iZsY",
-	"hX3PDDTBapNW7KDqRxz69pA67kv3rdtzdei+LrB+F+h1xmgWogEi0ApC7Ttjt5u7H3lr2HLlarAmLkyW",
-	"pBGsJLtBH03LUh9/m6Mt6PkjqJBw/IhH7+WkYqTefC+ZHRhjeAtEGItnqhSJbwtpNU/46X0UhIu0KDNr",
-	"T3Jhh+hjWpHKmDoMkl1IwbVxycbklSROKjQjsNBqc0COQgS8hcG73fIoeB98dqXr6U3Tw2dFw32ab82m",
-	"n+uwmNBLw5TzpnAxTSpXkTs8aoii4j+ZwcvrBiNuEs2lVIum/pWN9qsq7bVcHmnmeBQoIDUPtQYTBIUt",
-	"n0ngZ7OuHs7BXnbtqggGAFq4/IJrg03B9FfJTYP+al14aGFPLBdxXi5vbkI/r4fiRrArDNHInTvkRm3k",
-	"CBB++b63pjXv6SpWVJY26ARkXlBj9coKW3x7MEQb/m90gB6QmfO6RtFxR/u5d1uNvfZIwcUVy7x/tglP",
-	"1eQX8NjndZg0Zw0vH+ZYkVIUTGsfA5ryayaQ3yiWSpVpULK+Pz2/ODkLvMb2AfvK8en3pxen/zwJbs39",
-	"Qh19JOgExa4iNczV4nDx42qA/shaGx7ZSM6KDMUkGBBur5y5sXIQsNTQ6pDC0nGnzHmt5DXXXArXJvB+",
-	"xE6zPeBGUmd0x5N3kbnbzf9gSXLmCLeDao9HSc33G1y9KV1c+GH/I/6wRr4OuwqVEV7yzIU2aN2kD+Ih",
-	"+JrV7FUpUDvbDYMqQISWRrhCM2DvgKz25IE805yRCdWMvDl74XlHNU2Vk7XrO2EhGQaBH0l+KYfDx+nq",
-	"2HCV7Tc6K9k9uH4U2wbYLB/7xkRcIQXbQybS3RWo4n6t1pGOMWFkyGqQKR5PRfquHk4ws5DqSruOOFWB",
-	"LHmOtXQFuzQEcqYMXbqXloQqFmMFGLI9Hp3CwqqOUZu4GfxerHU0bNWH8b4cDe3mT19YBw56cXVwpAid",
-	"uIMTcgGH93CCGMxYQ00Bm3XiT9c6RdNtEFCBYxuI+MejJiNqNV6bdmVf+YJYiDXLS2wiawmoX/OAxmgu",
-	"WgkyUxZZlVOV1AqOb63nEu5FtpKIb6SfFlyKdTJmLE234FdVjqveixEl6tGvGkv+OvXpVse8DvRubPgD",
-	"U6QBgRoLaOpy2iEKokSFftRXfdRo7JuqdeKui39RfeW1YJjLiYRVZzk2uEFUhQCWhXRALnKua29F2wog",
-	"u771G6YEU80ztueicqg7V1+dAf3ZyeQugbVrTQYXHiJ/ffHTs/9zckxWfftANK5tMLV7uheQV7TTG0zd",
-	"SR2wlV8lTQQt1dYZmSCh5SXRhs0fGEGYWoPWTbThGvrz1ckbLbQJyKHuL7bWdRHYsd4Z3eTSwL3ZB5qa",
-	"AtQdjm5h39ktSyDnz4WOG03d2nh1gjB9KmIl0bZU0I2qTqmsC+xdSsqo6ztczSqh2Le4fqb9f4/7b7/p",
-	"Yw1HtN40CpPPFJxYNKzbZYFCDkUYtCoS+AtE1lBn5hlqyXtdIIefBfm0YNOm8GIdV0IWihvDhC/eavZe",
-	"OXjyiOwCgrgsViggArXaPq8PfPwko8tDT5iYkZBUiW+TsrhCqV9hfaBVk0nJC+PkeGxLgvKumFr8aDhM",
-	"Vo902P9u/Pabg5//dfAJZ6oNnc0xhGL5LvhUYcesydV1bpqLlMVPbU3FwXpAsEYFojkOCJ8G6NgDr7/4",
-	"B0klpdKQRQYywFo4shVFSpxqCQU7fsFYXCQwkAXL7z4NAKW3zQf37lNa1O0XO2QFLvEBCghPsGFUEeDS",
-	"rttTSxLsa6MYnXUKhHOmrpnqn1sEQj594GJ/DTXHTYyehcKyZ6JZwVJXR2FRxbvKnL/QGgq7NYq+oNr0",
-	"YYL+6THBVmd+XPC/QVAIHq9EQIKhKXAj7jltDN1/bAGYiXIJKUIPyIm9d35+UtXS5mHrOsIzfAFLf+vr",
-	"kJ3g7uAVl0OAYRIv8vwjGTX00BKWnM0g+5YLRq4Ym1dfRBQuuYOCkxE12NFTV/+uB+SM+YfEFKm2uTv4",
-	"nQddi99qFwuqfR2B88nEMyThzP/Lxe5XK0wHv6NIOzdUmQ0kB9ltoKSjRA3EuuBCd6oq20uCJGaz1S3t",
-	"ApQH8ip4iP1Wn3D04laFTe0ANNdQsYKtsaQ7llaGfTDIcvs1x60niHzKdSW+LwgTGURP8H3I+Xxgcuq5",
-	"hO+ptowLiLYEoqlukXtrFo0qC2/BYv/fnF77zqyuFXDTdImbIM9xxq/Rtq1bCXd9dtduwcONk2K4ERbR",
-	"HSo9yiA4WD8Lqb9ukIO6gvwdNO1555sSI4uoXZC7lECgHIpbwoa+TSlVt+jdq8r+6z7G75yEeBfEMC2e",
-	"+VBBVUGTSZ/wXBSVp1W4GpYwzebpcFinXThlxHtkHD5Dq05e5dshS36HzqB35PnR6Ys3ZydJ3XxXMxO4",
-	"TF2DBIMZODNKCmY0mTACKdpUw98BOcINZr5Rpt0HR1Z4oY7pWgOtbpljR/aNNpMqFO27bdapn0F7mZhe",
-	"8gxewI7X9xOUaDS6/sLRUdfJu5uIHw4Nv6RXrCa6itioCGjNnnOLp+9/5NmNq0hnWLXYRIFjuO5RYIN4",
-	"2F2m3CafwfCjqe0PrBIGAW7w2fAEg5bPG+Q9+S7d9RfMc1lkuhl+3qnYnqttdEwjI+Ab2QsC5qlimdWY",
-	"aaETMldyquhMV58f10mVDq5dRgn48l2Xct3l0676WN+nBPdzdNC+5ZqamcHd+gJWKj2Dg8yrftjRY/QV",
-	"OI+GQ2xb7Br5u0/5WymEYx9C3pK9TrlwaVv2Tn9CCypSDDROWCRn7XtmXFPue9x2N0Nk08+ZuuZielcJ",
-	"vHOpnJ+jie+aqevGxvs2xpu63usMTNAChMQsjiUzZBed/66p054jI6mZL/Sq+kj7R/G/IAAE5UN7kHeX",
-	"lejGO3ClHwVdWh1DqisvtSulhuqlSHMlhSw1xFF0RcIuvOra4kBKbjOXUpWotc9cVVjdDntOtUbtgqsK",
-	"mi6a/dFu49eoqvv+1R10bo/z4erpzfryAKsd516Xmw7xe5AIgH1Ceo8+1JdXISYKfVax6Mm3ZYW3djcq",
-	"+T/wWbTbiYY9V4ZPwW/IMWRFA3kT1EoMyIW1JHXJrTKMsgpcjXMozmaCKi6Jlq7WSAbXGORjQAa7/9Dr",
-	"gJy6TXC9WFxbjJWuGJ6+XEt7eWkXjyXulMAnoC21+tr3hqoOUSV3QN0a94XvHHN/BUdrywJHdz6Z6+ra",
-	"lRjBFm5THg454klZ3UwxnTvwQyqEuFk3EUKumZUuE0YVUy59GCtsXU76ZlQGssY5/Oomub7RQALU4AjG",
-	"EyCKFZ1LZdLSYHMIUmqsNGK08uVZKQDC9Oj1aQxbYQ2WAC9c19t7wdewffEXTllr9iTuwF44uYeDuHBo",
-	"FskA4bzHINDmAyT2CVpr83VqiRR2f8L6AZ8AXlsNri1Y3Q+srU9Emup8nfpFVweurg4N4YIesOLROJfb",
-	"XITh0we1IEVHhevfKJKwURbhvicND74/6NPN3py9qHNZNIGaDaoy4s5CEz1nKWRborPPFa75j1+Z1YaG",
-	"lsvGWl81SyOgXYKT8M9Ooe4OW9goRjOIasLblBRyOsDALHYOg1ArBAbJrg+57VnNaqWhWKufGPSBbjcR",
-	"69QZYu3aPqe9QdhgCr+vrgd/7L11TZl6uTHzg/390aM/DYaD4WB08Hg4HO4js9i4ScGaZnBf2BcYbXZ3",
-	"OxUH7hDP0B5MgjIuY2JFwZuzF6H/vooDRSTB/sdw/aerzsOYw03Dh5XAFGj2ztbOTW+cnRn2nA2c5T47",
-	"QBu6xJzOWOIaOirjVLCd5DhvLLB3115IBPQBeSER4BVWbkeOagQ/iSaJrFII2lcz952hlhvqazvA4e/N",
-	"Yh6Stxoq51exZE5NmncXSFUyvdFu0zU/JJcFnSYkeNNKR4s8h/6jWVWhzxVjc8dIrmlRsgE55ppOoOMc",
-	"erojLcxbHGkXjHvQPoQEwxRZ4d4hwmQf9vk+UAbfWU50H5h8T6VB3V0sv7C99Yk04hLLOLQGfkAuBKxo",
-	"WCWZ22XufvhhgygXPmlITmfON7as1T4dyzesseZF8K7hM5a4CoeEuA+HJL68GHtU1s0hksCLfeje+ovz",
-	"edeVGBWlgUeOfchpaQW6o1zvqu7wNDc/X6C/oGSI55BVi+Huc8u46s6MMf9li62oYeXLHl9CSIVf1eig",
-	"P7/0h0Nusbq4z6C9/Y8gGZwK3OkdWRE4niRdhwGXTxuUTgXfcOpSjvznSe4f+09whV+ZClV9nmUtZj5s",
-	"xETr36/zU7ByX/nPoq5pfQmlnAFbxi8XeWeGVX+UXWb9vWKjllXkKYH2deAGmTD4ZBX4ma2tR6aS6SBv",
-	"tWKUzU9vVEnorktuvFmkW8bDxP5H7V3/v9As+EEZgFDVG+Ak4slGmFmhYd992+gWbAQVxKkN6xQY942t",
-	"9mdgREY0XWqSu4/7DrpRCj+A9PtpFR3ocifMsvVV5Ai7fKiY6LIom0iyBUrCN3X69QcT4vj40jWpsGzQ",
-	"OYtd+AJ7oskC++BgMYn7Hg9I9kdPSC5LpVtdfVz5lpbhx7OwecVEmhwGodgIZFfPaWqBtHhjNeTrEWEC",
-	"1OM9ssh5wcKvL+kFhyY/UQ4Ky21+9OS/2qdS+6SCo3XZ6A/G2wKHuqLA7ngvG8T1/ycAAP//",
+	"5H3rchs3muiroHi2yuJOU6J8yU6k2jrFkWiPZm1JR6Sdyma8DNgNkYiaAAOgRTOOH+u8wHmyU/g+oBtN",
+	"oinSlhwr88em+oLG5btfP7ZSOZtLwYTRraOPrTlVdMYMU/BX/5YJc5bZnxnTqeJzw6VoHbWGU0aYvflE",
+	"4/8jniVkMeXplHBNaK4lMVNGZkxrOmFPNFmw8VTKmw7P9ltJi9tB5tRMW0lL0BlrHbWY+1bSUuzXgiuW",
+	"tY6MKljS0umUzaidxLVUM2paR62i4PZJs5zbV7VRXExanz4lrXNmFlLdDOUNE00TnyuZMq2leqKJwOeJ",
+	"sS+QxskZN96myc24eM3ExExbR4exqQ2KcTmTpqnp4Jknunk+uj7Wl+3ZkAkqTHxCUk0Iz45Jxq5pkRs4",
+	"1GuutIE78tpd+GAKxXQ52V8LppbB7uEHwlnNqTFM2Wf/Z3je+anb+Z52rjvvPz777tO/RSb5ya5Qz6XQ",
+	"DADzbzS7Yr8WTMO0UykMwxXQ+TznKbUrOPhF22V8DL76b4pdt45a/+ugAvoDvKsP+kpJhZ9a3waFHyNj",
+	"xeiNhkXbjyqammPC7Jua2MUSRtMpueYszwgVGVFFzvZbn5LWiRTXOU+/0nQ1nxU5NQDhqRTXfFIo+AjJ",
+	"JNNESENonssFMVOuYX5nwh4HzXHYrztJck15zrJj2NaxzJZE06Umi+kSpnYuzUtZiOzhZ3UuiS7SKUF4",
+	"TQhNU1kIC+pI5PYBXdww9iu97JaKlAWgOFdyzpThCKaZ2/Z13OqRV5L42wmZS80Nv2UJToBq8n13lpBn",
+	"303txw+nz7ozi1zsA53Nc4sZ33dnrSTEoj2LQ+//svfPf+7jr/b/3hP690L//v/+r/59pn/Xv89+n7bb",
+	"f4mgV+IxtJEELKZSM5LmMr0hM3nL9A4UYUdUD2nZT9UOvi+flONfWGrsrMvt10Ue2X0hFzUCmFHDOobP",
+	"WGwHFBXx5f8ix4jwFL9GFBUJ4QKuSZUxZX8t7eVjQh0sEykYSalSnGnCjUYaAfTRsJm+C0L/IcdwKjhJ",
+	"qhRd1k9pbfq3XJmC5sG9sZQ5o2JtR0tibLenehF3ILbLJ1M+b4RwWZhUWiJvtw4Awk7YoiazzKa+nT9M",
+	"qSFTOp8zoYmRSCzxASSpUz634oMGXEtaTBQzO+VqPNzdVtJK7VHYn+9XzzJpfejYFzu3VFmSrO0Idg0X",
+	"ONVeOVhw8aUfN7h2Un5iCwRxcJ9SlT0kajQcThz+7WRGPKvhABfmu+fV0FwYNmGqBWTNrgpe3ApG7ZcH",
+	"8M5OoNoEjX6y1USaYNF9NL5cfNmteg1LanejB/lEE8UmXBumWOZg85jQsQVJci0VoYLI6+ucC0Yuz86J",
+	"Xop0P0ZP3Kfwemwqhhq4c79AjptTh3G8VgNxvBRA+MqxrOxlfTl+8tEDsixi4Nf2BfT4IWldbOKnhydU",
+	"ZRuRaG0iqRS6mDHVdD/jE25oPrJjbI9Yp4en+B5MKIJbTGSjQjM1WoOh3snw7F2/lbTOzt3P95GtZR/m",
+	"XC3XUeDNmx9/jMIy17poXmVOtRldy0JF75bK1mg3cqTYPKcpy0bj5Wb82byVCIr2+ULPmchYNrpGATcm",
+	"5FMtBUllxjyxxre0lZy5sPifsv2doLUJIKstrZE+mG1s09ZOfRW6mmH6NdcN1HIXmGwCxs8i9Jum2yhq",
+	"BPCzfnb2JijMXjLDDX6iiV5qw2aJlalPD59oYhVpp6xxkDJm9IPX25//NVlR4wMO/VOv89+081u38/2o",
+	"8/7jYfL8r5+isvQKVYgYTkRG7EnCfOvSQnnwfkFpoY2cMeVMAcFcv3uePAjF8fv/Cb52hu8fdrchQxuX",
+	"Ck9Vq0X6tE96gnhiFT5tF0BSKqyqOraoabc0C4XC7WhdjXStzw+h8okFDQcx1Qyt2A7S28rG270IgaSb",
+	"fC7Vm3HBZ3Y1h1GBbEcKV2HiF2lcFcVZX0Qca09Zzm+ZWvaMYbOYZEYjgvMVozmxzN+TWopv283eTkJg",
+	"3lSxdkcUszELb63saqGbGEDK7EqeaPL34fCS4LPHpEsWUyaIQKVuFrKAcuSVXXRTSOzay482bF/A7dct",
+	"COyWp2yEhrSYiIH3G8XMBp4N9syRs2rJRta++ljDNFbW3gwo61TmrgXfSfDq67/r8fi6d31ru8l9iu7B",
+	"uTT82tmtYpgCSLAT6V7BvgiPHssMhCiaZdx+l+aXwVfRYLyODWCJOz0kc6mNTsh4aRhoQPZHgAFucVYj",
+	"mciOu/iLlmL/ii7eoP0f2OImQbrhunctxEF7o1Rq1webHH9gBWTLDzVJZrXh3I4m1XG9v/Os41KYCJ7Y",
+	"5dBrUHQfUll9IvHlDJgxXEz0+jI2H0U49qhQeZOeMKcTatioYjtwKjqm532hxL02o43f37wbjZQstuyA",
+	"YjztWmnzHvfhy41JXpjYqFEmrcHbwWX//LR/2kpap/3X/SH8uupfvu6d9E+jYtip4tdmN+U6OxztKgGx",
+	"D3OWGtYg650eogyqiZlSQxayyDNCJ4oxsuBmGpG/t7bXhlLYCiZuRo3P1Y6r9yp55g6mHCVr5SbHdc61",
+	"zwR7HMUKe8xXbC7Vl2ucADEPq3D2xS3LJUoO2/PGC+F8317VDP3JzA25wi+t9pkho0YtZkfmWbrl6luK",
+	"nset9/QlZ3nmvF/rG+t89XfvrH8wuqV2Y+K8rqJiW022PJy1qcZ4d/yAX9J7MIxv/WApI0RRHa1LDbdm",
+	"lAv7xxrhOqF5bnVnnufESPAu7Uc/vi1aYAyAx41qyuEsysk27mn8hEFv3gEc4XTuA8Xdhxunu7tN6ULk",
+	"S5LC5ksBbnI0SdgDOLbor5Z4ATRD9A/UVNftdHzwL9ecZ4er5ObvckFmVPjZeAiY0Q9u3G63e9dnapAZ",
+	"8Xv422eZ9/TWvuWFgVQxahgoqkmrmGexPwaeUSgGLMc9QFPDb6vnFdPMXFKtF1JlQ2VPI2lxYT+g2ep1",
+	"xQRb2Bff0Zxn3CzBsZgzHC24OOYiO5dWO4PPxASRCgvXt8Eut1AMXED2KbAZmiDS6We8/nPg2V2xDT19",
+	"8SLZHAh0tyvRflEVOSPoEdLEyK/lba/gJIpKFftYR317L66miVCedIqTi2bycUJTRjOmogfWzJWSlt2l",
+	"u6kETg0m4l5JNrKwl243I85uNalTt01Cw44cfiOLgw/H5vp3RnMLZ2t0LZfpzfbOtkqI9Ockb6KnccuU",
+	"jjO4lRmX8qJ/I3Fziq3iH3IcWUKjqV8qxXIMZ+KZxwEfoQWyfUoLzTK4/oscH2MEBogJgLpLh7jrOkfB",
+	"tt+0Zvvj1hLDDReRRUKYhJs7BGxVUUGglaBtkexdnpyRjBoKkWZImzuHbSKVD7bcV8yoZT1wKBihCRIi",
+	"tvw5ExkXE1IIw3PCDVGF0Mckk4IRKVJGqAjjYwg3xz4SBhikPQBVCHct5CluZEvSpWCV93s7l/c/5Bg0",
+	"r8tyFH/lFEfzfzrv93vwBCLg3SGdDNxjUQEKDq4aCiFnk1/8H3Icl5l+kePtJaZd44Ka5CX4aGyaLnz2",
+	"LbDzRqlpkw0dbKUQWLtw9nPioNmF2kZ9OHWTAlzuDWO2hCgU1Gbds5KGPYza1YF3/67eOGVeNNkp0AeW",
+	"+bXY8gb3waWSt9wS2OCwGqiJ2/8n2iqs+JJFaU84vUxjickUQkMDJ6plm/aWXjDliOcKtb69fTq6taJY",
+	"TZqN6c8/TJmZYtQcOXn37mkZODWVOUTTLecsIzNq0inTx4SSGdfwF+FWMrsG0g4kzwrPmlBi1BKldEYW",
+	"NM+ZgbDXQhhLJSfMWGkQIsJPIBa2fWxB8hkxsN7qrXB8JHQY54sDwU3NzP4/RXVggSEuYynXpYjtQ+Fe",
+	"XfX752uBcHDVyndK3lry/mP/9euLHwjVN9oHGV2A/4nNO8U8IVf9U5KxNOcCocnjjx8d3wcj3LY4c+qm",
+	"+0oxZhfk//6R5TkEy/gLVw4xnKeliSvj7Qo37H5dy8CdallFxhS/ZRm5VnKG8RWMbeXX5lrW9vWa5noN",
+	"sN4NB0SKfImBxLi7NCcWrm+ZJvKWKXI2uCB/ffHXZ2Tv3XAw6l1eXl2864/sv2eDs4vzs/NXo7PBRXs/",
+	"esQOgzYQPqKZsvtQpwzOlz9WVNj/7afhmN+dDXoJeXPaxz/f9AbD/tVJ7+q0HR7yu+GglbTsU7uRQ3zP",
+	"/YGvW1XQzEczZqayjqitwZtBK6Z6riAn1TdWsJJkwnBtFk4d7i0BdCDAIpw/jtx/0zt7veUCLoaXf1vi",
+	"a/CzP6M8/2bCMJMWkosVRL+4ePW6P7rs/dhKGqGjdCGSPU9yMk2eHn6XkMPuMyBqTw//o3b6tXF7l5fl",
+	"70HvzeDt+Sv4a7tt/QE++UrKSc4uqdW78EpvPq9fGNCZLsTEXnofdRQEXOc+Qk8xyGWUyozpGANbrtjm",
+	"HZEG/bzmZYEbNO8cQgZBzXy/roavCFEOuUdg+ohDmE8Wctqj9nahPCfznC7tjLjAmPC67cDFG5kpm+02",
+	"qVp4dS1/ACnXKdmrUVyQZVg7IYNh/3L09tLCGTeWzVsC4/C1bRnKy7eD/mlilYW3l6dW1qrJZW50C2Y4",
+	"EPAWeKeVtNwb22JzGXdtuZ0VwNyVgWHzt/Pq7ys81uoCSmhOat9C5vTy5rVhakFVpneSNTdFEkUXBiJF",
+	"KW7CX6GYCRdC8dJdOhN4SisErSHqgG+RxOaT18pAZdC5HM5Ukt6CVvLNmF1LxazsBO+yD1ybmmdi+3ht",
+	"D6OrKBQTV6+Y84IsmyjHrwUrYh680gxaIt+CKUbwcUInlIstwnLc6PGp2V+bJGmwEXKWZ9oyEdgA5V/q",
+	"HFYYPxtLjVFs5W1yzXNGJiCHeCoQceUACWyIpKtGhUchTHUb0QkHrg3YqCJA6OuMUaFjds2GoQML3WqO",
+	"07ViZQ7oDiP6aJ7V4WY0nXLBOorRjI5zRqwaXhlHcIu4mIysoDziAvSRETKgbbYKDne7MwiDhF26nyEg",
+	"C2z/oY1nMrxr4PgGfqt5Kkjrm9OIzDw+ZytegragmchG6dTKJ2LCOoerQZnffbHd/Y/Q7O26Y8RoUNmo",
+	"YkG1hpulVRLRDW0VRrAVWgFgLIuIeo5cpLICPn8ak2u9ObJuLbxzEc4Y1hD2h9nFFyJfrh/7twqtOOfm",
+	"yJ71+L/DbncLAJzN88ZQaXD9SJLK+fIPWStmV0edHvft6tjVXGmnEAUti6qNp+Sydz8v+Po+w6rcNJs2",
+	"+I55rs8N8neYHmFY9RenUwHB2+I04LEgdiCYRuxwfkAfxE5B4bWQ/C8KDs8KzA6PyhGapVJkwFLsB2gV",
+	"mhMKK+v2nw0eH/FLQ+QZOh7IeAm+j5FgHwyEm8nCkDGzYrkPHVj/niUWIl2Oasqi893cEebuqyWM2IeU",
+	"qXmjNGtJy9MX30GQki53G+y8+5s9hZ8fPk/2nC7qHO6gmPgdbH9ucH1tuzYA5JtKXP3C2OsVCI9l6gXx",
+	"y80FVKrSKRhX4iYC8KmtYFuvndIQJd2YAmBBbuTGHNGoh4AJQon38TkUQE+qc+JxDdZyp2gl3uJX4ir4",
+	"drfHzgqKtthfd2AusKTuwGsUjkrTSykUJaAtHDXsYVhQZauI8dUXkjCGPDiR0ElYQurGuPH6suNeQ68E",
+	"7wqr2wYclOPfPcHBWuxA4NL1dHVXv279E5V3t379NBi+fidw9/obUa3OW7hX6u64eXOmyZhN6S3zIV+o",
+	"kXFN5ByFoXVRO2M5Xca4zoJy4+0uUPmgKo6EdNhBRQN2kT1arxnS1ZarOEmxvX+f5UBK7jlSJQt1hu5u",
+	"tJTLlCrg1WuMFIs5ELPgKSN72lL/ipq1E5JOpWYi6hAqpbNSUqsy7SomWHLVOOtFKgaGI8fcgAN7BCxZ",
+	"sXbEz0xdrigt2Zljh/bui24X48b3W9FphSF3KgPIvMsb2iOOPjwpQ1S4IKmczbgpTclEMSS/loVOZQ5T",
+	"HdP0BlZk+Z6yt4CBc6P9kDGp4lMzQg9YqljMmA+hJdlO8mZdRo3yGyWNHbaD228/TbSRc000nwguJrWy",
+	"C6AGFkqBvivYDqymXNQ62C6mmqUj9/G7bZ9uqCTckA30Maz3dT+bumIwWt90Qcc5y+KJIhVPqnONO30Q",
+	"DakLM0dQG6jfFjRlMy5vRKk76j74J9e+mrgJht+KHeEmqPFgeBf0+FEi0nIfmIkDeqBQFuY1EXJBpCKZ",
+	"lQgFWzBtqgzkXdi8w+TdSgjFM7M2ho9j6lQIWRUQJhW++H1wQPM5CBQXg0K2vbMsVMPPuwSi+pe2nPSG",
+	"JNcaIgd2pBfdWDp5gNgrzOROPF8BvA80NU4whkcSkskZ5YIseJ5BpgzZg//2/x0iCf/9mFhGuQQjI5Jj",
+	"8A84eciVRdvFpenpxjbSqn10Azb26jhIjAQ8AqZ+DLyS63jMyWrY/q7G4gcMLnBouMYyVelLtrLW5cVg",
+	"yDKyNzVmbs/G/q/bqy6CbgSaVgDbfm5LcEZ37L1C8z2yqc+Aqz/8kLc4q5WD+QTGpmvZUD40qPsoFwJr",
+	"VMpcJ6QQGVPkYKT57IhMIWo8IQYCpuUNEzpx2ob9Uaoe+glxJZNQBXE37W5mRc4yqI2XBLp2LicQxAJS",
+	"qaSZRTu/S+RcGjKnyoDJTSzJLRMZzLR3eQZvQVnKwkytCm9ZdnZEuHFxZFhNFv1/RBVCOGEd1qD3CXLU",
+	"Mn8BmaqhNwziA2E1/jSh9NzmE7VzndovANq5wOZqpCdWq/m1YPZiQrQkc5nn9nFuiLCEkaRTKsBHbadR",
+	"TkAzpl34IDfgX8EAS81nhGYzLuxWBDHzR63D/e5+12XwCDrnraPWs/3u/jOXQgGYAYd6AET74KP97yz7",
+	"dJBOOXjU5nJjTChU3IOaoGUKLE7JlT7T3sFeyuBUZUeovvrIElfAz9XtI3su0xQvdw7d/ZG92YZzBrNW",
+	"+T0XPkD23HOuDlri3/MFFf2URr4qWvsYos7xcYIZSB2oyYYT0szoMPzO3oKwUVpopt0Lo7lLNuoc7pMe",
+	"KHraATmunxsoeJnhuQWZUq2j1oBBolHPnNjdTmrFk3/6GKvbi8ezXb3ebRwVn97jUEybv7kiD/dSIjWs",
+	"+fhpvfzu0273nj8FwSBNhWLdUYBpujBTqbhGLMeTsfjxHGcU+1A584OgajC88vzuV8ris5+S1ottvlEv",
+	"pAv1YovZjKqlhRckz6yESgLUAZCwtjB4L4rXZYxDp4wtaUbzgaEW1bByGaEEqhY6WtcYpXJkZ2TnxgW4",
+	"mP0HMYRFXpdvkv6bQww/kyJfVpcxg7A+KB4eUnwfusR0m4yZxX0/BR/XvRJZQwyDPMxri4wl3YBoQUdy",
+	"RJHnoUjX3ie+KBiZUbAGCywj1XHTzCpsf9793u0PPG+5kF26W69yBixJqJAQt+4XGqMIGETUd99wyY6P",
+	"gSyULv96JFKre/gfrWgMUesMw2vIXNnPZhDh2KrH0LS6L1rRYBeMHnNvYjmdT8mW9GItTitKn57HKk4h",
+	"jB2vA9gCooe4MV+Rmjzvfn/3C2XZ8PsgPy8ZIFgc9cEPCuEejbTHhfd1UGLcluy845pCyDvok2+oNkwB",
+	"ou29Oe0P2oTqGy/LVRG+VkKzX+G/BcQSkRQDpxNXXl3oldyW0u7sijOUUqazpYLoQoWQhUjRLxtGEFsp",
+	"AOLx0fc27JM9lvMJH/Ocm2U7IcMe2XOk+jd4o50gdRmekD2MpSwDPtvekD9RjAmIi4eA294J2XMPcVdv",
+	"8mgtvqnMx/FB9oFs5qzsuh2JvD8m74Z++k0pDuCAhTwHN3n74PDiv/rno5Orfm/YP02Qztrrr/rD0cm7",
+	"N7Df9u/L3mBwcnHa964MbmLx/+RCuLTMrFp4QGVBPudYiv784upN7zUJTtfxEMwOwqwkxQgm5syTaDR4",
+	"TTzAoyF78eDwttM2qrDpGc3YPun5FbhUDkOXuipOiBlBFulyZljYZwJj28jEy5sXw0tYLjealCdKnEWc",
+	"POuSGReFYbo03Ee9PQFY4yFlZSixlUrbFQNbVGW143JqGa4fzvrxMaYqw6pKeArTWVymic/OCFMntuYu",
+	"a/l0Dyz9rmZSNIjAEfqmqPgT86rLnC5LicxhQS2Y3Ueuh4ppM+uycNiZ8UlVBSPOuk6lV9pXC/vIhSDl",
+	"AF6IzthcMTBVkKv+ydurK0tc7bdQpzbS9wFAU4aXdt+dXQ3f9l4DGXJqKEywLunuOSGJ3XJZaHii+gqg",
+	"P8qj9kYCRgY14wImY99MkKCWBWQXU0lorhjNlmQKDk7LRMq5wE7DsqjBbBVayccxovIGNgMU4CEGOvx5",
+	"1N8gZnVb6dJtR3a8cqL/GqKlWz2hAR4gn5cewkLk9NUpJixaGdYUysl1EAMYmN3K2STOGJ5gfw4wOoJY",
+	"aqUEFA4XLs8YbYjOkAmCCa2bNZ0vwxnpEDfwhnOny4VIrDigQENF2sCFNlSkzAcqlik3bhh77mhg1IyJ",
+	"Y8/lFSu/Cl1DMHKCmxiGvWIGyumvo1bsoKpHHPi2EDseymxTFfpv4FkuJuw+wOuK0SwEAwSgFYA6cHba",
+	"Zure84ZcS5XLweqwMLZsJ4izIXtBRx5LUp99N0UB0tNHsH7A8SMc/SLHJSH1lueC2YFRpFsgwFg4U4VI",
+	"fIMZK/DCT29eJ1ykeZG5rMKswLgA1GOOgzhNknNtXFoROZfEcYW6OAlNe6yIGwDgHQTe7ZYHwYegsyv9",
+	"kz7VnVOWNTyk7FVvH7QJijGl0DkCuJgkpZfDHR41f3J57I28rRHiOtJcS8i3DDAyOzwo6z1upPKIM6eH",
+	"gQBS0VCrg0I8k6UzCfysV+iEc7CXXeF7kvq0zzosv+baYHsB/U1S06BTQxMc2rknloo4I4C3lEJngMdi",
+	"AbcrDMHInTuE9W5lwxZ++b5LD+oCK1BRGolRR5jn1Fi5soQW32gAwYb/hr67IzJzDsMoOD7R/tt7ay0C",
+	"2iTnwlVGWK8jW7YLAzj2IYlQ3yR0ULn05ULkTGsfvjDht0w4axdLpco0CFmvzgbD/lXg8LQP2FdOz16d",
+	"Dc/+ux/cmvuFOvxwRjA0jlRzLheHix+VA3QOrbbhgY1MWZ4hmwQFwu2VUzdWDgKWGmodUlg8buQ5pTrs",
+	"Go48DNupNxrZiusc3vPHm9Dc7eafmJNcOcRtwNrTw6Si+zWqXucuznN+8BF/WCVfh/XJiwgtOXFeeVq1",
+	"+wBXPr5mJXtVCJTO9sJ4AEBCiyNcoRrQPiKr1b0hRWLKyJhqRt5evfa0oyqh5MOJ93xNfUTDIGZBkn8W",
+	"3e6zdHVsuMoOajXa7R7cPo1tA2yWD9tCQ7CQgrWRiDTXFy+p31oTGkeYMKjBSpApHk+J+rRmhdeutnZZ",
+	"ao+8xKz5nF0bAuG+hi7dS0tCFYuRAlee6/AMFlbWnt/GzOD3YnO73l06ujyUoWG9jPxXloGDqv4NFCmC",
+	"J+7ghFzA4T0e/zt4FpgCMuvYn65kirrZIMACRzYQ8E8P64RorYXDpClw2Je+gDApeY3tqCwCdSoaUBvN",
+	"BdoAz5R5VoYDJ5WA45t0uFwxka3kkBnpPwsmxSqPIOZzyPlNmZ6h2zGkRDn6vLbkb1OeXuu90WRZD9fy",
+	"yARpAKDaAuqynHaAgiBRgh/1CYsVGPv2DI2w60I3oEKdGxyy1ZElrBrL0V2LoAq+KzvTfTKccl1ZK9a1",
+	"ALLnm0hgNgvVPGNt5wxE2bnsX40VAZEnNzGsPasyOAcS+dvri5P/6p+SVds+II3z8VG7p+0AvaI9I+DT",
+	"jdgBW/lN4kTQnGGTkgkcWl5D9cFHhhCmkqB1HWy4hk4fVdzhGtgE6FB1Kthougj0WG+MrlNpoN7sA01N",
+	"DuIOR7Ow7xGRJRCu7qKeau0h1uGqj3P6XMBKogXuoX5ZlQ1QldJx0ZSHTR396wmusa7+P9HOb6PO+790",
+	"MP0wWiohOicf5D62YFgV3geBHPIHaZnf9p/gWUOZmWcoJbebphw2GP48Z9O288UU5IQsFDeGCZ93XK/i",
+	"fPT8KdkDAHEJGJD7CmK1fV4fef9JRpfHHjExmC4pY7bHRX6DXL+E+kCqJuOC58bx8diWBJnJMbH4abeb",
+	"rB5pt/P96P1fjn76n6PPOFNt6GyOLhRLd8GmCjtmVa6mc9NcpCx+ahuS5TZPBNMrwZvjJuEj2B158Ggx",
+	"4hnEQxYKopKQB1gNR655kRInWkKuqV8w5sUKdGTB8ptPA6YSX2hR8FgZnofkFlUjlwZegUt8hAzCI2zo",
+	"VYR5aVc3fo0THGijGJ01MoQBU7dMdQYWgJBOHznfX03McR9Gy0JuyTPRLGepSwG0oOJNZc5eaBWFvQpE",
+	"X1NtOvCBztkpwaYJflywv4FTCB4vWUCCrikwI/pwLzT/sQVAJvIlxAi9T/r23mDQL8tATMNCloRn+AJW",
+	"raiuQ3SCu4NXXAwBukk8y/OPZNTQY4tYcjaDxBEuGLlhbO4MolIIF5dIwciIEuzhC1e6Re+TK+YfEhPE",
+	"2vruYMdYXbHfchdzqn0KnLPJxIP74cz/xdnuN8tM9/9AljYwVJktOAfZq4Gkw0QNyLrgQjeKKrtzgiSm",
+	"s1XNMQKQB/TKeQj9Vp5w+OJWhRXeYWquNUs5t9qS7plbGfbBIMntVBS3+sDqgGtsqScIExl4T/B9SFd4",
+	"ZHzqpYQY1DXlArwtAWuqmm3dGUWD1fsxzxw6iU3pre/x5JqK1VWXuAryEr/4Leq2VVOyBmkFtuDx+knR",
+	"3QiLaHaV9jJwDlbPQtaKG+SoKn7yM9Sb+9m3N0MSUZkg9ygBRznkZYatwepcqmr21S4r1lQd0X52HOLn",
+	"wIdp4cy7Csqw/Ez6XJ08Ly2twqVfhmE2L7rdKuzCCSPeIuPgGQLEeRlvhyT5ZzQG/Uxe9s5ev73qJ1Ub",
+	"L81MYDJ1tX0MRuDMKMmZ0WTMCGQXUQ3/75MebjDzLXfsPji0wguVT9cqaFW1Nzuyb9mTlK5o37enCv0M",
+	"KqPF5JITeAF75z2MU6LWMu8re0ddT8BmJH48OPyG3rAK6UpkoyLANXvOazT94CPPPrliKgwT7usgcArX",
+	"PQhs4Q+7z5Db5AsIfjQr65ElceKEa3Q2PMGgedwWcU++31+ZuA/VnXTd/fykJHsuLd8RjYyAbaQdOMxT",
+	"xTIrMdNcJ2Su5ETRmU6IKzGqkzIcXLuIErDlu36HusmmXXbEe0gO7r/RgPuWampm9u/XFrBSpCA4yGnZ",
+	"WS96jD735mm3iw3QXEtQKYyiKUQc49jHELdkr1MuXNiWvdMZ05yKFB2NYxaJWXvFjGvv94Db7r4Q2fQB",
+	"U7dcTO4rgHculbNz1OFdM3Vb23jfEG1b03sVgQlSgJAYxbFkhuyh8d/VI2w7NJKa+RzlsiOdfxT/ChxA",
+	"kPnahri7rEAz3pFL/YCOH2AO9Fy7FGqoXop0qqSQhQY/ii5R2LlXXUU3CMmtx1L6nMaZS2iuGuvNqXZ5",
+	"blyVs2nC2X/YbfwWRXXfCa8Bz+1xPl45vV4aJYDqeu7swUf4P0yqLariOlvEQdZzXjHKEUdA1hF0bNK+",
+	"JUnidHyopYGiRRb26wobqLWPammw7xKCzbWgAMC74WA0GPaGbwcj1wnGJY+6zioJGV31B2/f9O2HRkGL",
+	"lWRz4m0vdCev9HS5lmrMLWOkJBjQTd3VXIHcqjFNb9phaDsRdGZ1iQMcKYYvECuwDJMjXamjXfEnHOIs",
+	"az1U1FC0S+NXDhzaMnFxvR3knz1psZa3y7AuECTXr2/FNvTB9QBsJgzD9e6JYdI4NU2p5RnhwoWLhDn1",
+	"4fyvueDaRymH6Zd18nCSrCSdr1CHi+Hl6F3/6uzl2UlveHZxDuTh9fDuZPxqRojoPoESwzUsxVgoKSaw",
+	"1E22g5AMSDM/LrNHgc8LWda+rtK1w1eNlFFNvDEX/FslHPUuLN8wxah6mf0rkIsAfZlwOQ1lb0VLOrAu",
+	"Qcdq9TU0DAiIUw03Jb9BgCConB7sXcgAVkPwMSwUepA4muValsBbe1uVwzvyaTq76Z5tV6KOAn3kGBND",
+	"A4U2SMbcJ0OmDdEFN8wrwyCczKFwGRNUcUm0dMnMMrjGIOATUuSccMH2yZnbBFen1JWMXKkYWdJG7L4t",
+	"r+3isfwbJYphA8CyLlzNFghhK+6Amk16Q19V9eEymjcWNTi894+5jieNNQ0WblMej7yPJ0UouVZMT930",
+	"Qyy8ozQOBLNb9XXMqLLcuqxhUBYJ3A7LQJl1HsWqgYwvwpd4Ud0ijEdA1Fv1VCqTFgYLJ5JCYyozo6Wz",
+	"0KqZoK33Ls9i0AprsAjoy4g8CLyGrX2+MqOq9+vZxKYeD+DCodXEHlmY0FwYALGPAN8YEFypvGFlZExQ",
+	"9BlmlVnSlcyuamWvGywiBWe/TQNGU3XqpuqF4YIesWWjdi53+SDDp48qRoqeENfbQCRhEWnCfb1WroM2",
+	"Ek5BeXv1ugqW1QSMIVRlxJ2FJnrOUkjnQG+iy4wPa2jVS0XvxctC13MvoZSg4/AnZ5DYj6YGxWgGYVPw",
+	"NiW5nOxj5JfTv6hiGHlE9nxMT9tKVivFttdqbUOPpPUC240yQ6yU+ZeU/guLL//UcpNrvXcFi1tTY+ZH",
+	"BweHT/9jv7vf3T88etbtdg+QWGxdYmlDofSv7GyMFoK/G4sDf4snaI8mAwqXMbas4O3V6zBAoAw0iXCC",
+	"g4/h+s9WvZMxj55Fj2NUBep9pbSLAzDOkB32Ywm88T78EKuw5WV74pgnNI4Fu3GOQW2Brft2c+JEH5Gb",
+	"Eye8QsrtyFGJ4ELUUWQVQ1C/mrmWxWt+rm/tALt/NIl5TO5wKM2zCiVzatJpcwZ2ydNrrShcYwByndNJ",
+	"QoI3LXe0wHPs+2+XmcQ3jM0dIbmlecH2ySnXdAxWV3SlR9p7rVGkPVDuQfoQEhRTJIXtY5yTfdgHFEOd",
+	"ncZ85YeA5AcyBjZ3ePjK+tZn4oiLXIciootHZEJAH9cqytzNcw/Cpn9RKtyvcU6nzte2bK21GOaHghne",
+	"seA9w2cscR6KhLimmomvX4L9G6rqU0ngJj92b/2nc6pXqZ4lpoFFjn2Y0kI79yNXpS+8wZVdb+2nvyJn",
+	"iAep10sMc106thpC0n3Xx52wYaXr5ddgUmHHyQb880t/POgWS7z/Atw7+AicwYnAjdaRFYbjUdKVMHIJ",
+	"O0FudtDfuEk48q07Hx76+7jCb0yEKluXboTMxw2YqP37dX4OVB4o5gbdEEoCftqALGNXX2/MsOKPssv0",
+	"hN6S52UZ2pJAfVwwg4wZtHMGO7PV9chEMh0kxpSEst6Wssxycx1k4o0U3DIeJ/Q/Xd/1/wONdB6VAghl",
+	"QwKYRDjZCjJLMOy4vr93QCOIIE5s2CTAuP7T6y1SRUY0XWoylQtIwd1vBilsDvzHSRUN4HIvxLJc5LLZ",
+	"y/5YIdGladSBZAeQhH6znaqZYBwe37gqWBCmg8Zi577Aoqsyx0J7mK3qetUCZ3/6nExlofRa2UCXH65l",
+	"2Fgaq2ONpZnCIBQrje3pOU3tJC3cWAn59pAwAeJxmyymPGdhZ2K94FBFMEpBYbn1hqD/0jaVyiYVHK1L",
+	"d3s01hY41BUB9om3soFf//8HAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -225,6 +225,153 @@ func (e JobState) Valid() bool {
 	}
 }
 
+// Defines values for NetworkUpdateRequestStatus.
+const (
+	NetworkUpdateActive      NetworkUpdateRequestStatus = "ACTIVE"
+	NetworkUpdateDeactivated NetworkUpdateRequestStatus = "DEACTIVATED"
+	NetworkUpdateSuspended   NetworkUpdateRequestStatus = "SUSPENDED"
+)
+
+// Valid indicates whether the value is a known member of the NetworkUpdateRequestStatus enum.
+func (e NetworkUpdateRequestStatus) Valid() bool {
+	switch e {
+	case NetworkUpdateActive:
+		return true
+	case NetworkUpdateDeactivated:
+		return true
+	case NetworkUpdateSuspended:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProvisionRequestDecision.
+const (
+	DecisionGreen  ProvisionRequestDecision = "GREEN"
+	DecisionRed    ProvisionRequestDecision = "RED"
+	DecisionYellow ProvisionRequestDecision = "YELLOW"
+)
+
+// Valid indicates whether the value is a known member of the ProvisionRequestDecision enum.
+func (e ProvisionRequestDecision) Valid() bool {
+	switch e {
+	case DecisionGreen:
+		return true
+	case DecisionRed:
+		return true
+	case DecisionYellow:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProvisionRequestNetwork.
+const (
+	NetworkMDES ProvisionRequestNetwork = "MDES"
+	NetworkVTS  ProvisionRequestNetwork = "VTS"
+)
+
+// Valid indicates whether the value is a known member of the ProvisionRequestNetwork enum.
+func (e ProvisionRequestNetwork) Valid() bool {
+	switch e {
+	case NetworkMDES:
+		return true
+	case NetworkVTS:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProvisionRequestOtpMethod.
+const (
+	OTPByEmail ProvisionRequestOtpMethod = "EMAIL"
+	OTPBySMS   ProvisionRequestOtpMethod = "SMS"
+)
+
+// Valid indicates whether the value is a known member of the ProvisionRequestOtpMethod enum.
+func (e ProvisionRequestOtpMethod) Valid() bool {
+	switch e {
+	case OTPByEmail:
+		return true
+	case OTPBySMS:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProvisionRequestWallet.
+const (
+	WalletApplePay   ProvisionRequestWallet = "APPLE_PAY"
+	WalletGooglePay  ProvisionRequestWallet = "GOOGLE_PAY"
+	WalletSamsungPay ProvisionRequestWallet = "SAMSUNG_PAY"
+)
+
+// Valid indicates whether the value is a known member of the ProvisionRequestWallet enum.
+func (e ProvisionRequestWallet) Valid() bool {
+	switch e {
+	case WalletApplePay:
+		return true
+	case WalletGooglePay:
+		return true
+	case WalletSamsungPay:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProvisionResultOutcome.
+const (
+	OutcomeApproved ProvisionResultOutcome = "APPROVED"
+	OutcomeRefused  ProvisionResultOutcome = "REFUSED"
+	OutcomeStepUp   ProvisionResultOutcome = "STEP_UP"
+	OutcomeUpdated  ProvisionResultOutcome = "UPDATED"
+)
+
+// Valid indicates whether the value is a known member of the ProvisionResultOutcome enum.
+func (e ProvisionResultOutcome) Valid() bool {
+	switch e {
+	case OutcomeApproved:
+		return true
+	case OutcomeRefused:
+		return true
+	case OutcomeStepUp:
+		return true
+	case OutcomeUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProvisionResultStatus.
+const (
+	TokenActive      ProvisionResultStatus = "ACTIVE"
+	TokenDeactivated ProvisionResultStatus = "DEACTIVATED"
+	TokenInactive    ProvisionResultStatus = "INACTIVE"
+	TokenSuspended   ProvisionResultStatus = "SUSPENDED"
+)
+
+// Valid indicates whether the value is a known member of the ProvisionResultStatus enum.
+func (e ProvisionResultStatus) Valid() bool {
+	switch e {
+	case TokenActive:
+		return true
+	case TokenDeactivated:
+		return true
+	case TokenInactive:
+		return true
+	case TokenSuspended:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for WebhookMessageStatus.
 const (
 	WebhookMessageDelivered WebhookMessageStatus = "delivered"
@@ -548,6 +695,84 @@ type JobList struct {
 	Tenant string `json:"tenant"`
 }
 
+// NetworkUpdateRequest defines model for NetworkUpdateRequest.
+type NetworkUpdateRequest struct {
+	// Status The token's new status at the network.
+	Status NetworkUpdateRequestStatus `json:"status"`
+
+	// Tenant The org of the token; default the first org of the fixtures.
+	Tenant *string `json:"tenant,omitempty"`
+}
+
+// NetworkUpdateRequestStatus The token's new status at the network.
+type NetworkUpdateRequestStatus string
+
+// ProvisionRequest What the network's provisioning request carries and how the issuer's rules answer it.
+type ProvisionRequest struct {
+	// Cvv2Valid Whether the CVV2 the cardholder typed matches; a mismatch is refused and counts a try on the wallet's counter (getCardTokenConfig); at 3 tries the wallet is refused until the counter is reset.
+	Cvv2Valid *bool `json:"cvv2_valid,omitempty"`
+
+	// Decision GREEN approves, YELLOW asks for an OTP step-up, RED declines.
+	Decision *ProvisionRequestDecision `json:"decision,omitempty"`
+
+	// DeviceId The device the token is for; default one derived from the seed.
+	DeviceId *string `json:"device_id,omitempty"`
+
+	// Iso VTS only; the approval arrives over ISO 8583 (VTS_APPROVE_PROVISIONING_ISO).
+	Iso *bool `json:"iso,omitempty"`
+
+	// Network The token service; default the card's brand's (VTS for VISA, MDES for MASTERCARD).
+	Network *ProvisionRequestNetwork `json:"network,omitempty"`
+
+	// OtpMethod How the cardholder asked to get the OTP on the yellow path.
+	OtpMethod *ProvisionRequestOtpMethod `json:"otp_method,omitempty"`
+
+	// Tenant The org of the card; default the first org of the fixtures.
+	Tenant *string `json:"tenant,omitempty"`
+
+	// Wallet The token requestor (wallet ids 216, 103 and 217).
+	Wallet *ProvisionRequestWallet `json:"wallet,omitempty"`
+}
+
+// ProvisionRequestDecision GREEN approves, YELLOW asks for an OTP step-up, RED declines.
+type ProvisionRequestDecision string
+
+// ProvisionRequestNetwork The token service; default the card's brand's (VTS for VISA, MDES for MASTERCARD).
+type ProvisionRequestNetwork string
+
+// ProvisionRequestOtpMethod How the cardholder asked to get the OTP on the yellow path.
+type ProvisionRequestOtpMethod string
+
+// ProvisionRequestWallet The token requestor (wallet ids 216, 103 and 217).
+type ProvisionRequestWallet string
+
+// ProvisionResult defines model for ProvisionResult.
+type ProvisionResult struct {
+	CardId int64 `json:"card_id"`
+
+	// CustomCodes Why the processor refused, as notification_refusal-1 says.
+	CustomCodes *[]string `json:"custom_codes,omitempty"`
+
+	// NetworkCalls The network messages this call played, in order, as the events name them.
+	NetworkCalls []string `json:"network_calls"`
+
+	// Outcome APPROVED (the token is active), STEP_UP (waiting for the OTP), REFUSED, or UPDATED.
+	Outcome ProvisionResultOutcome `json:"outcome"`
+
+	// Status The token's status afterwards.
+	Status *ProvisionResultStatus `json:"status,omitempty"`
+	Tenant string                 `json:"tenant"`
+
+	// TokenId The processor's token id; absent when the provisioning was refused before a token existed.
+	TokenId *string `json:"token_id,omitempty"`
+}
+
+// ProvisionResultOutcome APPROVED (the token is active), STEP_UP (waiting for the OTP), REFUSED, or UPDATED.
+type ProvisionResultOutcome string
+
+// ProvisionResultStatus The token's status afterwards.
+type ProvisionResultStatus string
+
 // RedeliveryResult defines model for RedeliveryResult.
 type RedeliveryResult struct {
 	// Queued How many messages were queued again.
@@ -575,6 +800,15 @@ type RejectionRequest struct {
 	FieldDescription *string `json:"field_description,omitempty"`
 
 	// Tenant The org of the card; default the first org of the fixtures.
+	Tenant *string `json:"tenant,omitempty"`
+}
+
+// StepUpRequest defines model for StepUpRequest.
+type StepUpRequest struct {
+	// Otp The OTP from send_challenge-1.
+	Otp string `json:"otp"`
+
+	// Tenant The org of the token; default the first org of the fixtures.
 	Tenant *string `json:"tenant,omitempty"`
 }
 
@@ -759,6 +993,9 @@ type WebhookSubscriptionUpdate struct {
 // EventId defines model for EventId.
 type EventId = openapi_types.UUID
 
+// NetworkTokenId defines model for NetworkTokenId.
+type NetworkTokenId = string
+
 // SubscriptionId defines model for SubscriptionId.
 type SubscriptionId = openapi_types.UUID
 
@@ -918,6 +1155,9 @@ type SeeCardAtChipJSONRequestBody = ChipRequest
 // RejectEmbossedCardJSONRequestBody defines body for RejectEmbossedCard for application/json ContentType.
 type RejectEmbossedCardJSONRequestBody = RejectionRequest
 
+// ProvisionNetworkTokenJSONRequestBody defines body for ProvisionNetworkToken for application/json ContentType.
+type ProvisionNetworkTokenJSONRequestBody = ProvisionRequest
+
 // MigrateCardTypeJSONRequestBody defines body for MigrateCardType for application/json ContentType.
 type MigrateCardTypeJSONRequestBody = TenantOnly
 
@@ -932,6 +1172,12 @@ type UpdateD1IssuerSettingsJSONRequestBody = D1SettingsRequest
 
 // CreateFaultJSONRequestBody defines body for CreateFault for application/json ContentType.
 type CreateFaultJSONRequestBody = FaultRequest
+
+// NotifyNetworkTokenUpdateJSONRequestBody defines body for NotifyNetworkTokenUpdate for application/json ContentType.
+type NotifyNetworkTokenUpdateJSONRequestBody = NetworkUpdateRequest
+
+// CompleteNetworkTokenStepUpJSONRequestBody defines body for CompleteNetworkTokenStepUp for application/json ContentType.
+type CompleteNetworkTokenStepUpJSONRequestBody = StepUpRequest
 
 // CreateTenantJSONRequestBody defines body for CreateTenant for application/json ContentType.
 type CreateTenantJSONRequestBody = TenantRequest
@@ -1054,6 +1300,24 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /_sim/cards/{cardId}/embossing-rejection (the `RejectEmbossedCard` operationId).
 	RejectEmbossedCard(ctx context.Context, cardId int64, body RejectEmbossedCardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ProvisionNetworkTokenWithBody Play a card network provisioning a token for the card
+	//
+	// Stands in for Visa (VTS) or Mastercard (MDES) asking the processor to tokenize the card for a wallet, and runs the network's messages in the vendor's order, each announced by notification-1. MDES sends TE (eligibility), TA (authorization), then TC (token activated) on the green path, or AC (activation code: send_challenge-1 carries the OTP the issuer delivers) on the yellow path; VTS sends VTS_APPROVE_PROVISIONING (or _ISO), then VTS_TOKEN_CREATED, with VTS_GET_CVM and VTS_PASSCODE before it on the yellow path. On the red path, or for a card that is not NORMAL or a wallet whose CVV2 tries are used up, the processor refuses the authorization (notification_refusal-1) and no token is made. A yellow token stays INACTIVE until completeNetworkTokenStepUp gets the OTP, or its challenge expires 30 minutes later on the tenant's clock (the network then deactivates it). Answers what happened.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /_sim/cards/{cardId}/network-tokens (the `ProvisionNetworkToken` operationId).
+	ProvisionNetworkTokenWithBody(ctx context.Context, cardId int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ProvisionNetworkToken Play a card network provisioning a token for the card
+	//
+	// Stands in for Visa (VTS) or Mastercard (MDES) asking the processor to tokenize the card for a wallet, and runs the network's messages in the vendor's order, each announced by notification-1. MDES sends TE (eligibility), TA (authorization), then TC (token activated) on the green path, or AC (activation code: send_challenge-1 carries the OTP the issuer delivers) on the yellow path; VTS sends VTS_APPROVE_PROVISIONING (or _ISO), then VTS_TOKEN_CREATED, with VTS_GET_CVM and VTS_PASSCODE before it on the yellow path. On the red path, or for a card that is not NORMAL or a wallet whose CVV2 tries are used up, the processor refuses the authorization (notification_refusal-1) and no token is made. A yellow token stays INACTIVE until completeNetworkTokenStepUp gets the OTP, or its challenge expires 30 minutes later on the tenant's clock (the network then deactivates it). Answers what happened.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /_sim/cards/{cardId}/network-tokens (the `ProvisionNetworkToken` operationId).
+	ProvisionNetworkToken(ctx context.Context, cardId int64, body ProvisionNetworkTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// MigrateCardTypeWithBody Migrate a RECURRING card to VIRTUAL
 	//
@@ -1219,6 +1483,42 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /_sim/jobs (the `ListJobs` operationId).
 	ListJobs(ctx context.Context, params *ListJobsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// NotifyNetworkTokenUpdateWithBody Play the network telling of a token's new status
+	//
+	// Stands in for the network's token update (the cardholder suspended, resumed or deleted the token in the wallet): MDES sends TV, VTS one of VTS_STATUS_UPDATED_TOKEN_SUSPEND, _RESUME or _DEACTIVATED, announced by notification-1. A change the token's status forbids (a DEACTIVATED token never comes back) answers 409 naming /status.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /_sim/network-tokens/{tokenId}/network-update (the `NotifyNetworkTokenUpdate` operationId).
+	NotifyNetworkTokenUpdateWithBody(ctx context.Context, tokenId NetworkTokenId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// NotifyNetworkTokenUpdate Play the network telling of a token's new status
+	//
+	// Stands in for the network's token update (the cardholder suspended, resumed or deleted the token in the wallet): MDES sends TV, VTS one of VTS_STATUS_UPDATED_TOKEN_SUSPEND, _RESUME or _DEACTIVATED, announced by notification-1. A change the token's status forbids (a DEACTIVATED token never comes back) answers 409 naming /status.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /_sim/network-tokens/{tokenId}/network-update (the `NotifyNetworkTokenUpdate` operationId).
+	NotifyNetworkTokenUpdate(ctx context.Context, tokenId NetworkTokenId, body NotifyNetworkTokenUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CompleteNetworkTokenStepUpWithBody Play the cardholder entering the OTP of a yellow-path provisioning
+	//
+	// The cardholder types the OTP that send_challenge-1 carried into the wallet, and the network finishes the provisioning: MDES sends TC, VTS sends VTS_STATUS_UPDATED_OTP_VERIFICATION_RESULT, each announced by notification-1, and the token becomes ACTIVE. A wrong OTP changes nothing and answers 409 naming /otp; a token with no pending challenge answers 409 too.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /_sim/network-tokens/{tokenId}/step-up (the `CompleteNetworkTokenStepUp` operationId).
+	CompleteNetworkTokenStepUpWithBody(ctx context.Context, tokenId NetworkTokenId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CompleteNetworkTokenStepUp Play the cardholder entering the OTP of a yellow-path provisioning
+	//
+	// The cardholder types the OTP that send_challenge-1 carried into the wallet, and the network finishes the provisioning: MDES sends TC, VTS sends VTS_STATUS_UPDATED_OTP_VERIFICATION_RESULT, each announced by notification-1, and the token becomes ACTIVE. A wrong OTP changes nothing and answers 409 naming /otp; a token with no pending challenge answers 409 too.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /_sim/network-tokens/{tokenId}/step-up (the `CompleteNetworkTokenStepUp` operationId).
+	CompleteNetworkTokenStepUp(ctx context.Context, tokenId NetworkTokenId, body CompleteNetworkTokenStepUpJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateTenantWithBody Create a fresh tenant
 	//
@@ -1415,6 +1715,44 @@ func (c *Client) RejectEmbossedCardWithBody(ctx context.Context, cardId int64, c
 // Corresponds with POST /_sim/cards/{cardId}/embossing-rejection (the `RejectEmbossedCard` operationId).
 func (c *Client) RejectEmbossedCard(ctx context.Context, cardId int64, body RejectEmbossedCardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRejectEmbossedCardRequest(c.Server, cardId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ProvisionNetworkTokenWithBody Play a card network provisioning a token for the card
+//
+// Stands in for Visa (VTS) or Mastercard (MDES) asking the processor to tokenize the card for a wallet, and runs the network's messages in the vendor's order, each announced by notification-1. MDES sends TE (eligibility), TA (authorization), then TC (token activated) on the green path, or AC (activation code: send_challenge-1 carries the OTP the issuer delivers) on the yellow path; VTS sends VTS_APPROVE_PROVISIONING (or _ISO), then VTS_TOKEN_CREATED, with VTS_GET_CVM and VTS_PASSCODE before it on the yellow path. On the red path, or for a card that is not NORMAL or a wallet whose CVV2 tries are used up, the processor refuses the authorization (notification_refusal-1) and no token is made. A yellow token stays INACTIVE until completeNetworkTokenStepUp gets the OTP, or its challenge expires 30 minutes later on the tenant's clock (the network then deactivates it). Answers what happened.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /_sim/cards/{cardId}/network-tokens (the `ProvisionNetworkToken` operationId).
+func (c *Client) ProvisionNetworkTokenWithBody(ctx context.Context, cardId int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewProvisionNetworkTokenRequestWithBody(c.Server, cardId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ProvisionNetworkToken Play a card network provisioning a token for the card
+//
+// Stands in for Visa (VTS) or Mastercard (MDES) asking the processor to tokenize the card for a wallet, and runs the network's messages in the vendor's order, each announced by notification-1. MDES sends TE (eligibility), TA (authorization), then TC (token activated) on the green path, or AC (activation code: send_challenge-1 carries the OTP the issuer delivers) on the yellow path; VTS sends VTS_APPROVE_PROVISIONING (or _ISO), then VTS_TOKEN_CREATED, with VTS_GET_CVM and VTS_PASSCODE before it on the yellow path. On the red path, or for a card that is not NORMAL or a wallet whose CVV2 tries are used up, the processor refuses the authorization (notification_refusal-1) and no token is made. A yellow token stays INACTIVE until completeNetworkTokenStepUp gets the OTP, or its challenge expires 30 minutes later on the tenant's clock (the network then deactivates it). Answers what happened.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /_sim/cards/{cardId}/network-tokens (the `ProvisionNetworkToken` operationId).
+func (c *Client) ProvisionNetworkToken(ctx context.Context, cardId int64, body ProvisionNetworkTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewProvisionNetworkTokenRequest(c.Server, cardId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1800,6 +2138,82 @@ func (c *Client) ListJobs(ctx context.Context, params *ListJobsParams, reqEditor
 	return c.Client.Do(req)
 }
 
+// NotifyNetworkTokenUpdateWithBody Play the network telling of a token's new status
+//
+// Stands in for the network's token update (the cardholder suspended, resumed or deleted the token in the wallet): MDES sends TV, VTS one of VTS_STATUS_UPDATED_TOKEN_SUSPEND, _RESUME or _DEACTIVATED, announced by notification-1. A change the token's status forbids (a DEACTIVATED token never comes back) answers 409 naming /status.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /_sim/network-tokens/{tokenId}/network-update (the `NotifyNetworkTokenUpdate` operationId).
+func (c *Client) NotifyNetworkTokenUpdateWithBody(ctx context.Context, tokenId NetworkTokenId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewNotifyNetworkTokenUpdateRequestWithBody(c.Server, tokenId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// NotifyNetworkTokenUpdate Play the network telling of a token's new status
+//
+// Stands in for the network's token update (the cardholder suspended, resumed or deleted the token in the wallet): MDES sends TV, VTS one of VTS_STATUS_UPDATED_TOKEN_SUSPEND, _RESUME or _DEACTIVATED, announced by notification-1. A change the token's status forbids (a DEACTIVATED token never comes back) answers 409 naming /status.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /_sim/network-tokens/{tokenId}/network-update (the `NotifyNetworkTokenUpdate` operationId).
+func (c *Client) NotifyNetworkTokenUpdate(ctx context.Context, tokenId NetworkTokenId, body NotifyNetworkTokenUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewNotifyNetworkTokenUpdateRequest(c.Server, tokenId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CompleteNetworkTokenStepUpWithBody Play the cardholder entering the OTP of a yellow-path provisioning
+//
+// The cardholder types the OTP that send_challenge-1 carried into the wallet, and the network finishes the provisioning: MDES sends TC, VTS sends VTS_STATUS_UPDATED_OTP_VERIFICATION_RESULT, each announced by notification-1, and the token becomes ACTIVE. A wrong OTP changes nothing and answers 409 naming /otp; a token with no pending challenge answers 409 too.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /_sim/network-tokens/{tokenId}/step-up (the `CompleteNetworkTokenStepUp` operationId).
+func (c *Client) CompleteNetworkTokenStepUpWithBody(ctx context.Context, tokenId NetworkTokenId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCompleteNetworkTokenStepUpRequestWithBody(c.Server, tokenId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CompleteNetworkTokenStepUp Play the cardholder entering the OTP of a yellow-path provisioning
+//
+// The cardholder types the OTP that send_challenge-1 carried into the wallet, and the network finishes the provisioning: MDES sends TC, VTS sends VTS_STATUS_UPDATED_OTP_VERIFICATION_RESULT, each announced by notification-1, and the token becomes ACTIVE. A wrong OTP changes nothing and answers 409 naming /otp; a token with no pending challenge answers 409 too.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /_sim/network-tokens/{tokenId}/step-up (the `CompleteNetworkTokenStepUp` operationId).
+func (c *Client) CompleteNetworkTokenStepUp(ctx context.Context, tokenId NetworkTokenId, body CompleteNetworkTokenStepUpJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCompleteNetworkTokenStepUpRequest(c.Server, tokenId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // CreateTenantWithBody Create a fresh tenant
 //
 // Adds an org with no cards and no events, a copy of a template org (default the first org of the fixtures: its programs, accounts, customers and reissue reasons) under a new id and a credential of its own. Test suites create one per scenario so that no scenario sees another's state. Ids and secrets derive from the seed and the number of orgs, so a replayed sequence creates the same tenants.
@@ -2163,6 +2577,53 @@ func NewRejectEmbossedCardRequestWithBody(server string, cardId int64, contentTy
 	}
 
 	operationPath := fmt.Sprintf("/_sim/cards/%s/embossing-rejection", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewProvisionNetworkTokenRequest calls the generic ProvisionNetworkToken builder with application/json body
+func NewProvisionNetworkTokenRequest(server string, cardId int64, body ProvisionNetworkTokenJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewProvisionNetworkTokenRequestWithBody(server, cardId, "application/json", bodyReader)
+}
+
+// NewProvisionNetworkTokenRequestWithBody constructs an http.Request for the ProvisionNetworkToken method, with any body, and a specified content type
+func NewProvisionNetworkTokenRequestWithBody(server string, cardId int64, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "cardId", cardId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/_sim/cards/%s/network-tokens", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -3066,6 +3527,100 @@ func NewListJobsRequest(server string, params *ListJobsParams) (*http.Request, e
 	return req, nil
 }
 
+// NewNotifyNetworkTokenUpdateRequest calls the generic NotifyNetworkTokenUpdate builder with application/json body
+func NewNotifyNetworkTokenUpdateRequest(server string, tokenId NetworkTokenId, body NotifyNetworkTokenUpdateJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewNotifyNetworkTokenUpdateRequestWithBody(server, tokenId, "application/json", bodyReader)
+}
+
+// NewNotifyNetworkTokenUpdateRequestWithBody constructs an http.Request for the NotifyNetworkTokenUpdate method, with any body, and a specified content type
+func NewNotifyNetworkTokenUpdateRequestWithBody(server string, tokenId NetworkTokenId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tokenId", tokenId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/_sim/network-tokens/%s/network-update", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewCompleteNetworkTokenStepUpRequest calls the generic CompleteNetworkTokenStepUp builder with application/json body
+func NewCompleteNetworkTokenStepUpRequest(server string, tokenId NetworkTokenId, body CompleteNetworkTokenStepUpJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCompleteNetworkTokenStepUpRequestWithBody(server, tokenId, "application/json", bodyReader)
+}
+
+// NewCompleteNetworkTokenStepUpRequestWithBody constructs an http.Request for the CompleteNetworkTokenStepUp method, with any body, and a specified content type
+func NewCompleteNetworkTokenStepUpRequestWithBody(server string, tokenId NetworkTokenId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tokenId", tokenId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/_sim/network-tokens/%s/step-up", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewCreateTenantRequest calls the generic CreateTenant builder with application/json body
 func NewCreateTenantRequest(server string, body CreateTenantJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -3820,6 +4375,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /_sim/cards/{cardId}/embossing-rejection (the `RejectEmbossedCard` operationId).
 	RejectEmbossedCardWithResponse(ctx context.Context, cardId int64, body RejectEmbossedCardJSONRequestBody, reqEditors ...RequestEditorFn) (*RejectEmbossedCardResponse, error)
 
+	// ProvisionNetworkTokenWithBodyWithResponse Play a card network provisioning a token for the card
+	//
+	// Stands in for Visa (VTS) or Mastercard (MDES) asking the processor to tokenize the card for a wallet, and runs the network's messages in the vendor's order, each announced by notification-1. MDES sends TE (eligibility), TA (authorization), then TC (token activated) on the green path, or AC (activation code: send_challenge-1 carries the OTP the issuer delivers) on the yellow path; VTS sends VTS_APPROVE_PROVISIONING (or _ISO), then VTS_TOKEN_CREATED, with VTS_GET_CVM and VTS_PASSCODE before it on the yellow path. On the red path, or for a card that is not NORMAL or a wallet whose CVV2 tries are used up, the processor refuses the authorization (notification_refusal-1) and no token is made. A yellow token stays INACTIVE until completeNetworkTokenStepUp gets the OTP, or its challenge expires 30 minutes later on the tenant's clock (the network then deactivates it). Answers what happened.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /_sim/cards/{cardId}/network-tokens (the `ProvisionNetworkToken` operationId).
+	ProvisionNetworkTokenWithBodyWithResponse(ctx context.Context, cardId int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ProvisionNetworkTokenResponse, error)
+
+	// ProvisionNetworkTokenWithResponse Play a card network provisioning a token for the card
+	//
+	// Stands in for Visa (VTS) or Mastercard (MDES) asking the processor to tokenize the card for a wallet, and runs the network's messages in the vendor's order, each announced by notification-1. MDES sends TE (eligibility), TA (authorization), then TC (token activated) on the green path, or AC (activation code: send_challenge-1 carries the OTP the issuer delivers) on the yellow path; VTS sends VTS_APPROVE_PROVISIONING (or _ISO), then VTS_TOKEN_CREATED, with VTS_GET_CVM and VTS_PASSCODE before it on the yellow path. On the red path, or for a card that is not NORMAL or a wallet whose CVV2 tries are used up, the processor refuses the authorization (notification_refusal-1) and no token is made. A yellow token stays INACTIVE until completeNetworkTokenStepUp gets the OTP, or its challenge expires 30 minutes later on the tenant's clock (the network then deactivates it). Answers what happened.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /_sim/cards/{cardId}/network-tokens (the `ProvisionNetworkToken` operationId).
+	ProvisionNetworkTokenWithResponse(ctx context.Context, cardId int64, body ProvisionNetworkTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*ProvisionNetworkTokenResponse, error)
+
 	// MigrateCardTypeWithBodyWithResponse Migrate a RECURRING card to VIRTUAL
 	//
 	// Does what the processor's own migration of the deprecated RECURRING type does to one card: it becomes VIRTUAL and update_type-1 tells of it (card_previous_type RECURRING). Another type, a terminated card, or a customer who already has a live VIRTUAL card of that name answers 409.
@@ -4006,6 +4579,42 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /_sim/jobs (the `ListJobs` operationId).
 	ListJobsWithResponse(ctx context.Context, params *ListJobsParams, reqEditors ...RequestEditorFn) (*ListJobsResponse, error)
+
+	// NotifyNetworkTokenUpdateWithBodyWithResponse Play the network telling of a token's new status
+	//
+	// Stands in for the network's token update (the cardholder suspended, resumed or deleted the token in the wallet): MDES sends TV, VTS one of VTS_STATUS_UPDATED_TOKEN_SUSPEND, _RESUME or _DEACTIVATED, announced by notification-1. A change the token's status forbids (a DEACTIVATED token never comes back) answers 409 naming /status.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /_sim/network-tokens/{tokenId}/network-update (the `NotifyNetworkTokenUpdate` operationId).
+	NotifyNetworkTokenUpdateWithBodyWithResponse(ctx context.Context, tokenId NetworkTokenId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*NotifyNetworkTokenUpdateResponse, error)
+
+	// NotifyNetworkTokenUpdateWithResponse Play the network telling of a token's new status
+	//
+	// Stands in for the network's token update (the cardholder suspended, resumed or deleted the token in the wallet): MDES sends TV, VTS one of VTS_STATUS_UPDATED_TOKEN_SUSPEND, _RESUME or _DEACTIVATED, announced by notification-1. A change the token's status forbids (a DEACTIVATED token never comes back) answers 409 naming /status.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /_sim/network-tokens/{tokenId}/network-update (the `NotifyNetworkTokenUpdate` operationId).
+	NotifyNetworkTokenUpdateWithResponse(ctx context.Context, tokenId NetworkTokenId, body NotifyNetworkTokenUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*NotifyNetworkTokenUpdateResponse, error)
+
+	// CompleteNetworkTokenStepUpWithBodyWithResponse Play the cardholder entering the OTP of a yellow-path provisioning
+	//
+	// The cardholder types the OTP that send_challenge-1 carried into the wallet, and the network finishes the provisioning: MDES sends TC, VTS sends VTS_STATUS_UPDATED_OTP_VERIFICATION_RESULT, each announced by notification-1, and the token becomes ACTIVE. A wrong OTP changes nothing and answers 409 naming /otp; a token with no pending challenge answers 409 too.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /_sim/network-tokens/{tokenId}/step-up (the `CompleteNetworkTokenStepUp` operationId).
+	CompleteNetworkTokenStepUpWithBodyWithResponse(ctx context.Context, tokenId NetworkTokenId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CompleteNetworkTokenStepUpResponse, error)
+
+	// CompleteNetworkTokenStepUpWithResponse Play the cardholder entering the OTP of a yellow-path provisioning
+	//
+	// The cardholder types the OTP that send_challenge-1 carried into the wallet, and the network finishes the provisioning: MDES sends TC, VTS sends VTS_STATUS_UPDATED_OTP_VERIFICATION_RESULT, each announced by notification-1, and the token becomes ACTIVE. A wrong OTP changes nothing and answers 409 naming /otp; a token with no pending challenge answers 409 too.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /_sim/network-tokens/{tokenId}/step-up (the `CompleteNetworkTokenStepUp` operationId).
+	CompleteNetworkTokenStepUpWithResponse(ctx context.Context, tokenId NetworkTokenId, body CompleteNetworkTokenStepUpJSONRequestBody, reqEditors ...RequestEditorFn) (*CompleteNetworkTokenStepUpResponse, error)
 
 	// CreateTenantWithBodyWithResponse Create a fresh tenant
 	//
@@ -4270,6 +4879,75 @@ func (r RejectEmbossedCardResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r RejectEmbossedCardResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ProvisionNetworkTokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProvisionResult
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ProvisionNetworkTokenResponse) GetJSON200() *ProvisionResult {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ProvisionNetworkTokenResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ProvisionNetworkTokenResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ProvisionNetworkTokenResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ProvisionNetworkTokenResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ProvisionNetworkTokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ProvisionNetworkTokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ProvisionNetworkTokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ProvisionNetworkTokenResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -5226,6 +5904,144 @@ func (r ListJobsResponse) ContentType() string {
 	return ""
 }
 
+type NotifyNetworkTokenUpdateResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProvisionResult
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r NotifyNetworkTokenUpdateResponse) GetJSON200() *ProvisionResult {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r NotifyNetworkTokenUpdateResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r NotifyNetworkTokenUpdateResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r NotifyNetworkTokenUpdateResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r NotifyNetworkTokenUpdateResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r NotifyNetworkTokenUpdateResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r NotifyNetworkTokenUpdateResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r NotifyNetworkTokenUpdateResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r NotifyNetworkTokenUpdateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CompleteNetworkTokenStepUpResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProvisionResult
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CompleteNetworkTokenStepUpResponse) GetJSON200() *ProvisionResult {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CompleteNetworkTokenStepUpResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CompleteNetworkTokenStepUpResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CompleteNetworkTokenStepUpResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CompleteNetworkTokenStepUpResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CompleteNetworkTokenStepUpResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CompleteNetworkTokenStepUpResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CompleteNetworkTokenStepUpResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CompleteNetworkTokenStepUpResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type CreateTenantResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -6016,6 +6832,36 @@ func (c *ClientWithResponses) RejectEmbossedCardWithResponse(ctx context.Context
 	return ParseRejectEmbossedCardResponse(rsp)
 }
 
+// ProvisionNetworkTokenWithBodyWithResponse Play a card network provisioning a token for the card
+//
+// Stands in for Visa (VTS) or Mastercard (MDES) asking the processor to tokenize the card for a wallet, and runs the network's messages in the vendor's order, each announced by notification-1. MDES sends TE (eligibility), TA (authorization), then TC (token activated) on the green path, or AC (activation code: send_challenge-1 carries the OTP the issuer delivers) on the yellow path; VTS sends VTS_APPROVE_PROVISIONING (or _ISO), then VTS_TOKEN_CREATED, with VTS_GET_CVM and VTS_PASSCODE before it on the yellow path. On the red path, or for a card that is not NORMAL or a wallet whose CVV2 tries are used up, the processor refuses the authorization (notification_refusal-1) and no token is made. A yellow token stays INACTIVE until completeNetworkTokenStepUp gets the OTP, or its challenge expires 30 minutes later on the tenant's clock (the network then deactivates it). Answers what happened.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /_sim/cards/{cardId}/network-tokens (the `ProvisionNetworkToken` operationId).
+func (c *ClientWithResponses) ProvisionNetworkTokenWithBodyWithResponse(ctx context.Context, cardId int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ProvisionNetworkTokenResponse, error) {
+	rsp, err := c.ProvisionNetworkTokenWithBody(ctx, cardId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseProvisionNetworkTokenResponse(rsp)
+}
+
+// ProvisionNetworkTokenWithResponse Play a card network provisioning a token for the card
+//
+// Stands in for Visa (VTS) or Mastercard (MDES) asking the processor to tokenize the card for a wallet, and runs the network's messages in the vendor's order, each announced by notification-1. MDES sends TE (eligibility), TA (authorization), then TC (token activated) on the green path, or AC (activation code: send_challenge-1 carries the OTP the issuer delivers) on the yellow path; VTS sends VTS_APPROVE_PROVISIONING (or _ISO), then VTS_TOKEN_CREATED, with VTS_GET_CVM and VTS_PASSCODE before it on the yellow path. On the red path, or for a card that is not NORMAL or a wallet whose CVV2 tries are used up, the processor refuses the authorization (notification_refusal-1) and no token is made. A yellow token stays INACTIVE until completeNetworkTokenStepUp gets the OTP, or its challenge expires 30 minutes later on the tenant's clock (the network then deactivates it). Answers what happened.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /_sim/cards/{cardId}/network-tokens (the `ProvisionNetworkToken` operationId).
+func (c *ClientWithResponses) ProvisionNetworkTokenWithResponse(ctx context.Context, cardId int64, body ProvisionNetworkTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*ProvisionNetworkTokenResponse, error) {
+	rsp, err := c.ProvisionNetworkToken(ctx, cardId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseProvisionNetworkTokenResponse(rsp)
+}
+
 // MigrateCardTypeWithBodyWithResponse Migrate a RECURRING card to VIRTUAL
 //
 // Does what the processor's own migration of the deprecated RECURRING type does to one card: it becomes VIRTUAL and update_type-1 tells of it (card_previous_type RECURRING). Another type, a terminated card, or a customer who already has a live VIRTUAL card of that name answers 409.
@@ -6329,6 +7175,66 @@ func (c *ClientWithResponses) ListJobsWithResponse(ctx context.Context, params *
 	return ParseListJobsResponse(rsp)
 }
 
+// NotifyNetworkTokenUpdateWithBodyWithResponse Play the network telling of a token's new status
+//
+// Stands in for the network's token update (the cardholder suspended, resumed or deleted the token in the wallet): MDES sends TV, VTS one of VTS_STATUS_UPDATED_TOKEN_SUSPEND, _RESUME or _DEACTIVATED, announced by notification-1. A change the token's status forbids (a DEACTIVATED token never comes back) answers 409 naming /status.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /_sim/network-tokens/{tokenId}/network-update (the `NotifyNetworkTokenUpdate` operationId).
+func (c *ClientWithResponses) NotifyNetworkTokenUpdateWithBodyWithResponse(ctx context.Context, tokenId NetworkTokenId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*NotifyNetworkTokenUpdateResponse, error) {
+	rsp, err := c.NotifyNetworkTokenUpdateWithBody(ctx, tokenId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseNotifyNetworkTokenUpdateResponse(rsp)
+}
+
+// NotifyNetworkTokenUpdateWithResponse Play the network telling of a token's new status
+//
+// Stands in for the network's token update (the cardholder suspended, resumed or deleted the token in the wallet): MDES sends TV, VTS one of VTS_STATUS_UPDATED_TOKEN_SUSPEND, _RESUME or _DEACTIVATED, announced by notification-1. A change the token's status forbids (a DEACTIVATED token never comes back) answers 409 naming /status.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /_sim/network-tokens/{tokenId}/network-update (the `NotifyNetworkTokenUpdate` operationId).
+func (c *ClientWithResponses) NotifyNetworkTokenUpdateWithResponse(ctx context.Context, tokenId NetworkTokenId, body NotifyNetworkTokenUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*NotifyNetworkTokenUpdateResponse, error) {
+	rsp, err := c.NotifyNetworkTokenUpdate(ctx, tokenId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseNotifyNetworkTokenUpdateResponse(rsp)
+}
+
+// CompleteNetworkTokenStepUpWithBodyWithResponse Play the cardholder entering the OTP of a yellow-path provisioning
+//
+// The cardholder types the OTP that send_challenge-1 carried into the wallet, and the network finishes the provisioning: MDES sends TC, VTS sends VTS_STATUS_UPDATED_OTP_VERIFICATION_RESULT, each announced by notification-1, and the token becomes ACTIVE. A wrong OTP changes nothing and answers 409 naming /otp; a token with no pending challenge answers 409 too.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /_sim/network-tokens/{tokenId}/step-up (the `CompleteNetworkTokenStepUp` operationId).
+func (c *ClientWithResponses) CompleteNetworkTokenStepUpWithBodyWithResponse(ctx context.Context, tokenId NetworkTokenId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CompleteNetworkTokenStepUpResponse, error) {
+	rsp, err := c.CompleteNetworkTokenStepUpWithBody(ctx, tokenId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCompleteNetworkTokenStepUpResponse(rsp)
+}
+
+// CompleteNetworkTokenStepUpWithResponse Play the cardholder entering the OTP of a yellow-path provisioning
+//
+// The cardholder types the OTP that send_challenge-1 carried into the wallet, and the network finishes the provisioning: MDES sends TC, VTS sends VTS_STATUS_UPDATED_OTP_VERIFICATION_RESULT, each announced by notification-1, and the token becomes ACTIVE. A wrong OTP changes nothing and answers 409 naming /otp; a token with no pending challenge answers 409 too.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /_sim/network-tokens/{tokenId}/step-up (the `CompleteNetworkTokenStepUp` operationId).
+func (c *ClientWithResponses) CompleteNetworkTokenStepUpWithResponse(ctx context.Context, tokenId NetworkTokenId, body CompleteNetworkTokenStepUpJSONRequestBody, reqEditors ...RequestEditorFn) (*CompleteNetworkTokenStepUpResponse, error) {
+	rsp, err := c.CompleteNetworkTokenStepUp(ctx, tokenId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCompleteNetworkTokenStepUpResponse(rsp)
+}
+
 // CreateTenantWithBodyWithResponse Create a fresh tenant
 //
 // Adds an org with no cards and no events, a copy of a template org (default the first org of the fixtures: its programs, accounts, customers and reissue reasons) under a new id and a credential of its own. Test suites create one per scenario so that no scenario sees another's state. Ids and secrets derive from the seed and the number of orgs, so a replayed sequence creates the same tenants.
@@ -6632,6 +7538,60 @@ func ParseRejectEmbossedCardResponse(rsp *http.Response) (*RejectEmbossedCardRes
 	switch {
 	case rsp.StatusCode == 204:
 		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseProvisionNetworkTokenResponse parses an HTTP response from a ProvisionNetworkTokenWithResponse call
+func ParseProvisionNetworkTokenResponse(rsp *http.Response) (*ProvisionNetworkTokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ProvisionNetworkTokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProvisionResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
@@ -7369,6 +8329,114 @@ func ParseListJobsResponse(rsp *http.Response) (*ListJobsResponse, error) {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseNotifyNetworkTokenUpdateResponse parses an HTTP response from a NotifyNetworkTokenUpdateWithResponse call
+func ParseNotifyNetworkTokenUpdateResponse(rsp *http.Response) (*NotifyNetworkTokenUpdateResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &NotifyNetworkTokenUpdateResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProvisionResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCompleteNetworkTokenStepUpResponse parses an HTTP response from a CompleteNetworkTokenStepUpWithResponse call
+func ParseCompleteNetworkTokenStepUpResponse(rsp *http.Response) (*CompleteNetworkTokenStepUpResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CompleteNetworkTokenStepUpResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProvisionResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError

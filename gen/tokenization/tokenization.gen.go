@@ -20,6 +20,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for ApplePayPushRequestDeviceType.
@@ -55,6 +56,24 @@ func (e CardTokensOperationRequestOperationType) Valid() bool {
 	case CardTokensOperationRequestOperationTypeRESUME:
 		return true
 	case CardTokensOperationRequestOperationTypeSUSPEND:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ClickToPayCardStatusStatus.
+const (
+	ClickToPayCardStatusStatusACTIVE   ClickToPayCardStatusStatus = "ACTIVE"
+	ClickToPayCardStatusStatusDISABLED ClickToPayCardStatusStatus = "DISABLED"
+)
+
+// Valid indicates whether the value is a known member of the ClickToPayCardStatusStatus enum.
+func (e ClickToPayCardStatusStatus) Valid() bool {
+	switch e {
+	case ClickToPayCardStatusStatusACTIVE:
+		return true
+	case ClickToPayCardStatusStatusDISABLED:
 		return true
 	default:
 		return false
@@ -139,6 +158,75 @@ func (e FieldErrorIn) Valid() bool {
 	case Path:
 		return true
 	case Query:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MediaContentType.
+const (
+	MediaHTML MediaContentType = "text/html"
+	MediaPDF  MediaContentType = "application/pdf"
+	MediaPNG  MediaContentType = "image/png"
+	MediaSVG  MediaContentType = "image/svg+xml"
+	MediaText MediaContentType = "text/plain"
+)
+
+// Valid indicates whether the value is a known member of the MediaContentType enum.
+func (e MediaContentType) Valid() bool {
+	switch e {
+	case MediaHTML:
+		return true
+	case MediaPDF:
+		return true
+	case MediaPNG:
+		return true
+	case MediaSVG:
+		return true
+	case MediaText:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for NationalIdentifierType.
+const (
+	DRIVINGLICENSE   NationalIdentifierType = "DRIVING_LICENSE"
+	NATIONALIDENTITY NationalIdentifierType = "NATIONAL_IDENTITY"
+	PASSPORT         NationalIdentifierType = "PASSPORT"
+)
+
+// Valid indicates whether the value is a known member of the NationalIdentifierType enum.
+func (e NationalIdentifierType) Valid() bool {
+	switch e {
+	case DRIVINGLICENSE:
+		return true
+	case NATIONALIDENTITY:
+		return true
+	case PASSPORT:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PushMethodType.
+const (
+	PushMethodTypeANDROID PushMethodType = "ANDROID"
+	PushMethodTypeIOS     PushMethodType = "IOS"
+	PushMethodTypeWEB     PushMethodType = "WEB"
+)
+
+// Valid indicates whether the value is a known member of the PushMethodType enum.
+func (e PushMethodType) Valid() bool {
+	switch e {
+	case PushMethodTypeANDROID:
+		return true
+	case PushMethodTypeIOS:
+		return true
+	case PushMethodTypeWEB:
 		return true
 	default:
 		return false
@@ -235,28 +323,97 @@ func (e TokenOperationRequestOperationType) Valid() bool {
 	}
 }
 
+// Defines values for TokenRequestorSupportedAccountHolderData.
+const (
+	ADDRESS           TokenRequestorSupportedAccountHolderData = "ADDRESS"
+	EMAILADDRESS      TokenRequestorSupportedAccountHolderData = "EMAIL_ADDRESS"
+	MOBILEPHONENUMBER TokenRequestorSupportedAccountHolderData = "MOBILE_PHONE_NUMBER"
+	NAME              TokenRequestorSupportedAccountHolderData = "NAME"
+)
+
+// Valid indicates whether the value is a known member of the TokenRequestorSupportedAccountHolderData enum.
+func (e TokenRequestorSupportedAccountHolderData) Valid() bool {
+	switch e {
+	case ADDRESS:
+		return true
+	case EMAILADDRESS:
+		return true
+	case MOBILEPHONENUMBER:
+		return true
+	case NAME:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TokenRequestorSupportedPushMethods.
+const (
+	TokenRequestorSupportedPushMethodsANDROID TokenRequestorSupportedPushMethods = "ANDROID"
+	TokenRequestorSupportedPushMethodsIOS     TokenRequestorSupportedPushMethods = "IOS"
+	TokenRequestorSupportedPushMethodsWEB     TokenRequestorSupportedPushMethods = "WEB"
+)
+
+// Valid indicates whether the value is a known member of the TokenRequestorSupportedPushMethods enum.
+func (e TokenRequestorSupportedPushMethods) Valid() bool {
+	switch e {
+	case TokenRequestorSupportedPushMethodsANDROID:
+		return true
+	case TokenRequestorSupportedPushMethodsIOS:
+		return true
+	case TokenRequestorSupportedPushMethodsWEB:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TokenRequestorTokenRequestorType.
+const (
+	MERCHANT TokenRequestorTokenRequestorType = "MERCHANT"
+	WALLET   TokenRequestorTokenRequestorType = "WALLET"
+)
+
+// Valid indicates whether the value is a known member of the TokenRequestorTokenRequestorType enum.
+func (e TokenRequestorTokenRequestorType) Valid() bool {
+	switch e {
+	case MERCHANT:
+		return true
+	case WALLET:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TokenStatus.
 const (
-	ACTIVE      TokenStatus = "ACTIVE"
-	DEACTIVATED TokenStatus = "DEACTIVATED"
-	INACTIVE    TokenStatus = "INACTIVE"
-	SUSPENDED   TokenStatus = "SUSPENDED"
+	TokenStatusACTIVE      TokenStatus = "ACTIVE"
+	TokenStatusDEACTIVATED TokenStatus = "DEACTIVATED"
+	TokenStatusINACTIVE    TokenStatus = "INACTIVE"
+	TokenStatusSUSPENDED   TokenStatus = "SUSPENDED"
 )
 
 // Valid indicates whether the value is a known member of the TokenStatus enum.
 func (e TokenStatus) Valid() bool {
 	switch e {
-	case ACTIVE:
+	case TokenStatusACTIVE:
 		return true
-	case DEACTIVATED:
+	case TokenStatusDEACTIVATED:
 		return true
-	case INACTIVE:
+	case TokenStatusINACTIVE:
 		return true
-	case SUSPENDED:
+	case TokenStatusSUSPENDED:
 		return true
 	default:
 		return false
 	}
+}
+
+// AccountData defines model for AccountData.
+type AccountData struct {
+	HolderDetails   HolderDetails   `json:"holder_details"`
+	ValidityDetails ValidityDetails `json:"validity_details"`
 }
 
 // AdditionalInfo Cardholder details for the wallet's display.
@@ -345,6 +502,142 @@ type CardTokensOperationRequest struct {
 // CardTokensOperationRequestOperationType defines model for CardTokensOperationRequest.OperationType.
 type CardTokensOperationRequestOperationType string
 
+// ClickToPayAddress defines model for ClickToPayAddress.
+type ClickToPayAddress struct {
+	AddressLine1 *string `json:"address_line1,omitempty"`
+	AddressLine2 *string `json:"address_line2,omitempty"`
+	AddressLine3 *string `json:"address_line3,omitempty"`
+	City         *string `json:"city,omitempty"`
+
+	// CountryCode ISO 3166-1 alpha-3 country code.
+	CountryCode *string `json:"country_code,omitempty"`
+	PostalCode  *string `json:"postal_code,omitempty"`
+
+	// State ISO 3166-2 subdivision code, such as RJ.
+	State *string `json:"state,omitempty"`
+}
+
+// ClickToPayBillingUpdate defines model for ClickToPayBillingUpdate.
+type ClickToPayBillingUpdate struct {
+	BillingAddress *ClickToPayAddress `json:"billing_address,omitempty"`
+	CardId         int64              `json:"card_id"`
+
+	// OwnerBid Owner business id, the issuing entity enrolling in Visa Click to Pay.
+	//
+	// Example: 1000052
+	OwnerBid OwnerBid `json:"owner_bid"`
+}
+
+// ClickToPayCardInfo defines model for ClickToPayCardInfo.
+type ClickToPayCardInfo struct {
+	BillingAddress *ClickToPayAddress `json:"billing_address,omitempty"`
+	CardId         int64              `json:"card_id"`
+}
+
+// ClickToPayCardStatus defines model for ClickToPayCardStatus.
+type ClickToPayCardStatus struct {
+	CardId int64                      `json:"card_id"`
+	Status ClickToPayCardStatusStatus `json:"status"`
+}
+
+// ClickToPayCardStatusStatus defines model for ClickToPayCardStatus.Status.
+type ClickToPayCardStatusStatus string
+
+// ClickToPayCardStatusList defines model for ClickToPayCardStatusList.
+type ClickToPayCardStatusList struct {
+	CardsStatus []ClickToPayCardStatus `json:"cards_status"`
+	CustomerId  int64                  `json:"customer_id"`
+}
+
+// ClickToPayConsent defines model for ClickToPayConsent.
+type ClickToPayConsent struct {
+	// Presenter Who presented the consent.
+	Presenter *string `json:"presenter,omitempty"`
+
+	// TimeOfConsent When the consent took effect, UTC with zero milliseconds; never in the future.
+	//
+	// Example: 2020-05-05T12:12:12.000Z
+	TimeOfConsent string `json:"time_of_consent"`
+
+	// Version The terms and conditions version the customer accepted.
+	Version *string `json:"version,omitempty"`
+}
+
+// ClickToPayCustomerInfo The customer as Visa keeps them. The vendor bounds the three arrays with minLength/maxLength, which do not apply to arrays; the contract says minItems/maxItems, the evident intent.
+type ClickToPayCustomerInfo struct {
+	Consent     *ClickToPayConsent     `json:"consent,omitempty"`
+	CountryCode *string                `json:"country_code,omitempty"`
+	Emails      *[]openapi_types.Email `json:"emails,omitempty"`
+	FirstName   *string                `json:"first_name,omitempty"`
+	LastName    *string                `json:"last_name,omitempty"`
+
+	// Locale Language (ISO 639-1, lowercase), underscore, country (ISO 3166-1 alpha-2, uppercase).
+	//
+	// Example: en_US
+	Locale              Locale                `json:"locale"`
+	MiddleName          *string               `json:"middle_name,omitempty"`
+	NationalIdentifiers *[]NationalIdentifier `json:"national_identifiers,omitempty"`
+	Phones              *[]string             `json:"phones,omitempty"`
+}
+
+// ClickToPayDeleteCardRequest defines model for ClickToPayDeleteCardRequest.
+type ClickToPayDeleteCardRequest struct {
+	CardId int64 `json:"card_id"`
+
+	// OwnerBid Owner business id, the issuing entity enrolling in Visa Click to Pay.
+	//
+	// Example: 1000052
+	OwnerBid OwnerBid `json:"owner_bid"`
+}
+
+// ClickToPayDeleteCustomerRequest defines model for ClickToPayDeleteCustomerRequest.
+type ClickToPayDeleteCustomerRequest struct {
+	// OwnerBid Owner business id, the issuing entity enrolling in Visa Click to Pay.
+	//
+	// Example: 1000052
+	OwnerBid OwnerBid `json:"owner_bid"`
+}
+
+// ClickToPayEnrollCardRequest defines model for ClickToPayEnrollCardRequest.
+type ClickToPayEnrollCardRequest struct {
+	BillingAddress *ClickToPayAddress `json:"billing_address,omitempty"`
+	CardId         int64              `json:"card_id"`
+
+	// OwnerBid Owner business id, the issuing entity enrolling in Visa Click to Pay.
+	//
+	// Example: 1000052
+	OwnerBid OwnerBid `json:"owner_bid"`
+}
+
+// ClickToPayEnrollData defines model for ClickToPayEnrollData.
+type ClickToPayEnrollData struct {
+	CardInformation ClickToPayCardInfo `json:"card_information"`
+
+	// CustomerInformation The customer as Visa keeps them. The vendor bounds the three arrays with minLength/maxLength, which do not apply to arrays; the contract says minItems/maxItems, the evident intent.
+	CustomerInformation ClickToPayCustomerInfo `json:"customer_information"`
+
+	// OwnerBid Owner business id, the issuing entity enrolling in Visa Click to Pay.
+	//
+	// Example: 1000052
+	OwnerBid OwnerBid `json:"owner_bid"`
+}
+
+// ClickToPayUpdateBillingRequest defines model for ClickToPayUpdateBillingRequest.
+type ClickToPayUpdateBillingRequest struct {
+	Cards []ClickToPayBillingUpdate `json:"cards"`
+}
+
+// ClickToPayUpdateCustomerRequest defines model for ClickToPayUpdateCustomerRequest.
+type ClickToPayUpdateCustomerRequest struct {
+	// CustomerInformation The customer as Visa keeps them. The vendor bounds the three arrays with minLength/maxLength, which do not apply to arrays; the contract says minItems/maxItems, the evident intent.
+	CustomerInformation *ClickToPayCustomerInfo `json:"customer_information,omitempty"`
+
+	// OwnerBid Owner business id, the issuing entity enrolling in Visa Click to Pay.
+	//
+	// Example: 1000052
+	OwnerBid OwnerBid `json:"owner_bid"`
+}
+
 // DeviceBindingRequest defines model for DeviceBindingRequest.
 type DeviceBindingRequest struct {
 	// ActivationCode Required with TOKEN_DEVICE_BINDING_APPROVE_CALL_CENTER.
@@ -401,6 +694,11 @@ type FieldError struct {
 // FieldErrorIn defines model for FieldError.In.
 type FieldErrorIn string
 
+// GetAssetResponse defines model for GetAssetResponse.
+type GetAssetResponse struct {
+	MediaContents []MediaContent `json:"media_contents"`
+}
+
 // GooglePayPushRequest The four client_ fields are required for Visa cards.
 type GooglePayPushRequest struct {
 	// ClientAppId The client application's id at Visa.
@@ -421,6 +719,39 @@ type GooglePayPushRequest struct {
 	// TavVersion Token Authorization Value version; Mastercard issuers that use the TAV4 model must send it.
 	TavVersion *TavVersion `json:"tav_version,omitempty"`
 }
+
+// HolderDetails defines model for HolderDetails.
+type HolderDetails struct {
+	Address *PushAddress `json:"address,omitempty"`
+	Contact *PushContact `json:"contact,omitempty"`
+	Name    *string      `json:"name,omitempty"`
+}
+
+// Locale Language (ISO 639-1, lowercase), underscore, country (ISO 3166-1 alpha-2, uppercase).
+//
+// Example: en_US
+type Locale = string
+
+// MediaContent defines model for MediaContent.
+type MediaContent struct {
+	// Data Base64.
+	Data   string           `json:"data"`
+	Height *string          `json:"height,omitempty"`
+	Type   MediaContentType `json:"type"`
+	Width  *string          `json:"width,omitempty"`
+}
+
+// MediaContentType defines model for MediaContent.Type.
+type MediaContentType string
+
+// NationalIdentifier defines model for NationalIdentifier.
+type NationalIdentifier struct {
+	Type  NationalIdentifierType `json:"type"`
+	Value string                 `json:"value"`
+}
+
+// NationalIdentifierType defines model for NationalIdentifier.Type.
+type NationalIdentifierType string
 
 // NetworkCardProfile defines model for NetworkCardProfile.
 type NetworkCardProfile struct {
@@ -514,6 +845,83 @@ type NetworkTokenList struct {
 	Tokens      []NetworkToken          `json:"tokens"`
 }
 
+// OwnerBid Owner business id, the issuing entity enrolling in Visa Click to Pay.
+//
+// Example: 1000052
+type OwnerBid = string
+
+// PushAccountReceipt defines model for PushAccountReceipt.
+type PushAccountReceipt struct {
+	// IssuerInitiatedDigitizationData Base64; present when request_issuer_initiated_digitization_data was true.
+	IssuerInitiatedDigitizationData *string `json:"issuer_initiated_digitization_data,omitempty"`
+	PushAccountId                   string  `json:"push_account_id"`
+
+	// PushAccountReceipt A product prefix (MCC credit, DMC debit, MSI Maestro, PVL private label), a hyphen, a UUID.
+	PushAccountReceipt string `json:"push_account_receipt"`
+}
+
+// PushAccountsRequest defines model for PushAccountsRequest.
+type PushAccountsRequest struct {
+	AccountHolderDataSupplied   *bool       `json:"account_holder_data_supplied,omitempty"`
+	Accounts                    AccountData `json:"accounts"`
+	CallbackUrl                 *string     `json:"callback_url,omitempty"`
+	CardId                      int64       `json:"card_id"`
+	CompleteIssuerAppActivation *bool       `json:"complete_issuer_app_activation,omitempty"`
+	CompleteWebsiteActivation   *bool       `json:"complete_website_activation,omitempty"`
+
+	// Locale Language (ISO 639-1, lowercase), underscore, country (ISO 3166-1 alpha-2, uppercase).
+	//
+	// Example: en_US
+	Locale Locale `json:"locale"`
+
+	// PushAccountReceiptsValidityPeriod Minutes each receipt stays valid, 5 to 15.
+	PushAccountReceiptsValidityPeriod      *int  `json:"push_account_receipts_validity_period,omitempty"`
+	RequestIssuerInitiatedDigitizationData *bool `json:"request_issuer_initiated_digitization_data,omitempty"`
+
+	// TokenRequestorId A token requestor id (TRID), 11 digits.
+	//
+	// Example: 50120834693
+	TokenRequestorId TokenRequestorId `json:"token_requestor_id"`
+}
+
+// PushAccountsResponse defines model for PushAccountsResponse.
+type PushAccountsResponse struct {
+	AvailablePushMethods *[]PushMethod         `json:"available_push_methods,omitempty"`
+	PushAccountReceipts  *[]PushAccountReceipt `json:"push_account_receipts,omitempty"`
+
+	// Signature A JWS over the receipts; only when the requestor supports signatures.
+	Signature                      *string `json:"signature,omitempty"`
+	TokenRequestorSignatureSupport *bool   `json:"token_requestor_signature_support,omitempty"`
+}
+
+// PushAddress defines model for PushAddress.
+type PushAddress struct {
+	City *string `json:"city,omitempty"`
+
+	// Country ISO 3166-1 alpha-3.
+	Country            string  `json:"country"`
+	CountrySubdivision *string `json:"country_subdivision,omitempty"`
+	Line1              *string `json:"line1,omitempty"`
+	Line2              *string `json:"line2,omitempty"`
+	PostalCode         *string `json:"postal_code,omitempty"`
+}
+
+// PushContact defines model for PushContact.
+type PushContact struct {
+	CountryDialInCode *string              `json:"country_dial_in_code,omitempty"`
+	EmailAddress      *openapi_types.Email `json:"email_address,omitempty"`
+	PhoneNumber       *string              `json:"phone_number,omitempty"`
+}
+
+// PushMethod defines model for PushMethod.
+type PushMethod struct {
+	Type PushMethodType `json:"type"`
+	Uri  string         `json:"uri"`
+}
+
+// PushMethodType defines model for PushMethod.Type.
+type PushMethodType string
+
 // ResetCvv2TryCounterRequest defines model for ResetCvv2TryCounterRequest.
 type ResetCvv2TryCounterRequest struct {
 	// Wallet The wallet whose counter is reset, 216 Google Pay, 103 Apple Pay, 217 Samsung Pay.
@@ -582,6 +990,55 @@ type TokenOperationRequest struct {
 // TokenOperationRequestOperationType DELETE, SUSPEND and RESUME change the token's status; CALL_CENTER_ACTIVATION (Visa) and CARDHOLDER_STEPUP_APP_TO_APP (Mastercard) activate it after a step-up; the two device values approve the most recent inactive Visa device. TOKEN_DEVICE_BIDING_APPROVE is the vendor's own spelling and is kept as the wire value. The vendor's prose also names TOKEN_DEVICE_BINDING_APPROVE_CALL_CENTER, which its enum lacks.
 type TokenOperationRequestOperationType string
 
+// TokenRequestor defines model for TokenRequestor.
+type TokenRequestor struct {
+	AvailablePushMethods     *[]PushMethod `json:"available_push_methods,omitempty"`
+	ConsumerFacingEntityName string        `json:"consumer_facing_entity_name"`
+
+	// EnabledAccountRanges Account range starts, 19 digits each.
+	EnabledAccountRanges                   []int64                                     `json:"enabled_account_ranges"`
+	ImageAssetId                           *string                                     `json:"image_asset_id,omitempty"`
+	Name                                   string                                      `json:"name"`
+	SupportIssuerInitiatedDigitizationData *bool                                       `json:"support_issuer_initiated_digitization_data,omitempty"`
+	SupportedAccountHolderData             *[]TokenRequestorSupportedAccountHolderData `json:"supported_account_holder_data,omitempty"`
+	SupportedPushMethods                   *[]TokenRequestorSupportedPushMethods       `json:"supported_push_methods,omitempty"`
+	SupportsCardHolderAuthentication       *bool                                       `json:"supports_card_holder_authentication,omitempty"`
+	SupportsMultiplePushedCards            *bool                                       `json:"supports_multiple_pushed_cards,omitempty"`
+	SupportsTokenConnect                   *bool                                       `json:"supports_token_connect,omitempty"`
+
+	// TokenRequestorId A token requestor id (TRID), 11 digits.
+	//
+	// Example: 50120834693
+	TokenRequestorId   TokenRequestorId                 `json:"token_requestor_id"`
+	TokenRequestorType TokenRequestorTokenRequestorType `json:"token_requestor_type"`
+	WalletId           *string                          `json:"wallet_id,omitempty"`
+}
+
+// TokenRequestorSupportedAccountHolderData defines model for TokenRequestor.SupportedAccountHolderData.
+type TokenRequestorSupportedAccountHolderData string
+
+// TokenRequestorSupportedPushMethods defines model for TokenRequestor.SupportedPushMethods.
+type TokenRequestorSupportedPushMethods string
+
+// TokenRequestorTokenRequestorType defines model for TokenRequestor.TokenRequestorType.
+type TokenRequestorTokenRequestorType string
+
+// TokenRequestorId A token requestor id (TRID), 11 digits.
+//
+// Example: 50120834693
+type TokenRequestorId = string
+
+// TokenRequestorRequest defines model for TokenRequestorRequest.
+type TokenRequestorRequest struct {
+	// Accounts Account range starts to check, 9 to 19 digits each.
+	Accounts []string `json:"accounts"`
+}
+
+// TokenRequestorResponse defines model for TokenRequestorResponse.
+type TokenRequestorResponse struct {
+	TokenRequestors []TokenRequestor `json:"token_requestors"`
+}
+
 // TokenStatus A network token's status.
 type TokenStatus string
 
@@ -591,6 +1048,11 @@ type UpdateTokensPanRequest struct {
 	//
 	// Example: 51331
 	NewCardId *int64 `json:"new_card_id,omitempty"`
+}
+
+// ValidityDetails defines model for ValidityDetails.
+type ValidityDetails struct {
+	DataValidUntilTimestamp *time.Time `json:"data_valid_until_timestamp,omitempty"`
 }
 
 // WalletPushData defines model for WalletPushData.
@@ -608,6 +1070,15 @@ type WalletPushData struct {
 	PushData *map[string]interface{} `json:"push_data,omitempty"`
 }
 
+// AccessTokenHeader defines model for AccessTokenHeader.
+type AccessTokenHeader = string
+
+// AccountIdHeader defines model for AccountIdHeader.
+type AccountIdHeader = int64
+
+// AssetIdPath defines model for AssetIdPath.
+type AssetIdPath = string
+
 // CardIdPath defines model for CardIdPath.
 type CardIdPath = int64
 
@@ -620,6 +1091,9 @@ type CustomerIdHeader = int64
 // DeviceIdPath defines model for DeviceIdPath.
 type DeviceIdPath = string
 
+// OwnerBidHeader defines model for OwnerBidHeader.
+type OwnerBidHeader = string
+
 // TenantHeader defines model for TenantHeader.
 type TenantHeader = string
 
@@ -628,6 +1102,9 @@ type TokenIdPath = string
 
 // BadRequest defines model for BadRequest.
 type BadRequest = Error
+
+// Forbidden defines model for Forbidden.
+type Forbidden = Error
 
 // InternalError defines model for InternalError.
 type InternalError = Error
@@ -659,6 +1136,105 @@ type UpdateNetworkCardProfileParams struct {
 	XCustomerId CustomerIdHeader `json:"x-customer-id"`
 }
 
+// GetClickToPayCardStatusParams defines parameters for GetClickToPayCardStatus.
+type GetClickToPayCardStatusParams struct {
+	// XTenant The org (tenant) id, TN-<uuid>; must be the token's org.
+	XTenant TenantHeader `json:"x-tenant"`
+
+	// XCustomerId Customer id; the customer must hold the card.
+	XCustomerId CustomerIdHeader `json:"x-customer-id"`
+
+	// XOwnerBid The owner business id at Visa under which the customer was enrolled.
+	XOwnerBid OwnerBidHeader `json:"x-owner-bid"`
+}
+
+// DeleteClickToPayCardParams defines parameters for DeleteClickToPayCard.
+type DeleteClickToPayCardParams struct {
+	// XTenant The org (tenant) id, TN-<uuid>; must be the token's org.
+	XTenant TenantHeader `json:"x-tenant"`
+
+	// XCustomerId Customer id; the customer must hold the card.
+	XCustomerId CustomerIdHeader `json:"x-customer-id"`
+}
+
+// DeleteClickToPayCustomerParams defines parameters for DeleteClickToPayCustomer.
+type DeleteClickToPayCustomerParams struct {
+	// XTenant The org (tenant) id, TN-<uuid>; must be the token's org.
+	XTenant TenantHeader `json:"x-tenant"`
+
+	// XCustomerId Customer id; the customer must hold the card.
+	XCustomerId CustomerIdHeader `json:"x-customer-id"`
+}
+
+// EnrollClickToPayCardParams defines parameters for EnrollClickToPayCard.
+type EnrollClickToPayCardParams struct {
+	// XTenant The org (tenant) id, TN-<uuid>; must be the token's org.
+	XTenant TenantHeader `json:"x-tenant"`
+
+	// XCustomerId Customer id; the customer must hold the card.
+	XCustomerId CustomerIdHeader `json:"x-customer-id"`
+}
+
+// EnrollClickToPayCustomerParams defines parameters for EnrollClickToPayCustomer.
+type EnrollClickToPayCustomerParams struct {
+	// XTenant The org (tenant) id, TN-<uuid>; must be the token's org.
+	XTenant TenantHeader `json:"x-tenant"`
+
+	// XCustomerId Customer id; the customer must hold the card.
+	XCustomerId CustomerIdHeader `json:"x-customer-id"`
+}
+
+// UpdateClickToPayBillingAddressParams defines parameters for UpdateClickToPayBillingAddress.
+type UpdateClickToPayBillingAddressParams struct {
+	// XTenant The org (tenant) id, TN-<uuid>; must be the token's org.
+	XTenant TenantHeader `json:"x-tenant"`
+
+	// XCustomerId Customer id; the customer must hold the card.
+	XCustomerId CustomerIdHeader `json:"x-customer-id"`
+}
+
+// UpdateClickToPayCustomerParams defines parameters for UpdateClickToPayCustomer.
+type UpdateClickToPayCustomerParams struct {
+	// XTenant The org (tenant) id, TN-<uuid>; must be the token's org.
+	XTenant TenantHeader `json:"x-tenant"`
+
+	// XCustomerId Customer id; the customer must hold the card.
+	XCustomerId CustomerIdHeader `json:"x-customer-id"`
+}
+
+// ListEligibleTokenRequestorsParams defines parameters for ListEligibleTokenRequestors.
+type ListEligibleTokenRequestorsParams struct {
+	// AccessToken The vendor's second copy of the access token on Token Connect calls; required, not checked beyond presence (the bearer token authenticates).
+	AccessToken AccessTokenHeader `json:"access_token"`
+
+	// XTenant The org (tenant) id, TN-<uuid>; must be the token's org.
+	XTenant TenantHeader `json:"x-tenant"`
+}
+
+// GetTokenRequestorAssetParams defines parameters for GetTokenRequestorAsset.
+type GetTokenRequestorAssetParams struct {
+	// XTenant The org (tenant) id, TN-<uuid>; must be the token's org.
+	XTenant TenantHeader `json:"x-tenant"`
+
+	// AccessToken The vendor's second copy of the access token on Token Connect calls; required, not checked beyond presence (the bearer token authenticates).
+	AccessToken AccessTokenHeader `json:"access_token"`
+}
+
+// PushAccountsToTokenRequestorParams defines parameters for PushAccountsToTokenRequestor.
+type PushAccountsToTokenRequestorParams struct {
+	// AccessToken The vendor's second copy of the access token on Token Connect calls; required, not checked beyond presence (the bearer token authenticates).
+	AccessToken AccessTokenHeader `json:"access_token"`
+
+	// XAccountId Account id; it must be the token's and hold the card.
+	XAccountId AccountIdHeader `json:"x-account-id"`
+
+	// XCustomerId Customer id; the customer must hold the card.
+	XCustomerId CustomerIdHeader `json:"x-customer-id"`
+
+	// XTenant The org (tenant) id, TN-<uuid>; must be the token's org.
+	XTenant TenantHeader `json:"x-tenant"`
+}
+
 // ResetCvv2TryCounterJSONRequestBody defines body for ResetCvv2TryCounter for application/json ContentType.
 type ResetCvv2TryCounterJSONRequestBody = ResetCvv2TryCounterRequest
 
@@ -688,6 +1264,30 @@ type UpdateTokenDeviceBindingJSONRequestBody = DeviceBindingRequest
 
 // UpdateCardTokensJSONRequestBody defines body for UpdateCardTokens for application/json ContentType.
 type UpdateCardTokensJSONRequestBody = CardTokensOperationRequest
+
+// DeleteClickToPayCardJSONRequestBody defines body for DeleteClickToPayCard for application/json ContentType.
+type DeleteClickToPayCardJSONRequestBody = ClickToPayDeleteCardRequest
+
+// DeleteClickToPayCustomerJSONRequestBody defines body for DeleteClickToPayCustomer for application/json ContentType.
+type DeleteClickToPayCustomerJSONRequestBody = ClickToPayDeleteCustomerRequest
+
+// EnrollClickToPayCardJSONRequestBody defines body for EnrollClickToPayCard for application/json ContentType.
+type EnrollClickToPayCardJSONRequestBody = ClickToPayEnrollCardRequest
+
+// EnrollClickToPayCustomerJSONRequestBody defines body for EnrollClickToPayCustomer for application/json ContentType.
+type EnrollClickToPayCustomerJSONRequestBody = ClickToPayEnrollData
+
+// UpdateClickToPayBillingAddressJSONRequestBody defines body for UpdateClickToPayBillingAddress for application/json ContentType.
+type UpdateClickToPayBillingAddressJSONRequestBody = ClickToPayUpdateBillingRequest
+
+// UpdateClickToPayCustomerJSONRequestBody defines body for UpdateClickToPayCustomer for application/json ContentType.
+type UpdateClickToPayCustomerJSONRequestBody = ClickToPayUpdateCustomerRequest
+
+// ListEligibleTokenRequestorsJSONRequestBody defines body for ListEligibleTokenRequestors for application/json ContentType.
+type ListEligibleTokenRequestorsJSONRequestBody = TokenRequestorRequest
+
+// PushAccountsToTokenRequestorJSONRequestBody defines body for PushAccountsToTokenRequestor for application/json ContentType.
+type PushAccountsToTokenRequestorJSONRequestBody = PushAccountsRequest
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
@@ -733,6 +1333,36 @@ type ServerInterface interface {
 	// UpdateCardTokens Run an operation on all of a card's tokens
 	// (POST /cards-tokenization/v1/cards/{card_id})
 	UpdateCardTokens(w http.ResponseWriter, r *http.Request, cardId CardIdSnakePath)
+	// GetClickToPayCardStatus Get the Click to Pay status of a customer's cards
+	// (GET /cards-tokenization/v1/clicktopay/visa/data)
+	GetClickToPayCardStatus(w http.ResponseWriter, r *http.Request, params GetClickToPayCardStatusParams)
+	// DeleteClickToPayCard Remove a card from Click to Pay
+	// (POST /cards-tokenization/v1/clicktopay/visa/delete/card)
+	DeleteClickToPayCard(w http.ResponseWriter, r *http.Request, params DeleteClickToPayCardParams)
+	// DeleteClickToPayCustomer Remove a customer and their cards from Click to Pay
+	// (POST /cards-tokenization/v1/clicktopay/visa/delete/customer)
+	DeleteClickToPayCustomer(w http.ResponseWriter, r *http.Request, params DeleteClickToPayCustomerParams)
+	// EnrollClickToPayCard Enroll another card in Visa Click to Pay
+	// (POST /cards-tokenization/v1/clicktopay/visa/enroll/card)
+	EnrollClickToPayCard(w http.ResponseWriter, r *http.Request, params EnrollClickToPayCardParams)
+	// EnrollClickToPayCustomer Enroll a customer and a card in Visa Click to Pay
+	// (POST /cards-tokenization/v1/clicktopay/visa/enroll/customer)
+	EnrollClickToPayCustomer(w http.ResponseWriter, r *http.Request, params EnrollClickToPayCustomerParams)
+	// UpdateClickToPayBillingAddress Update the billing address of Click to Pay cards
+	// (PUT /cards-tokenization/v1/clicktopay/visa/manage/card)
+	UpdateClickToPayBillingAddress(w http.ResponseWriter, r *http.Request, params UpdateClickToPayBillingAddressParams)
+	// UpdateClickToPayCustomer Update a Click to Pay customer
+	// (PUT /cards-tokenization/v1/clicktopay/visa/manage/customer)
+	UpdateClickToPayCustomer(w http.ResponseWriter, r *http.Request, params UpdateClickToPayCustomerParams)
+	// ListEligibleTokenRequestors List the token requestors enabled for account ranges
+	// (POST /cards-tokenization/v1/token-connect)
+	ListEligibleTokenRequestors(w http.ResponseWriter, r *http.Request, params ListEligibleTokenRequestorsParams)
+	// GetTokenRequestorAsset Get a token requestor's logo
+	// (GET /cards-tokenization/v1/token-connect/assets/{assetId})
+	GetTokenRequestorAsset(w http.ResponseWriter, r *http.Request, assetId AssetIdPath, params GetTokenRequestorAssetParams)
+	// PushAccountsToTokenRequestor Push a card to a token requestor
+	// (POST /cards-tokenization/v1/token-connect/push-multiple-accounts)
+	PushAccountsToTokenRequestor(w http.ResponseWriter, r *http.Request, params PushAccountsToTokenRequestorParams)
 }
 
 // ServerInterfaceWrapper converts contexts to parameters.
@@ -1256,6 +1886,764 @@ func (siw *ServerInterfaceWrapper) UpdateCardTokens(w http.ResponseWriter, r *ht
 	handler.ServeHTTP(w, r)
 }
 
+// GetClickToPayCardStatus operation middleware
+func (siw *ServerInterfaceWrapper) GetClickToPayCardStatus(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetClickToPayCardStatusParams
+
+	headers := r.Header
+
+	// ------------- Required header parameter "x-tenant" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("x-tenant")]; found {
+		var XTenant TenantHeader
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "x-tenant", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "x-tenant", valueList[0], &XTenant, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "x-tenant", Err: err})
+			return
+		}
+
+		params.XTenant = XTenant
+
+	} else {
+		err := fmt.Errorf("Header parameter x-tenant is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "x-tenant", Err: err})
+		return
+	}
+
+	// ------------- Required header parameter "x-customer-id" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("x-customer-id")]; found {
+		var XCustomerId CustomerIdHeader
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "x-customer-id", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "x-customer-id", valueList[0], &XCustomerId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: "int64"})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "x-customer-id", Err: err})
+			return
+		}
+
+		params.XCustomerId = XCustomerId
+
+	} else {
+		err := fmt.Errorf("Header parameter x-customer-id is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "x-customer-id", Err: err})
+		return
+	}
+
+	// ------------- Required header parameter "x-owner-bid" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("x-owner-bid")]; found {
+		var XOwnerBid OwnerBidHeader
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "x-owner-bid", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "x-owner-bid", valueList[0], &XOwnerBid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "x-owner-bid", Err: err})
+			return
+		}
+
+		params.XOwnerBid = XOwnerBid
+
+	} else {
+		err := fmt.Errorf("Header parameter x-owner-bid is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "x-owner-bid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetClickToPayCardStatus(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteClickToPayCard operation middleware
+func (siw *ServerInterfaceWrapper) DeleteClickToPayCard(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteClickToPayCardParams
+
+	headers := r.Header
+
+	// ------------- Required header parameter "x-tenant" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("x-tenant")]; found {
+		var XTenant TenantHeader
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "x-tenant", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "x-tenant", valueList[0], &XTenant, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "x-tenant", Err: err})
+			return
+		}
+
+		params.XTenant = XTenant
+
+	} else {
+		err := fmt.Errorf("Header parameter x-tenant is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "x-tenant", Err: err})
+		return
+	}
+
+	// ------------- Required header parameter "x-customer-id" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("x-customer-id")]; found {
+		var XCustomerId CustomerIdHeader
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "x-customer-id", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "x-customer-id", valueList[0], &XCustomerId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: "int64"})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "x-customer-id", Err: err})
+			return
+		}
+
+		params.XCustomerId = XCustomerId
+
+	} else {
+		err := fmt.Errorf("Header parameter x-customer-id is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "x-customer-id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteClickToPayCard(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteClickToPayCustomer operation middleware
+func (siw *ServerInterfaceWrapper) DeleteClickToPayCustomer(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteClickToPayCustomerParams
+
+	headers := r.Header
+
+	// ------------- Required header parameter "x-tenant" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("x-tenant")]; found {
+		var XTenant TenantHeader
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "x-tenant", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "x-tenant", valueList[0], &XTenant, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "x-tenant", Err: err})
+			return
+		}
+
+		params.XTenant = XTenant
+
+	} else {
+		err := fmt.Errorf("Header parameter x-tenant is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "x-tenant", Err: err})
+		return
+	}
+
+	// ------------- Required header parameter "x-customer-id" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("x-customer-id")]; found {
+		var XCustomerId CustomerIdHeader
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "x-customer-id", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "x-customer-id", valueList[0], &XCustomerId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: "int64"})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "x-customer-id", Err: err})
+			return
+		}
+
+		params.XCustomerId = XCustomerId
+
+	} else {
+		err := fmt.Errorf("Header parameter x-customer-id is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "x-customer-id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteClickToPayCustomer(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// EnrollClickToPayCard operation middleware
+func (siw *ServerInterfaceWrapper) EnrollClickToPayCard(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params EnrollClickToPayCardParams
+
+	headers := r.Header
+
+	// ------------- Required header parameter "x-tenant" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("x-tenant")]; found {
+		var XTenant TenantHeader
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "x-tenant", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "x-tenant", valueList[0], &XTenant, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "x-tenant", Err: err})
+			return
+		}
+
+		params.XTenant = XTenant
+
+	} else {
+		err := fmt.Errorf("Header parameter x-tenant is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "x-tenant", Err: err})
+		return
+	}
+
+	// ------------- Required header parameter "x-customer-id" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("x-customer-id")]; found {
+		var XCustomerId CustomerIdHeader
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "x-customer-id", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "x-customer-id", valueList[0], &XCustomerId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: "int64"})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "x-customer-id", Err: err})
+			return
+		}
+
+		params.XCustomerId = XCustomerId
+
+	} else {
+		err := fmt.Errorf("Header parameter x-customer-id is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "x-customer-id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.EnrollClickToPayCard(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// EnrollClickToPayCustomer operation middleware
+func (siw *ServerInterfaceWrapper) EnrollClickToPayCustomer(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params EnrollClickToPayCustomerParams
+
+	headers := r.Header
+
+	// ------------- Required header parameter "x-tenant" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("x-tenant")]; found {
+		var XTenant TenantHeader
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "x-tenant", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "x-tenant", valueList[0], &XTenant, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "x-tenant", Err: err})
+			return
+		}
+
+		params.XTenant = XTenant
+
+	} else {
+		err := fmt.Errorf("Header parameter x-tenant is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "x-tenant", Err: err})
+		return
+	}
+
+	// ------------- Required header parameter "x-customer-id" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("x-customer-id")]; found {
+		var XCustomerId CustomerIdHeader
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "x-customer-id", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "x-customer-id", valueList[0], &XCustomerId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: "int64"})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "x-customer-id", Err: err})
+			return
+		}
+
+		params.XCustomerId = XCustomerId
+
+	} else {
+		err := fmt.Errorf("Header parameter x-customer-id is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "x-customer-id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.EnrollClickToPayCustomer(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateClickToPayBillingAddress operation middleware
+func (siw *ServerInterfaceWrapper) UpdateClickToPayBillingAddress(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateClickToPayBillingAddressParams
+
+	headers := r.Header
+
+	// ------------- Required header parameter "x-tenant" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("x-tenant")]; found {
+		var XTenant TenantHeader
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "x-tenant", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "x-tenant", valueList[0], &XTenant, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "x-tenant", Err: err})
+			return
+		}
+
+		params.XTenant = XTenant
+
+	} else {
+		err := fmt.Errorf("Header parameter x-tenant is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "x-tenant", Err: err})
+		return
+	}
+
+	// ------------- Required header parameter "x-customer-id" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("x-customer-id")]; found {
+		var XCustomerId CustomerIdHeader
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "x-customer-id", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "x-customer-id", valueList[0], &XCustomerId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: "int64"})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "x-customer-id", Err: err})
+			return
+		}
+
+		params.XCustomerId = XCustomerId
+
+	} else {
+		err := fmt.Errorf("Header parameter x-customer-id is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "x-customer-id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateClickToPayBillingAddress(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateClickToPayCustomer operation middleware
+func (siw *ServerInterfaceWrapper) UpdateClickToPayCustomer(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateClickToPayCustomerParams
+
+	headers := r.Header
+
+	// ------------- Required header parameter "x-tenant" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("x-tenant")]; found {
+		var XTenant TenantHeader
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "x-tenant", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "x-tenant", valueList[0], &XTenant, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "x-tenant", Err: err})
+			return
+		}
+
+		params.XTenant = XTenant
+
+	} else {
+		err := fmt.Errorf("Header parameter x-tenant is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "x-tenant", Err: err})
+		return
+	}
+
+	// ------------- Required header parameter "x-customer-id" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("x-customer-id")]; found {
+		var XCustomerId CustomerIdHeader
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "x-customer-id", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "x-customer-id", valueList[0], &XCustomerId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: "int64"})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "x-customer-id", Err: err})
+			return
+		}
+
+		params.XCustomerId = XCustomerId
+
+	} else {
+		err := fmt.Errorf("Header parameter x-customer-id is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "x-customer-id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateClickToPayCustomer(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListEligibleTokenRequestors operation middleware
+func (siw *ServerInterfaceWrapper) ListEligibleTokenRequestors(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListEligibleTokenRequestorsParams
+
+	headers := r.Header
+
+	// ------------- Required header parameter "access_token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("access_token")]; found {
+		var AccessToken AccessTokenHeader
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "access_token", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "access_token", valueList[0], &AccessToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "access_token", Err: err})
+			return
+		}
+
+		params.AccessToken = AccessToken
+
+	} else {
+		err := fmt.Errorf("Header parameter access_token is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "access_token", Err: err})
+		return
+	}
+
+	// ------------- Required header parameter "x-tenant" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("x-tenant")]; found {
+		var XTenant TenantHeader
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "x-tenant", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "x-tenant", valueList[0], &XTenant, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "x-tenant", Err: err})
+			return
+		}
+
+		params.XTenant = XTenant
+
+	} else {
+		err := fmt.Errorf("Header parameter x-tenant is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "x-tenant", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListEligibleTokenRequestors(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetTokenRequestorAsset operation middleware
+func (siw *ServerInterfaceWrapper) GetTokenRequestorAsset(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "assetId" -------------
+	var assetId AssetIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "assetId", r.PathValue("assetId"), &assetId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "assetId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetTokenRequestorAssetParams
+
+	headers := r.Header
+
+	// ------------- Required header parameter "x-tenant" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("x-tenant")]; found {
+		var XTenant TenantHeader
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "x-tenant", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "x-tenant", valueList[0], &XTenant, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "x-tenant", Err: err})
+			return
+		}
+
+		params.XTenant = XTenant
+
+	} else {
+		err := fmt.Errorf("Header parameter x-tenant is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "x-tenant", Err: err})
+		return
+	}
+
+	// ------------- Required header parameter "access_token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("access_token")]; found {
+		var AccessToken AccessTokenHeader
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "access_token", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "access_token", valueList[0], &AccessToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "access_token", Err: err})
+			return
+		}
+
+		params.AccessToken = AccessToken
+
+	} else {
+		err := fmt.Errorf("Header parameter access_token is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "access_token", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetTokenRequestorAsset(w, r, assetId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// PushAccountsToTokenRequestor operation middleware
+func (siw *ServerInterfaceWrapper) PushAccountsToTokenRequestor(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PushAccountsToTokenRequestorParams
+
+	headers := r.Header
+
+	// ------------- Required header parameter "access_token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("access_token")]; found {
+		var AccessToken AccessTokenHeader
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "access_token", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "access_token", valueList[0], &AccessToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "access_token", Err: err})
+			return
+		}
+
+		params.AccessToken = AccessToken
+
+	} else {
+		err := fmt.Errorf("Header parameter access_token is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "access_token", Err: err})
+		return
+	}
+
+	// ------------- Required header parameter "x-account-id" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("x-account-id")]; found {
+		var XAccountId AccountIdHeader
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "x-account-id", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "x-account-id", valueList[0], &XAccountId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: "int64"})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "x-account-id", Err: err})
+			return
+		}
+
+		params.XAccountId = XAccountId
+
+	} else {
+		err := fmt.Errorf("Header parameter x-account-id is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "x-account-id", Err: err})
+		return
+	}
+
+	// ------------- Required header parameter "x-customer-id" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("x-customer-id")]; found {
+		var XCustomerId CustomerIdHeader
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "x-customer-id", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "x-customer-id", valueList[0], &XCustomerId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: "int64"})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "x-customer-id", Err: err})
+			return
+		}
+
+		params.XCustomerId = XCustomerId
+
+	} else {
+		err := fmt.Errorf("Header parameter x-customer-id is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "x-customer-id", Err: err})
+		return
+	}
+
+	// ------------- Required header parameter "x-tenant" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("x-tenant")]; found {
+		var XTenant TenantHeader
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "x-tenant", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "x-tenant", valueList[0], &XTenant, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "x-tenant", Err: err})
+			return
+		}
+
+		params.XTenant = XTenant
+
+	} else {
+		err := fmt.Errorf("Header parameter x-tenant is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "x-tenant", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PushAccountsToTokenRequestor(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 type UnescapedCookieParamError struct {
 	ParamName string
 	Err       error
@@ -1390,11 +2778,23 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/cards-tokenization/v1/cards/{card_id}", wrapper.UpdateCardTokens)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/cards-tokenization/v1/cards/{cardId}/config", wrapper.GetCardTokenConfig)
 	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/cards-tokenization/v1/cards/{cardId}/config/reset-cvv2-try-counter", wrapper.ResetCvv2TryCounter)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/cards-tokenization/v1/clicktopay/visa/enroll/customer", wrapper.EnrollClickToPayCustomer)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/cards-tokenization/v1/clicktopay/visa/enroll/card", wrapper.EnrollClickToPayCard)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/cards-tokenization/v1/clicktopay/visa/data", wrapper.GetClickToPayCardStatus)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/cards-tokenization/v1/clicktopay/visa/manage/customer", wrapper.UpdateClickToPayCustomer)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/cards-tokenization/v1/clicktopay/visa/manage/card", wrapper.UpdateClickToPayBillingAddress)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/cards-tokenization/v1/clicktopay/visa/delete/customer", wrapper.DeleteClickToPayCustomer)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/cards-tokenization/v1/clicktopay/visa/delete/card", wrapper.DeleteClickToPayCard)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/cards-tokenization/v1/token-connect", wrapper.ListEligibleTokenRequestors)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/cards-tokenization/v1/token-connect/push-multiple-accounts", wrapper.PushAccountsToTokenRequestor)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/cards-tokenization/v1/token-connect/assets/{assetId}", wrapper.GetTokenRequestorAsset)
 
 	return m
 }
 
 type BadRequestJSONResponse Error
+
+type ForbiddenJSONResponse Error
 
 type InternalErrorJSONResponse Error
 
@@ -1447,6 +2847,20 @@ func (response GetCardTokenConfig401JSONResponse) VisitGetCardTokenConfigRespons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCardTokenConfig403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetCardTokenConfig403JSONResponse) VisitGetCardTokenConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1507,6 +2921,20 @@ func (response ResetCvv2TryCounter401JSONResponse) VisitResetCvv2TryCounterRespo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetCvv2TryCounter403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ResetCvv2TryCounter403JSONResponse) VisitResetCvv2TryCounterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1575,6 +3003,20 @@ func (response ListNetworkTokens401JSONResponse) VisitListNetworkTokensResponse(
 	return err
 }
 
+type ListNetworkTokens403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListNetworkTokens403JSONResponse) VisitListNetworkTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListNetworkTokens500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response ListNetworkTokens500JSONResponse) VisitListNetworkTokensResponse(w http.ResponseWriter) error {
@@ -1630,6 +3072,20 @@ func (response UpdateTokensPan401JSONResponse) VisitUpdateTokensPanResponse(w ht
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTokensPan403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateTokensPan403JSONResponse) VisitUpdateTokensPanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1699,6 +3155,20 @@ func (response GetNetworkCardProfile401JSONResponse) VisitGetNetworkCardProfileR
 	return err
 }
 
+type GetNetworkCardProfile403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetNetworkCardProfile403JSONResponse) VisitGetNetworkCardProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetNetworkCardProfile500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response GetNetworkCardProfile500JSONResponse) VisitGetNetworkCardProfileResponse(w http.ResponseWriter) error {
@@ -1754,6 +3224,20 @@ func (response AssignNetworkCardProfile401JSONResponse) VisitAssignNetworkCardPr
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignNetworkCardProfile403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response AssignNetworkCardProfile403JSONResponse) VisitAssignNetworkCardProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1814,6 +3298,20 @@ func (response UpdateNetworkCardProfile401JSONResponse) VisitUpdateNetworkCardPr
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNetworkCardProfile403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateNetworkCardProfile403JSONResponse) VisitUpdateNetworkCardProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1883,6 +3381,20 @@ func (response CreateApplePayPushData401JSONResponse) VisitCreateApplePayPushDat
 	return err
 }
 
+type CreateApplePayPushData403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateApplePayPushData403JSONResponse) VisitCreateApplePayPushDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateApplePayPushData500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response CreateApplePayPushData500JSONResponse) VisitCreateApplePayPushDataResponse(w http.ResponseWriter) error {
@@ -1944,6 +3456,20 @@ func (response CreateGooglePayPushData401JSONResponse) VisitCreateGooglePayPushD
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateGooglePayPushData403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateGooglePayPushData403JSONResponse) VisitCreateGooglePayPushDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2013,6 +3539,20 @@ func (response CreateSamsungPayPushData401JSONResponse) VisitCreateSamsungPayPus
 	return err
 }
 
+type CreateSamsungPayPushData403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateSamsungPayPushData403JSONResponse) VisitCreateSamsungPayPushDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateSamsungPayPushData500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response CreateSamsungPayPushData500JSONResponse) VisitCreateSamsungPayPushDataResponse(w http.ResponseWriter) error {
@@ -2078,6 +3618,20 @@ func (response GetNetworkToken401JSONResponse) VisitGetNetworkTokenResponse(w ht
 	return err
 }
 
+type GetNetworkToken403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetNetworkToken403JSONResponse) VisitGetNetworkTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetNetworkToken500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response GetNetworkToken500JSONResponse) VisitGetNetworkTokenResponse(w http.ResponseWriter) error {
@@ -2134,6 +3688,20 @@ func (response UpdateNetworkToken401JSONResponse) VisitUpdateNetworkTokenRespons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNetworkToken403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateNetworkToken403JSONResponse) VisitUpdateNetworkTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2205,6 +3773,20 @@ func (response UpdateTokenDeviceBinding401JSONResponse) VisitUpdateTokenDeviceBi
 	return err
 }
 
+type UpdateTokenDeviceBinding403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateTokenDeviceBinding403JSONResponse) VisitUpdateTokenDeviceBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateTokenDeviceBinding500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response UpdateTokenDeviceBinding500JSONResponse) VisitUpdateTokenDeviceBindingResponse(w http.ResponseWriter) error {
@@ -2264,9 +3846,784 @@ func (response UpdateCardTokens401JSONResponse) VisitUpdateCardTokensResponse(w 
 	return err
 }
 
+type UpdateCardTokens403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateCardTokens403JSONResponse) VisitUpdateCardTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateCardTokens500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response UpdateCardTokens500JSONResponse) VisitUpdateCardTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetClickToPayCardStatusRequestObject struct {
+	Params GetClickToPayCardStatusParams
+}
+
+type GetClickToPayCardStatusResponseObject interface {
+	VisitGetClickToPayCardStatusResponse(w http.ResponseWriter) error
+}
+
+type GetClickToPayCardStatus200JSONResponse ClickToPayCardStatusList
+
+func (response GetClickToPayCardStatus200JSONResponse) VisitGetClickToPayCardStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetClickToPayCardStatus204Response struct {
+}
+
+func (response GetClickToPayCardStatus204Response) VisitGetClickToPayCardStatusResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type GetClickToPayCardStatus400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetClickToPayCardStatus400JSONResponse) VisitGetClickToPayCardStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetClickToPayCardStatus401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetClickToPayCardStatus401JSONResponse) VisitGetClickToPayCardStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetClickToPayCardStatus403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetClickToPayCardStatus403JSONResponse) VisitGetClickToPayCardStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetClickToPayCardStatus500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetClickToPayCardStatus500JSONResponse) VisitGetClickToPayCardStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteClickToPayCardRequestObject struct {
+	Params DeleteClickToPayCardParams
+	Body   *DeleteClickToPayCardJSONRequestBody
+}
+
+type DeleteClickToPayCardResponseObject interface {
+	VisitDeleteClickToPayCardResponse(w http.ResponseWriter) error
+}
+
+type DeleteClickToPayCard202Response struct {
+}
+
+func (response DeleteClickToPayCard202Response) VisitDeleteClickToPayCardResponse(w http.ResponseWriter) error {
+	w.WriteHeader(202)
+	return nil
+}
+
+type DeleteClickToPayCard400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteClickToPayCard400JSONResponse) VisitDeleteClickToPayCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteClickToPayCard401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteClickToPayCard401JSONResponse) VisitDeleteClickToPayCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteClickToPayCard403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteClickToPayCard403JSONResponse) VisitDeleteClickToPayCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteClickToPayCard500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteClickToPayCard500JSONResponse) VisitDeleteClickToPayCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteClickToPayCustomerRequestObject struct {
+	Params DeleteClickToPayCustomerParams
+	Body   *DeleteClickToPayCustomerJSONRequestBody
+}
+
+type DeleteClickToPayCustomerResponseObject interface {
+	VisitDeleteClickToPayCustomerResponse(w http.ResponseWriter) error
+}
+
+type DeleteClickToPayCustomer202Response struct {
+}
+
+func (response DeleteClickToPayCustomer202Response) VisitDeleteClickToPayCustomerResponse(w http.ResponseWriter) error {
+	w.WriteHeader(202)
+	return nil
+}
+
+type DeleteClickToPayCustomer400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteClickToPayCustomer400JSONResponse) VisitDeleteClickToPayCustomerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteClickToPayCustomer401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteClickToPayCustomer401JSONResponse) VisitDeleteClickToPayCustomerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteClickToPayCustomer403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteClickToPayCustomer403JSONResponse) VisitDeleteClickToPayCustomerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteClickToPayCustomer500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteClickToPayCustomer500JSONResponse) VisitDeleteClickToPayCustomerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EnrollClickToPayCardRequestObject struct {
+	Params EnrollClickToPayCardParams
+	Body   *EnrollClickToPayCardJSONRequestBody
+}
+
+type EnrollClickToPayCardResponseObject interface {
+	VisitEnrollClickToPayCardResponse(w http.ResponseWriter) error
+}
+
+type EnrollClickToPayCard202Response struct {
+}
+
+func (response EnrollClickToPayCard202Response) VisitEnrollClickToPayCardResponse(w http.ResponseWriter) error {
+	w.WriteHeader(202)
+	return nil
+}
+
+type EnrollClickToPayCard400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response EnrollClickToPayCard400JSONResponse) VisitEnrollClickToPayCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EnrollClickToPayCard401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response EnrollClickToPayCard401JSONResponse) VisitEnrollClickToPayCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EnrollClickToPayCard403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response EnrollClickToPayCard403JSONResponse) VisitEnrollClickToPayCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EnrollClickToPayCard500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response EnrollClickToPayCard500JSONResponse) VisitEnrollClickToPayCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EnrollClickToPayCustomerRequestObject struct {
+	Params EnrollClickToPayCustomerParams
+	Body   *EnrollClickToPayCustomerJSONRequestBody
+}
+
+type EnrollClickToPayCustomerResponseObject interface {
+	VisitEnrollClickToPayCustomerResponse(w http.ResponseWriter) error
+}
+
+type EnrollClickToPayCustomer202Response struct {
+}
+
+func (response EnrollClickToPayCustomer202Response) VisitEnrollClickToPayCustomerResponse(w http.ResponseWriter) error {
+	w.WriteHeader(202)
+	return nil
+}
+
+type EnrollClickToPayCustomer400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response EnrollClickToPayCustomer400JSONResponse) VisitEnrollClickToPayCustomerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EnrollClickToPayCustomer401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response EnrollClickToPayCustomer401JSONResponse) VisitEnrollClickToPayCustomerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EnrollClickToPayCustomer403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response EnrollClickToPayCustomer403JSONResponse) VisitEnrollClickToPayCustomerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EnrollClickToPayCustomer500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response EnrollClickToPayCustomer500JSONResponse) VisitEnrollClickToPayCustomerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateClickToPayBillingAddressRequestObject struct {
+	Params UpdateClickToPayBillingAddressParams
+	Body   *UpdateClickToPayBillingAddressJSONRequestBody
+}
+
+type UpdateClickToPayBillingAddressResponseObject interface {
+	VisitUpdateClickToPayBillingAddressResponse(w http.ResponseWriter) error
+}
+
+type UpdateClickToPayBillingAddress202Response struct {
+}
+
+func (response UpdateClickToPayBillingAddress202Response) VisitUpdateClickToPayBillingAddressResponse(w http.ResponseWriter) error {
+	w.WriteHeader(202)
+	return nil
+}
+
+type UpdateClickToPayBillingAddress400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateClickToPayBillingAddress400JSONResponse) VisitUpdateClickToPayBillingAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateClickToPayBillingAddress401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateClickToPayBillingAddress401JSONResponse) VisitUpdateClickToPayBillingAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateClickToPayBillingAddress403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateClickToPayBillingAddress403JSONResponse) VisitUpdateClickToPayBillingAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateClickToPayBillingAddress500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateClickToPayBillingAddress500JSONResponse) VisitUpdateClickToPayBillingAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateClickToPayCustomerRequestObject struct {
+	Params UpdateClickToPayCustomerParams
+	Body   *UpdateClickToPayCustomerJSONRequestBody
+}
+
+type UpdateClickToPayCustomerResponseObject interface {
+	VisitUpdateClickToPayCustomerResponse(w http.ResponseWriter) error
+}
+
+type UpdateClickToPayCustomer202Response struct {
+}
+
+func (response UpdateClickToPayCustomer202Response) VisitUpdateClickToPayCustomerResponse(w http.ResponseWriter) error {
+	w.WriteHeader(202)
+	return nil
+}
+
+type UpdateClickToPayCustomer400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateClickToPayCustomer400JSONResponse) VisitUpdateClickToPayCustomerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateClickToPayCustomer401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateClickToPayCustomer401JSONResponse) VisitUpdateClickToPayCustomerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateClickToPayCustomer403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateClickToPayCustomer403JSONResponse) VisitUpdateClickToPayCustomerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateClickToPayCustomer500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateClickToPayCustomer500JSONResponse) VisitUpdateClickToPayCustomerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEligibleTokenRequestorsRequestObject struct {
+	Params ListEligibleTokenRequestorsParams
+	Body   *ListEligibleTokenRequestorsJSONRequestBody
+}
+
+type ListEligibleTokenRequestorsResponseObject interface {
+	VisitListEligibleTokenRequestorsResponse(w http.ResponseWriter) error
+}
+
+type ListEligibleTokenRequestors200JSONResponse TokenRequestorResponse
+
+func (response ListEligibleTokenRequestors200JSONResponse) VisitListEligibleTokenRequestorsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEligibleTokenRequestors400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListEligibleTokenRequestors400JSONResponse) VisitListEligibleTokenRequestorsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEligibleTokenRequestors401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListEligibleTokenRequestors401JSONResponse) VisitListEligibleTokenRequestorsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEligibleTokenRequestors403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListEligibleTokenRequestors403JSONResponse) VisitListEligibleTokenRequestorsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEligibleTokenRequestors500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListEligibleTokenRequestors500JSONResponse) VisitListEligibleTokenRequestorsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTokenRequestorAssetRequestObject struct {
+	AssetId AssetIdPath `json:"assetId"`
+	Params  GetTokenRequestorAssetParams
+}
+
+type GetTokenRequestorAssetResponseObject interface {
+	VisitGetTokenRequestorAssetResponse(w http.ResponseWriter) error
+}
+
+type GetTokenRequestorAsset200JSONResponse GetAssetResponse
+
+func (response GetTokenRequestorAsset200JSONResponse) VisitGetTokenRequestorAssetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTokenRequestorAsset400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetTokenRequestorAsset400JSONResponse) VisitGetTokenRequestorAssetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTokenRequestorAsset401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetTokenRequestorAsset401JSONResponse) VisitGetTokenRequestorAssetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTokenRequestorAsset403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetTokenRequestorAsset403JSONResponse) VisitGetTokenRequestorAssetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTokenRequestorAsset500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetTokenRequestorAsset500JSONResponse) VisitGetTokenRequestorAssetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PushAccountsToTokenRequestorRequestObject struct {
+	Params PushAccountsToTokenRequestorParams
+	Body   *PushAccountsToTokenRequestorJSONRequestBody
+}
+
+type PushAccountsToTokenRequestorResponseObject interface {
+	VisitPushAccountsToTokenRequestorResponse(w http.ResponseWriter) error
+}
+
+type PushAccountsToTokenRequestor200JSONResponse PushAccountsResponse
+
+func (response PushAccountsToTokenRequestor200JSONResponse) VisitPushAccountsToTokenRequestorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PushAccountsToTokenRequestor400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response PushAccountsToTokenRequestor400JSONResponse) VisitPushAccountsToTokenRequestorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PushAccountsToTokenRequestor401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PushAccountsToTokenRequestor401JSONResponse) VisitPushAccountsToTokenRequestorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PushAccountsToTokenRequestor403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PushAccountsToTokenRequestor403JSONResponse) VisitPushAccountsToTokenRequestorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PushAccountsToTokenRequestor500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response PushAccountsToTokenRequestor500JSONResponse) VisitPushAccountsToTokenRequestorResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -2322,6 +4679,36 @@ type StrictServerInterface interface {
 	// UpdateCardTokens Run an operation on all of a card's tokens
 	// (POST /cards-tokenization/v1/cards/{card_id})
 	UpdateCardTokens(ctx context.Context, request UpdateCardTokensRequestObject) (UpdateCardTokensResponseObject, error)
+	// GetClickToPayCardStatus Get the Click to Pay status of a customer's cards
+	// (GET /cards-tokenization/v1/clicktopay/visa/data)
+	GetClickToPayCardStatus(ctx context.Context, request GetClickToPayCardStatusRequestObject) (GetClickToPayCardStatusResponseObject, error)
+	// DeleteClickToPayCard Remove a card from Click to Pay
+	// (POST /cards-tokenization/v1/clicktopay/visa/delete/card)
+	DeleteClickToPayCard(ctx context.Context, request DeleteClickToPayCardRequestObject) (DeleteClickToPayCardResponseObject, error)
+	// DeleteClickToPayCustomer Remove a customer and their cards from Click to Pay
+	// (POST /cards-tokenization/v1/clicktopay/visa/delete/customer)
+	DeleteClickToPayCustomer(ctx context.Context, request DeleteClickToPayCustomerRequestObject) (DeleteClickToPayCustomerResponseObject, error)
+	// EnrollClickToPayCard Enroll another card in Visa Click to Pay
+	// (POST /cards-tokenization/v1/clicktopay/visa/enroll/card)
+	EnrollClickToPayCard(ctx context.Context, request EnrollClickToPayCardRequestObject) (EnrollClickToPayCardResponseObject, error)
+	// EnrollClickToPayCustomer Enroll a customer and a card in Visa Click to Pay
+	// (POST /cards-tokenization/v1/clicktopay/visa/enroll/customer)
+	EnrollClickToPayCustomer(ctx context.Context, request EnrollClickToPayCustomerRequestObject) (EnrollClickToPayCustomerResponseObject, error)
+	// UpdateClickToPayBillingAddress Update the billing address of Click to Pay cards
+	// (PUT /cards-tokenization/v1/clicktopay/visa/manage/card)
+	UpdateClickToPayBillingAddress(ctx context.Context, request UpdateClickToPayBillingAddressRequestObject) (UpdateClickToPayBillingAddressResponseObject, error)
+	// UpdateClickToPayCustomer Update a Click to Pay customer
+	// (PUT /cards-tokenization/v1/clicktopay/visa/manage/customer)
+	UpdateClickToPayCustomer(ctx context.Context, request UpdateClickToPayCustomerRequestObject) (UpdateClickToPayCustomerResponseObject, error)
+	// ListEligibleTokenRequestors List the token requestors enabled for account ranges
+	// (POST /cards-tokenization/v1/token-connect)
+	ListEligibleTokenRequestors(ctx context.Context, request ListEligibleTokenRequestorsRequestObject) (ListEligibleTokenRequestorsResponseObject, error)
+	// GetTokenRequestorAsset Get a token requestor's logo
+	// (GET /cards-tokenization/v1/token-connect/assets/{assetId})
+	GetTokenRequestorAsset(ctx context.Context, request GetTokenRequestorAssetRequestObject) (GetTokenRequestorAssetResponseObject, error)
+	// PushAccountsToTokenRequestor Push a card to a token requestor
+	// (POST /cards-tokenization/v1/token-connect/push-multiple-accounts)
+	PushAccountsToTokenRequestor(ctx context.Context, request PushAccountsToTokenRequestorRequestObject) (PushAccountsToTokenRequestorResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error)
@@ -2805,101 +5192,482 @@ func (sh *strictHandler) UpdateCardTokens(w http.ResponseWriter, r *http.Request
 	}
 }
 
+// GetClickToPayCardStatus operation middleware
+func (sh *strictHandler) GetClickToPayCardStatus(w http.ResponseWriter, r *http.Request, params GetClickToPayCardStatusParams) {
+	var request GetClickToPayCardStatusRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetClickToPayCardStatus(ctx, request.(GetClickToPayCardStatusRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetClickToPayCardStatus")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetClickToPayCardStatusResponseObject); ok {
+		if err := validResponse.VisitGetClickToPayCardStatusResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteClickToPayCard operation middleware
+func (sh *strictHandler) DeleteClickToPayCard(w http.ResponseWriter, r *http.Request, params DeleteClickToPayCardParams) {
+	var request DeleteClickToPayCardRequestObject
+
+	request.Params = params
+
+	var body DeleteClickToPayCardJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteClickToPayCard(ctx, request.(DeleteClickToPayCardRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteClickToPayCard")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteClickToPayCardResponseObject); ok {
+		if err := validResponse.VisitDeleteClickToPayCardResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteClickToPayCustomer operation middleware
+func (sh *strictHandler) DeleteClickToPayCustomer(w http.ResponseWriter, r *http.Request, params DeleteClickToPayCustomerParams) {
+	var request DeleteClickToPayCustomerRequestObject
+
+	request.Params = params
+
+	var body DeleteClickToPayCustomerJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteClickToPayCustomer(ctx, request.(DeleteClickToPayCustomerRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteClickToPayCustomer")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteClickToPayCustomerResponseObject); ok {
+		if err := validResponse.VisitDeleteClickToPayCustomerResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// EnrollClickToPayCard operation middleware
+func (sh *strictHandler) EnrollClickToPayCard(w http.ResponseWriter, r *http.Request, params EnrollClickToPayCardParams) {
+	var request EnrollClickToPayCardRequestObject
+
+	request.Params = params
+
+	var body EnrollClickToPayCardJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.EnrollClickToPayCard(ctx, request.(EnrollClickToPayCardRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "EnrollClickToPayCard")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(EnrollClickToPayCardResponseObject); ok {
+		if err := validResponse.VisitEnrollClickToPayCardResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// EnrollClickToPayCustomer operation middleware
+func (sh *strictHandler) EnrollClickToPayCustomer(w http.ResponseWriter, r *http.Request, params EnrollClickToPayCustomerParams) {
+	var request EnrollClickToPayCustomerRequestObject
+
+	request.Params = params
+
+	var body EnrollClickToPayCustomerJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.EnrollClickToPayCustomer(ctx, request.(EnrollClickToPayCustomerRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "EnrollClickToPayCustomer")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(EnrollClickToPayCustomerResponseObject); ok {
+		if err := validResponse.VisitEnrollClickToPayCustomerResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateClickToPayBillingAddress operation middleware
+func (sh *strictHandler) UpdateClickToPayBillingAddress(w http.ResponseWriter, r *http.Request, params UpdateClickToPayBillingAddressParams) {
+	var request UpdateClickToPayBillingAddressRequestObject
+
+	request.Params = params
+
+	var body UpdateClickToPayBillingAddressJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateClickToPayBillingAddress(ctx, request.(UpdateClickToPayBillingAddressRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateClickToPayBillingAddress")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateClickToPayBillingAddressResponseObject); ok {
+		if err := validResponse.VisitUpdateClickToPayBillingAddressResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateClickToPayCustomer operation middleware
+func (sh *strictHandler) UpdateClickToPayCustomer(w http.ResponseWriter, r *http.Request, params UpdateClickToPayCustomerParams) {
+	var request UpdateClickToPayCustomerRequestObject
+
+	request.Params = params
+
+	var body UpdateClickToPayCustomerJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateClickToPayCustomer(ctx, request.(UpdateClickToPayCustomerRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateClickToPayCustomer")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateClickToPayCustomerResponseObject); ok {
+		if err := validResponse.VisitUpdateClickToPayCustomerResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListEligibleTokenRequestors operation middleware
+func (sh *strictHandler) ListEligibleTokenRequestors(w http.ResponseWriter, r *http.Request, params ListEligibleTokenRequestorsParams) {
+	var request ListEligibleTokenRequestorsRequestObject
+
+	request.Params = params
+
+	var body ListEligibleTokenRequestorsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListEligibleTokenRequestors(ctx, request.(ListEligibleTokenRequestorsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListEligibleTokenRequestors")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListEligibleTokenRequestorsResponseObject); ok {
+		if err := validResponse.VisitListEligibleTokenRequestorsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetTokenRequestorAsset operation middleware
+func (sh *strictHandler) GetTokenRequestorAsset(w http.ResponseWriter, r *http.Request, assetId AssetIdPath, params GetTokenRequestorAssetParams) {
+	var request GetTokenRequestorAssetRequestObject
+
+	request.AssetId = assetId
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetTokenRequestorAsset(ctx, request.(GetTokenRequestorAssetRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetTokenRequestorAsset")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetTokenRequestorAssetResponseObject); ok {
+		if err := validResponse.VisitGetTokenRequestorAssetResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// PushAccountsToTokenRequestor operation middleware
+func (sh *strictHandler) PushAccountsToTokenRequestor(w http.ResponseWriter, r *http.Request, params PushAccountsToTokenRequestorParams) {
+	var request PushAccountsToTokenRequestorRequestObject
+
+	request.Params = params
+
+	var body PushAccountsToTokenRequestorJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.PushAccountsToTokenRequestor(ctx, request.(PushAccountsToTokenRequestorRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PushAccountsToTokenRequestor")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(PushAccountsToTokenRequestorResponseObject); ok {
+		if err := validResponse.VisitPushAccountsToTokenRequestorResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H1tUxs5tv9XUfV/qwJVbcBAyAReOeDZsCHgPzjMvTvJdcndx7aWttQjqW08Kb77LR2p291u+QEC7GTr",
-	"zpuhLbUejs7vPKvzPYjEOBUcuFbB8fcgpZKOQYPEp1Mq4/O4Q/XIPMWgIslSzQQPjrGNsHgnCANmnlPT",
-	"Kww4HUNwHET4ZhAGEv7ImIQ4ONYygzBQ0QjG1Aw3EHJMdXAcMK6PDoMwGDPOxtk4OG6GgZ6lYJtgCDJ4",
-	"eAjdYm44vYOVKyJbegRkAjwWkqgUkkQRPWKKCA6k2B8xK+yxeHvFBnrsmXeQKS3GIM/jj0BjkJ4tuB6E",
-	"xSfEbCPKfxhnSpORSGL7M5Vzyo/sYMXS7xv5W41n3sAZTFgEyziiOwIypUkC+o0iMXZdziCxG2rl+saM",
-	"XwAfmsnmC1JaMj7E9XSBU66XEdOsR8gh2dLYbZuwOCTdy8bXbG/vIMoyFuNfcGKJ2wckrRZ3wN8o8+YK",
-	"Ctshf2zxZqJVtEyliEApId8ouypkbkrsGGQEEk7mS2Z/UvMugYnBsuEQOSNME6oI5cSd4jJu13YtP7Cf",
-	"B/OqSgVXgKLjA42v4Y8MlDZPkeAaOP5J0zRhEa5191/KbPZ7aZK/SRgEx8H/252LpV3bqnbbUgppp6oT",
-	"S9rJSF8CvVMWJIJrSSMdEiGJ2agiFJFjni1B9YhqEgtQhAtN4J4pbRojys2zpneWJ0QK0lK3LFsoV1OQ",
-	"iny1R4lDDETG468BmTI9Iod7e9snBMyyFS6AAI1GZMAgiQnlMZFZAjtfefAQBudcg+Q0sZt8FZIpNs4S",
-	"qoUkA8oScBKnL+IZUXSmyHQ02zFL+8JppkdCsj8NW7zGyvpAJeRnxBQZM6UYH4ZkTBMjsyAOSZ/GyYwo",
-	"NuSABwr3qeHbHcSWm8UsohXHzAxNk3M+EH6tYeQqSBKDpixRZGD4oyLMmEoTOjPgSaVhBs0sl9M4lqDw",
-	"zwVAhEHE9MzfIDKupb8toUr3DnsxGzLtH9Yi1tOQjgRf0iIN/OPe0leVptrX8lDgXPT/BZE2fVtpmkCH",
-	"zjqZGp1RjQddI4qjeI85ktMkuRoEx7+v5omFo3oIF0ceUdVzJC+GdgvsC5EARSiZXkiMpX3q+/pmyJSp",
-	"US/2bynSbIJsnm+5ykQfqIKjQ8MfNdoCj+Qs1RDnb9Z7pCMYg6RJJ+snLPoEs42OYt3hlMRvdTPYqZfi",
-	"ZL3I/D4wGIZe/+iwvjXs/UaRUkcVWkHWx103gEcihpj0Z4gamqaoZTSM/RzsfqBS0pl5vhQ8giXqm0ND",
-	"szGQCU0yIAMpxjgHLorcnH3ykhwH7BnRQHUmlwzNTSdSdNp0bJqmvQlIxaywq7dnemTIUZ/0ht2TLE1B",
-	"RlQBSUAbK9tILgt2nJsplYEkQ+BG4UAuipjK9VtIOExAEpok5E+QQp2QXGNj31umqNEoYQD3dJwmZnF7",
-	"p7cfzt4b2UXNnGYt//P7XuN9q/HPb9+PHv7m26Y1z3r29+8BcGMU/h58vvpwftHudT5eXbaDMPit1T39",
-	"GHzzvH8Hsx5NmBXBVTp8pkobIsj4jSJ3MCPYD1dvTsOYNoYU3dZtaW+oT7utWz/GUiniLNLFcqsTdmwr",
-	"Ma2ExcANH4M8IRz0VMg7EsOAZolWhnWTGZmOgBPaV8C1dzZNJ2UWWCXRunRy63paCyk3rn5fjcLqAVS5",
-	"LgdMnc+/eSSCUW9onpwKPmBDj2jDdWg566Fesob0ou0fBkMhhpv0U3SsMj5c1/Fh1VLVVW5vLZVhhUXW",
-	"k0Cd4VE99d9Gs5AwTqZCxqpwmpymjygnNNJEcHPCY3qfW7b7b996Tnw+2yIgbr7cdNqXZ0EYXLdvvnw2",
-	"oDhrX7S7bS8q7DhCGsfSs2BBtlKQSnAjFdRMaRhvE5lxVTVCPUy5wFs16tS24GMV6919YDxmfLiU8nNV",
-	"2PPLuesqZq8+tS97Z+3b89N278P55dn55d97rU7n+uq23TttXVz0TtuX3fb1wjn8slwmMR7DfX1aI/ne",
-	"KIKthQVnXwkJ1WQslCZ6Kpy4dfNZb/f9+5Lruxd62NrHbzkP/Hrd+mI44OLqpts7bV2bv2+6Vxfty/wJ",
-	"WywN5m3F8+mXm+7V5/Z177r9/7+0b7rmp4urm7Z589erL5dneddvj2JNL+Wv25+vbs2kq85lTXPvQ+vy",
-	"k3lY1690vC8MhxLnNI82Q4edtkbA0AeeCudtAB3rB9ex4xROj0Z3vg2DHoHl21wz0eiOi2kC8RDipUKg",
-	"bNaW91mezbfowtWsLhL91SXYXgxLYF9i+u5UTI729fX7d78cee1hdIfN0IWFuEqD/mqcZecs1k3HMShF",
-	"h+AjJtVkClyTqRTGc+R0nFsWc//bPBkf3Kh8ia6+NDaYMTvXC9kSneYL8dG5tIUasXEtHqOb/OPm6pKk",
-	"woggSRjXonDOMZxhHopY5hsbXagewW6NsWtHwSpizIxtjcRREAZ/ZCDNowt9+eBbIn6tzVDVzz5Ib4y7",
-	"2KgDHg3EhA60Y3579MY0NLq7uitc7LqTsUTF/bmVrD6gv6NtU3eb6osfiEySKGHAdc/ykSJUQt0GR2ND",
-	"1QMG7l1jz/mEnpnDdiGl0IpRa7HRYWjd+07SDZvLqXhVcNYAeMJiZBulaT+BarB22eD27R6N0KxbM4ld",
-	"cq6G3TvEWl8bTJIvcdN92EiR85GExEBp9/r8bNs71+s6J093F2qMemklujGUO1IMWLJCx2ACI533mmPo",
-	"v/77n43m/sFaGHlH+rbRspZaj8tWtyj+XFPZKY7QgckKgucmfa4sq4Ji6SbDIEtj42elEiZMZKqHzON4",
-	"AR3B4HhAEwWLkclWogSxLxeTGx14z5RGxsBxyBbi36iXOTMRwZPZ9iN09qY0R3/JZ6SXQVpL89Tt2zzd",
-	"tVlvIYeu85zg3cvG28P9uAmDwwbEzb3GYR/2G/QQmo1DGu3l/3nddzobF1KRK015IcR8rv5Q0vHma1Wa",
-	"6mytmYF0vLFdDfJysq595xPMiheWykRfJqfKrs29ZvPdL17xIWl0x/hwGUEsQ8Y9qr0mJZ9niEhClSbR",
-	"iHJjTW4x22STGcjHuBgVYiKDaeUUMbJtQWgzGYbkfGt10nuN/tlakNbbRPCy1RsS2BnukP3mEcpdq51J",
-	"x8bf5yTbbx6tFWHFsYSlhK7jiHWoOsNswObR6woi67Frq2M9Ksf6Dor0RWZMUlE6sMed0Ub2tNuamdJn",
-	"UOfyJw+Dz2P5ndJubGrQE1O1b79RRNIpmTCYEjGY7+fErnhEUyAxGwxAKtIHPQXgxCM0S+Jyecz728Kp",
-	"XbBVaueHtqXe4LZs2u/H9+KExuau0AKDLZydj/P9TH4NCvTpZLLflbNTG6Jbqq8tZFfCeToSCoiL9REM",
-	"VSvQIeJ3jt2QNPcOXGwdH/eb78iNDRYW2HaeiEV2c89o7/3mu7rzEQb3DdO5MaESE7vmreXb+g0XWlj5",
-	"Qbi2b55H2aCr24Pp/M1rtM07bOZePItbsZGH8ChL/xEW+wZZxJKlW6cEyr6WyznbvPst5n+cGX1Stqys",
-	"daisS5kpyO3zQzIWMSS2tkMBjwnTLjOSB8hat4bDTF+vf1sWlcd+cV6zgpr7B4dvgw2Cl8Ur/kqbOsFy",
-	"Y6NGro9iWokZFRkOVdIkebQjl0XVzdzZcas/ppT3UBp9Xynp8RC2Oq3LbSJhABJ4tBCJuG0c7O0fNg/e",
-	"vts7Omoe/vLuHVLpaJUp6MavTz7RqkBDSMaxy5FVJW1+whOtjOsfg/IesLUONthjbrB4t3d2ed792MYt",
-	"HjaP3u8dHCzb3mY5XDzp9RmQtXH4buE6vVFk3hujdQtZw1Kgttc67Z7ftrrnV5cbhOSfLQ1DttDm+xrc",
-	"ZCoFHlcCQi48MaWKJELpr8F2LWtzuFFofMHwwkRNSFwOBzFiszjOSK7Ug1mr8WQJrazXt41jnLauzz5e",
-	"XZy1r3s33XbnS6fX6nR63SvzP7I159Tt/FQA67Rwu5QoDWkjS11l11Tku8cMOKYopZjYpWFKQ0IEXBPG",
-	"cTCwasK+s7OYfSlH542mrtiWYsptuaTxZc0+mCJ3kGIFGVbDMOlWsUO65RdTaQwAarxjW2W1aVIgJNMR",
-	"i0ZoSRnIkoRGd6oqpF02LfRl2vxHgQ3LT6CetHhS6uPl8hlhETazGtYdjYRION3/hGzHY3OBZX/YE57J",
-	"dU0VHGXRi+dROjfMZp213THh0/ml6+Sj5Rd0a206uEP5ioDStFcKXnjCqUY/oXFgkMImZbWoKpL8bfPg",
-	"oBk+uii2RjtrFz6qPupRVVHeMqjqxn+liQJbyLAgckdUES6Iez0kCv8ur8ei0FhLnnCVr7rqkVPjy0+Y",
-	"uFKe9TgHrqjBIimdJYLGofNa7mCmSAxG4ywEIciWNUPntoatdupZldpjnGmGgRfMJzs7Fde3YJBsW4G2",
-	"VvM/hIGCKJNMz27M0bs6WiyFNMawebKFkb/mHPqP37pBLUppVGoEKrdairqmlCqVCqlJq3N+QmACclYq",
-	"bO1n2sU252UYhAPEtm4eARRRKY1ZiVrbRvRZbHeHzIoHhiuc73ekdWrLPP3sshgec+Rv2MW3OudITSR6",
-	"bL0fstU5PScjoXRIMh47G2EX2xqVUuhUwoDdbx+ThCltC26Bxq4I+I2yqnLrtnuzvRiu3fp81r7ZdkIi",
-	"JMoaJaFxbbMxYNEWJGDjwOOQjJ1GHhMtCCUS0oRGYAxZnCokCnSFuXASF94NcfJ+xlxtf41ZlfO07Xkg",
-	"PQwWbP7D+EOMD3fIb5Jp7RjW+URsXDr9Eo2x6EiNzFg00mpBnZ8mLDKS3Xjlli5n7Rti0XAqOAdjsOV8",
-	"Y/1ULjRJqdQ22sNUUXrtWJ9ptJTnyypWY8fND6zVOQ/CoEiWBM2dvZ09p1k5TVlwHBzs7O0cuDQlAsRz",
-	"8LuTpv1197u9h/KwGxXVT0NfOOMadCa5IiMxJWPKZzZrTE5vb/cJcI1cjyWPeQjTBhNCG9AI80DGNso4",
-	"GwqZZ7/QKyGnNFNYZ24r9C1lCjqex8Fx8HfQi+VaYeVGzpII5LzLbunGzkO4tnfl/sTDt4US/v29vWcr",
-	"917c15LCbxdFUlh3fmjn9w1brHO3dM8AX2muf6VSz/4QBm83madan4/COhuPqZzZc5sLFcchyDpazoot",
-	"GRzQIUaq8KJSwgYQzSKb3rlvOIHacJkHq8nuGxaVjYJPGsbMMTzcMNM1opya4aNwsIshukY0mew3tJw1",
-	"SoV6KdWR5z7KDWhVTnotbo/0qRUaf4IUFc4vQg+OMDbb7wLbfRHPNoKGJwr3+thANvsg4tmzwWJFKPah",
-	"asgbhnioAdRTr+2GsVHYE0NUJPJPBSgky1pIPSeikO3LmGosgcjmUKtYMmqt6rEGWcWxypMnCCPMeWPO",
-	"AX2tkKRJpspGRSU9YQBWTnpsBLILpnQ5yaB+CGIvqU5qGZ9l+sQykD2CkzxDzxSBcapnVS/F+Sccfi6s",
-	"XKBtm++0wj8vo3OwdwOt+aeCYTelvGG9DdQ5wpcQ+SyMr25hkbAJkC0bLjDWdxFU2PYgRQtSigqERM9S",
-	"FtEkmSF8ysZ5HnOTgKbpDmlFEaDpTdWMRyMpuMhUMjshkUVPPseCo9FpXeaFIQguspVS3rO/NJrbPqwt",
-	"xDd+HGnPr5yWhGA2Ukz7Hk9PUq4Ght6OyD+pcjJ8OQecEynG7+MC63dNw3MCTzu6OUg/HXPzaquVimiZ",
-	"n0oSxu+gqFDwezU+n8ZTtfayplvtnv1r6KLy9lZrI0fPn9jH8bFHieUvfc1P0ziTZsPyOqoeFjeqTN3I",
-	"R38Il2iRC8bvVEU3UD93r6k0LMKCTBNlnKGRmBZxmdgYXvkc2yERqY1NJjOrFvKy0cWKQV+loAtMb2Kv",
-	"tZRiQ/7M8HohZbK8RvSpjo4bhlBlL4H/pOrEHuISrnx+UBmUPApVmVdVoA1ViQj4ll9Y3JEEqvOc7hSj",
-	"uHmpBocp3rfYhOGtRfJX0Sc/E0ic1Rv/tAEBXP5ra6A0ewRWnmyXZWrUKMfyd51a2cWruSmdLfeR2jZX",
-	"UFJweeitqLQjN2ef5mmA6i1+ewfeKKDF2/D29SF1lQY0TUOXQJkbiS49Ua3Gr35Ko4bq5R+sGYgkMSo1",
-	"d8nzEy4oU8rb+mTDKYqY2tcp/oKq0PeRho3wvfciS0AyLbFYa7mon0tsfMCk2hwKNaiR2PJILjc6i3m1",
-	"p2rYgnCNHMSN2NL52aWEvZm/UkyUXbv5kVrh6EBsmubVuig0zJSArm0xL6EWgOEq0Jej/Wokpq8vBSoX",
-	"+v6qYsB76/CV5cBCqcp/shQoMffriQGLgheDvvvYxnNgv1SKvw787oabLcYQPJmFJHVVGJYU268O+GqN",
-	"/V8V8f6bAP8H+ZeCfJmn/y2YbziAPh37392XGR/Whm2xSmsxFxJiysPeLHMX0Ip8vP+yFtM7pMVJxu+4",
-	"mPLi9oD90uHh3l7lC4gSUiH1ii8gUvwG4qbFL5ULTi+c3S99fPPVMpXuRuESyFkR9xMGhSs5xxKiLE/8",
-	"YM7RwsUVvvo1XEvdqUqp/nxBeeUe2ZpnDIsqPpdP3C6V822VKpS352PaT24IYgiE/YoyffuuAVajb7/+",
-	"4ir0aVIuqyOxiLIxKrwcA7ZQT5+4fL67cqCIxDqzUjRaj6TIhpUodCOWbALcl4q0anVt8Ozfg7HnV6n+",
-	"yzKbq9Slt36KLGW1OP9njZ9lRoiXyn0Ff1HgpiAHQo6xr0ifQf3tOu21+z3/cPTDrgPcctO3Ze/K4EcW",
-	"JYxFXvufIzW/r0ttImZ+U87o0pIWte5t8VFrZUNhuVKcrvtuk1GpCwrQalq82HGyoIxd/Q6VEu8qYE2K",
-	"C9kZ8jbXFBNUvkT1mgBf373y9fCXEgjej9i9sont/xrYErU/x6SkP5n6d/iawytHkruy1i+48BklizGx",
-	"ZcYbE6Zow6ne+YCbSZoeswa1X2y4K4gqNxTU3EDI65HqRUdUE8Ej2Ezp25A73pUzUiClelT/lwnIlhWK",
-	"BBIF+IGyFYVE80sbT8T8/N9VeClkrvi851P1dTEQiQWH/yTdnCSGuxaqjNZUFfkBU6rZK1oswfPbRsgk",
-	"5XtGv38zPKBATnIWymTi7vKo493d4bSRRmwnZWosEtpXO0wg17jFfc//VQFvFs4oCtded7lLjYuiotS0",
-	"sPmHbw//GwAA//8=",
+	"7H39U9s41+i/osl9Z4C5DiR87bb8lEK25VkKXJKy9323vR7FVhK9OLIfSybN0+F/v6MjyZZtOTEU2H3b",
+	"Z2dnClifR+ccnW996wTxIokZYYJ33n7rJDjFCyJICr8NgoBwPo7vCPtAcEhS+ceQ8CCliaAx67ztjOcE",
+	"3RMWxukWR5wEMQtRECcrFE+RmBOEYQgk5BgoZggGQ6cxYyQQKMBRxE9QSv6Z0ZSEHmKxQMGcBHckRBOy",
+	"kqMlKeGEBQRty/EmBKck1ePhTMwJEzTAgvCd3c+s43WoXNVcrdbrMLwgnbcdtQofenW8jpmv81akGfE6",
+	"PJiTBZabW1B2QdhMzDtv+15HrBLZm4uUslnn4cGTEIkzJs7DJnjoBoiGJ4gKtMi4QBMCoIDZtzjCLETz",
+	"OArhjwFOw92mZX/tYjVcl4Zrlz2N0wUWnbcdysTxYceT+6CLbGHvgjJBZiRV2+CciPPwGsuN1ragoSun",
+	"I1zAydIFnhEfy24+LRacyAEKKKtRvwvApzgNmxYmv6HG2QPo+axgUosZMXxH1q5IoaYiA8QTEkUciTnl",
+	"KGYE5SQFZ+3TcGfNBvxnPujTjIt4QdJmhDUtAGMBI80fAHfbIqrp9dyYekbuaUCaMEJynyWOIiK2OAqh",
+	"aTOChHqo78LPqyUj6TsaruOHsWyDJhmnTPI+GiIs0C3lGGUsJClazmkwL8N6iTkiLI2jiKyDMozcndDv",
+	"28OYMMzE2h2kM7QtoNkOoqGHxpfdz1mvdxBkGQ3hJ3LiZG5xOluzfjXk9y1eTrQOH5I0lswe2JZiZJJA",
+	"MVJjoDlJyUmxZPovLPsici+vQInl6Uoybiz5NNKY2ESxQq3lO/bzILvyJGacwI37Doc3iu3K34KYCcLg",
+	"R5wkkbznaMz2/pvLzX6zJvmPlEw7bzv/a6+4zffUV743TNM4VVPVgaV5PJqkBN9xhZMxEykOhIfiFMmN",
+	"coSB+uXvCqBijgUKY8LhviZfKRfyY4CZ/F3gO4UTcUJSBV2bP2LGlyTl6LM6ShhiGmcs/NxBSyrm6LDX",
+	"2zlBRC6bwwIQwcEcTSmJQrg80ywi8rJ/8Dq/xemEhiFhrwMutX2JJBQ2j/T9jJYSrSqbZoSEcAUAJA3y",
+	"G5CyWMxJCpQm5piViAjAxekii7C6fmdYkCVe5bCjQqGwBmkYB9kC8JfF6LB3AEi+o0F0zgRJGY7Uxl4F",
+	"TPnS0RTTiOiLZRKHK8TxiqPlfLUrl/aJSQkuTum/JOW8xspK4iPlaEE5p2zmoQWO5NUkZdAJDqMV4nTG",
+	"COA8+ZpI0t4F9qNn0dKxPPszLGBNSSqPXlBFyPLeJKkfEoFpxDet+QO0PtONH7zOPY5oSMWq7QC3un0+",
+	"xIPNk/6sLscxwZecOcWT/yaBkKsYhCGVwMPROZvGbvFHjYz0MGgqmUTpVqY8ifBKctAyhHAYpoTDjxWu",
+	"6HUCKlbuDxLiqftbhLnwD/2QzqhwD6vYtuNDMo9Zw5dU3gGh39iVCyxcXx5c8EySiFzj1XXG5260wTnE",
+	"fapBjqPoatp5++d6BKgc1YNXQ0jMfQ3yfGi9wEkcRwQDs5CtABiNber7+iLBlPG5H7q3FAh6D4RstlxG",
+	"oneYk+NDiR812BIWpKtEkND0rLdI5mRBUhxdZ5OIBr+TVauj2HQ41h1c3gw08hOYzA/k36egffqT40OH",
+	"JiVbb3FkNeSeus0msOsuYUEcSl13pbTlJAFRQ5CFG4P1H3Ca4pX8/TJmAWmQ4RjpCrog6B5HGUHTNF7A",
+	"HLAoNDr73QlyGNCXzA+LLG0YmslGKG/UdmycJP49STlV7Lz+PRNzCY76pCP6FWVJQtIAc4IiIoS8BeXN",
+	"B8QOc1POM5KiGWHyAiaGFVFuhBwPMXJPUoSjCP2LpLFleIC2UkJXNgTyFS+SSC6ud3r77uyN5F1YzinX",
+	"8v/+7HXfDLr/9eXb8cN/uLap9Axf/f1bhzCp3fzZ+Xj17vxi6F9/uLocdrzOH4Px6QeL6xb978jKxxFV",
+	"l0wZDh8xFxIIabjF0R1ZIWgHq5enIeVbCYrx4NbaGwhV48Gtm8aSNA6zQOTLLU94rb4i+RXRkDCJxyQ9",
+	"QYyIZZzeoZBMcRYJLlE3Wkk5iCE84YQJ52wC39sosI6jjfH9rW5Zvc3WUmH5AMpYZwimjueu609ebyCj",
+	"nsZsSmcO1gbrEOnKh3tJaVNVJdbrzOJ41qYdxwuesdmmhg/rlsqvjPzZyMNyCdVPCdaiVfnU/5ivPEQZ",
+	"WsZpyHPtX9/0AWYIBwLFTJ7wAn816s3+0ZHjxIvZqgQx+jS6Hl6edbzOzXD06aMkirPhxXA8dFKFGidO",
+	"fRq6Fhyj7YSkPGaSK/AVF2Sxg9KM8bJQ7kDKCm7VoFPbghNVIhrcjeNrvBoUYo1T3vEjykgfNMMCdMeH",
+	"3npF0St13/++7geP724EMqvXwf7mXkpa891M/Xx0hQ76x8fdPsJRMsfdA6Q7INmhgl0HG2dLYi5wlE9m",
+	"9X2zsW8uxTUscR/xbBLSeyrZCCzPQzwL5ghzdPOPRy71YS0CvaNRRNnsUxLqJZXRaKI++5b4vI6L1hFT",
+	"nou2ND7WHud1wADlT1TfdfMaO1mdvvIRinWspyiwwmpp9O8Di8q22m9lJLDIHPxh3UIcd0U+imGng9Px",
+	"+S0w0fPR4N3F8MzBRhsWnQ/XdvUX1HWxyOG4X6wsF2PbHYoFHIeka0ylbUFU3arV3SuvdMOmY8a1TaK8",
+	"W+WXEi4TqryOzOfQGNWMTGQzit5GxiQleD+e+kGxjOpchNlTIBHHd4hMpyQQHvo0PlXynxR40ULSi3LS",
+	"8RMtDVPVe5pJMWi3JPzu9/Z73d5Rt3c07u+/hf93e73ef5XF4c+fw/z/bumfsfrnbemfz59hDKfkbEmG",
+	"DtsbSRfKeSbXD8ouR7pH2ZiOg4BIrbEC7Teb2bKNMVXIb0AT42hxGkrGpeVx5Qy4IyQB8WSxiwo3KprE",
+	"GdNSl5inhCAgAa6OMd/AXr4xT/sTwhhMqUoOF7HudlKy6Srz24Kyc0macgz4wYNG5B4EfDB6M6E0oQqB",
+	"F0jYkqR1B4cs8KirnSyMESznKTkDgG8ubDK767w9ggn0L/06b5nSlIvcxGOv7Gjj0sDq9MSucYAjsgma",
+	"F6qV3BANw4g8cTKGjV0p1+LaM+lL3fk87/s4AINJqTzdk4+rQqYaiOup84xERBB5wTRqRf+zZCK9Ic1S",
+	"mlW9Z1za+gUNwXm5FsI/n+SqgOK29KoRmNpFC3OIQx4uSUVPGsm+tF4IRta6Gpa7HoZKD9JK0VrqfYrM",
+	"WVa2Hh7DeNSUbRa/kUz/vqfo2p4KyXhHWbjuRAqzf4P6f1O2T179Prz0z4a356dD/9355dn55Xt/cH19",
+	"c3U79E8HFxf+6fByPLypyHS/NttfKQvJ1/q0UvTa4gi+5t4q1cVDWKBFzAUSy1iblvV8irG8eWNxmZ6T",
+	"yzhsa0ZB++1m8Oms43UurkZj/3RwI38eja8uhpfmN/iiYFB8y38//TQaX30c3vg3w//zaTgayz9dXI2G",
+	"sudvV58uz0zTL48ywzkhfzP8eAXK5Lpz2fDZfze4/F3+sqmddbwvbPqzMKd/3M4SGGuVsQJAz2UoLGFe",
+	"C9JRgR912tHGdR8Hd06FDyIH5OaMFR4HdyxeRiScaX3TZfC0XXj2Pu3ZXIvOAwfKi4QAjQbarsbhQNvc",
+	"qldomMObmze//Hrs9P1B/Edrlv4bJVGoXf91+XNBOMcz4gImFmgptZ5lGrOZhxheGC9KEXAif0uziBRh",
+	"HilBKrxvs0HZglOxEBecrS3UgA1rcYVq/mN0dYmSWLIgqcuLOA+1gKgT+UsegLilwmnKR7BXQ+zaUdAS",
+	"G5NjKwvAvON1/pmRVP6qY71c5GsBv/ZNQtWNPgBvCDRSMSRwNCREeCo08qujR3dktYxVbGKxK1jsppNR",
+	"QIX96ZWsP6D3REDgbDPhLkhIsa/DWNoj70fZ7VQHvzxskDsqczgXCg6nui+7DuVpnKUoiChhwlcIzxFO",
+	"Sd0xCh4gXo/i0H1xkji5Mxg+oAmyInq27KBIp59QD2sYargu9FNymnsaAn5zgScRKYeCNg2uevs6hGvD",
+	"JGrJRl4wYV/KJdZiErPEtvuoRGBDCOP45vxsxznX63qMn+7DrSFqOe6pyWW2aRaJ5baOGDOBA9Gm16lu",
+	"asUG2Q7NX1q5bi5yM04Z9BeYzTI8I2j7fHSFjg/edPseiuKlimLY8VQ0MA/ilHi552u75hXb94rQh50q",
+	"l/M/jVxHVGIoNbCGj43DmRM6m4uq19BrCk8p7go7ii8Jp5LXLvCM7CVslv/M72f/++sCLHjkq9hLIgz8",
+	"GH6Zi0VUv1O8zteunKF7j1OIpoTwCrnl67PfOnr315fvzY+j2/zHMfkqzM8fxh8vOl8evM6ShiqYeO3u",
+	"quZhdVkCLF082GEyqx1EFVzXg9Ho+upGSvZnN+e3Uka+OD8dXo6kqH05GJ9fXQ4u/POz4eX4fPyfzssW",
+	"gn2qeHz4SMu32poayrk3JTGe4jS8TuMpjdbIsGAFSIpWBfb+3//8r25//2DjNe0cqd2yGrXTptVVxSv9",
+	"yQ4wCiAYJMv5pAmPMMJ4mUQbN+l1MjAO+ElK7mmc6ewkzcIhqKbzdoojTqpxrIOIx0h1zieXMvZXygXw",
+	"cxgHbcO1LcXX4g5AMYtWO4/QCdrCHGJPXEYA+25t4dZ8nBM0Tme6cQHw8WX36HA/7JPpYZeE/V73cEL2",
+	"u/iQ9LuHOOiZ/5yhUHi1yIUZxgVmuezhCpuapXjxFIft2gtTwtFyghqwbuzzO1nlHRpFGVdqRBld+71+",
+	"/5dfnbd+ioM7ymZNAFEIGfp4nY9STRphLlAwx0xqq9vaAZknEerFcJUMSAXXgj6gbQ5oORmEN7rWqoWu",
+	"DWLjdkXI2kHakaiR30Nkd7aL9vvHIC4poRpdq1hmy0vaP97IwvJj8dr53G2qUtJR+0jgEkXW44CVaOyQ",
+	"FJVtgiv/I9KKpALR486olcqjtyandCnshv8YUaWIi762dqNybRzxqar3FkcpXqJ7SpYmHRX2c6JWPMcJ",
+	"QSGdTknK0YSIJSEMOZimxS6b44e/VE7NHSHxLNviW7AtlQvy/XvRTOMRzsAygq3XVvXYLiTPzc81VLyq",
+	"JtB5+QUsLzgpUImVzpeTf6B6r2ATl6hbI9K+5PlH+52NblLQJdStdUMCQhPHKSpBwKeMCgo8D0zFOpPM",
+	"Xyddn5iwEBUoq1mPv3lASBCUeFGLuTzu9Xquuyzj84pqa/uLjzd1SYvNO2QiiAlOUjKlX9H2x9NTFKQk",
+	"pMJDZx9PUUgm8sePo3P0ERMu0thD17cXKEnpvZRZIjwh0Y6HMJqvkjlh8qdPn87PKls7PtzEVat7bNiC",
+	"C/esY+ZrXBhqIJM8gwX2eSZVGhK6xLR6OoUeYSNJ2alEIAVF0QQHd36WRlVZ/sh1dE93i8rFREQQg4NS",
+	"9ilcN+12mY+xJBNOBXn0AI8NhHAdM/fzlKaEpDQun1D/qMpQP1KWCcJVNoYeA3GBVxzBQB46kpykf1Ty",
+	"APWPLIAeuQDanqbbwUaJDrmQ4m926wFjvjEdzsM1YX85fjrn8dYFV5QpqMkgiu8xjfAEovX53F8QMY8f",
+	"4aiVk3yEPi4hwYkGjxq7wukdc6zJhBmgf/wxQvG9NkebBZyAkqUYvChSbOMUSd4Rp/K6NoNyt4GtchR5",
+	"c1+P0C4vS59RUzx6Q0j3upS7TfHb9TjoxpBwK5y6soi+axFNQfPOhvttGjZHi2/2DBqQNNHFaWGBrAbQ",
+	"qd2HFBL8XLMfNoW/2XEzteC30iE65QFI6mPZYqIMUfaV0mtl5rRocaMha3B5dnN1ftbxOudXo47X+WP4",
+	"zmmtylJa2o78veyl3f+1pbVKdnWdxw3hRJze3++P09WpSqppvPCVYrhWaVzOY06Qzs5BkFzGifBASyw0",
+	"RA/1ewc6Gw5+3e//gkYqvScXTjWslP7Y7x10vM5+/5eW5s7mbf0BC81dQB1vY1uT+diiqd6DbPzFiSVF",
+	"g3a+p2fxObVyHz3KDfQId04L0rHcIHVIgIY90HnwqnLALWRsah/LiW2/U1IFV47RjBPjvDlEizgkkSrJ",
+	"wQkLEdURvHmYx+BWYphs6yRFWyF/6zYa1Gxt/f2Dw6NOixCcvIs7kaIOMGPSqoHrQ7wsRT7k0azcslcY",
+	"n73ReMubuVPjVqL5sbxxpw35rrk9AQ5h+3pwuYNSMiUpYUHFn37bPejtH/YPjn7pHR/3D3/95ReA0vE6",
+	"g6Mevz75veA5NXhoEeqs1rI+b074HuQ42ch5wEaq2LhHYxZzbu/s8nz8YQhbPOwfv+kdHDRtr13WNZz0",
+	"5pzFjdFk49xAv8VR0RpiTip5vla4kQ9JM+BYaRFY9myJk2gbLIufO6OMJ4SFpbAG7buWCn8Uc/G5s1PT",
+	"+Q9bBXhVzHuQWukhnXUJNKLyLrUptlSBRNkmTxpgpXwLOzDG6eDm7MPVxdnwxh+Nh9efrv3B9bU/vpL/",
+	"oO0CU3fMqRAorwPbxYgLknSzRBfkWcZm9+B7gqTiNL5XS4PAPClkQ4oCDEbUNaH67FZjCO0YM3lTlyyY",
+	"8ZKpSl2UzWAflKM7kkDhH6hfQVO9Cjs5Y4ujJJUCAI54rCu5tA1tM3kaVHAkSRZFOLjjZSat8189V26s",
+	"+yjgQ/MJ1EPvnhTA93JReV4eU6FuWH00KQliffc/IWbvsdm7ZY35lbXYIGY8W5DUn+KAspmvrJuuLI++",
+	"09JHmFxZWCjCkph5c2VC+C4JPBXcQ/03poYCwcG8ZL5v4dSq7qVcJnBtDZZN+plWdVvaUep2E93fAoxl",
+	"xisdnSG+ywHQ2eDs7GY4klrL8OPg/MIvfrcrOPiXnz6+a4hXrdkQ8qU0os9jFaeGKbhy2OqdWuUxyyU3",
+	"6mDi/iKLBE00ipPQzyPq1/RRIkWginm62z6H+ao+Sq22xvDm9MPgcgx1NS4uhmMn0EpuwbV2Cqf7rmIb",
+	"A0ReT74NC2+k2c286TxsUa+ziBbzUL9vBbIXYtxRr7/f+/Xg8PjNQYXF9pt0g3wNm+zlLXkPErEq9eqh",
+	"N2BpbeZEleIrX7698fpv3MVX2udv5KvdDPVm+2blfNvfCZUrp5UbzZ6ncdFFenkVS4zKVJbxbA0iTyHX",
+	"4gekFpwNtbQBv51f6kYuAlPpLqoOyTVma6Jvlr7lsnCEjEo1C3RcsKre29pdGZOP+gcHfe/Rqfs12FUL",
+	"qDmD5pSLwc+YoJEv6IJwgRdJ6a604xJsmf1NKxubMrI8qjzYo4qCOauAlcH/G444KazXlv4yx6rkoeru",
+	"IQ4/2+tRIi2iwhVh5Cou9sipofMTJi5VJ3uczz0vQYYSvIpiHHraBHhHVhyFRKpvlbgRtK1sOoXirop9",
+	"tXHzlrV7XdJ6oxot72QSZCkVq5E8el1LFGodDjIV26gqH/5m8PQff4w7tcAyVi7XnZf1SjDn8sZHg+vz",
+	"E0TuSbqy6lxOMqHD0YoqREXxS0XGpmQmqMCmQrbaHSArHBissNjvXIhE1XGkjUn1dkSTBn9XLX5wfQ7Q",
+	"BKCHypSItq9Pz9E85kIH38Lu9uBbt1QOVvm2d96iiHKhio4SHOpCqFs6gX/7djzaqUbYbX88G452NKvy",
+	"EFcavodSIsUEqFkGubuQ+O+hhVZvF5Cyj1KSRDggC6nkyuE8xIkoIRdMoiPyPJh8klFdo7mGrFybrdV5",
+	"ADwkLahIc05jBrUvVSBFXqBAF1kAgLkiK9SsMI5qJGIbABVhhCuIlAu/7+yiP1IqhKYSbdWkCwvlrIOF",
+	"Ql9SKEVTHAi+i66t5Ut9mkRTqb+HKb0nzNTSM9EynlVv2a6pisMFVWjCBWZqr3Ix29dXozHa8zldKMzY",
+	"+6ZKiz/slTDMFJwXVIBIVWwiX7vatMGpwfV5x6px0env9nZ7WpNmOKGdt52D3d7ugU6uARp24Obefb+6",
+	"riCvTzZzuS9uiMhSxtE8XqIFZiuV64ROb2/3EWECCBPc4CYwTjkPPOXA8IzjYgfYsHJ9FKkQcOZhBrWV",
+	"bbQ6QVigg3ItUPu7sflPM05CBFeqLlVRdq2gPymbftlFpzjjquYulGpWsM+ZkJSLO++JqJZs80ovGjRE",
+	"zhVN9qzy8w/extalQtoPXyq1nPd7vWcralvdV0N5Ww08DtV1D9X8rmHzde5ZBaehS39zl1LVXuh0sLlT",
+	"Uaj5wesctVlZuW4x3HHZYoHTlTrpghdrrAV0VsXDFBAkbeIZeMugTn9EpyRYBSqeoXhaQcfYKgHga1cZ",
+	"+ro5ZnWljCrpqiun6wYG/t6jaHMPcLkb3N/vd0W66lrl/RIsAkcp8xER3A7vrm4PTbDiyFDZp1x2V6fK",
+	"6ajNPBlQNlKXd+7MJEUTbc5kMSOtqM3hKnx9cgPMfReHq2ejtDX+4oeyViYx5qFG844ysHoYxc9OJFAl",
+	"vH90GgVAbqTS5yRSoCSbTLsNVNeeess3/sYbVlFXSdE2kcdwT0LCCATsgu7toSTKeElasWN7JQHbEcOt",
+	"yPKCcmFH6PLvIsqXvNNq4dJNl5pCIHUEJya9hXJEFolYlfVFrSky8qNT1wXoJQY2JYx7mYsPWndBE3sq",
+	"+ewlmHWzoq5l7IoM+RjfE0NIEb0naFsZnOQFlpuldhy0JWJk2ZU8hFV3lfak2nG8yHN3PSRWCQ1wFK2A",
+	"Im3Ny3gnUwJCPdoufgQK1plbGhPhIYx8eKWO7OyigX6rYb+3rxUqoF2z3orCeT24NDldQNpoO8HMV3/p",
+	"9neKVDM9qdQbQxf9V2xw30/9z3/FNpgJW12v+w47QIoZn1p1/36aK1bSSsEENGaIOH9cRH54TmYgNKQ1",
+	"m3k6HygSLtdep012DxRRdkfyJCUIhKndjS710JG4+rIia+39rde4Ue3trb9TNTx/KnXRhVAWkVy6Pj/t",
+	"3rzvdxV1wAVKw26ZDLpmdB2N7KggQNkdL91w2E0PG9KTc8M0FYhLvXIeL3PLYCgFTjPHjofiRFnHo5W6",
+	"kEyJiGqasSu9WDto2sipA87pjD0zQb7QhdWcWP5UlVAPgzBX7wz9NFeWOvYGPH5+MpR09Sg6zJzXEYiG",
+	"JXOMa/m5bhKkBAsT1LcEG7mJ1WVkidpaWJSc9He5s/4nkZUW5sOfyNgCG37tWy7JHkFdT5YWMz7v2q6D",
+	"PX117cH7KwleNWuTQ+URsy5RYynNkzPQ6Oz3wu9UfqpJPXQkL7nqk0eq+wzr4FScJJ52Exaiq3bClcuE",
+	"lN9Lq/GB5qcpp3EUyWvbmDvMCeeQsWIkXNzkFJhS7Qmyv+F163qJqxVH6L3IElRWrluOrnlcf3RG8w6c",
+	"zQXx1IgThQqrDKe5rvqbn3qL56DuGrLvhupknp2vqAeb1jIWW0UtkECxU0328lOREgZsBmIrQUXP50VY",
+	"kay3jk3Yvh0+j5evzzdKJQX/rozDWffwlTlHJYTr33zD5hsWObwe41B082LMQr/a9hzcwsoQ3cQudHkv",
+	"FYATs2jloUTHMylQ7Lw6iyinfv5deYQ7QfXfTOLvwyRsKvhLuERXk/TTucU3/TL8w0YTN0RIVn1ZHnik",
+	"VCEuXa8rz2l117aiYhcNGMrYHYuXLE+DVR6ow16v9AJ7SlQZisYX2DG8wd425qpUD+qFI0Csx/9fzTet",
+	"C7CtexL+5zCgl7zMFg0qLPpOL7MiMB2m7r5FB/yOl7JUiwWZOFu0XfiI85hb7UHesYJvt62shp1iTA9s",
+	"7CZPFTNk0h0MRZXTVlWJ9ThPU5VUa6WpRiuUMUXF5TzVhpf7leO3CKyMIu1NPil7wmI2pelCvwjGYm2v",
+	"kMDsm2DbW1ja+BRGw0yusCtiqTlZydEn6HY8Up5rCEcxDmjDiSAt2JON/NF4MP408j9dn0mI+Q1pwXEK",
+	"jcvZpDsmgnPQnGgse5rtTQFzeYl76ar8lVr1aFsViU8x41Qlk5pB4KQltHc2Glb/Gr71/IKNO5O+vWDT",
+	"WBIg96uXM3d/HttqJq9SK+EhZi/KDBOSTuN0AW3j5BmEkD0tQ+x9Uz/IP03UGyTNKstA8TQgzZQsYpOD",
+	"pTvmRSax4m1F4Q0p0ViyjDJkbHEjyCgzqSHu5abHTKRgUxFDlLwDeeInFZFIx83hNIWcMYgFs9njhoCZ",
+	"0vMsr8kSNjc/0yf3oizE+bLTK6tG7idyGoSvgiZT/MMLYZoiC4I0tKdrZkxyvH1GXiRVozRj3XvKcVdN",
+	"1C0GbMebfKoUITej0TVQuBHXeCGmmThAR7CfSipjSOA7KCiybctpvEi7ysVByZe4nsJDUraaZAJZYqBq",
+	"oCbe8VRCjBa1SIgmKkrQ8CiX6AVizol2wZkW6pXwmj5WEgJV4L0cPsFiXrzXgzTw0Lbi8IhEnMATRGuk",
+	"miIH74kMbMTwHXlRNlMs8dnElXwgFMaM/NyiSRRJUqmEBW4IA3RTvxX4m39ZS/MRDe5EnODVnuQXeybl",
+	"1mkBuaDc+GV1wMEW16mIJl/zLdJUvZybKKcit07XQ0OXVzcfBxceMs+eI4h9XFJO7BjcQytO3DzETK35",
+	"DLnCqBGZCg8UD+jEYlE0jNPiZ5VDaqIt81cTKxWD5OQhCSKcSpFEp+OonMQP4/G1UXhOyhmKUMXtEek4",
+	"74lwPqX+WCZQTrJ5SrTI5j6m8verZM41PV/fFBlZIKMuP/jguYNNxk24JAVcnbGukJRVKpP/+MYiicr2",
+	"nnM9HxhTBcQWb6olG39PzFfOjbozIvyN/p8q8wJJABqvc+wozUgqPSq8JA8kqTK1Re6CyZFGlZs2eAMW",
+	"EnhIxuY3JSPuZ/XqrG2x3dlFl0Yx2uaE6J7152GdMoN+R7pEI38By3gpQWPNA+BPzTaAE8fRz5dscGN0",
+	"jgLPS4T64kSsCBISfJ5Cxxrp1sWKhbyZdHV018JKTzKpReB8Kai6RL5KRMhFg7IO8JyEa7b34xJv5RXt",
+	"fxPwkwnYYKr2KdJUxxH8hURt0PcRhK3oZcMFPQhDbuwkhl4xs/QMAwsRl4U09AcV8zgTaKKeiDdlkxo1",
+	"FvOdQrB32MgSPGSvRKkOlttCf8RRSnC4csoB38U4htXGP+iNr/f5DDf+0LoDfjaeofZeSih01gR6eUah",
+	"kPzRt79hEi1uf9mwTN66jsZkhb52zd+6NNShmoWjg9r16j33c1RoSlMuoC6kBy/g6R/hBQfuqdpmvFS6",
+	"fIvXmE+pTn7GIsOQCrOIYRzzOFLizALSvvJfbd4lV6CfhLS5VZX3rOFYnmZZNqOLWcnDa+p9NVk/MWNx",
+	"xkx6TZyJIF4QCUOM4DB9EfsSAfqa5anya/rxb6p0obxCVNWIQhZgtZVHtR3GAd+b0pBEVKx2F+FODmxL",
+	"yoPoWjn7zG1PacVSf2BZTO21iFr7Nz99Ej8ty2D478BYnyCBLTDDM8tE4kqey+sYaVaWy0nxVPlYIsrz",
+	"YFjt4qlJZyWvihTKIGwO35GN4tgTjSqe4Q0st+Kp4BX+XcKXdtHkjd8pmJg3mn5AfqF2rPf5vZKYGuzn",
+	"4xqfiseeHVRUsrO+iEE1q/IMRfiPFsYMv7CFsY0JtzVmALEkJi0Gi6KAGXhMTsyTQpKc4anNO0ISLaXp",
+	"Bx1e21hTJfsfWUDQe30mY81PTvG4QtwF3rywUGAIvIVQoPzD1iMAm1Ng1laLNXUp5AW8IKm8dgXfQbpk",
+	"vg5oXRlRAbsqy3NwtYB0AX+RasK/SBp3ExyGqm5MUW0e5sm4QOSfGZaimTUUIl9xIKKVUljs6rHWiqVO",
+	"Zq8O1Jh0tsXtfer34tG780veuo7bMKIzOolIuVj84+WEAVR1hlHa845XqbboflnglUPOGor9N2Xl6EOp",
+	"oe6JXZDup6lBV7y6ZpFEiVhtCrVFk3pZ6HWxKKW3RvwZEb45CL/2OEJbbrUHL9XwvW/wb5t0HbnbKJ7F",
+	"hWUIF/ve4qj8AI6HMJQ8H92+13pev9f72u/10PXlex1ipmrDI8KCOASrcZHFA8OUhZB2gSBlhB7IYV5c",
+	"1BgoELaNZ3WwpJeMAnlPBCxwE3HLs/05knkqNLvFYe/PSJ6Ave1JETL9zCNEXfspGbc88V5FeNfevqne",
+	"xNqQqi51rMrW5yxJP/tt2lr3tUrDg/c+UKvnxtFCPShul5svVpWSkJCFO5VXCRcwK8ghE6XpFUKc1ETU",
+	"j1uFgbhkkbZ0o0rwmcUbQBFScaZilcRoG0Av2uX52c99j+PK6zWvIo/o2R8TZ/aU2LRXEXvKj6f/JUKP",
+	"8/32Bq5ocP5H54yQTIytYnsV5vIc3FHoR+DMc2s5p3uwn3EBKrIfcPnzi8RFTtJ7Q2NZGulHUvjbvb3Z",
+	"spsEdDehfBFHeMJ3aQzYq9f7Tb+75y78JMlCf6/nU1sfq/kE1qdKULH1pa6hWh8dYHz48vD/AwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -106,6 +106,11 @@ func (s *Service) Reissue(ctx context.Context, caller access.Caller, scope acces
 		if err := cards.Put(ctx, fresh); err != nil {
 			return err
 		}
+		if in.UpdateTokens {
+			if err := s.onReissued.Run(ctx, tx, fresh); err != nil {
+				return err
+			}
+		}
 		if err := scheduleExpiry(tx, fresh); err != nil {
 			return err
 		}

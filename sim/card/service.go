@@ -20,6 +20,7 @@ type Service struct {
 	onNumbered Hooks
 	onMigrated Hooks
 	onStatus   Hooks
+	onReissued Hooks
 }
 
 // Hook lets another domain act on a card inside the card command's transaction, so its effects commit with the
@@ -37,11 +38,14 @@ type Options struct {
 	OnMigrated Hooks
 	// OnStatusChanged run, in order, each time updateCardStatus changes a card's status (D1 follows a block).
 	OnStatusChanged Hooks
+	// OnReissued run, in order, with the new card of a reissue that asks to update the card's tokens
+	// (update_tokens), once the new card is stored: the token domain moves the old card's tokens to it.
+	OnReissued Hooks
 }
 
 // NewService returns a card Service over the store and the tenants' clocks, numbering its cards with pci.
 func NewService(st Store, clocks *clock.Tenants, pci Numberer, opts Options) *Service {
-	return &Service{store: st, clocks: clocks, pci: pci, pciDelay: opts.PCIDelay, onNumbered: opts.OnNumbered, onMigrated: opts.OnMigrated, onStatus: opts.OnStatusChanged}
+	return &Service{store: st, clocks: clocks, pci: pci, pciDelay: opts.PCIDelay, onNumbered: opts.OnNumbered, onMigrated: opts.OnMigrated, onStatus: opts.OnStatusChanged, onReissued: opts.OnReissued}
 }
 
 // update runs fn as a command of the tenant, now on its clock, with the cards repository of the transaction.

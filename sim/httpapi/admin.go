@@ -25,6 +25,7 @@ import (
 	"github.com/issuersim/issuersim/sim/rule"
 	"github.com/issuersim/issuersim/sim/scheduler"
 	"github.com/issuersim/issuersim/sim/store"
+	"github.com/issuersim/issuersim/sim/token"
 	"github.com/issuersim/issuersim/sim/webhook"
 )
 
@@ -44,6 +45,7 @@ type Admin struct {
 	webhooks  *webhook.Dispatcher
 	feed      *feed.Feed
 	d1        *d1.Service // the D1 admin calls (admin_d1.go)
+	tokens    *token.Service
 }
 
 var _ simadmin.StrictServerInterface = (*Admin)(nil)

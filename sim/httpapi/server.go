@@ -39,6 +39,7 @@ import (
 	"github.com/issuersim/issuersim/sim/rule"
 	"github.com/issuersim/issuersim/sim/scheduler"
 	"github.com/issuersim/issuersim/sim/store"
+	"github.com/issuersim/issuersim/sim/token"
 	"github.com/issuersim/issuersim/sim/webhook"
 )
 
@@ -63,6 +64,7 @@ type Deps struct {
 	Feed *feed.Feed
 	// CardsOnFile is the wallet (openapi/cardsonfile.yaml).
 	CardsOnFile *cardonfile.Service
+	Tokens      *token.Service
 	Faults      *fault.Service
 	Logger      *slog.Logger
 	// D1 runs the token platform's card operations; D1Tokens is its OAuth API, whose authority alone opens
@@ -141,7 +143,7 @@ func New(d Deps) (http.Handler, error) {
 			cardsonfile.HandlerWithOptions(si, cardsonfile.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
 		{"tokenization", tokenization.GetSwagger, CardsOnFileShape, "x-cid", nil, func(s *Surface) {
-			si := tokenization.NewStrictHandlerWithOptions(Tokenization{}, []tokenization.StrictMiddlewareFunc{nameNotBuilt[tokenization.StrictHandlerFunc]}, tokenization.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
+			si := tokenization.NewStrictHandlerWithOptions(&Tokenization{svc: d.Tokens}, []tokenization.StrictMiddlewareFunc{nameNotBuilt[tokenization.StrictHandlerFunc]}, tokenization.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			tokenization.HandlerWithOptions(si, tokenization.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
 		{"auth", genauth.GetSwagger, ProcessorShape, "x-cid", nil, func(s *Surface) {
@@ -154,7 +156,7 @@ func New(d Deps) (http.Handler, error) {
 			d1.HandlerWithOptions(si, d1.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
 		{"simadmin", simadmin.GetSwagger, ProcessorShape, "x-cid", nil, func(s *Surface) {
-			admin := &Admin{version: d.Version, clocks: d.Clocks, fake: d.Fake, passport: d.Passport, store: d.Store, scheduler: d.Scheduler, faults: d.Faults, pci: d.PCI, embossing: d.Embossing, cards: d.Cards, webhooks: d.Webhooks, feed: d.Feed, d1: d.D1}
+			admin := &Admin{version: d.Version, clocks: d.Clocks, fake: d.Fake, passport: d.Passport, store: d.Store, scheduler: d.Scheduler, faults: d.Faults, pci: d.PCI, embossing: d.Embossing, cards: d.Cards, webhooks: d.Webhooks, feed: d.Feed, d1: d.D1, tokens: d.Tokens}
 			si := simadmin.NewStrictHandlerWithOptions(admin, []simadmin.StrictMiddlewareFunc{nameNotBuilt[simadmin.StrictHandlerFunc]}, simadmin.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			simadmin.HandlerWithOptions(si, simadmin.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},

@@ -13,6 +13,7 @@ import (
 	"github.com/issuersim/issuersim/sim/fake"
 	"github.com/issuersim/issuersim/sim/pci"
 	"github.com/issuersim/issuersim/sim/store"
+	"github.com/issuersim/issuersim/sim/token"
 )
 
 // The repositories of the domains beyond cards, each as its domain uses it: rows round-trip, are copies, are
@@ -256,6 +257,85 @@ func testD1(t *testing.T, f *fixture) {
 		}
 		if _, err := r.Operation(f.ctx, "op-2"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("tenant B sees tenant A's operation: %v", err)
+		}
+		return nil
+	})
+}
+
+func testTokens(t *testing.T, f *fixture) {
+	f.tx(t, f.a, func(tx store.Tx) error {
+		r := f.s.Tokens(tx)
+		id1, err := r.NextID(f.ctx)
+		must(t, err)
+		id2, _ := r.NextID(f.ctx)
+		if id2 != id1+1 {
+			t.Errorf("token ids %d then %d", id1, id2)
+		}
+		must(t, r.Put(f.ctx, token.Token{ID: id1, CardID: 7, Status: token.StatusActive, Devices: []token.Device{{ID: "d1", Index: 1, Bound: true}}}))
+		must(t, r.Put(f.ctx, token.Token{ID: id2, CardID: 8, Status: token.StatusInactive,
+			Challenge: &token.Challenge{OTP: "123456", Method: "SMS", Expires: f.now}}))
+		if got, err := r.ByCard(f.ctx, 7); err != nil || len(got) != 1 || got[0].ID != id1 {
+			t.Errorf("tokens of card 7 in the transaction: %v %v", got, err)
+		}
+		s, err := r.Settings(f.ctx, 7)
+		must(t, err)
+		if s.CardID != 7 || s.Profile != "" || len(s.CVV2Tries) != 0 {
+			t.Errorf("settings of a card without any: %+v", s)
+		}
+		s.Profile, s.CVV2Tries = "XYZ-123", map[token.Wallet]int{token.WalletApplePay: 2}
+		must(t, r.PutSettings(f.ctx, s))
+		if _, err := r.Enrollment(f.ctx, 55); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("missing enrollment: %v, want ErrNotFound", err)
+		}
+		must(t, r.PutEnrollment(f.ctx, token.Enrollment{CustomerID: 55, OwnerBID: "1000052",
+			Customer: token.Customer{Emails: []string{"a@example.com"}}, Cards: []token.EnrolledCard{{CardID: 7}}}))
+		return nil
+	})
+	f.tx(t, f.a, func(tx store.Tx) error {
+		r := f.s.Tokens(tx)
+		got, err := r.ByCard(f.ctx, 8)
+		must(t, err)
+		if len(got) != 1 || got[0].Challenge == nil || got[0].Challenge.OTP.Reveal() != "123456" {
+			t.Fatalf("token of card 8 after commit: %+v", got)
+		}
+		tok := got[0]
+		tok.CardID, tok.Status, tok.Challenge = 7, token.StatusActive, nil // moved to card 7, as a PAN update does
+		must(t, r.Put(f.ctx, tok))
+		if on7, _ := r.ByCard(f.ctx, 7); len(on7) != 2 {
+			t.Errorf("card 7 after the move in the transaction: %d tokens, want 2", len(on7))
+		}
+		if on8, _ := r.ByCard(f.ctx, 8); len(on8) != 0 {
+			t.Errorf("card 8 still lists a moved token")
+		}
+		one, err := r.Get(f.ctx, got[0].ID-1)
+		must(t, err)
+		one.Devices[0].Bound = false
+		if again, _ := r.Get(f.ctx, one.ID); !again.Devices[0].Bound {
+			t.Errorf("a read shares its devices with the store")
+		}
+		s, _ := r.Settings(f.ctx, 7)
+		s.CVV2Tries[token.WalletApplePay] = 9
+		if again, _ := r.Settings(f.ctx, 7); again.Profile != "XYZ-123" || again.CVV2Tries[token.WalletApplePay] != 2 {
+			t.Errorf("settings after a changed read: %+v", again)
+		}
+		e, err := r.Enrollment(f.ctx, 55)
+		must(t, err)
+		e.Customer.Emails[0] = "changed"
+		if again, _ := r.Enrollment(f.ctx, 55); again.Customer.Emails[0] != "a@example.com" || len(again.Cards) != 1 {
+			t.Errorf("enrollment after a changed read: %+v", again)
+		}
+		must(t, r.DeleteEnrollment(f.ctx, 55))
+		if _, err := r.Enrollment(f.ctx, 55); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("deleted enrollment in the transaction: %v, want ErrNotFound", err)
+		}
+		if _, err := r.Get(f.ctx, 999); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("missing token: %v, want ErrNotFound", err)
+		}
+		return nil
+	})
+	f.tx(t, f.b, func(tx store.Tx) error {
+		if got, _ := f.s.Tokens(tx).ByCard(f.ctx, 7); len(got) != 0 {
+			t.Errorf("tenant B sees tenant A's tokens: %d", len(got))
 		}
 		return nil
 	})

@@ -26,6 +26,7 @@ import (
 	"github.com/issuersim/issuersim/sim/job"
 	"github.com/issuersim/issuersim/sim/org"
 	"github.com/issuersim/issuersim/sim/store"
+	"github.com/issuersim/issuersim/sim/token"
 )
 
 // Backend is a store under test: the backend and every domain repository it implements.
@@ -35,6 +36,7 @@ type Backend interface {
 	bulk.Store
 	cardonfile.Store
 	d1.Store
+	token.Store
 }
 
 // Factory returns a fresh, empty backend holding the dataset's orgs, sealing events with sealer and telling
@@ -68,6 +70,7 @@ func Run(t *testing.T, newBackend Factory) {
 		{"Embossing", testEmbossing},
 		{"CardsOnFile", testCardsOnFile},
 		{"D1", testD1},
+		{"Tokens", testTokens},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.test(t, newFixture(t, newBackend))
