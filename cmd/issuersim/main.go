@@ -36,6 +36,10 @@ Usage:
   issuersim health [--url]     check that a simulator serves (exit 0) and print its version and clock
   issuersim advance --by 90m   move a tenant's virtual clock and run the jobs that fall due (--tenant, --url)
   issuersim jobs               list a tenant's pending and failed jobs (--tenant, --url)
+  issuersim events             list a tenant's events, or follow them live (--follow, --type, --subject, --json)
+  issuersim listen --forward-to http://127.0.0.1:3000/hooks
+                               forward each new event to your endpoint, signed, one line per event
+  issuersim trigger <flow>     run a named flow (card.blocked, bulk.started, …; --list) and print its events
   issuersim version            print the version
 
 --url defaults to ISSUERSIM_URL, then http://127.0.0.1:8080.
@@ -56,6 +60,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return advance(ctx, args[1:], getenv, stdout, stderr)
 	case "jobs":
 		return jobs(ctx, args[1:], getenv, stdout, stderr)
+	case "events":
+		return events(ctx, args[1:], getenv, stdout, stderr)
+	case "listen":
+		return listen(ctx, args[1:], getenv, stdout, stderr)
+	case "trigger":
+		return trigger(ctx, args[1:], getenv, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "issuersim", sim.Version)
 		return nil
