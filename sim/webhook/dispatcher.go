@@ -38,15 +38,16 @@ type Dispatcher struct {
 	cfg   Config
 	store Store
 
-	mu      sync.Mutex
-	inbox   []store.Commit
-	subs    map[string][]Subscription // by tenant, loaded on first use, refreshed by every subscription change
-	lanes   map[laneKey]*lane
-	ready   []*lane
-	signers sync.Map         // secret -> *standardwebhooks.Webhook
-	routes  map[string]Route // by event domain (routes.go)
-	wakeIn  chan struct{}
-	wakeOut chan struct{}
+	mu       sync.Mutex
+	inbox    []store.Commit
+	intaking bool                      // a batch taken from the inbox is being turned into messages
+	subs     map[string][]Subscription // by tenant, loaded on first use, refreshed by every subscription change
+	lanes    map[laneKey]*lane
+	ready    []*lane
+	signers  sync.Map         // secret -> *standardwebhooks.Webhook
+	routes   map[string]Route // by event domain (routes.go)
+	wakeIn   chan struct{}
+	wakeOut  chan struct{}
 }
 
 // laneKey names a lane: a subscription's messages about one subject, or one message in unordered mode.
@@ -60,6 +61,9 @@ type lane struct {
 	queue  []string
 	busy   bool // a worker holds it
 	parked bool // its head waits for its due time (a retry or a delay): a job will wake it
+	// woken records a wake that came while a worker held the lane: the worker must not park it then, or the
+	// wake (the retry's job, which runs once) would be lost.
+	woken bool
 }
 
 // New returns a Dispatcher, or an error naming the bad setting. Bind it to its store before Run.
@@ -121,12 +125,16 @@ func (d *Dispatcher) intake(ctx context.Context) {
 		d.mu.Lock()
 		batch := d.inbox
 		d.inbox = nil
+		d.intaking = len(batch) > 0
 		d.mu.Unlock()
 		for _, c := range batch {
 			if err := d.take(ctx, c); err != nil && ctx.Err() == nil {
 				d.cfg.Logger.Error("webhook intake failed", "tenant", c.Tenant, "events", len(c.Events), "err", err)
 			}
 		}
+		d.mu.Lock()
+		d.intaking = false
+		d.mu.Unlock()
 		if len(batch) > 0 {
 			continue
 		}
@@ -259,12 +267,13 @@ func (d *Dispatcher) work(ctx context.Context) {
 		}
 		d.mu.Lock()
 		l.busy = false
-		switch next {
-		case done:
+		switch {
+		case next == done:
 			l.queue = l.queue[1:]
-		case park:
+		case next == park && !l.woken:
 			l.parked = true
 		}
+		l.woken = false
 		if len(l.queue) == 0 && !l.parked {
 			delete(d.lanes, l.key)
 		} else {
@@ -303,6 +312,9 @@ func (d *Dispatcher) wake(tenant string, s Subscription, m Message) {
 	}
 	if len(l.queue) > 0 && l.queue[0] == key {
 		l.parked = false
+		if l.busy {
+			l.woken = true
+		}
 	}
 	d.readyLocked(l)
 	d.mu.Unlock()
@@ -326,7 +338,7 @@ func (d *Dispatcher) wakeSubscription(tenant, id string) {
 func (d *Dispatcher) Idle() bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if len(d.inbox) > 0 || len(d.ready) > 0 {
+	if len(d.inbox) > 0 || d.intaking || len(d.ready) > 0 {
 		return false
 	}
 	for _, l := range d.lanes {
