@@ -5,7 +5,7 @@ DOCKER ?= docker
 # The image's version is the simulator's (sim.Version); `make image` tags issuersim:$(VERSION) and issuersim:dev.
 VERSION := $(shell sed -n 's/^const Version = "\(.*\)"$$/\1/p' sim/sim.go)
 
-.PHONY: help generate check-generated test test-module bdd-container golden bench serve build image
+.PHONY: help generate check-generated test test-module bdd-container golden bench serve build image load
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -57,3 +57,6 @@ image: ## build the static binary and the FROM scratch image issuersim:$(VERSION
 	CGO_ENABLED=0 GOOS=linux $(GO) build -trimpath -ldflags='-s -w' -o bin/image/issuersim ./cmd/issuersim
 	cp Dockerfile bin/image/Dockerfile
 	$(DOCKER) build -q --label org.opencontainers.image.version=$(VERSION) -t issuersim:$(VERSION) -t issuersim:dev bin/image
+
+load: build ## side-by-side load run of issuersim and a bare net/http handler (docs/performance.md)
+	$(GO) run ./cmd/loadrun -bin ./issuersim

@@ -21,6 +21,7 @@ import (
 
 // serveFlags are serve's options. Each has an ISSUERSIM_* environment variable that sets its default.
 type serveFlags struct {
+	pprof         string // loopback address of the profiles, or empty
 	addr          string
 	seed          uint64
 	clock         string
@@ -55,6 +56,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&ttl, "token-ttl", env("ISSUERSIM_TOKEN_TTL", "1h"), "how long issued tokens live on their tenant's clock, as the vendor's do (ISSUERSIM_TOKEN_TTL)")
 	fs.StringVar(&f.logLevel, "log-level", env("ISSUERSIM_LOG_LEVEL", "info"), "debug, info, warn or error (ISSUERSIM_LOG_LEVEL)")
 	fs.StringVar(&f.logFormat, "log-format", env("ISSUERSIM_LOG_FORMAT", "text"), "text or json (ISSUERSIM_LOG_FORMAT)")
+	fs.StringVar(&f.pprof, "pprof", env("ISSUERSIM_PPROF", ""), "serve Go profiles on this loopback host:port, such as 127.0.0.1:6060; off when empty (ISSUERSIM_PPROF)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return f, flag.ErrHelp
@@ -139,6 +141,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", f.addr, err)
+	}
+	if f.pprof != "" {
+		at, stop, err := startPprof(f.pprof)
+		if err != nil {
+			_ = ln.Close()
+			return err
+		}
+		defer stop()
+		fmt.Fprintf(stdout, "profiles on http://%s/debug/pprof/\n", at)
 	}
 	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	base := "http://" + ln.Addr().String()

@@ -106,7 +106,9 @@ func TestListenForwardsSigned(t *testing.T) {
 	defer cancel()
 	out := &syncBuffer{}
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"listen", "--forward-to", recv.URL, "--events", "cards.*"}, env, out, io.Discard) }()
+	go func() {
+		done <- run(ctx, []string{"listen", "--forward-to", recv.URL, "--events", "cards.*"}, env, out, io.Discard)
+	}()
 	secretLine := regexp.MustCompile(`Signing secret: (whsec_\S+)`)
 	var secret string
 	for deadline := time.Now().Add(10 * time.Second); secret == ""; time.Sleep(5 * time.Millisecond) {
@@ -141,4 +143,23 @@ func TestListenForwardsSigned(t *testing.T) {
 	if !strings.Contains(out.String(), "--> update-1") || !strings.Contains(out.String(), "<-- [204] POST") {
 		t.Fatalf("listen's lines:\n%s", out)
 	}
+}
+
+// TestPprofIsLoopbackOnly checks the profile listener refuses other addresses and serves its index.
+func TestPprofIsLoopbackOnly(t *testing.T) {
+	for _, addr := range []string{"0.0.0.0:6060", "192.0.2.1:6060", "6060"} {
+		if _, _, err := startPprof(addr); err == nil || !strings.Contains(err.Error(), "--pprof") {
+			t.Errorf("%s: %v, want a refusal naming --pprof", addr, err)
+		}
+	}
+	at, stop, err := startPprof("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	resp, err := http.Get("http://" + at + "/debug/pprof/")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("profiles index: %v %v", resp, err)
+	}
+	resp.Body.Close()
 }
