@@ -139,10 +139,7 @@ func (s *Sealer) Seal(tenant string, seq int64, cid string, now time.Time, e Eve
 		return Record{}, fmt.Errorf("marshal envelope of %s/%s: %w", e.Domain, e.Type(), err)
 	}
 	if s.validator != nil {
-		if err := s.validator.Validate(r.Domain, r.Type, data); err != nil {
-			return Record{}, err
-		}
-		if err := s.validator.ValidateEnvelope(r.Envelope); err != nil {
+		if err := s.validator.validateSealed(r, e.Version, data); err != nil {
 			return Record{}, err
 		}
 	}
