@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -41,6 +43,9 @@ type Authority struct {
 	key    []byte
 	clocks *clock.Tenants
 	ttl    time.Duration
+	// verified caches the claims of tokens whose signature checked out (parse); cached counts its entries.
+	verified sync.Map
+	cached   atomic.Int64
 }
 
 // NewAuthority returns an Authority signing with key (HS256); tokens live ttl on their tenant's clock
@@ -79,6 +84,26 @@ func (a *Authority) Issue(tenant string, accountID int64, subject string) (strin
 
 // Verify checks a token's signature, issuer and expiry (on its tenant's clock) and returns its claims.
 func (a *Authority) Verify(token string) (Claims, error) {
+	c, err := a.parse(token)
+	if err != nil {
+		return Claims{}, err
+	}
+	if !a.clocks.For(c.Tenant).Now().Before(c.ExpiresAt.Time) {
+		return Claims{}, ErrExpired
+	}
+	return c, nil
+}
+
+// verifiedCap bounds the cache of verified tokens; a full cache starts again empty.
+const verifiedCap = 4096
+
+// parse checks a token's signature and claims, once per token: a suite sends the same token with every
+// request, and the signature check and claims decoding are most of what authentication costs. The expiry,
+// which depends on the tenant's clock, is checked by the caller every time.
+func (a *Authority) parse(token string) (Claims, error) {
+	if c, ok := a.verified.Load(token); ok {
+		return c.(Claims), nil
+	}
 	var c Claims
 	_, err := jwt.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return a.key, nil },
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
@@ -100,9 +125,11 @@ func (a *Authority) Verify(token string) (Claims, error) {
 	if c.ExpiresAt == nil {
 		return Claims{}, fmt.Errorf("%w: no exp claim", ErrMalformed)
 	}
-	if !a.clocks.For(c.Tenant).Now().Before(c.ExpiresAt.Time) {
-		return Claims{}, ErrExpired
+	if a.cached.Add(1) > verifiedCap {
+		a.verified.Clear()
+		a.cached.Store(1)
 	}
+	a.verified.Store(token, c)
 	return c, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -161,15 +162,26 @@ func New(d Deps) (http.Handler, error) {
 			simadmin.HandlerWithOptions(si, simadmin.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
 	}
-	for _, m := range mounts {
-		doc, err := m.spec()
-		if err != nil {
-			return nil, fmt.Errorf("load %s contract: %w", m.name, err)
-		}
-		s, err := newSurface(m.name, doc, m.shape, m.cidHeader)
-		if err != nil {
-			return nil, err
-		}
+	// The contracts load and their routers build in parallel: they are most of the start-up.
+	surfaces := make([]*Surface, len(mounts))
+	errs := make([]error, len(mounts))
+	var wg sync.WaitGroup
+	for i, m := range mounts {
+		wg.Go(func() {
+			doc, err := m.spec()
+			if err != nil {
+				errs[i] = fmt.Errorf("load %s contract: %w", m.name, err)
+				return
+			}
+			surfaces[i], errs[i] = newSurface(m.name, doc, m.shape, m.cidHeader)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	for i, m := range mounts {
+		s := surfaces[i]
 		s.Shapes = m.shapes
 		m.register(s)
 		for _, p := range s.prefixes {
