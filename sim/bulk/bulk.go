@@ -128,8 +128,7 @@ func NewService(st Store, clocks *clock.Tenants, src *fake.Source, cards *card.S
 }
 
 func (s *Service) update(ctx context.Context, tenant string, fn func(store.Tx, Repository) error) error {
-	meta := store.NewMeta(ctx, tenant, s.clocks.For(tenant))
-	return s.store.Update(ctx, meta, func(tx store.Tx) error { return fn(tx, s.store.Bulks(tx)) })
+	return store.UpdateWith(ctx, s.store, s.clocks, tenant, s.store.Bulks, fn)
 }
 
 func clonePtr[T any](p *T) *T {

@@ -171,6 +171,15 @@ func newCard(id int64, acct org.Account, cust org.Customer, prog org.Program, in
 	if in.Brand != "" {
 		c.Brand = in.Brand
 	}
+	c.start(now, prog, in.Unnumbered)
+	c.Modes = []Mode{{ID: 1, Kind: primaryMode(prog.Mode), ProgramID: prog.ID, AccountID: acct.ID, CustomerID: cust.ID}}
+	return c
+}
+
+// start gives a new card (created or reissued) its validity and first status: valid_until from
+// validity_period_hours, or the program's lifetime for a TEMPORARY card; UNNUMBERED without a PAN, CREATED for a
+// PLASTIC card, NORMAL otherwise.
+func (c *Card) start(now time.Time, prog org.Program, unnumbered bool) {
 	switch {
 	case c.ValidityPeriodHours != nil:
 		until := now.Add(time.Duration(*c.ValidityPeriodHours) * time.Hour)
@@ -180,7 +189,7 @@ func newCard(id int64, acct org.Account, cust org.Customer, prog org.Program, in
 		c.ValidUntil = &until
 	}
 	switch {
-	case in.Unnumbered:
+	case unnumbered:
 		c.Status = StatusUnnumbered
 	case c.Type == TypePlastic:
 		c.Status = StatusCreated
@@ -188,8 +197,6 @@ func newCard(id int64, acct org.Account, cust org.Customer, prog org.Program, in
 		c.Status = StatusNormal
 	}
 	c.PreviousStatus = c.Status
-	c.Modes = []Mode{{ID: 1, Kind: primaryMode(prog.Mode), ProgramID: prog.ID, AccountID: acct.ID, CustomerID: cust.ID}}
-	return c
 }
 
 // expiry is the card's expiry: the requested yymm (the first instant of the month after it), or the

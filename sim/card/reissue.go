@@ -205,23 +205,7 @@ func successor(old Card, id int64, prog org.Program, in ReissueInput, now time.T
 		c.ValidityPeriodHours = clonePtr(in.ValidityPeriodHours)
 	}
 	c.ValidUntil = nil
-	switch {
-	case c.ValidityPeriodHours != nil:
-		until := now.Add(time.Duration(*c.ValidityPeriodHours) * time.Hour)
-		c.ValidUntil = &until
-	case c.Type == TypeTemporary:
-		until := now.Add(time.Duration(prog.TemporaryHours()) * time.Hour)
-		c.ValidUntil = &until
-	}
-	switch {
-	case in.Unnumbered:
-		c.Status = StatusUnnumbered
-	case c.Type == TypePlastic:
-		c.Status = StatusCreated
-	default:
-		c.Status = StatusNormal
-	}
-	c.PreviousStatus = c.Status
+	c.start(now, prog, in.Unnumbered)
 	c.ATC, c.VisaUpdater = 0, false
 	return c
 }

@@ -135,12 +135,11 @@ func NewService(st Store, clocks *clock.Tenants, src *fake.Source) *Service {
 }
 
 func (s *Service) update(ctx context.Context, tenant string, fn func(store.Tx, Repository) error) error {
-	meta := store.NewMeta(ctx, tenant, s.clocks.For(tenant))
-	return s.store.Update(ctx, meta, func(tx store.Tx) error { return fn(tx, s.store.CardsOnFile(tx)) })
+	return store.UpdateWith(ctx, s.store, s.clocks, tenant, s.store.CardsOnFile, fn)
 }
 
 func (s *Service) view(ctx context.Context, tenant string, fn func(store.Tx, Repository) error) error {
-	return s.store.View(ctx, tenant, func(tx store.Tx) error { return fn(tx, s.store.CardsOnFile(tx)) })
+	return store.ViewWith(ctx, s.store, tenant, s.store.CardsOnFile, fn)
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

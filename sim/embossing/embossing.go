@@ -167,12 +167,11 @@ func NewService(st Store, clocks *clock.Tenants, src *fake.Source) *Service {
 }
 
 func (s *Service) update(ctx context.Context, tenant string, fn func(store.Tx, Repository) error) error {
-	meta := store.NewMeta(ctx, tenant, s.clocks.For(tenant))
-	return s.store.Update(ctx, meta, func(tx store.Tx) error { return fn(tx, s.store.Embossing(tx)) })
+	return store.UpdateWith(ctx, s.store, s.clocks, tenant, s.store.Embossing, fn)
 }
 
 func (s *Service) view(ctx context.Context, tenant string, fn func(store.Tx, Repository) error) error {
-	return s.store.View(ctx, tenant, func(tx store.Tx) error { return fn(tx, s.store.Embossing(tx)) })
+	return store.ViewWith(ctx, s.store, tenant, s.store.Embossing, fn)
 }
 
 func clonePtr[T any](p *T) *T {

@@ -106,3 +106,15 @@ type Commit struct {
 type Observer interface {
 	Committed(Commit)
 }
+
+// UpdateWith runs fn as a command of the tenant, at the time of the tenant's clock and with the request's
+// correlation id (NewMeta), handing fn the domain repository repo picks from the transaction: the prologue every
+// domain service's commands share.
+func UpdateWith[R any](ctx context.Context, t Transactor, clocks *clock.Tenants, tenant string, repo func(Tx) R, fn func(Tx, R) error) error {
+	return t.Update(ctx, NewMeta(ctx, tenant, clocks.For(tenant)), func(tx Tx) error { return fn(tx, repo(tx)) })
+}
+
+// ViewWith runs fn over a snapshot of the tenant with the domain repository repo picks from the transaction.
+func ViewWith[R any](ctx context.Context, t Transactor, tenant string, repo func(Tx) R, fn func(Tx, R) error) error {
+	return t.View(ctx, tenant, func(tx Tx) error { return fn(tx, repo(tx)) })
+}
