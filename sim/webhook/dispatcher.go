@@ -27,6 +27,9 @@ type Config struct {
 	// Workers is how many messages are in flight at once, across subjects; default 16.
 	Workers int
 	Logger  *slog.Logger
+	// Shared reads a tenant's subscriptions from the store at every commit instead of keeping them: where
+	// several replicas share the store, another one may change them.
+	Shared bool
 }
 
 // Dispatcher delivers every committed event to the subscriptions that take it. It learns of commits as a
@@ -40,6 +43,7 @@ type Dispatcher struct {
 
 	mu      sync.Mutex
 	inbox   []store.Commit
+	taking  int // commits taken from the inbox whose messages are not queued yet
 	subs    map[string][]Subscription // by tenant, loaded on first use, refreshed by every subscription change
 	lanes   map[laneKey]*lane
 	ready   []*lane
@@ -121,11 +125,15 @@ func (d *Dispatcher) intake(ctx context.Context) {
 		d.mu.Lock()
 		batch := d.inbox
 		d.inbox = nil
+		d.taking = len(batch)
 		d.mu.Unlock()
 		for _, c := range batch {
 			if err := d.take(ctx, c); err != nil && ctx.Err() == nil {
 				d.cfg.Logger.Error("webhook intake failed", "tenant", c.Tenant, "events", len(c.Events), "err", err)
 			}
+			d.mu.Lock()
+			d.taking--
+			d.mu.Unlock()
 		}
 		if len(batch) > 0 {
 			continue
@@ -326,7 +334,7 @@ func (d *Dispatcher) wakeSubscription(tenant, id string) {
 func (d *Dispatcher) Idle() bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if len(d.inbox) > 0 || len(d.ready) > 0 {
+	if len(d.inbox) > 0 || d.taking > 0 || len(d.ready) > 0 {
 		return false
 	}
 	for _, l := range d.lanes {
