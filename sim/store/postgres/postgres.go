@@ -157,7 +157,7 @@ func (s *Store) migrate(ctx context.Context, schema string) error {
 		return fmt.Errorf("postgres store: migrate: %w", err)
 	}
 	for _, r := range results {
-		s.log.Info("database migrated", "migration", r.Source.Path, "duration", r.Duration)
+		s.log.Info("database migrated", "version", r.Source.Version)
 	}
 	return nil
 }

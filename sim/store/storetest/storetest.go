@@ -1,5 +1,5 @@
-// Package storetest is the conformance suite of the simulator's stores: every backend (store/memory, and the
-// PostgreSQL one to come) runs Run against a fresh instance and must pass all of it. It checks what the
+// Package storetest is the conformance suite of the simulator's stores: every backend (store/memory and
+// store/postgres) runs Run against a fresh instance and must pass all of it. It checks what the
 // domains rely on: commit and rollback (on an error and on a panic), tenant isolation, idempotency keys, id
 // sequences, deep copies, indexes that see a transaction's own writes, the outbox and event log, jobs,
 // concurrent commands on one tenant and on many, and every domain's repository (domains.go).
