@@ -5,7 +5,7 @@ DOCKER ?= docker
 # The image's version is the simulator's (sim.Version); `make image` tags issuersim:$(VERSION) and issuersim:dev.
 VERSION := $(shell sed -n 's/^const Version = "\(.*\)"$$/\1/p' sim/sim.go)
 
-.PHONY: help generate check-generated test test-module bdd-container golden bench serve build image load
+.PHONY: help generate check-generated test test-module bdd-container golden bench serve build image load test-postgres bdd-postgres
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -23,6 +23,7 @@ test: ## vet, race-test everything (the testcontainers module too), then check g
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 	$(MAKE) test-module
+	$(MAKE) test-postgres
 	$(MAKE) check-generated
 
 # testcontainer/ is a Go module of its own, which ./... does not enter. Its tests run in local directory mode
@@ -60,3 +61,16 @@ image: ## build the static binary and the FROM scratch image issuersim:$(VERSION
 
 load: build ## side-by-side load run of issuersim and a bare net/http handler (docs/performance.md)
 	$(GO) run ./cmd/loadrun -bin ./issuersim
+
+# The PostgreSQL backend's conformance, determinism, replica and restart tests run within `go test ./...` when
+# ISSUERSIM_TEST_POSTGRES names a database (.ci/with-postgres starts a throwaway one); this target adds the
+# end-to-end suites on that backend. Without a database it prints one line and passes, unless CI=true.
+test-postgres: ## the end-to-end tests on the PostgreSQL backend: the sim package's HTTP tests, then the Gherkin suite against the binary (needs ISSUERSIM_TEST_POSTGRES)
+	@if [ -z "$$ISSUERSIM_TEST_POSTGRES" ]; then \
+	  if [ "$$CI" = true ]; then echo "ISSUERSIM_TEST_POSTGRES is not set: CI runs the PostgreSQL tests (.ci/with-postgres starts a server)"; exit 1; fi; \
+	  echo "PostgreSQL end-to-end tests skipped: set ISSUERSIM_TEST_POSTGRES=postgres://… (or run .ci/with-postgres make test)"; exit 0; \
+	fi; \
+	ISSUERSIM_TEST_STORE=postgres $(GO) test -race -count=1 -timeout 20m ./sim && $(MAKE) bdd-postgres
+
+bdd-postgres: build ## run the Gherkin suite against the binary serving from a fresh schema of ISSUERSIM_TEST_POSTGRES, then stop it
+	.ci/bdd-postgres ./issuersim

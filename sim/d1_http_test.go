@@ -636,6 +636,7 @@ func TestD1Notifications(t *testing.T) {
 	h := newHarness(t, sim.Config{Seed: 1})
 	c := newD1Client(t, h)
 	c.register("quiet", nil) // no receiver yet: its REGISTER is logged, not sent
+	h.settle() // the dispatcher has looked at the REGISTER before the receiver is set
 	r := h.do("PUT", "/_sim/d1/issuers/"+c.issuer.IssuerID+"/settings", nil, map[string]any{"tenant": tenantA, "notification_url": recv.URL})
 	if r.status != 200 || r.json(t)["notification_url"] != recv.URL {
 		t.Fatalf("settings: %d %s", r.status, r.body)

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -24,6 +25,7 @@ import (
 	"github.com/issuersim/issuersim/sim/clock"
 	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/simtest"
+	"github.com/issuersim/issuersim/sim/store/postgres/pgtest"
 )
 
 // Fixture ids used across the tests (fixtures/default.json).
@@ -82,6 +84,9 @@ func newHarness(t *testing.T, cfg sim.Config) *harness {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = testLogger
+	}
+	if cfg.Store == "" && os.Getenv("ISSUERSIM_TEST_STORE") == "postgres" { // make test-postgres
+		cfg.Store = pgtest.URL(t)
 	}
 	srv := simtest.Start(t, cfg)
 	h := &harness{t: t, srv: srv.Server, sim: srv.Sim}

@@ -29,8 +29,7 @@ import (
 	"github.com/issuersim/issuersim/sim/org"
 	"github.com/issuersim/issuersim/sim/pci"
 	"github.com/issuersim/issuersim/sim/scheduler"
-	"github.com/issuersim/issuersim/sim/store"
-	"github.com/issuersim/issuersim/sim/store/memory"
+	"github.com/issuersim/issuersim/sim/store/postgres"
 	"github.com/issuersim/issuersim/sim/token"
 	"github.com/issuersim/issuersim/sim/webhook"
 )
@@ -56,6 +55,9 @@ type Config struct {
 	// TokenTTL is how long issued tokens live; zero means an hour.
 	TokenTTL time.Duration
 	Logger   *slog.Logger
+	// Store is where state lives: empty for this process's memory, or a postgres:// URL for a PostgreSQL
+	// database that outlives the process and that several replicas share (sim/store/postgres).
+	Store string
 }
 
 // Sim is one running simulator.
@@ -66,6 +68,7 @@ type Sim struct {
 	dataset       org.Dataset
 	dispatcher    *webhook.Dispatcher
 	webhookSecret string
+	pg            *postgres.Store // the PostgreSQL store, when Config.Store names one
 }
 
 // New builds an instance. It loads and checks the fixtures and compiles the event schemas; errors name what
@@ -100,22 +103,26 @@ func New(cfg Config) (*Sim, error) {
 	// The scheduler and the dispatcher observe the store's commits and run their work in it: each is built
 	// first, given to the store as an observer, then bound to it.
 	s.scheduler = scheduler.New(s.clocks, log)
-	s.dispatcher, err = webhook.New(webhook.Config{Clocks: s.clocks, Fake: src, Logger: log})
+	s.dispatcher, err = webhook.New(webhook.Config{Clocks: s.clocks, Fake: src, Logger: log, Shared: IsPostgres(cfg.Store)})
 	if err != nil {
 		return nil, err
 	}
 	live := feed.New()
-	mem, err := memory.New(dataset, memory.Options{Sealer: event.NewSealer(src, validator), Observers: []store.Observer{s.scheduler, s.dispatcher, live}})
+	mem, err := s.openStore(cfg, dataset, event.NewSealer(src, validator), live, log)
 	if err != nil {
 		return nil, err
 	}
 	s.scheduler.Bind(mem)
 	s.dispatcher.Bind(mem)
 	s.scheduler.Register(webhook.JobAttempt, s.dispatcher.RunAttempt)
-	if cfg.WebhookURL != "" { // the --webhook shortcut: one subscription of the first tenant, taking every event
+	has, err := s.hasWebhookShortcut(dataset.Orgs[0].ID, cfg.WebhookURL)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.WebhookURL != "" && !has { // the --webhook shortcut: one subscription of the first tenant, taking every event
 		url := cfg.WebhookURL
 		if _, err := s.dispatcher.Create(context.Background(), dataset.Orgs[0].ID, webhook.SubscriptionInput{URL: &url, Secret: s.webhookSecret,
-			Description: ptr("the --webhook flag")}); err != nil {
+			Description: ptr(webhookShortcut)}); err != nil {
 			return nil, fmt.Errorf("webhook %s: %w", cfg.WebhookURL, err)
 		}
 	}
@@ -168,10 +175,21 @@ func New(cfg Config) (*Sim, error) {
 		D1Tokens:    auth.NewD1Tokens(src.Key("d1-token"), s.clocks, mem),
 		Logger:      log,
 	})
+	if err == nil {
+		err = s.resume()
+	}
 	if err != nil {
+		s.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// Close closes the PostgreSQL store's connections, if the instance has one; call it once Run has returned.
+func (s *Sim) Close() {
+	if s.pg != nil {
+		s.pg.Close()
+	}
 }
 
 // Handler serves every API of the instance.
@@ -187,7 +205,15 @@ func (s *Sim) WebhookSecret() string { return s.webhookSecret }
 // tenant's clock: tests and benchmarks wait for it instead of sleeping.
 func (s *Sim) WebhooksIdle() bool { return s.dispatcher.Idle() }
 
-// Run delivers webhooks and D1's notifications until ctx ends.
-func (s *Sim) Run(ctx context.Context) error { return s.dispatcher.Run(ctx) }
+// Run delivers webhooks and D1's notifications until ctx ends; with a PostgreSQL store it also listens for the
+// other replicas' commits and clock moves.
+func (s *Sim) Run(ctx context.Context) error {
+	if s.pg != nil {
+		done := make(chan struct{})
+		go func() { _ = s.pg.Run(ctx); close(done) }()
+		defer func() { <-done }()
+	}
+	return s.dispatcher.Run(ctx)
+}
 
 func ptr[T any](v T) *T { return &v }

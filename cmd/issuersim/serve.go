@@ -32,6 +32,7 @@ type serveFlags struct {
 	tokenTTL      time.Duration
 	logLevel      string
 	logFormat     string
+	store         string
 }
 
 // parseServeFlags reads flags over environment defaults and checks every value, naming the flag at fault.
@@ -57,6 +58,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&f.logLevel, "log-level", env("ISSUERSIM_LOG_LEVEL", "info"), "debug, info, warn or error (ISSUERSIM_LOG_LEVEL)")
 	fs.StringVar(&f.logFormat, "log-format", env("ISSUERSIM_LOG_FORMAT", "text"), "text or json (ISSUERSIM_LOG_FORMAT)")
 	fs.StringVar(&f.pprof, "pprof", env("ISSUERSIM_PPROF", ""), "serve Go profiles on this loopback host:port, such as 127.0.0.1:6060; off when empty (ISSUERSIM_PPROF)")
+	fs.StringVar(&f.store, "store", env("ISSUERSIM_STORE", ""), "empty to keep state in memory, or a postgres:// URL of a database that keeps it across restarts and replicas (ISSUERSIM_STORE)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return f, flag.ErrHelp
@@ -95,6 +97,9 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	default:
 		return f, fmt.Errorf("--log-format %q: must be text or json", f.logFormat)
 	}
+	if f.store != "" && !sim.IsPostgres(f.store) {
+		return f, fmt.Errorf("--store: must be empty (state in memory) or a postgres:// URL")
+	}
 	return f, nil
 }
 
@@ -123,6 +128,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	cfg := sim.Config{Seed: f.seed, WebhookURL: f.webhook, WebhookSecret: f.webhookSecret, PCIDelay: f.pciDelay, TokenTTL: f.tokenTTL, Logger: log}
+	cfg.Store = f.store
 	clockDesc := "real clock"
 	if f.clock != "" {
 		start, _ := time.Parse(time.RFC3339, f.clock)
@@ -181,5 +187,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	cancel()
 	<-done
+	s.Close()
 	return nil
 }

@@ -44,6 +44,26 @@ type Scheduler struct {
 
 	mu       sync.Mutex
 	advances map[string]*advance // tenant -> the advance under way, collecting what ran
+
+	// Set by Resume, for a store that outlives the process or is shared by replicas: where the pending jobs
+	// are listed, the jobs this process armed (so none is armed twice), and the kinds that run only on the
+	// replica that scheduled them.
+	pending Pending
+	armed   map[armedJob]bool
+	local   map[string]bool
+}
+
+// Pending lists the jobs waiting to run, of one tenant or, when tenant is empty, of all: a store that outlives
+// the process or is shared by several replicas offers it (sim/store/postgres), so the scheduler can arm the jobs
+// a previous process or another replica scheduled.
+type Pending interface {
+	PendingJobs(ctx context.Context, tenant string) ([]job.Job, error)
+}
+
+// armedJob names a job this process armed a timer for.
+type armedJob struct {
+	tenant string
+	id     int64
 }
 
 // advance serialises the advances of one tenant and collects the jobs they run.
@@ -68,19 +88,74 @@ func (s *Scheduler) Register(kind string, h Handler) {
 	s.handlers[kind] = h
 }
 
-// Bind gives the scheduler the store its jobs run in. A store that outlives the process would also re-arm
-// its pending jobs here; the memory store starts with none.
+// Bind gives the scheduler the store its jobs run in. A store that outlives the process also calls Resume;
+// the memory store starts with no job.
 func (s *Scheduler) Bind(st store.Transactor) { s.store = st }
 
+// KeepLocal names job kinds that run only on the replica that scheduled them (or, after a restart, on any
+// replica that starts): their handlers wake work held in that replica's memory, such as a webhook lane. Call
+// it before Resume.
+func (s *Scheduler) KeepLocal(kinds ...string) {
+	if s.local == nil {
+		s.local = map[string]bool{}
+	}
+	for _, k := range kinds {
+		s.local[k] = true
+	}
+}
+
+// Resume arms every job the store holds pending, those of a previous process included, and from then on, before
+// each advance, the tenant's pending jobs that other replicas scheduled. Call it after Bind, before the first
+// request.
+func (s *Scheduler) Resume(ctx context.Context, p Pending) error {
+	s.mu.Lock()
+	s.pending, s.armed = p, map[armedJob]bool{}
+	s.mu.Unlock()
+	jobs, err := p.PendingJobs(ctx, "")
+	if err != nil {
+		return fmt.Errorf("resume the pending jobs: %w", err)
+	}
+	s.armAll(jobs, true)
+	return nil
+}
+
 // Committed arms a timer on the tenant's clock for each pending job of a commit; see store.Observer.
-func (s *Scheduler) Committed(c store.Commit) {
-	for _, j := range c.Jobs {
+func (s *Scheduler) Committed(c store.Commit) { s.armAll(c.Jobs, true) }
+
+// Remote is the observer of the commits other replicas made: it arms their jobs too, whoever's timer fires
+// first takes the job (store.Tx.TakeJob), and the kinds kept local are left to the replica that scheduled them.
+func (s *Scheduler) Remote() store.Observer { return remote{s} }
+
+type remote struct{ s *Scheduler }
+
+func (r remote) Committed(c store.Commit) { r.s.armAll(c.Jobs, false) }
+
+// armAll arms the pending jobs not armed yet; with local false, not those of the kinds kept local.
+func (s *Scheduler) armAll(jobs []job.Job, local bool) {
+	for _, j := range jobs {
 		if j.Error != "" {
 			continue // failed: listed, never run again
 		}
-		clk := s.clocks.For(j.Tenant)
-		s.arm(clk, j)
+		if !s.claim(j, local) {
+			continue
+		}
+		s.arm(s.clocks.For(j.Tenant), j)
 	}
+}
+
+// claim reports whether this process should arm the job, and records that it does.
+func (s *Scheduler) claim(j job.Job, local bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.armed == nil {
+		return true // the memory store: every job is committed, and armed, once
+	}
+	k := armedJob{j.Tenant, j.ID}
+	if s.armed[k] || (!local && s.local[j.Kind]) {
+		return false
+	}
+	s.armed[k] = true
+	return true
 }
 
 func (s *Scheduler) arm(clk clock.Clock, j job.Job) {
@@ -89,6 +164,11 @@ func (s *Scheduler) arm(clk clock.Clock, j job.Job) {
 
 // fire runs a job that fell due and records it for the advance under way, if any.
 func (s *Scheduler) fire(tenant string, id int64, cid string) {
+	s.mu.Lock()
+	if s.armed != nil {
+		delete(s.armed, armedJob{tenant, id})
+	}
+	s.mu.Unlock()
 	j, ran, err := s.run(context.Background(), tenant, id, cid)
 	if !ran {
 		return
@@ -158,6 +238,9 @@ func (s *Scheduler) Advance(tenant string, d time.Duration) (time.Time, []Ran, e
 	s.mu.Unlock()
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if err := s.armOthers(tenant); err != nil {
+		return time.Time{}, nil, err
+	}
 	var ran []Ran
 	s.mu.Lock()
 	a.ran = &ran
@@ -166,5 +249,47 @@ func (s *Scheduler) Advance(tenant string, d time.Duration) (time.Time, []Ran, e
 	s.mu.Lock()
 	a.ran = nil
 	s.mu.Unlock()
+	if err := s.clocks.Advanced(context.Background(), tenant, now); err != nil {
+		return now, ran, fmt.Errorf("share the clock: %w", err)
+	}
 	return now, ran, nil
+}
+
+// armOthers arms, before an advance, the tenant's pending jobs that another replica scheduled and this one has
+// not heard of yet, so that the advance runs every job due by its end.
+func (s *Scheduler) armOthers(tenant string) error {
+	s.mu.Lock()
+	p := s.pending
+	s.mu.Unlock()
+	if p == nil {
+		return nil
+	}
+	jobs, err := p.PendingJobs(context.Background(), tenant)
+	if err != nil {
+		return fmt.Errorf("list the pending jobs of %s: %w", tenant, err)
+	}
+	s.armAll(jobs, false)
+	return nil
+}
+
+// CatchUp fires, on its own goroutine, the timers of a tenant's clock that another replica's advance passed:
+// those of the jobs kept local to this replica (the others' jobs that advance ran already). It is how a replica
+// follows a shared clock (sim/store/postgres tells it).
+func (s *Scheduler) CatchUp(tenant string) {
+	go func() {
+		v, ok := s.clocks.Virtual(tenant) // now at the shared time
+		if !ok {
+			return
+		}
+		s.mu.Lock()
+		a, ok := s.advances[tenant]
+		if !ok {
+			a = &advance{}
+			s.advances[tenant] = a
+		}
+		s.mu.Unlock()
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		v.AdvanceTo(v.Now())
+	}()
 }

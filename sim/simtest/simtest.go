@@ -28,6 +28,6 @@ func Start(tb testing.TB, cfg sim.Config) *Server {
 	done := make(chan struct{})
 	go func() { _ = s.Run(ctx); close(done) }()
 	srv := httptest.NewServer(s.Handler())
-	tb.Cleanup(func() { srv.Close(); cancel(); <-done })
+	tb.Cleanup(func() { srv.Close(); cancel(); <-done; s.Close() })
 	return &Server{Server: srv, Sim: s}
 }

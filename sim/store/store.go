@@ -1,7 +1,7 @@
 // Package store is the contract between the simulator's domains and the backends that keep their state. A
 // command runs as one transaction over one tenant: it reads and writes its aggregates through their
 // repositories, emits events into the outbox and schedules jobs, and all of it commits together or not at all.
-// Each domain defines its own repository interface; a backend (store/memory today, PostgreSQL later)
+// Each domain defines its own repository interface; a backend (store/memory, store/postgres)
 // implements the transactions, the outbox, the jobs and every repository, and runs store/storetest to prove it.
 // Domains import this package, never a backend.
 package store

@@ -27,6 +27,9 @@ type Config struct {
 	// Workers is how many messages are in flight at once, across subjects; default 16.
 	Workers int
 	Logger  *slog.Logger
+	// Shared reads a tenant's subscriptions from the store at every commit instead of keeping them: where
+	// several replicas share the store, another one may change them.
+	Shared bool
 }
 
 // Dispatcher delivers every committed event to the subscriptions that take it. It learns of commits as a
@@ -38,16 +41,16 @@ type Dispatcher struct {
 	cfg   Config
 	store Store
 
-	mu       sync.Mutex
-	inbox    []store.Commit
-	intaking bool                      // a batch taken from the inbox is being turned into messages
-	subs     map[string][]Subscription // by tenant, loaded on first use, refreshed by every subscription change
-	lanes    map[laneKey]*lane
-	ready    []*lane
-	signers  sync.Map         // secret -> *standardwebhooks.Webhook
-	routes   map[string]Route // by event domain (routes.go)
-	wakeIn   chan struct{}
-	wakeOut  chan struct{}
+	mu      sync.Mutex
+	inbox   []store.Commit
+	taking  int // commits taken from the inbox whose messages are not queued yet
+	subs    map[string][]Subscription // by tenant, loaded on first use, refreshed by every subscription change
+	lanes   map[laneKey]*lane
+	ready   []*lane
+	signers sync.Map         // secret -> *standardwebhooks.Webhook
+	routes  map[string]Route // by event domain (routes.go)
+	wakeIn  chan struct{}
+	wakeOut chan struct{}
 }
 
 // laneKey names a lane: a subscription's messages about one subject, or one message in unordered mode.
@@ -125,16 +128,16 @@ func (d *Dispatcher) intake(ctx context.Context) {
 		d.mu.Lock()
 		batch := d.inbox
 		d.inbox = nil
-		d.intaking = len(batch) > 0
+		d.taking = len(batch)
 		d.mu.Unlock()
 		for _, c := range batch {
 			if err := d.take(ctx, c); err != nil && ctx.Err() == nil {
 				d.cfg.Logger.Error("webhook intake failed", "tenant", c.Tenant, "events", len(c.Events), "err", err)
 			}
+			d.mu.Lock()
+			d.taking--
+			d.mu.Unlock()
 		}
-		d.mu.Lock()
-		d.intaking = false
-		d.mu.Unlock()
 		if len(batch) > 0 {
 			continue
 		}
@@ -338,7 +341,7 @@ func (d *Dispatcher) wakeSubscription(tenant, id string) {
 func (d *Dispatcher) Idle() bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if len(d.inbox) > 0 || d.intaking || len(d.ready) > 0 {
+	if len(d.inbox) > 0 || d.taking > 0 || len(d.ready) > 0 {
 		return false
 	}
 	for _, l := range d.lanes {

@@ -217,8 +217,12 @@ func (d *Dispatcher) change(ctx context.Context, tenant string, fn func(store.Tx
 	return nil
 }
 
-// subscriptions returns a tenant's subscriptions from the cache, loading them on first use.
+// subscriptions returns a tenant's subscriptions from the cache, loading them on first use (from the store
+// every time when the store is shared).
 func (d *Dispatcher) subscriptions(ctx context.Context, tenant string) ([]Subscription, error) {
+	if d.cfg.Shared {
+		return d.Subscriptions(ctx, tenant)
+	}
 	d.mu.Lock()
 	subs, ok := d.subs[tenant]
 	d.mu.Unlock()

@@ -13,7 +13,10 @@ import (
 	"github.com/issuersim/issuersim/sim/fake"
 	"github.com/issuersim/issuersim/sim/pci"
 	"github.com/issuersim/issuersim/sim/store"
+	"github.com/issuersim/issuersim/sim/event"
+	"github.com/issuersim/issuersim/sim/fault"
 	"github.com/issuersim/issuersim/sim/token"
+	"github.com/issuersim/issuersim/sim/webhook"
 )
 
 // The repositories of the domains beyond cards, each as its domain uses it: rows round-trip, are copies, are
@@ -336,6 +339,115 @@ func testTokens(t *testing.T, f *fixture) {
 	f.tx(t, f.b, func(tx store.Tx) error {
 		if got, _ := f.s.Tokens(tx).ByCard(f.ctx, 7); len(got) != 0 {
 			t.Errorf("tenant B sees tenant A's tokens: %d", len(got))
+		}
+		return nil
+	})
+}
+
+func testWebhooks(t *testing.T, f *fixture) {
+	expires := f.now.Add(time.Hour)
+	msg := func(sub, eventID string, seq int64, status webhook.Status) webhook.Message {
+		return webhook.Message{Subscription: sub, EventID: eventID, Seq: seq, Type: "update-1", Subject: event.CardSubject(1), Status: status, CreatedAt: f.now}
+	}
+	f.tx(t, f.a, func(tx store.Tx) error {
+		r := f.s.Webhooks(tx)
+		if _, err := r.Subscription(f.ctx, "s1"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("missing subscription: %v, want ErrNotFound", err)
+		}
+		must(t, r.PutSubscription(f.ctx, webhook.Subscription{ID: "s2", URL: "http://127.0.0.1:9/b", Enabled: true}))
+		must(t, r.PutSubscription(f.ctx, webhook.Subscription{ID: "s1", URL: "http://127.0.0.1:9/a", EventTypes: []string{"cards.*"}, Enabled: true,
+			Secrets: []webhook.Secret{{Value: "whsec_bmV3", CreatedAt: f.now}, {Value: "whsec_b2xk", CreatedAt: f.now, ExpiresAt: &expires}},
+			Mode: webhook.Mode{Delay: 90 * time.Second, DuplicateRate: 0.5, FailNext: 2}}))
+		if subs, err := r.Subscriptions(f.ctx); err != nil || len(subs) != 2 || subs[0].ID != "s1" || subs[1].ID != "s2" {
+			t.Errorf("subscriptions in the transaction, by id: %v %v", subs, err)
+		}
+		for _, m := range []webhook.Message{msg("s1", "e3", 3, webhook.StatusPending), msg("s1", "e1", 1, webhook.StatusDelivered), msg("s1", "e2", 2, webhook.StatusPending), msg("s2", "e1", 1, webhook.StatusPending)} {
+			must(t, r.PutMessage(f.ctx, m))
+		}
+		if got, err := r.Messages(f.ctx, "s1", webhook.StatusPending); err != nil || len(got) != 2 || got[0].EventID != "e2" || got[1].EventID != "e3" {
+			t.Errorf("s1's pending messages in the transaction, in commit order: %v %v", got, err)
+		}
+		n1, err := r.NextSeq(f.ctx)
+		must(t, err)
+		if n2, _ := r.NextSeq(f.ctx); n2 != n1+1 {
+			t.Errorf("subscription sequence %d then %d", n1, n2)
+		}
+		return nil
+	})
+	f.tx(t, f.a, func(tx store.Tx) error {
+		r := f.s.Webhooks(tx)
+		s, err := r.Subscription(f.ctx, "s1")
+		must(t, err)
+		if s.Mode.Delay != 90*time.Second || s.Mode.FailNext != 2 || len(s.Secrets) != 2 || s.Secrets[1].ExpiresAt == nil || !s.Secrets[1].ExpiresAt.Equal(expires) {
+			t.Errorf("subscription after commit: %+v", s)
+		}
+		s.Secrets[0].Value = "changed"
+		if again, _ := r.Subscription(f.ctx, "s1"); again.Secrets[0].Value != "whsec_bmV3" {
+			t.Errorf("a read shares its secrets with the store")
+		}
+		m, err := r.Message(f.ctx, webhook.MessageKey("s1", "e2"))
+		must(t, err)
+		m.Status, m.Round, m.Due = webhook.StatusFailed, 1, f.now.Add(5*time.Second)
+		m.Attempts = append(m.Attempts, webhook.Attempt{Number: 1, At: f.now, Status: 503, Latency: 3 * time.Millisecond, Error: "receiver answered 503"})
+		must(t, r.PutMessage(f.ctx, m))
+		if got, _ := r.Messages(f.ctx, "s1", webhook.StatusPending); len(got) != 1 || got[0].EventID != "e3" {
+			t.Errorf("a message that changed status is still listed under the old one: %v", got)
+		}
+		if got, _ := r.Messages(f.ctx, "s1", ""); len(got) != 3 {
+			t.Errorf("s1 has %d messages, want 3", len(got))
+		}
+		must(t, r.RemoveSubscription(f.ctx, "s2"))
+		if _, err := r.Subscription(f.ctx, "s2"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("a removed subscription: %v, want ErrNotFound", err)
+		}
+		if got, _ := r.Messages(f.ctx, "s2", ""); len(got) != 1 {
+			t.Errorf("a removed subscription's messages: %d, want them kept", len(got))
+		}
+		return nil
+	})
+	f.tx(t, f.a, func(tx store.Tx) error {
+		m, err := f.s.Webhooks(tx).Message(f.ctx, webhook.MessageKey("s1", "e2"))
+		must(t, err)
+		if len(m.Attempts) != 1 || m.Attempts[0].Latency != 3*time.Millisecond || m.Status != webhook.StatusFailed || !m.Due.Equal(f.now.Add(5*time.Second)) {
+			t.Errorf("message after commit: %+v", m)
+		}
+		return nil
+	})
+	f.tx(t, f.b, func(tx store.Tx) error {
+		if subs, _ := f.s.Webhooks(tx).Subscriptions(f.ctx); len(subs) != 0 {
+			t.Errorf("tenant B sees tenant A's subscriptions: %v", subs)
+		}
+		return nil
+	})
+}
+
+func testFaults(t *testing.T, f *fixture) {
+	f.tx(t, f.a, func(tx store.Tx) error {
+		r := f.s.Faults(tx)
+		for range 2 {
+			id, err := r.NextID(f.ctx)
+			must(t, err)
+			must(t, r.Put(f.ctx, fault.Rule{ID: id, Operation: "updateCardStatus", Subject: event.CardSubject(id), Remaining: 2, Reason: "timeout"}))
+		}
+		if rules, err := r.Rules(f.ctx); err != nil || len(rules) != 2 || rules[0].ID != 1 || rules[1].ID != 2 {
+			t.Errorf("rules in the transaction, oldest first: %v %v", rules, err)
+		}
+		return nil
+	})
+	f.tx(t, f.a, func(tx store.Tx) error {
+		r := f.s.Faults(tx)
+		must(t, r.Delete(f.ctx, 1))
+		if err := r.Delete(f.ctx, 1); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("deleting a rule twice: %v, want ErrNotFound", err)
+		}
+		if rules, _ := r.Rules(f.ctx); len(rules) != 1 || rules[0].Subject != event.CardSubject(2) || rules[0].Remaining != 2 {
+			t.Errorf("rules after a delete: %v", rules)
+		}
+		return nil
+	})
+	f.tx(t, f.b, func(tx store.Tx) error {
+		if rules, _ := f.s.Faults(tx).Rules(f.ctx); len(rules) != 0 {
+			t.Errorf("tenant B sees tenant A's rules: %v", rules)
 		}
 		return nil
 	})

@@ -1,8 +1,8 @@
-// Package storetest is the conformance suite of the simulator's stores: every backend (store/memory, and the
-// PostgreSQL one to come) runs Run against a fresh instance and must pass all of it. It checks what the
+// Package storetest is the conformance suite of the simulator's stores: every backend (store/memory and
+// store/postgres) runs Run against a fresh instance and must pass all of it. It checks what the
 // domains rely on: commit and rollback (on an error and on a panic), tenant isolation, idempotency keys, id
-// sequences, deep copies, indexes that see a transaction's own writes, the outbox and event log, jobs, and
-// concurrent commands on one tenant and on many.
+// sequences, deep copies, indexes that see a transaction's own writes, the outbox and event log, jobs,
+// concurrent commands on one tenant and on many, and every domain's repository (domains.go).
 package storetest
 
 import (
@@ -27,6 +27,7 @@ import (
 	"github.com/issuersim/issuersim/sim/org"
 	"github.com/issuersim/issuersim/sim/store"
 	"github.com/issuersim/issuersim/sim/token"
+	"github.com/issuersim/issuersim/sim/webhook"
 )
 
 // Backend is a store under test: the backend and every domain repository it implements.
@@ -37,6 +38,7 @@ type Backend interface {
 	cardonfile.Store
 	d1.Store
 	token.Store
+	webhook.Store
 }
 
 // Factory returns a fresh, empty backend holding the dataset's orgs, sealing events with sealer and telling
@@ -71,6 +73,8 @@ func Run(t *testing.T, newBackend Factory) {
 		{"CardsOnFile", testCardsOnFile},
 		{"D1", testD1},
 		{"Tokens", testTokens},
+		{"Webhooks", testWebhooks},
+		{"Faults", testFaults},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.test(t, newFixture(t, newBackend))
