@@ -56,6 +56,9 @@ type Config struct {
 	// TokenTTL is how long issued tokens live; zero means an hour.
 	TokenTTL time.Duration
 	Logger   *slog.Logger
+	// AdminToken, when set, must be sent as a bearer token on every admin call but health; empty leaves the
+	// admin API open (serve sets one when it listens off loopback).
+	AdminToken string
 }
 
 // Sim is one running simulator.
@@ -167,6 +170,7 @@ func New(cfg Config) (*Sim, error) {
 		D1:          d1s,
 		D1Tokens:    auth.NewD1Tokens(src.Key("d1-token"), s.clocks, mem),
 		Logger:      log,
+		AdminToken:  cfg.AdminToken,
 	})
 	if err != nil {
 		return nil, err

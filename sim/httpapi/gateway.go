@@ -81,6 +81,7 @@ type gateway struct {
 	byPrefix  map[string][]*Surface
 	fallback  Shape
 	authority *auth.Authority
+	admin     adminGuard
 	cids      *correlation.Sequence
 	next      http.Handler
 	log       *slog.Logger
@@ -227,6 +228,9 @@ func (g *gateway) authenticate(ctx context.Context, r *http.Request, route *rout
 	}
 	if len(security) == 0 {
 		return ctx, nil
+	}
+	if needsAdmin(security) {
+		return ctx, g.admin.check(r)
 	}
 	token, err := auth.Bearer(r.Header.Get("Authorization"))
 	if err == nil {

@@ -71,6 +71,9 @@ type Deps struct {
 	// the D1 routes.
 	D1       *d1svc.Service
 	D1Tokens *auth.D1Tokens
+	// AdminToken, when set, is the bearer token every admin call but health must carry (serve sets it when it
+	// listens off loopback); empty leaves the admin API open.
+	AdminToken string
 }
 
 // errNotBuilt is what an operation returns until its behaviour is built; the server answers 501 naming the
@@ -115,7 +118,7 @@ func New(d Deps) (http.Handler, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	mux := newRouter()
-	g := &gateway{byPrefix: map[string][]*Surface{}, fallback: ProcessorShape, authority: d.Authority, cids: d.CIDs, next: mux, log: log}
+	g := &gateway{byPrefix: map[string][]*Surface{}, fallback: ProcessorShape, authority: d.Authority, admin: adminGuard{token: d.AdminToken}, cids: d.CIDs, next: mux, log: log}
 	h := &handlers{log: log}
 	type mount struct {
 		name      string
