@@ -74,6 +74,8 @@ type Deps struct {
 	// AdminToken, when set, is the bearer token every admin call but health must carry (serve sets it when it
 	// listens off loopback); empty leaves the admin API open.
 	AdminToken string
+	// MaxBodyBytes bounds a request body; zero means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
 }
 
 // errNotBuilt is what an operation returns until its behaviour is built; the server answers 501 naming the
@@ -117,8 +119,12 @@ func New(d Deps) (http.Handler, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	maxBody := d.MaxBodyBytes
+	if maxBody <= 0 {
+		maxBody = DefaultMaxBodyBytes
+	}
 	mux := newRouter()
-	g := &gateway{byPrefix: map[string][]*Surface{}, fallback: ProcessorShape, authority: d.Authority, admin: adminGuard{token: d.AdminToken}, cids: d.CIDs, next: mux, log: log}
+	g := &gateway{maxBody: maxBody, schemaOptions: schemaOptions(), byPrefix: map[string][]*Surface{}, fallback: ProcessorShape, authority: d.Authority, admin: adminGuard{token: d.AdminToken}, cids: d.CIDs, next: mux, log: log}
 	h := &handlers{log: log}
 	type mount struct {
 		name      string
