@@ -193,3 +193,80 @@ func TestMalformedChunkedBody(t *testing.T) {
 		t.Errorf("a body fault blamed on the token: %s", body)
 	}
 }
+
+// TestValuesTheDomainCannotHold: values a contract's type allows but a card or a clock cannot represent are
+// refused naming the field and the rule, and nothing is made.
+func TestValuesTheDomainCannotHold(t *testing.T) {
+	h := newHarness(t, sim.Config{Seed: 3})
+	tok := h.token(tenantA, virtualAcct)
+	hdr := []string{"Authorization", "Bearer " + tok, "x-customer-id", fmt.Sprint(virtualCust)}
+	for _, tc := range []struct {
+		name, body, field, rule string
+	}{
+		{"validity past a Duration", `{"name":"x","type":"VIRTUAL","validity_period_hours":2562048}`, "/validity_period_hours", "maximum"},
+		{"validity of MaxInt64 hours", `{"name":"x","type":"VIRTUAL","validity_period_hours":9223372036854775807}`, "/validity_period_hours", "maximum"},
+		{"validity past the expiry", `{"name":"x","type":"VIRTUAL","validity_period_hours":876000}`, "/validity_period_hours", "expiration_date"},
+		{"an expiry already past", `{"name":"x","type":"VIRTUAL","expiration_date":"0001"}`, "/expiration_date", "future"},
+		{"an expiry last month", `{"name":"x","type":"VIRTUAL","expiration_date":"2512"}`, "/expiration_date", "future"},
+		{"validity past the requested expiry", `{"name":"x","type":"VIRTUAL","expiration_date":"2601","validity_period_hours":1000}`, "/validity_period_hours", "expiration_date"},
+		{"metadata over 3200 bytes", `{"name":"x","type":"VIRTUAL","metadata":{"note":"` + strings.Repeat("m", 3200) + `"}}`, "/metadata", "maxBytes"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assertFaultIn(t, h.send(h.newRequest("POST", "/wallet/v2/cards", tc.body, hdr...)), 400, tc.field, "body", tc.rule)
+		})
+	}
+	if n := len(h.events(tenantA, all)); n != 0 {
+		t.Fatalf("refusals made %d events", n)
+	}
+	r := h.send(h.newRequest("POST", "/wallet/v2/cards", `{"name":"x","type":"VIRTUAL","expiration_date":"2601","validity_period_hours":24}`, hdr...))
+	if r.status != 201 || r.json(t)["valid_until"] != "2026-01-02T00:00:00Z" {
+		t.Fatalf("this month's expiry and a day of validity: %d %s", r.status, r.body)
+	}
+	t.Run("renewal past the expiry", func(t *testing.T) {
+		r := h.send(h.newRequest("PATCH", "/wallet/v2/cards/1/validity/renew", `{"validity_period_hours":745}`, hdr...))
+		assertFaultIn(t, r, 400, "/validity_period_hours", "body", "expiration_date")
+	})
+}
+
+// TestNoGoWordsInErrors: what the generated code cannot bind is named as a field, never with Go's type or
+// struct names.
+func TestNoGoWordsInErrors(t *testing.T) {
+	h := newHarness(t, sim.Config{Seed: 3})
+	for _, body := range []string{`{"account_id":9223372036854775808}`, `{"account_id":1e3}`, `{"account_id":8675309.0}`} {
+		r := h.send(h.newRequest("POST", "/_sim/tokens", body))
+		if r.status == 200 {
+			continue // a value the decoder reads as the integer it is
+		}
+		assertFaultIn(t, r, 400, "/account_id", "body", "type")
+		for _, word := range []string{"Go struct", "int64", "json:", "TokenRequest", "9223372036854775808"} {
+			if bytes.Contains(r.body, []byte(word)) {
+				t.Errorf("%s: the answer says %q: %s", body, word, r.body)
+			}
+		}
+	}
+	for _, tc := range []struct{ duration, rule, says string }{
+		{"9999999999h", "maximum", "at most"},
+		{"2562048h", "maximum", "at most"},
+		{"0s", "duration", "positive"},
+		{"-5m", "pattern", "pattern"},
+		{"soon", "pattern", "pattern"},
+	} {
+		t.Run(tc.duration, func(t *testing.T) {
+			r := h.send(h.newRequest("POST", "/_sim/clock/advance", fmt.Sprintf(`{"tenant":%q,"duration":%q}`, tenantA, tc.duration)))
+			assertFaultIn(t, r, 400, "/duration", "body", tc.rule)
+			if !bytes.Contains(r.body, []byte(tc.says)) {
+				t.Errorf("the answer does not say %q: %s", tc.says, r.body)
+			}
+		})
+	}
+	t.Run("the year 9999", func(t *testing.T) {
+		for range 30 { // 28 × 292 years from 2026 is past 9999
+			r := h.send(h.newRequest("POST", "/_sim/clock/advance", fmt.Sprintf(`{"tenant":%q,"duration":"2562047h"}`, tenantB)))
+			if r.status != 200 {
+				assertFaultIn(t, r, 400, "/duration", "body", "maximum")
+				return
+			}
+		}
+		t.Fatal("the clock moved past the year 9999")
+	})
+}

@@ -194,8 +194,8 @@ type handlers struct{ log *slog.Logger }
 // requestError answers a request the generated code could not bind or decode (rare: the gateway validated it).
 func (h *handlers) requestError(s *Surface) func(http.ResponseWriter, *http.Request, error) {
 	return func(w http.ResponseWriter, r *http.Request, err error) {
-		s.shapeFor(r.URL.Path).write(w, Problem{Status: http.StatusBadRequest, Code: "validation_error", Message: "invalid request: " + err.Error(),
-			Errors: []FieldError{{Field: "/", In: "body", Rule: "decode", Message: err.Error()}}})
+		errs := []FieldError{bindFault(r, err)}
+		s.shapeFor(r.URL.Path).write(w, Problem{Status: http.StatusBadRequest, Code: "validation_error", Message: summary(errs), Errors: errs})
 	}
 }
 
