@@ -203,6 +203,12 @@ func (h *handlers) requestError(s *Surface) func(http.ResponseWriter, *http.Requ
 // a missing operation into 501, anything else into a logged 500.
 func (h *handlers) responseError(s *Surface) func(http.ResponseWriter, *http.Request, error) {
 	return func(w http.ResponseWriter, r *http.Request, err error) {
+		if responseStarted(w) || (errors.Is(err, context.Canceled) && r.Context().Err() != nil) {
+			// The answer was on its way (or the request was given up) when the client went: nothing to
+			// answer, and nothing wrong with the simulator.
+			h.log.Debug("client gone before the response was written", "api", s.Name, "method", r.Method, "path", r.URL.Path, "err", err)
+			return
+		}
 		var v *rule.Violation
 		var nb *NotBuiltError
 		var se *event.SchemaError
@@ -227,6 +233,13 @@ func (h *handlers) responseError(s *Surface) func(http.ResponseWriter, *http.Req
 			s.shapeFor(r.URL.Path).write(w, Problem{Status: http.StatusInternalServerError, Code: "internal_error", Message: "the simulator failed: " + err.Error()})
 		}
 	}
+}
+
+// responseStarted reports whether the response's status line is already written, so that an error now can
+// only be the write failing.
+func responseStarted(w http.ResponseWriter) bool {
+	sr, ok := w.(*statusRecorder)
+	return ok && sr.wrote
 }
 
 func violationStatus(v *rule.Violation) int {
