@@ -32,13 +32,16 @@ test-module: ## vet and race-test the testcontainers module: it builds the image
 	cd testcontainer && $(GO) vet ./...
 	cd testcontainer/issuersim && TESTCONTAINERS_RYUK_DISABLED=$${TESTCONTAINERS_RYUK_DISABLED:-true} $(GO) test -race -count=1 -timeout 10m
 
+# The image serves on 0.0.0.0 in its container, so its admin API needs a token; the suite sends this one.
+BDD_ADMIN_TOKEN ?= bdd-container-admin-token
+
 bdd-container: image ## run the Gherkin suite against the image (seed 1, virtual clock), then remove the container
-	@id=$$($(DOCKER) run -d -p 127.0.0.1::8080 -e ISSUERSIM_SEED=1 -e ISSUERSIM_CLOCK=2026-01-01T00:00:00Z issuersim:dev) || exit 1; \
+	@id=$$($(DOCKER) run -d -p 127.0.0.1::8080 -e ISSUERSIM_SEED=1 -e ISSUERSIM_CLOCK=2026-01-01T00:00:00Z -e ISSUERSIM_ADMIN_TOKEN=$(BDD_ADMIN_TOKEN) issuersim:dev) || exit 1; \
 	trap '$(DOCKER) rm -f '$$id' >/dev/null' EXIT; \
 	for i in $$(seq 60); do [ "$$($(DOCKER) inspect -f '{{.State.Health.Status}}' $$id)" = healthy ] && break; sleep 0.5; done; \
 	[ "$$($(DOCKER) inspect -f '{{.State.Health.Status}}' $$id)" = healthy ] || { echo "the container is not healthy after 30 s"; $(DOCKER) logs $$id; exit 1; }; \
 	url=http://$$($(DOCKER) port $$id 8080/tcp | head -n 1); echo "features against $$url (container $$id)"; \
-	ISSUERSIM_URL=$$url $(GO) test -count=1 -timeout 10m ./features
+	ISSUERSIM_URL=$$url ISSUERSIM_ADMIN_TOKEN=$(BDD_ADMIN_TOKEN) $(GO) test -count=1 -timeout 10m ./features
 
 golden: ## rewrite fixtures/events/ from the built flows (review the diff before committing)
 	$(GO) test ./sim -run TestGoldenEvents -count=1 -update
