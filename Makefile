@@ -5,7 +5,7 @@ DOCKER ?= docker
 # The image's version is the simulator's (sim.Version); `make image` tags issuersim:$(VERSION) and issuersim:dev.
 VERSION := $(shell sed -n 's/^const Version = "\(.*\)"$$/\1/p' sim/sim.go)
 
-.PHONY: help generate check-generated test test-module bdd-container golden bench serve build image
+.PHONY: help generate check-generated test test-module fuzz bdd-container golden bench serve build image
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -31,6 +31,19 @@ test: ## vet, race-test everything (the testcontainers module too), then check g
 test-module: ## vet and race-test the testcontainers module: it builds the image and runs it (skipped, with one line, without a Docker engine)
 	cd testcontainer && $(GO) vet ./...
 	cd testcontainer/issuersim && TESTCONTAINERS_RYUK_DISABLED=$${TESTCONTAINERS_RYUK_DISABLED:-true} $(GO) test -race -count=1 -timeout 10m
+
+# Every FuzzXxx in the module (not the testcontainers one), one at a time, each for FUZZTIME; its seeds and the
+# committed corpus in the package's testdata/fuzz/FuzzXxx run first, and a failing input is written there.
+FUZZTIME ?= 10s
+
+fuzz: ## run every fuzz target for FUZZTIME each (10s by default; CI runs it after the tests)
+	@set -e; for file in $$(grep -rl --include='*_test.go' '^func Fuzz' cmd sim); do \
+	  dir=./$$(dirname $$file); \
+	  for target in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$file); do \
+	    echo "fuzz $$target in $$dir for $(FUZZTIME)"; \
+	    $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$dir; \
+	  done; \
+	done
 
 # The image serves on 0.0.0.0 in its container, so its admin API needs a token; the suite sends this one.
 BDD_ADMIN_TOKEN ?= bdd-container-admin-token

@@ -280,3 +280,20 @@ func adminVerbs(t *testing.T, base string) {
 		}
 	}
 }
+
+// FuzzParseSize: a size parseSize accepts is a byte count that fits in an int64 and reads back from digits.
+func FuzzParseSize(f *testing.F) {
+	for _, seed := range []string{"1", "1MiB", "512KiB", "0", "-1", "+1", "1.5MiB", "9223372036854775807", "9223372036854775807KiB", "MiB", ""} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := parseSize(s)
+		if err != nil {
+			return
+		}
+		digits := strings.TrimSuffix(strings.TrimSuffix(s, "MiB"), "KiB")
+		if n < 0 || digits == "" || strings.Trim(digits, "0123456789") != "" {
+			t.Fatalf("parseSize(%q) = %d", s, n)
+		}
+	})
+}

@@ -54,3 +54,41 @@ func TestParseStart(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseAdvance: whatever the text, ParseAdvance never panics; what it accepts is a positive duration a
+// clock can move by, the one time.ParseDuration reads; what it refuses carries one of its errors.
+func FuzzParseAdvance(f *testing.F) {
+	for _, seed := range []string{"90m", "1h30m", "0s", "-5m", "9999999999h", "2562047h", "2562048h", "1.5h", "5", "", "1µs", "1us", "+1h", "1h-1m", "0.0000000001ns"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := clock.ParseAdvance(s)
+		if err != nil {
+			if !errors.Is(err, clock.ErrSyntax) && !errors.Is(err, clock.ErrNotPositive) && !errors.Is(err, clock.ErrTooLong) {
+				t.Fatalf("ParseAdvance(%q): an error of no known kind: %v", s, err)
+			}
+			return
+		}
+		want, perr := time.ParseDuration(s)
+		if d <= 0 || d > clock.MaxAdvance || perr != nil || want != d {
+			t.Fatalf("ParseAdvance(%q) = %v; time.ParseDuration says %v, %v", s, d, want, perr)
+		}
+	})
+}
+
+// FuzzParseStart: what ParseStart accepts is a UTC time RFC 3339 writes and reads back unchanged.
+func FuzzParseStart(f *testing.F) {
+	for _, seed := range []string{"2026-01-01T00:00:00Z", "2026-01-01T02:00:00+02:00", "9999-12-31T23:59:59Z", "9999-12-31T23:59:59-01:00", "0000-01-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-01-01T00:00:00.123456789Z", "x"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		start, err := clock.ParseStart(s)
+		if err != nil {
+			return
+		}
+		again, err := time.Parse(time.RFC3339Nano, start.Format(time.RFC3339Nano))
+		if start.Location() != time.UTC || err != nil || !again.Equal(start) || start.After(clock.LastTime) {
+			t.Fatalf("ParseStart(%q) = %v, which does not round-trip: %v", s, start, err)
+		}
+	})
+}

@@ -77,7 +77,7 @@ func checkJSON(body []byte) *jsonFault {
 			if len(stack) > 0 {
 				return &jsonFault{Pointer: pointer(), Rule: "json", Reason: "the body ends before its JSON value does"}
 			}
-			return nil
+			return &jsonFault{Pointer: "/", Rule: "json", Reason: "the body holds no JSON value"} // a value returns below
 		}
 		if err != nil {
 			return &jsonFault{Pointer: pointer(), Rule: "json", Reason: "the body is not valid JSON: " + syntaxReason(err)}
