@@ -55,7 +55,7 @@ func TestCardStateMachineProperty(t *testing.T) {
 		status string // as the last GET showed it
 	}
 	cards := map[int64]*model{}
-	var ids, live []int64 // every card made; the ones not terminated, which the commands pick from
+	var ids, live []int64             // every card made; the ones not terminated, which the commands pick from
 	eventStatus := map[int64]string{} // the status each card's latest event tells
 	var cursor *uuid.UUID
 	requests, refused, moved := 0, 0, 0
