@@ -68,6 +68,8 @@ func TestStrictJSON(t *testing.T) {
 		{"a duplicate key in metadata", `{"name":"x","type":"VIRTUAL","metadata":{"a":1,"a":2}}`, "/metadata/a", "duplicate_key"},
 		{"nested too deep", `{"name":"x","type":"VIRTUAL","metadata":{"a":` + strings.Repeat("[", 100) + strings.Repeat("]", 100) + `}}`, "/metadata/a/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0", "depth"},
 		{"cut short", `{"name":"x","type":`, "/type", "json"},
+		{"a number beyond a float64", `{"name":"x","type":"VIRTUAL","metadata":{"a":[1,-2e999]}}`, "/metadata/a/1", "number"},
+		{"a duplicate key after an array of objects", `{"a":{"b":[1,{"c":1}],"b":2}}`, "/a/b", "duplicate_key"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := h.send(h.newRequest("POST", "/wallet/v2/cards", tc.body, "Authorization", "Bearer "+tok, "x-customer-id", fmt.Sprint(virtualCust)))

@@ -42,6 +42,8 @@ func FuzzCreateCardRequest(f *testing.F) {
 		{`{"name":"x","type":"VIRTUAL","name":"y"}`, "%00", ""},
 		{`{"name":"x","type":"PLASTIC","metadata":{"a":[1,2,{"b":null}]}}`, "2", "103625635"},
 		{`[1,2,3]`, "0", "1"},
+		{`{"name":"x","type":"VIRTUAL","metadata":{"a":1e400}}`, "1", "103625634"},
+		{`{"name":"x","type":"VIRTUAL","validity_period_hours":1e400}`, "1", "103625634"},
 	} {
 		f.Add(seed.body, seed.id, seed.customer)
 	}

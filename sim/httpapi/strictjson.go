@@ -30,24 +30,39 @@ func (f *jsonFault) Error() string { return f.Pointer + ": " + f.Reason }
 // win), a NUL character in a string, and text that is not UTF-8, raw or as an unpaired surrogate escape
 // (either would be replaced by U+FFFD). It also refuses bodies nested deeper than maxJSONDepth. A nil result
 // means the body is one strict JSON value.
+//
+// It is on the path of every request with a body, so it does not decode: encoding/json checks the syntax
+// without allocating, then one pass over the bytes checks the rest, reusing its buffers.
 func checkJSON(body []byte) *jsonFault {
-	// frame is one open object or array: the keys seen and the member or element being read.
-	type frame struct {
-		object bool
-		keys   map[string]struct{}
-		key    string // the object's current member; "" before the first
-		index  int    // the array's current element
-		onKey  bool   // the object expects a key next
+	if !json.Valid(body) {
+		return syntaxFault(body)
 	}
-	var stack []frame
+	s := jsonScan{body: body, utf8OK: utf8.Valid(body)}
+	return s.value()
+}
+
+// syntaxFault says why encoding/json refuses a body and where: no value, a second value after the first, or a
+// syntax error at the place a token walk reached. It runs only for refused bodies, so it may allocate.
+func syntaxFault(body []byte) *jsonFault {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return &jsonFault{Pointer: "/", Rule: "json", Reason: "the body holds no JSON value"}
+	}
+	// open is one object or array being read: its current member or element, and whether a key comes next.
+	type open struct {
+		object bool
+		key    string
+		index  int
+		onKey  bool
+	}
+	var stack []open
 	pointer := func() string {
 		var b strings.Builder
-		for _, f := range stack {
+		for _, o := range stack {
 			b.WriteByte('/')
-			if f.object {
-				b.WriteString(escapePointer(f.key))
+			if o.object {
+				b.WriteString(escapePointer(o.key))
 			} else {
-				b.WriteString(strconv.Itoa(f.index))
+				b.WriteString(strconv.Itoa(o.index))
 			}
 		}
 		if b.Len() == 0 {
@@ -55,106 +70,300 @@ func checkJSON(body []byte) *jsonFault {
 		}
 		return b.String()
 	}
-	// done marks the current value of the innermost container as read.
 	done := func() {
-		if len(stack) == 0 {
-			return
-		}
-		top := &stack[len(stack)-1]
-		if top.object {
-			top.onKey = true
-		} else {
-			top.index++
+		if n := len(stack); n > 0 {
+			if stack[n-1].object {
+				stack[n-1].onKey = true
+			} else {
+				stack[n-1].index++
+			}
 		}
 	}
-	utf8OK := utf8.Valid(body)
 	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var prev int64
 	for {
 		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
-			if len(stack) > 0 {
-				return &jsonFault{Pointer: pointer(), Rule: "json", Reason: "the body ends before its JSON value does"}
-			}
-			return &jsonFault{Pointer: "/", Rule: "json", Reason: "the body holds no JSON value"} // a value returns below
+		var se *json.SyntaxError
+		switch {
+		case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+			return &jsonFault{Pointer: pointer(), Rule: "json", Reason: "the body is not valid JSON: it ends before its value does"}
+		case errors.As(err, &se):
+			return &jsonFault{Pointer: pointer(), Rule: "json", Reason: fmt.Sprintf("the body is not valid JSON: syntax error at byte %d", se.Offset)}
+		case err != nil:
+			return &jsonFault{Pointer: pointer(), Rule: "json", Reason: "the body is not valid JSON"}
 		}
-		if err != nil {
-			return &jsonFault{Pointer: pointer(), Rule: "json", Reason: "the body is not valid JSON: " + syntaxReason(err)}
-		}
-		off := dec.InputOffset()
-		raw := body[prev:off]
-		prev = off
 		switch t := tok.(type) {
 		case json.Delim:
-			switch t {
-			case '{', '[':
-				if len(stack) == maxJSONDepth {
-					return &jsonFault{Pointer: pointer(), Rule: "depth", Reason: fmt.Sprintf("the body nests objects and arrays deeper than %d levels", maxJSONDepth)}
-				}
-				stack = append(stack, frame{object: t == '{', onKey: t == '{', keys: map[string]struct{}{}})
-			default:
-				stack = stack[:len(stack)-1]
-				done()
+			if t == '{' || t == '[' {
+				stack = append(stack, open{object: t == '{', onKey: t == '{'})
+				continue
 			}
+			stack = stack[:len(stack)-1]
+			done()
 		case string:
-			if f := checkString(t, raw, utf8OK); f != "" {
-				if top := len(stack) - 1; top >= 0 && stack[top].object && stack[top].onKey {
-					stack[top].key = t
-				}
-				return &jsonFault{Pointer: pointer(), Rule: f, Reason: stringReason(f)}
-			}
-			if top := len(stack) - 1; top >= 0 && stack[top].object && stack[top].onKey {
-				f := &stack[top]
-				f.key, f.onKey = t, false
-				if _, dup := f.keys[t]; dup {
-					return &jsonFault{Pointer: pointer(), Rule: "duplicate_key", Reason: "the key is given twice in one object; send it once"}
-				}
-				f.keys[t] = struct{}{}
+			if n := len(stack); n > 0 && stack[n-1].object && stack[n-1].onKey {
+				stack[n-1].key, stack[n-1].onKey = t, false
 				continue
 			}
 			done()
 		default:
 			done()
 		}
-		if len(stack) == 0 {
-			if rest := bytes.TrimLeft(body[dec.InputOffset():], " \t\r\n"); len(rest) > 0 {
-				return &jsonFault{Pointer: "/", Rule: "single_value", Reason: "the body holds more than one JSON value (trailing data after the first)"}
+		if len(stack) == 0 && dec.More() {
+			return &jsonFault{Pointer: "/", Rule: "single_value", Reason: "the body holds more than one JSON value (trailing data after the first)"}
+		}
+	}
+}
+
+// jsonScan walks a body encoding/json found valid. path is the place being read, for the pointer of a fault;
+// keys holds, per depth, the keys of the object open there, reused from one object to the next.
+type jsonScan struct {
+	body   []byte
+	i      int
+	utf8OK bool
+	path   []pathStep
+	keys   [][][]byte
+}
+
+// pathStep is one step of a JSON pointer: an object's member (its raw key, escapes and all) or an array's index.
+type pathStep struct {
+	key   []byte
+	index int
+	inArr bool
+}
+
+// manyKeys is where an object's duplicate check moves from comparing each key with the others to a map.
+const manyKeys = 16
+
+func (s *jsonScan) skipSpace() {
+	for s.i < len(s.body) {
+		switch s.body[s.i] {
+		case ' ', '\t', '\r', '\n':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+func (s *jsonScan) value() *jsonFault {
+	s.skipSpace()
+	switch s.body[s.i] {
+	case '{':
+		return s.object()
+	case '[':
+		return s.array()
+	case '"':
+		_, f := s.str()
+		return f
+	}
+	start := s.i
+	for s.i < len(s.body) { // a number, true, false or null
+		switch s.body[s.i] {
+		case ',', '}', ']', ' ', '\t', '\r', '\n':
+			return s.number(s.body[start:s.i])
+		}
+		s.i++
+	}
+	return s.number(s.body[start:s.i])
+}
+
+// number refuses a number no reader of the contracts can hold: beyond a float64's range (1e400), which
+// encoding/json and kin-openapi would each refuse in words of their own. Only a number with an exponent or
+// over 300 digits can overflow, so the usual one is not parsed.
+func (s *jsonScan) number(lit []byte) *jsonFault {
+	if lit[0] == 't' || lit[0] == 'f' || lit[0] == 'n' || len(lit) <= 300 && bytes.IndexAny(lit, "eE") < 0 {
+		return nil
+	}
+	if _, err := strconv.ParseFloat(string(lit), 64); err != nil {
+		return s.fault("number", "the number is beyond what a JSON number may hold here (about ±1.8e308)")
+	}
+	return nil
+}
+
+func (s *jsonScan) object() *jsonFault {
+	depth := len(s.path)
+	if depth == maxJSONDepth {
+		return s.fault("depth", fmt.Sprintf("the body nests objects and arrays deeper than %d levels", maxJSONDepth))
+	}
+	for len(s.keys) <= depth {
+		s.keys = append(s.keys, nil)
+	}
+	keys := s.keys[depth][:0]
+	var set map[string]struct{}
+	s.i++ // {
+	s.skipSpace()
+	if s.body[s.i] == '}' {
+		s.i++
+		return nil
+	}
+	for {
+		s.skipSpace()
+		raw, f := s.str()
+		s.path = append(s.path, pathStep{key: raw})
+		if f != nil {
+			return f
+		}
+		dup := false
+		switch {
+		case set != nil:
+			_, dup = set[keyText(raw)]
+			set[keyText(raw)] = struct{}{}
+		case len(keys) == manyKeys:
+			set = make(map[string]struct{}, 2*manyKeys)
+			for _, k := range keys {
+				set[keyText(k)] = struct{}{}
 			}
+			_, dup = set[keyText(raw)]
+			set[keyText(raw)] = struct{}{}
+		default:
+			for _, k := range keys {
+				if sameKey(k, raw) {
+					dup = true
+					break
+				}
+			}
+			keys = append(keys, raw)
+		}
+		if dup {
+			return s.fault("duplicate_key", "the key is given twice in one object; send it once")
+		}
+		s.skipSpace()
+		s.i++ // :
+		s.keys[depth] = keys
+		if f := s.value(); f != nil {
+			return f
+		}
+		s.path = s.path[:depth]
+		s.skipSpace()
+		c := s.body[s.i]
+		s.i++
+		if c == '}' {
 			return nil
 		}
 	}
 }
 
-// checkString names the rule a decoded string breaks, or "". raw is the text the decoder read to produce it;
-// utf8OK says the whole body is valid UTF-8, which spares the check of each string.
-func checkString(s string, raw []byte, utf8OK bool) string {
-	switch {
-	case !utf8OK && !utf8.Valid(raw):
-		return "utf8"
-	case strings.IndexByte(s, 0) >= 0:
-		return "nul"
-	case strings.ContainsRune(s, utf8.RuneError) && !bytes.Contains(raw, []byte("\uFFFD")) && !bytes.Contains(bytes.ToLower(raw), []byte(`\ufffd`)):
-		// The decoder put U+FFFD where an unpaired surrogate escape (\ud800) was: the text is not UTF-8.
-		return "utf8"
+func (s *jsonScan) array() *jsonFault {
+	depth := len(s.path)
+	if depth == maxJSONDepth {
+		return s.fault("depth", fmt.Sprintf("the body nests objects and arrays deeper than %d levels", maxJSONDepth))
 	}
-	return ""
+	s.i++ // [
+	s.skipSpace()
+	if s.body[s.i] == ']' {
+		s.i++
+		return nil
+	}
+	for n := 0; ; n++ {
+		s.path = append(s.path, pathStep{index: n, inArr: true})
+		if f := s.value(); f != nil {
+			return f
+		}
+		s.path = s.path[:depth]
+		s.skipSpace()
+		c := s.body[s.i]
+		s.i++
+		if c == ']' {
+			return nil
+		}
+	}
 }
 
-func stringReason(rule string) string {
-	if rule == "nul" {
-		return "a string holds a NUL character (\\u0000)"
+// str reads the string at s.i and returns its raw content (between the quotes, escapes as sent). It refuses a
+// NUL (\u0000), an unpaired surrogate escape and, when the body is not all UTF-8, invalid bytes.
+func (s *jsonScan) str() ([]byte, *jsonFault) {
+	s.i++ // "
+	start := s.i
+	for {
+		switch c := s.body[s.i]; c {
+		case '"':
+			raw := s.body[start:s.i]
+			s.i++
+			if !s.utf8OK && !utf8.Valid(raw) {
+				return raw, s.fault("utf8", "a string is not valid UTF-8 (an invalid byte or an unpaired surrogate escape)")
+			}
+			return raw, nil
+		case '\\':
+			if s.body[s.i+1] != 'u' {
+				s.i += 2
+				continue
+			}
+			r := hex4(s.body[s.i+2 : s.i+6])
+			s.i += 6
+			switch {
+			case r == 0:
+				return nil, s.fault("nul", "a string holds a NUL character (\\u0000)")
+			case r >= 0xDC00 && r <= 0xDFFF:
+				return nil, s.fault("utf8", "a string is not valid UTF-8 (an invalid byte or an unpaired surrogate escape)")
+			case r >= 0xD800 && r <= 0xDBFF:
+				if s.i+6 > len(s.body) || s.body[s.i] != '\\' || s.body[s.i+1] != 'u' {
+					return nil, s.fault("utf8", "a string is not valid UTF-8 (an invalid byte or an unpaired surrogate escape)")
+				}
+				if low := hex4(s.body[s.i+2 : s.i+6]); low < 0xDC00 || low > 0xDFFF {
+					return nil, s.fault("utf8", "a string is not valid UTF-8 (an invalid byte or an unpaired surrogate escape)")
+				}
+				s.i += 6
+			}
+		default:
+			s.i++
+		}
 	}
-	return "a string is not valid UTF-8 (an invalid byte or an unpaired surrogate escape)"
 }
 
-// syntaxReason says what is wrong with malformed JSON without quoting the body.
-func syntaxReason(err error) string {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return fmt.Sprintf("syntax error at byte %d", se.Offset)
+// hex4 reads four hex digits (encoding/json has checked they are).
+func hex4(b []byte) rune {
+	var r rune
+	for _, c := range b {
+		r <<= 4
+		switch {
+		case c >= '0' && c <= '9':
+			r |= rune(c - '0')
+		case c >= 'a' && c <= 'f':
+			r |= rune(c - 'a' + 10)
+		default:
+			r |= rune(c - 'A' + 10)
+		}
 	}
-	return "it ends too early"
+	return r
+}
+
+// sameKey compares two raw keys as the strings they stand for; only keys with escapes need decoding.
+func sameKey(a, b []byte) bool {
+	if bytes.IndexByte(a, '\\') < 0 && bytes.IndexByte(b, '\\') < 0 {
+		return bytes.Equal(a, b)
+	}
+	return keyText(a) == keyText(b)
+}
+
+// keyText decodes a raw key.
+func keyText(raw []byte) string {
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw)
+	}
+	var s string
+	quoted := make([]byte, 0, len(raw)+2)
+	quoted = append(append(append(quoted, '"'), raw...), '"')
+	if json.Unmarshal(quoted, &s) != nil {
+		return string(raw)
+	}
+	return s
+}
+
+// fault is a jsonFault at the place being read.
+func (s *jsonScan) fault(rule, reason string) *jsonFault {
+	if len(s.path) == 0 {
+		return &jsonFault{Pointer: "/", Rule: rule, Reason: reason}
+	}
+	var b strings.Builder
+	for _, p := range s.path {
+		b.WriteByte('/')
+		if p.inArr {
+			b.WriteString(strconv.Itoa(p.index))
+		} else {
+			b.WriteString(escapePointer(keyText(p.key)))
+		}
+	}
+	return &jsonFault{Pointer: b.String(), Rule: rule, Reason: reason}
 }
 
 // escapePointer escapes a key as a JSON pointer token (RFC 6901).
