@@ -5,7 +5,7 @@ DOCKER ?= docker
 # The image's version is the simulator's (sim.Version); `make image` tags issuersim:$(VERSION) and issuersim:dev.
 VERSION := $(shell sed -n 's/^const Version = "\(.*\)"$$/\1/p' sim/sim.go)
 
-.PHONY: help generate check-generated test test-module bdd-container golden bench serve build image load test-postgres bdd-postgres
+.PHONY: help generate check-generated test test-module fuzz bdd-container golden bench serve build image load test-postgres bdd-postgres
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -33,13 +33,29 @@ test-module: ## vet and race-test the testcontainers module: it builds the image
 	cd testcontainer && $(GO) vet ./...
 	cd testcontainer/issuersim && TESTCONTAINERS_RYUK_DISABLED=$${TESTCONTAINERS_RYUK_DISABLED:-true} $(GO) test -race -count=1 -timeout 10m
 
+# Every FuzzXxx in the module (not the testcontainers one), one at a time, each for FUZZTIME; its seeds and the
+# committed corpus in the package's testdata/fuzz/FuzzXxx run first, and a failing input is written there.
+FUZZTIME ?= 10s
+
+fuzz: ## run every fuzz target for FUZZTIME each (10s by default; CI runs it after the tests)
+	@set -e; for file in $$(grep -rl --include='*_test.go' '^func Fuzz' cmd sim); do \
+	  dir=./$$(dirname $$file); \
+	  for target in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$file); do \
+	    echo "fuzz $$target in $$dir for $(FUZZTIME)"; \
+	    $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$dir; \
+	  done; \
+	done
+
+# The image serves on 0.0.0.0 in its container, so its admin API needs a token; the suite sends this one.
+BDD_ADMIN_TOKEN ?= bdd-container-admin-token
+
 bdd-container: image ## run the Gherkin suite against the image (seed 1, virtual clock), then remove the container
-	@id=$$($(DOCKER) run -d -p 127.0.0.1::8080 -e ISSUERSIM_SEED=1 -e ISSUERSIM_CLOCK=2026-01-01T00:00:00Z issuersim:dev) || exit 1; \
+	@id=$$($(DOCKER) run -d -p 127.0.0.1::8080 -e ISSUERSIM_SEED=1 -e ISSUERSIM_CLOCK=2026-01-01T00:00:00Z -e ISSUERSIM_ADMIN_TOKEN=$(BDD_ADMIN_TOKEN) issuersim:dev) || exit 1; \
 	trap '$(DOCKER) rm -f '$$id' >/dev/null' EXIT; \
 	for i in $$(seq 60); do [ "$$($(DOCKER) inspect -f '{{.State.Health.Status}}' $$id)" = healthy ] && break; sleep 0.5; done; \
 	[ "$$($(DOCKER) inspect -f '{{.State.Health.Status}}' $$id)" = healthy ] || { echo "the container is not healthy after 30 s"; $(DOCKER) logs $$id; exit 1; }; \
 	url=http://$$($(DOCKER) port $$id 8080/tcp | head -n 1); echo "features against $$url (container $$id)"; \
-	ISSUERSIM_URL=$$url $(GO) test -count=1 -timeout 10m ./features
+	ISSUERSIM_URL=$$url ISSUERSIM_ADMIN_TOKEN=$(BDD_ADMIN_TOKEN) $(GO) test -count=1 -timeout 10m ./features
 
 golden: ## rewrite fixtures/events/ from the built flows (review the diff before committing)
 	$(GO) test ./sim -run TestGoldenEvents -count=1 -update

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"net/http"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,6 +38,9 @@ func TestFeatures(t *testing.T) {
 		baseURL, client = inProcess(t)
 	} else {
 		t.Logf("running the features against %s", baseURL)
+		if token := os.Getenv("ISSUERSIM_ADMIN_TOKEN"); token != "" {
+			client = &http.Client{Transport: adminToken{token: token, next: http.DefaultTransport}}
+		}
 	}
 	o := opts
 	o.TestingT = t
@@ -56,4 +60,20 @@ func inProcess(t *testing.T) (string, *http.Client) {
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	srv := simtest.Start(t, sim.Config{Seed: 1, Clock: clock.NewVirtual(start)})
 	return srv.URL, srv.Client()
+}
+
+// adminToken sends the admin token on every admin call (/_sim): a simulator off loopback, such as the image's
+// (serve on 0.0.0.0 in its container), requires it there. The vendor APIs keep the scenario's own token.
+type adminToken struct {
+	token string
+	next  http.RoundTripper
+}
+
+func (a adminToken) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !strings.HasPrefix(req.URL.Path, "/_sim/") {
+		return a.next.RoundTrip(req)
+	}
+	req = req.Clone(req.Context())
+	req.Header.Set("Authorization", "Bearer "+a.token)
+	return a.next.RoundTrip(req)
 }

@@ -636,7 +636,9 @@ func TestD1Notifications(t *testing.T) {
 	h := newHarness(t, sim.Config{Seed: 1})
 	c := newD1Client(t, h)
 	c.register("quiet", nil) // no receiver yet: its REGISTER is logged, not sent
-	h.settle() // the dispatcher has looked at the REGISTER before the receiver is set
+	// The dispatcher picks the receiver when it delivers: wait until it has dealt with the REGISTER, or a
+	// loaded machine lets it see the receiver set below.
+	waitFor(t, h.sim.WebhooksIdle)
 	r := h.do("PUT", "/_sim/d1/issuers/"+c.issuer.IssuerID+"/settings", nil, map[string]any{"tenant": tenantA, "notification_url": recv.URL})
 	if r.status != 200 || r.json(t)["notification_url"] != recv.URL {
 		t.Fatalf("settings: %d %s", r.status, r.body)

@@ -58,6 +58,11 @@ type Config struct {
 	// Store is where state lives: empty for this process's memory, or a postgres:// URL for a PostgreSQL
 	// database that outlives the process and that several replicas share (sim/store/postgres).
 	Store string
+	// AdminToken, when set, must be sent as a bearer token on every admin call but health; empty leaves the
+	// admin API open (serve sets one when it listens off loopback).
+	AdminToken string
+	// MaxBodyBytes bounds a request body (413 beyond it); zero means httpapi.DefaultMaxBodyBytes, 1 MiB.
+	MaxBodyBytes int64
 }
 
 // Sim is one running simulator.
@@ -154,26 +159,28 @@ func New(cfg Config) (*Sim, error) {
 
 	authority := auth.NewAuthority(src.Key("token"), s.clocks, cfg.TokenTTL)
 	s.handler, err = httpapi.New(httpapi.Deps{
-		Version:     Version,
-		Clocks:      s.clocks,
-		Fake:        src,
-		CIDs:        correlation.NewSequence(src),
-		Authority:   authority,
-		Passport:    auth.NewPassport(authority, mem, dataset.Orgs[0].ID),
-		Store:       mem,
-		Scheduler:   s.scheduler,
-		Cards:       cards,
-		PCI:         pcis,
-		Bulks:       bulks,
-		Embossing:   emb,
-		CardsOnFile: wallet,
-		Tokens:      tokens,
-		Faults:      fault.NewService(mem),
-		Webhooks:    s.dispatcher,
-		Feed:        live,
-		D1:          d1s,
-		D1Tokens:    auth.NewD1Tokens(src.Key("d1-token"), s.clocks, mem),
-		Logger:      log,
+		Version:      Version,
+		Clocks:       s.clocks,
+		Fake:         src,
+		CIDs:         correlation.NewSequence(src),
+		Authority:    authority,
+		Passport:     auth.NewPassport(authority, mem, dataset.Orgs[0].ID),
+		Store:        mem,
+		Scheduler:    s.scheduler,
+		Cards:        cards,
+		PCI:          pcis,
+		Bulks:        bulks,
+		Embossing:    emb,
+		CardsOnFile:  wallet,
+		Tokens:       tokens,
+		Faults:       fault.NewService(mem),
+		Webhooks:     s.dispatcher,
+		Feed:         live,
+		D1:           d1s,
+		D1Tokens:     auth.NewD1Tokens(src.Key("d1-token"), s.clocks, mem),
+		Logger:       log,
+		AdminToken:   cfg.AdminToken,
+		MaxBodyBytes: cfg.MaxBodyBytes,
 	})
 	if err == nil {
 		err = s.resume()

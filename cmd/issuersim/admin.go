@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,6 +17,8 @@ import (
 type adminFlags struct {
 	url    string
 	tenant string
+	// adminToken is sent as the bearer token of every call; a simulator off loopback requires it.
+	adminToken string
 }
 
 // bind adds --url and, when withTenant, --tenant to fs, with ISSUERSIM_URL as the URL's default.
@@ -25,6 +28,7 @@ func (a *adminFlags) bind(fs *flag.FlagSet, getenv func(string) string, withTena
 		def = "http://127.0.0.1:8080"
 	}
 	fs.StringVar(&a.url, "url", def, "base URL of the running simulator (ISSUERSIM_URL)")
+	fs.StringVar(&a.adminToken, "admin-token", getenv("ISSUERSIM_ADMIN_TOKEN"), "the simulator's admin token, needed when it listens off loopback (ISSUERSIM_ADMIN_TOKEN)")
 	if withTenant {
 		fs.StringVar(&a.tenant, "tenant", "", "org id (TN-…); empty for the first org of the fixtures")
 	}
@@ -35,7 +39,15 @@ func (a *adminFlags) client() (*simadminclient.ClientWithResponses, error) {
 	if !strings.HasPrefix(a.url, "http://") && !strings.HasPrefix(a.url, "https://") {
 		return nil, fmt.Errorf("--url %q: must be an http or https URL", a.url)
 	}
-	c, err := simadminclient.NewClientWithResponses(a.url, simadminclient.WithHTTPClient(&http.Client{Timeout: 30 * time.Second}))
+	opts := []simadminclient.ClientOption{simadminclient.WithHTTPClient(&http.Client{Timeout: 30 * time.Second})}
+	if a.adminToken != "" {
+		token := a.adminToken
+		opts = append(opts, simadminclient.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
+			req.Header.Set("Authorization", "Bearer "+token)
+			return nil
+		}))
+	}
+	c, err := simadminclient.NewClientWithResponses(a.url, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("--url %q: %w", a.url, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"regexp"
 	"strings"
@@ -37,10 +38,120 @@ func TestParseServeFlags(t *testing.T) {
 		{[]string{"--webhook", "ftp://x"}, "--webhook"},
 		{[]string{"--addr", "8080"}, "--addr"},
 		{[]string{"--log-format", "xml"}, "--log-format"},
+		{[]string{"--log-level", "loud"}, "--log-level"},
+		{[]string{"--clock", "10000-01-01T00:00:00Z"}, "--clock"},
+		{[]string{"--webhook-secret", "whsec_c2VjcmV0"}, "--webhook-secret"},
+		{[]string{"--webhook-secret", "not-a-secret"}, "--webhook-secret"},
+		{[]string{"--webhook", "http://127.0.0.1:9/hook", "--webhook-secret", "whsec_***"}, "--webhook-secret"},
+		{[]string{"--max-body", "0"}, "--max-body"},
+		{[]string{"--max-body", "1GB"}, "--max-body"},
+		{[]string{"--read-timeout", "0s"}, "--read-timeout"},
+		{[]string{"--read-header-timeout", "soon"}, "--read-header-timeout"},
+		{[]string{"--write-timeout", "-1s"}, "--write-timeout"},
+		{[]string{"--idle-timeout", "x"}, "--idle-timeout"},
+		{[]string{"--shutdown-timeout", "0"}, "--shutdown-timeout"},
+		{[]string{"--admin-token", "two words"}, "--admin-token"},
 		{[]string{"extra"}, "no arguments"},
 	} {
 		if _, err := parseServeFlags(tc.args, noEnv, io.Discard); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: err = %v, want it to name %s", tc.args, err, tc.want)
+		}
+	}
+}
+
+// TestBadEnvironmentNamesTheVariable: a bad value from the environment is blamed on the variable, a bad flag
+// on the flag, and a secret is never echoed.
+func TestBadEnvironmentNamesTheVariable(t *testing.T) {
+	for _, tc := range []struct {
+		env, value, want string
+	}{
+		{"ISSUERSIM_SEED", "abc", `ISSUERSIM_SEED "abc"`},
+		{"ISSUERSIM_CLOCK", "yesterday", `ISSUERSIM_CLOCK "yesterday"`},
+		{"ISSUERSIM_ADDR", "8080", `ISSUERSIM_ADDR "8080"`},
+		{"ISSUERSIM_PCI_DELAY", "soon", "ISSUERSIM_PCI_DELAY"},
+		{"ISSUERSIM_TOKEN_TTL", "0s", "ISSUERSIM_TOKEN_TTL"},
+		{"ISSUERSIM_LOG_FORMAT", "xml", "ISSUERSIM_LOG_FORMAT"},
+		{"ISSUERSIM_LOG_LEVEL", "loud", "ISSUERSIM_LOG_LEVEL"},
+		{"ISSUERSIM_MAX_BODY", "lots", "ISSUERSIM_MAX_BODY"},
+		{"ISSUERSIM_READ_TIMEOUT", "x", "ISSUERSIM_READ_TIMEOUT"},
+		{"ISSUERSIM_WEBHOOK", "ftp://x", "ISSUERSIM_WEBHOOK"},
+		{"ISSUERSIM_WEBHOOK_SECRET", "whsec_c2VjcmV0", "ISSUERSIM_WEBHOOK_SECRET: must be whsec_"},
+	} {
+		t.Run(tc.env, func(t *testing.T) {
+			_, err := parseServeFlags(nil, func(k string) string {
+				if k == tc.env {
+					return tc.value
+				}
+				return ""
+			}, io.Discard)
+			if err == nil || !strings.HasPrefix(err.Error(), tc.want) || strings.Contains(err.Error(), "--") {
+				t.Fatalf("err = %v, want it to start with %s and name no flag", err, tc.want)
+			}
+			if strings.Contains(tc.env, "SECRET") && strings.Contains(err.Error(), tc.value) {
+				t.Errorf("the error echoes the secret: %v", err)
+			}
+		})
+	}
+	env := map[string]string{"ISSUERSIM_SEED": "abc"}
+	if _, err := parseServeFlags([]string{"--seed", "xyz"}, func(k string) string { return env[k] }, io.Discard); err == nil || !strings.HasPrefix(err.Error(), `--seed "xyz"`) {
+		t.Fatalf("a flag over a bad variable: err = %v, want the flag named", err)
+	}
+	if _, err := parseServeFlags([]string{"--seed", "5"}, func(k string) string { return env[k] }, io.Discard); err != nil {
+		t.Fatalf("a good flag over a bad variable: %v", err)
+	}
+}
+
+// TestLimitsFlags: the limits' defaults, and values read from flags and environment.
+func TestLimitsFlags(t *testing.T) {
+	f, err := parseServeFlags(nil, func(string) string { return "" }, io.Discard)
+	if err != nil || f.maxBody != 1<<20 || f.limits.ReadHeaderTimeout != 10*time.Second || f.limits.ReadTimeout != 30*time.Second ||
+		f.limits.WriteTimeout != time.Minute || f.limits.IdleTimeout != 2*time.Minute || f.shutdownTimeout != 10*time.Second || f.adminToken != "" {
+		t.Fatalf("defaults = %+v, %v", f, err)
+	}
+	env := map[string]string{"ISSUERSIM_MAX_BODY": "64KiB", "ISSUERSIM_ADMIN_TOKEN": "t0ken"}
+	f, err = parseServeFlags([]string{"--read-timeout", "5s", "--idle-timeout", "1m"}, func(k string) string { return env[k] }, io.Discard)
+	if err != nil || f.maxBody != 64<<10 || f.limits.ReadTimeout != 5*time.Second || f.limits.IdleTimeout != time.Minute || f.adminToken != "t0ken" {
+		t.Fatalf("flags and env = %+v, %v", f, err)
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"1", 1, true}, {"65536", 65536, true}, {"1KiB", 1024, true}, {"1MiB", 1 << 20, true}, {"0", 0, true},
+		{"", 0, false}, {"MiB", 0, false}, {"-1", 0, false}, {"+1", 0, false}, {"1.5MiB", 0, false}, {"1 MiB", 0, false},
+		{"1GB", 0, false}, {"9223372036854775807", 1<<63 - 1, true}, {"9223372036854775807KiB", 0, false}, {"99999999999999999999", 0, false},
+	} {
+		got, err := parseSize(tc.in)
+		if (err == nil) != tc.ok || got != tc.want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d, ok %v", tc.in, got, err, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestLoopbackAndOpenable(t *testing.T) {
+	for addr, want := range map[string]bool{"127.0.0.1:8080": true, "localhost:8080": true, "[::1]:8080": true, "127.1.2.3:80": true,
+		"0.0.0.0:8080": false, ":8080": false, "[::]:8080": false, "192.168.1.10:8080": false, "example.com:80": false, "nonsense": false} {
+		if got := loopback(addr); got != want {
+			t.Errorf("loopback(%q) = %v, want %v", addr, got, want)
+		}
+	}
+	for _, tc := range []struct {
+		requested string
+		bound     net.Addr
+		want      string
+	}{
+		{"0.0.0.0:0", &net.TCPAddr{IP: net.IPv6unspecified, Port: 8080}, "http://127.0.0.1:8080"},
+		{":8080", &net.TCPAddr{IP: net.IPv6unspecified, Port: 8080}, "http://127.0.0.1:8080"},
+		{"[::]:8080", &net.TCPAddr{IP: net.IPv6unspecified, Port: 8080}, "http://[::1]:8080"},
+		{"127.0.0.1:0", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 9}, "http://127.0.0.1:9"},
+		{"10.0.0.2:9", &net.TCPAddr{IP: net.IPv4(10, 0, 0, 2), Port: 9}, "http://10.0.0.2:9"},
+	} {
+		if got := openable(tc.requested, tc.bound); got != tc.want {
+			t.Errorf("openable(%s, %v) = %s, want %s", tc.requested, tc.bound, got, tc.want)
 		}
 	}
 }
@@ -168,4 +279,21 @@ func adminVerbs(t *testing.T, base string) {
 			t.Errorf("%v: err = %v, want it to name %s", tc.args, err, tc.want)
 		}
 	}
+}
+
+// FuzzParseSize: a size parseSize accepts is a byte count that fits in an int64 and reads back from digits.
+func FuzzParseSize(f *testing.F) {
+	for _, seed := range []string{"1", "1MiB", "512KiB", "0", "-1", "+1", "1.5MiB", "9223372036854775807", "9223372036854775807KiB", "MiB", ""} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := parseSize(s)
+		if err != nil {
+			return
+		}
+		digits := strings.TrimSuffix(strings.TrimSuffix(s, "MiB"), "KiB")
+		if n < 0 || digits == "" || strings.Trim(digits, "0123456789") != "" {
+			t.Fatalf("parseSize(%q) = %d", s, n)
+		}
+	})
 }

@@ -213,6 +213,9 @@ type BadRequest = Error
 // InternalError defines model for InternalError.
 type InternalError = Error
 
+// PayloadTooLarge defines model for PayloadTooLarge.
+type PayloadTooLarge = Error
+
 // Unauthorized defines model for Unauthorized.
 type Unauthorized = Error
 
@@ -423,6 +426,8 @@ type BadRequestJSONResponse Error
 
 type InternalErrorJSONResponse Error
 
+type PayloadTooLargeJSONResponse Error
+
 type UnauthorizedJSONResponse Error
 
 type ExchangeOpenIdTokenRequestObject struct {
@@ -471,6 +476,20 @@ func (response ExchangeOpenIdToken401JSONResponse) VisitExchangeOpenIdTokenRespo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExchangeOpenIdToken413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ExchangeOpenIdToken413JSONResponse) VisitExchangeOpenIdTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -540,6 +559,20 @@ func (response CreateOAuthToken401JSONResponse) VisitCreateOAuthTokenResponse(w 
 	return err
 }
 
+type CreateOAuthToken413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateOAuthToken413JSONResponse) VisitCreateOAuthTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateOAuthToken500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response CreateOAuthToken500JSONResponse) VisitCreateOAuthTokenResponse(w http.ResponseWriter) error {
@@ -600,6 +633,20 @@ func (response CreateAccessToken401JSONResponse) VisitCreateAccessTokenResponse(
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAccessToken413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateAccessToken413JSONResponse) VisitCreateAccessTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -784,48 +831,49 @@ func (sh *strictHandler) CreateAccessToken(w http.ResponseWriter, r *http.Reques
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"3Fnrb+O4Ef9XBuoBSVDJrzgv51MuvS1yKPYOuyn2Q5oGtDi2eJFIHUnFcRf+34sh9bTlJNtmD2g/JZIl",
-	"zvs3vxl9DWKV5UqitCaYfQ00mlxJg+7iR8Y/4e8FGktXsZIWpfuX5XkqYmaFksPfjJJ0z8QJZoz++0Hj",
-	"IpgFfxo2Rw/9r2b4k9ZKB5vNJgw4mliLnA4JZsFtgqC9MJhrZI8GbIJAQjWL7SUgvWlAsgwBWZzAQmDK",
-	"gUkOukhxEGzC4EZa1JKlXsoforMRWZEyqzQsmEiRXzq154qvwbC1gVWydqr9XbLCJkqLfyF/g2b4zLI8",
-	"Rfo3Q2PYEoNZcCOfWCo4xBo5SitYaujod7CidSIo7T2fCpQWfv5yC0wjrLSSyxAK+SjVStJD+JwLjXwQ",
-	"bGodXNZcuxevmxNbOZRrlaO2wueXF/EgnEN6XIv6CTU84noQhEEm5N9QLm0SzMZhYNc5ecRYLeSSnFCe",
-	"ZTDWaF88zz/yhiOXmkn74G9/DVAWWTC7qwS1Y3Df87KJlX9vVw+UPFdCWlhqVeQ+z616RAkZW0PM0jQE",
-	"gznTzCKH+RpMzmI0pHGdFkEuTKaip/GMxbEqpDUzvYL6Zsw0pzuvG1ns8355bks7FlsDC6VDkIjcq1Y+",
-	"FTlzOVB0XSKbAVyBlwLMm/iEkisNXMVFRpkJwl6CsJAVxkKiXC3XUgUf/EN2DB5PjoMwyJmlEg9mwT/v",
-	"xtHF/d0ourj/OgrH55sfgh3zNmFAmEJpSqFrBTRsJd928lTBa8Kq5r9hbMldNbJ0M9mDE/0nLGbmtVr8",
-	"QNBVFmQthGnN1nRdF/x2WL4kzMKKqrKsRskycjB5t0FDuiJEhFWCGulSIwgDSuLgVRdVsvtsb2m94wAn",
-	"flfjK/j58y8fwaU7ahDSqhofwwppKNMztKgPPLx3E33oy/bhEddBT/4K2S5OOtdnSRKEwe8FarpMkHHU",
-	"vWXa8vXOb+TE/tpw7rUUDQ/6LhLIgS3ISrLJR5qwa6U071pU+/u1YHinOhtLbcIXA/TLVWGTW6rVfrU/",
-	"fbiG07PpRVnPVa+HQyEXqHXVvHyhHhhYFoIjcIUGpLJgErUCYY/Imm70WRyjMQ92v2j/hBdM6CYtwQKD",
-	"OTJNLnMKKQkpIw8SBppBX7h90zEPokfOZ4yV5AYKaUXqLGlLLftVF0aPT0ejWgrl6BL1N6K3AxVKgfeD",
-	"7B2rnQF1J9oqsXRFPONH58iuQH/v1TTrRK8jrDfJcpQ3vM6yLRz8r8MT+rzwqnbNoWD1eUfjQqNJ9qXf",
-	"VSnAKliiBQYSV13RSsZUzh4j23nSH4j+vMi1oiOVjoxYSgKDloh+4H3Jt3tJ014riam1iFupxUrYBD59",
-	"npycuuYgrCl50IGBXIsnZpFQKoSYab2mbiKMCcEU8xBYwUMQzIbkEzhkFjJlLN2BPwNF4ygEi5K5NuqO",
-	"LwSHQ9uwh6PQ3VZOS5ama8BnT9EfyiceBA99EQxcQbnn48JYlV2nTGTG84AXWcxWPnsP9eXuZ2d5i5r2",
-	"ZakjiW1CvNAq842qCvGBocHEqBQHcLuLmNQMPOfxjKL8Qy3s0kXg6tcb0LhAjTLGEBYqTdUKOVCrDsvX",
-	"hS0DVdIS74cd3C19+K0c7vJtHK4xDsiZTitXn7LI5qgvQXDjxoMSO40zYYu6jSfHYbBQOmPWo+zp1EdU",
-	"ZNS1x70A3DT9l7h8E6YDQ5yxgxcn/HxyMkE2wdOzycVkcrw4HvHp2Rk/u2An8XE8n54sznF03FfoHde/",
-	"XYVmtng5RTucpitrf97uwdxvTwIqdUFQu0oc+iGsKKjmETnlxuD14O0GrKeuX1THxQuEbEHWgQEaLc3a",
-	"WMxCKIxPzyYfPeWy7BFpVKgk7sb9ZDy5uBhFp9NJX2hzrZaaZQ+Cm71ITg+UC4gWENB4xmILSnYE3o1H",
-	"43A8mtyHDft/g8e2aX/Zxr5vA9MqxT1mu59aWeKITZfC3AVKzhXTXMhl5NM2CIMaP/yNtht2G+iW0f9Z",
-	"nTuSQCTy/Qre97F+JfxvcKj08mgnKeaYKprBVFeX248Rm5/PR+dsEZ2zySiaTvE4YmeMR+fHk4v5MU4n",
-	"Czb9RpLxPjR6l3q4SMSFFnb9mSaXcv/nTqWhgq68jA9VYv/85TbYXiVdyW5eus5JKakWPj0XIkUq87qk",
-	"L4FjnDLtkQcKKahyhF2HIFXznGsrrmXVc6ybsMiG+RbLTazN/Z5LyIV6hawd1PSzpPVmtptzREpLjKrI",
-	"nWNqf3GcS2lwg9ekYl7t7KDeiM9xwuSyNNGNv+1w4RPqNSia0xu9HEVw9g7gixbWkjeVJnJWoDYi62cl",
-	"eTFPhUlIFHV6P881K0pnWclMWEaTt00MGEVw6pBJu8e8uuTpdO0eTpSxA/hYRxINtmHZx4VVaUkMTtKz",
-	"MSsMGofVT1SsjhZYYV2BNJY0RrPCJuQ5vwyFw5wZkyttj4IweKKHXQDHg9FgRIWicpQsFzQaDEaDcj2U",
-	"uNQdVq8On8ZDRedOhnVd5cr0VPpPz5XdbA+XPnQ8OvSc2tbAEEKL8VJLIxbsFqQ9VJecw8ppZw0VpWYS",
-	"ElXocoHgXHPk4s3a3mmXltt7+45RjhhwBXPGna7MFkQkmaz3td7bpFUlHLnf7UqzIt42HY0HcO0DJlU7",
-	"YHWgb3jLS+0x0HMbNPZHxdfvtnbvGYY2XR5ldYHuRuubxWQ0/h4a9C7OPZnSSEO/W/JPR6N9Z9ZKDltf",
-	"Vdwr49df6Xw82ITByVvkdD+GtCE+mN3dh4EpsozpdSumOyhHCbLwOdNJvkMPf1SWli0NEYOrTukSCXiO",
-	"/OQQ1QkUESd01RdV5Rk9jSNfnpEt/Ry2i3fii/e12u0AcNQGYMdiZuUwVn1PcNVTzmbMQL0K9sNnexns",
-	"a3t757NyKx8qdTczwaFb9zQboKPtqbez2a4govGs5+e+iqnBRihjRdOZ0m6B2hnEmgW6a6m1bg6thQTm",
-	"p1APU6ogwugT+rK1KPYzph88m73g4ZbtUvmxwR14YLquefB04qheOnsoAeEbzKcP13Vz3d00HlFbI97U",
-	"aZb+gLdC0bWrvNbS8/vg0N7vWZSq7WOfo9VqFRF/iQqdliF8FzlvQL3R+6Fe49C9oOfayf805v0V7Q6s",
-	"ub6+l8u9AHY7oGUmZuiPjr6BdfQDVB8AV6u8LQbwhQxo2MbuyO8n6ApxHNox6eaENoepNkFXv94YOByu",
-	"WJoSGgzzWLgt9VEI86IEHE9pm0Pfra6vnL3fs7B3t4F/ML9or3X+n/nF3lrbnbTeg1FMIjMxUaf8Nlvq",
-	"dWfbu/vNfbWKMO7XQqflJGlmw6Fhks/V88CtqVM2NwOhAnqlVPVrQO2U5t+uypv7zb8DAAD//w==",
+	"7FlLb+PIEf4rBWYB2wipl9/yyePsBF5sdhczDubgOEaLLIm9Jru53U3LykD/PahqiiIlyo/EM5fkZJMi",
+	"u95ffVX8GsQ6L7RC5Www/hoYtIVWFvnig0g+4R8lWkdXsVYOFf8riiKTsXBSq/7vViu6Z+MUc0H//WBw",
+	"GoyDP/XXR/f9r7b/ozHaBMvlMgwStLGRBR0SjIObFMF4YTAxKB4suBSBhBoRuwtAetOCEjkCijiFqcQs",
+	"AaESMGWGvWAZBtfKoVEi81K+i85W5mUmnDYwFTLD5ILVnuhkAVYsLMzTBav2m1hkWiQ3Wv8szAy/s0NJ",
+	"HWkhI9EGXCoUq7lWXsQxFs7CvkXziBBFuXiK6LUQhvA3+QEmC0hwKsrMHbA9f1eidKk28l+YvMIYfBJ5",
+	"kbHZOVoryAPBtXoUmUwgNpigclJklo5+B8MbJ4I2PpMyicrBT19uQBiEudFqFkKpHpSeK3oInwppMOkF",
+	"y1oHroIrfvFqfWKjJgqjCzRO+nrxIu4lO6QjVci1Bh5w0QvCIJfqZ1QzlwbjYRi4RUEesc5INSMnVGdZ",
+	"jA26Z8/zj7ziyJkRyt37218DVGUejG9XgpoxuOt42cbav7etB6qk0FI5mBldFr5unX5ABblYQCyyLASL",
+	"hTDCYUKJZAsRoyWN67QICmlzHT0OxyKOdamcHZs51DdjYRK687KR5S7vV+c2tBOxszDVJgSFmHjVqqci",
+	"NjcBii4nsu3BJXgpILyJj6gSbSDRcZlTZoJ0FyAd5KV1kGrGplqqTHr/UC2Dh6PDIAwK4QiygnHwz9th",
+	"dH53O4jO774OwuHZ8odgy7xlGFBJU5pS6BoBDRvJt5k8q+Ctw6onv2PsyF01UrYz2YMt/Scd5valWvxI",
+	"UFwVZC1EGCMWdF0X/GZYvqTCwZyqsqpGJXJyMHl3je50RQgP8xQN0qVBAjOtsPeii1ayu2xvaL3lABa/",
+	"rfEl/PT511+A0x0NSOV0jffhCmko03N0aPZ8u2onet+X7f0DLoKO/JWqWZx0rs+SNAiDP0o0dJmiSNB0",
+	"lmnD11u/kRO7a4Pd6ygavolxJDABMXXobfKRJuyaa5O0Lar9/VIwvFPZxkqb8NkA/XpZuvSGarVb7U8f",
+	"r+Dk9Oi8qucVd4F9qaZozKoZ+0LdszArZYKQaLSgtAOb6jlI6mfhRvSpG1p773aL9k94wYRuyhEsCJig",
+	"MOQyVkgryAR5kDDQ9rrC7ZuOvZcdcj5jrFVioVROZmxJU2rVr9owengyGNRSKEdnaN6I3gwqlALvB9lb",
+	"VrMBdSfaKLFsTrzpAzuyLdDfezHNWtFrCetMsgLVdVJn2QYO/tfhCX1eeFXb5lCwurxjcGrQprvS77IS",
+	"4DTM0IEAhfO2aK1iKmePkc086Q5Ed14URtOR2kRWzhSBQUNEN/A+59udpGmnlcTUGsSt0mIuXQqfPo+O",
+	"T7g5SGcrHrRnoTDyUTgklAohFsYsqJtIa0Ow5SQEUSYhSOFC8gnsCwe5to7uwJ+BonEQgkMluI3y8aVM",
+	"YN+t2cNByLc1aymybAH45EeO++qJe5mEvgh6XFD8fFxap/OrTMjceh7wLIvZyGfvoa7c/cyWN6hpV5Yy",
+	"SWwS4qnRuW9UqxDvWRq0rM6wBzfbiEnNwHMezyiqP9TCLjgCl79dg8EpGlQxhjDVWabnmAC16rB6Xboq",
+	"UBUt8X7Ywt3Kh2/lcBev43Br44CcyVpxfaoyn6C5AJlYHg8q7LRswgZ1G44Ow2CqTS6cR9mTIx9RmVPX",
+	"HnYC8LrpP8fl12Has8QZW3hxnJyNjkcoRnhyOjofjQ6nh4Pk6PQ0OT0Xx/FhPDk6np7h4LCr0Fuuf70K",
+	"69ni+RRtcZq2rN15uwNz354EVOqSoHaeMvohzCmo9gETyo3ey8HbDlhHXT+rDscLpGpA1p4FGi3twjrM",
+	"QyitT891PnrK5cQD0qiwkrgd9+Ph6Px8EJ0cjbpCWxg9MyK/l4ndieT0QLVQaQABjWcidqBVS+DtcDAM",
+	"h4PRXbhm/6/w2Cbtr9rYt21gRme4w2z+qZElTGzaFOY20GqihUmkmkU+bYMwqPHD32i6YbuBbhj9n9U5",
+	"kwQike9X8L6PdSvhf4N9bWYHW0kxwUzTDKbbutz8EonJ2WRwJqbRmRgNoqMjPIzEqUiis8PR+eQQj0ZT",
+	"cfRGkvE+NHqbenAk4tJIt/hMk0u1z+RTaaigKy/j4yqxf/pyE2yuki5VOy+5c1JK6qlPz6nMkMq8LukL",
+	"SDDOhPHIA6WSVDnSLUJQev0ctxVuWfUcyxMW2TDZYLmpc4Xfc0k11S+Qtb2afla03o63c45IaYVRK3LH",
+	"TO0vzLm0AR68Rivm1cwO6o34FKdCzSoTefxthgsf0SxA05y+1ospAtvbgy9GOkfe1IbIWYnGyryblRTl",
+	"JJM2JVHU6S82tpZsWcVMRE6Tt0stWE1wyshk+DGvLnk6W/DDqbauB7/UkUSLTVj2cRGrtCQGp+jZWJQW",
+	"LWP1IxUr0wInHRfI2pK10aJ0KXnOL0NhvxDWFtq4gyAMHulhDuCwN+gNqFB0gUoUkkaD3qBXrYdSTt3+",
+	"6tX+47Cv6dxRv66rQtuOSv/xaWW32MGl95lHh55TuxoYQmgwXmppxIJ5QdpBdck5opp2FrCi1EJBqktT",
+	"LRDYNQccb9H0TrO0eI/vO0Y1YsAlTETCugpXEpEUqt7Xem+TVivhmPjdrrJz4m1Hg2EPrnzAlG4GrA70",
+	"ddLwUnMM9NwGrfugk8W7beo7hqFlm0c5UyLfaHyDGQ2G30KDzsW5J1MGaejnJf/RYLDrzFrJfuMrEb8y",
+	"fPmV1scDeml4+PJLm19QlmFw/Br92h+Fmq0hGN/ehYEt81yYRSMXttCREmvqc62VtPseNqmcnZhZIhSX",
+	"rZIn8vAU+YkjqhMvIi7JVRutyjp6HEa+rCNXxSdsFv3IF/1LNd8C7qgJ3Mx+xtUQt/oOwVVXzXTCQr1C",
+	"9kNrc4nsMWFzVzTnVRFBBM9asM9rovXm6GBzWm5txFfQsvas5/W++qkxR6hiTVOdNrx4bQ1w68U7t+Ja",
+	"N0Z5qUD46dXDmy6JaPpCuGgsmP1s6gfW9T5xf8N2pf24wQfu2bZr7j0NOaiX1R6CQPrG9OnjVd2UtzeU",
+	"B9QOiW+1mqw/4LUQdsUV21iWfhv82vkdjFK1eexTNJ/PI+I9UWmyKoTvIucVaDl4P7RcO3QnWHIb+p/E",
+	"yr+i24JD5hE7ueMzILkFdnZk+/7o6A0spxvYuoB7tTrcYBxfyIA1u9leMfiJfYVUjJJC8VzS5EyrzdPl",
+	"b9cW9vtzkWWEIv0ilrwVPwhhUlZA5Sn0+tB3w4NLtvdbAsL29vE785nmGun/fOYNNbo9Eb4HgxlFdmSj",
+	"VtkuN9Rrz+C3d8u71crE8q+lyaqJ1477fStUMtFPPV6nZ2Jie1IH9Eql6teA2jfN6W2Vl3fLfwcAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

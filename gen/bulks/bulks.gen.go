@@ -695,6 +695,9 @@ type NotAcceptable = Error
 // NotFound defines model for NotFound.
 type NotFound = Error
 
+// PayloadTooLarge defines model for PayloadTooLarge.
+type PayloadTooLarge = Error
+
 // Unauthorized defines model for Unauthorized.
 type Unauthorized = Error
 
@@ -1519,6 +1522,8 @@ type NotAcceptableJSONResponse Error
 
 type NotFoundJSONResponse Error
 
+type PayloadTooLargeJSONResponse Error
+
 type UnauthorizedJSONResponse Error
 
 type CreateBulkRequestObject struct {
@@ -1581,6 +1586,20 @@ func (response CreateBulk409JSONResponse) VisitCreateBulkResponse(w http.Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBulk413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateBulk413JSONResponse) VisitCreateBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1674,6 +1693,20 @@ func (response IncrementBulk409JSONResponse) VisitIncrementBulkResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type IncrementBulk413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response IncrementBulk413JSONResponse) VisitIncrementBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1775,6 +1808,20 @@ func (response CancelBulk406JSONResponse) VisitCancelBulkResponse(w http.Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelBulk413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CancelBulk413JSONResponse) VisitCancelBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1953,6 +2000,20 @@ func (response GenerateEmbossingData404JSONResponse) VisitGenerateEmbossingDataR
 	return err
 }
 
+type GenerateEmbossingData413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response GenerateEmbossingData413JSONResponse) VisitGenerateEmbossingDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GenerateEmbossingData500JSONResponse struct {
 	EmbossingInternalErrorJSONResponse
 }
@@ -2033,6 +2094,20 @@ func (response GenerateNonameEmbossingData404JSONResponse) VisitGenerateNonameEm
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateNonameEmbossingData413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response GenerateNonameEmbossingData413JSONResponse) VisitGenerateNonameEmbossingDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2214,6 +2289,20 @@ func (response UpdateNonameEmbossingGroup409JSONResponse) VisitUpdateNonameEmbos
 	return err
 }
 
+type UpdateNonameEmbossingGroup413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateNonameEmbossingGroup413JSONResponse) VisitUpdateNonameEmbossingGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateNonameEmbossingGroup500JSONResponse struct {
 	EmbossingInternalErrorJSONResponse
 }
@@ -2274,6 +2363,20 @@ func (response StartReembossing401JSONResponse) VisitStartReembossingResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartReembossing413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response StartReembossing413JSONResponse) VisitStartReembossingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2455,6 +2558,20 @@ func (response UpdateNominalEmbossingGroup409JSONResponse) VisitUpdateNominalEmb
 	return err
 }
 
+type UpdateNominalEmbossingGroup413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateNominalEmbossingGroup413JSONResponse) VisitUpdateNominalEmbossingGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateNominalEmbossingGroup500JSONResponse struct {
 	EmbossingInternalErrorJSONResponse
 }
@@ -2546,6 +2663,20 @@ func (response UpdateEmbossingAddress406JSONResponse) VisitUpdateEmbossingAddres
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateEmbossingAddress413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateEmbossingAddress413JSONResponse) VisitUpdateEmbossingAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3150,6 +3281,20 @@ func (response StartEmbossing404JSONResponse) VisitStartEmbossingResponse(w http
 	return err
 }
 
+type StartEmbossing413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response StartEmbossing413JSONResponse) VisitStartEmbossingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type StartEmbossing500JSONResponse struct {
 	EmbossingInternalErrorJSONResponse
 }
@@ -3234,6 +3379,20 @@ func (response GenerateEmbossingDataV2404JSONResponse) VisitGenerateEmbossingDat
 	return err
 }
 
+type GenerateEmbossingDataV2413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response GenerateEmbossingDataV2413JSONResponse) VisitGenerateEmbossingDataV2Response(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GenerateEmbossingDataV2500JSONResponse struct {
 	EmbossingInternalErrorJSONResponse
 }
@@ -3314,6 +3473,20 @@ func (response GenerateNonameEmbossingDataV2404JSONResponse) VisitGenerateNoname
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateNonameEmbossingDataV2413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response GenerateNonameEmbossingDataV2413JSONResponse) VisitGenerateNonameEmbossingDataV2Response(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4059,166 +4232,168 @@ func (sh *strictHandler) GenerateNonameEmbossingDataV2(w http.ResponseWriter, r 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H39cts4tueroHhvVdu1lE3Jsh3bdf9QHCftO4njSZzumunOqiASkjCmADUB2lFnXLVPsw+2T7KFA5AE",
-	"SFCiHHf642b+mI4pfgAH5/xwvvE5iPliyRlhUgSnn4MlzvCCSJLBX8/z9PYyucZyrv5KiIgzupSUs+A0",
-	"uJkTRBMUZwRLom5EGZF5xkiyF4QB+YQXy5QEp8EBeZacxIf93tEwPu4NB1HSw+TwoPfsmAwmx0fxdHhI",
-	"gjCg6p1L9aUwYHihnpyor78IwiAjv+Q0I0lwKrOchIGI52SB1ZAWlL0mbKbG1w8DuVqq54TMKJsFDw9h",
-	"cI6zpG0C6jdEYbSej8fw5NqPT3m2wDI4DSiTR8MgVKOhi3xhj4UySWYkCx7UaDIilpwJommLk3fkl5wI",
-	"qf6KOZOEwT/xcpnSGKtR7v9LqKF+tj76nxmZBqfBf+xX67avfxX7F1nGzaeaa5Xpj6FJRvCtQHJOkPpo",
-	"hmN5hoh6UiA1d0RwPEdTStIEYZagLE/JXqBoydk0pfFXGq5a/O8EEhLLXKApzyY0MaOeYzYjIeIZwgyR",
-	"T5JkDKeKF6lAOM0ITlYoF4oPH8LgYjHhQlA224rehn1hoXCSZESIMeNyPOU5S2CG+WKBs1VwGowYMnfA",
-	"6HAc85xJlHAiEOMSzfGd4u87nOYEXg2zPg0mOBmbNVHyoq6OY54oplGsRITAM/XHyLxcvUt/Pgw0VYLT",
-	"YRQB9bAk40xRxR0aYckLLAmakCnP1H9mlKkLXzKc4p2LXEgY08T7/toIgZ3GipVqxDOM5mHKLxmkeo9+",
-	"sRLjsWaNUpAbo8sIKbhknJGp4p36MNV7kJxjiWLMzLQzIhQLfcE4L9kdTmmClniVcpwgyZE1llB/tT84",
-	"GB4eo3ssECN3JEP6Bt9EcnbL+D0b35JVfQK3ZKXooCjDs9nTseffyKqdNR/CrlBQzPmxEIZ2NkDYrgYM",
-	"+LemwpJkIPTfCWR9Cs3oHVHMothAICr3fmYOjmwBg+UmWJE1Lp5eR1PYmea4QrMJIcy/7CdPTOJ47adD",
-	"JDiiUqCSR9Es4/lSCQViHKWczUhmENqF30umcVp//VG0o+YVY0GyO5KN9fV1hCyeQMWtBeEOo+iJCSfo",
-	"Ik+x5BmaYpqS5AyYbMKTFRJ4JdD9fOUS5IrLURyTpcQTPc1HbEl4KhUdile6Mn+uVkEtEWxLZhfhU4T1",
-	"IhcLbLFVAwTUloerQXbZpgSRUn10yiug0h9UKIHTlN/XWPhIEdSMZlyOxpnK33OSE/VWnqGc/VL8tcVM",
-	"3sPnXJpvFEHPi51hf1XZa3DPy0IX2YJxYDtsUWSuOBJ5PNfDUMun+EbyW8IAOtXyrYhElMEPFQIs6ZKk",
-	"lJE2Bip2hg3E9m8iQ0UqBZp0NqZ6t2yMmjC1nAnSt+Ua1RWnw35dh6piZmqaXzBk+BYqhtQY8pSmZA2h",
-	"1c/lCGHLKodlT+Lx43upPrCGpIyPnS8Jd4g3Rk1Q3Mi4RUPnIcMXjKB7Kud6MvQLiFqO1/2MUHoRz2be",
-	"WXCWkAVmiTudVh7hrKfvr3GLzRXfCbTM+CzDi8dP5aptKsV4W+b0hJDyo1oOR9MBThNKF1aUlnOSEVfQ",
-	"Tw2khmBZ+Re9sLvKXxUvn61VqcwGSON5XZn6wHAu5zyjv5LkcUpBbr9h7QYVx2CjqXkqEiyoHj7PvFLc",
-	"f2JwnxCckazx+RAtcDrl2UIpVxOcpCsk6IwpTs0Q+bRUBosSsxDdw3LV1pOQRKjVKKxOA9cxzjIKCn75",
-	"C00M7V+CKZ0Q9nXseD3hBdZWgtLUudpAqCgsfCNqsL1tqyQ+wfi66m3bqmtP7gIpLTbQoZTGHZM0VRxM",
-	"ZTHCrirBFw6u0BTUAAt9ANb5O6EwDUazpWQ/BbkeL2F7QQW8pePznfHW1YAHT/Kx2U2C0ylOBQEFReJY",
-	"pkonL3/T7sLKsxDnQvLFGMzS4DRYEInTQgtRWk1XT6l6MMESiKVs31tlXb0ITg+Gh0dHyqwxEjVWL312",
-	"2D8JA0F/JcHpoMK34Pzdxejm4kUQBpIslimWBG4PLkYvR0cnB6Pe4fHzQW8YDU56J8cvD3ovBtGLo5fR",
-	"0Yvjk+eB/saSZJIae8SmyecgIcuMxFhWVDDe0AnnKcEAQ16SWYRue66Nnp8DlqepFk7n2cIbrIn8uV3O",
-	"6OMc143P2OuDk4SqL+H02iKYHl/LePnkXySWQW0dLcroJW04n+sO52LV6zO+yhcTkinlU/GeQDuWB1Xs",
-	"FuKsaOKQY+D9gmGn9VKrhEnbX+oZh9+saXVjvXDzMsNeTuVqvCQZ5cl4znMdzWh5snLR287+nwJQCKw1",
-	"MAQtZ/3Rs2TWVJvxBi1yKGeSpgrVM6kg6d2Hq6vLq1dKP0qJWROcEbTACQnR+ds3168v1GP3c8IU9iPy",
-	"iQoJa8PyhRpoJcvmXUEYlM9ZwzQkCoNPPfVo7w5noBCqd1QDP4eAjppude1dzph+1LqPq3VTd36EQIva",
-	"jjRslk52d/4Fn41pImx/rJ6Z3s/Gaqjqx+vRu5vL0Wtw39EZ4+V9Lz+8fr0X1AHIenoTN+qR3qg7FZxY",
-	"g9q4+5h7LxPRYBZ7AD7GsL7aIIyakpm/dmrez3mqRTAsCcFZutKGtyWuKKVCmoCbYQb1siAMzGMdV78a",
-	"3cs8TQN7uNc4kxSnepHLWJ+1yFvuBO7U32AhSaa9OLnkCyxpjCZU6zX5MsGSZGeoeguaaCLcEZbwbC/Y",
-	"YmdJyBTnqXzMzlJbrowQJMknWdpOxkUD41ngT2VEMooiDz5V3wGHhH9PKl5pnBaSI0FYUpqoyo7RmqqZ",
-	"VvWAxomJIEzWxnMwCO2A6cA3tseKg7vtrXvsTXGfeoYnpJPQvuEJKUR2Sdk4NXNY/9R1OdnGbtqkuPnd",
-	"IvGEpJzNkOSKjlsFexu7nPu5EXp+eYX4Hckymihe0vc6TgixF2yzt7kf+F5d1lEQkC0hlSmjY02cxcRE",
-	"7QE41gatXZBzuMOhqA/ySrvYuIbbMcN4s32kesuMn6yMrH4nSmc2TUSoFJaExHSBU5TQGZXC1eKOjw6H",
-	"x8dHarhYquEHp8H//inqnXz83A/7zx7+M/DlDdiztoa3dprndQdUbYsyTswW9nN8LKCNhsAPoCeU34D9",
-	"MOH3LOU4Ka++pClxeDTPQV9psI8Zg05x6DIKdWeoXTdqV3Ydv0Xop9BYsDCGlZaYFuAj2ZrvlygmPYOZ",
-	"0pQINOOt72eFbV53hBE5971TTcnsEGcIo4SKwklIUJYz1/Xp32yMDIi1mCLUji5K5G4Mw8waOJdKot/W",
-	"QcE3V3CW4VX1d0dvlcOuGlvrOk3JsS7n1FfSooIZQ7kW3QXmNdXQYFnadQf1T44QBdHkaDpIhqT3DPfj",
-	"3pAcTHonyeFx7yge4GekPx1Oon5t5KfBxZt+j/EFZThtzAN+rcZuFIVqhX86iKJ+eBBFg2paxbsewq0H",
-	"N2gZnJfGjxsbPPrwsWGvN13/Td7l2ew70eYEdll1e35rcq+X98oRducjv4rdDgGF7CGzkoVVPAHnveQI",
-	"I60OkmzXhDvwwtqiC727YipD9m6ad/skrsoXrrtHf8qmRuk7dZecFJfrqoiY80zqALmORO1YqR8hKsMd",
-	"IfLEUEP0//7P/931o7HliW9+VSvw5rPqpjNEFku5Uts5uSPZCiU8zheEKaXfYEL7Z2CGndjxpdLpjRux",
-	"CaBltOCzL5ZyT5hE9xlns1BRqgitV3km6i/ILyl99RkYs5z5xy5aPAVK/L6/ubk2rt8QZWRZ6msbdLRi",
-	"CoYylbvCWZG18qTUiUs25VvrMG0RI737ZTlT1JPEUK2jzgKR1LYvqh9L1123V7UrH+ZlWudRulerotV4",
-	"84wwE5MZK5vVC0DM8EedCqGOiCg7gGHQb+OUx7ch+nBz7kxLvbkn6cLrdeRZsS7r2P9tNrtMtrGG6ooL",
-	"BK7nPNXg10VH4RKnZVrHGN7kz8UV6D6jUio6cYdFSgslav9Azrp9olgCyfktypdokksU8zzV+QdqAMT+",
-	"PNoBIwqSMqyYZ6+vI97qmhKq3U3DrAmpWayKuW3eDB3Fy3FA1tmshbytRNko9h4trHJXgP79WDWsFOPg",
-	"cBLFx6SPe4PpMOkN46OT3jN4CveTo+kgHpLjyCGIo7WNB9FgGB1G/XGk/tffk5+khzKngbqvFx32ov7N",
-	"YHAaRafRwT+DSk6Cm6veIe5PD+IB6T1LhpPecHqEeyfxAekNJsdJn0TTIT585i7BKahZLUzdH7RzY9+j",
-	"hTUo2wZKojCBM5P5nCZESDSlmXYEb6eIlfC+SQerj28t97zy+7JGrG4wnsJMQNPg0zV5BoXZKYgUjpet",
-	"3GrVzJI8JXs/M8fkd3X87Rxg7nxaXRZb+PAqS1lytOB3pHTxNHx4+jaz1m4mSt2t9xSzfVi3nt9TIXm2",
-	"umAyW9UjoNoRo+OLR8eHB/0odJw4xucSBib7WonGwfBQXTCqtL4YHRwNDo8ODitjp7Jz6gT2Wm7qd9gQ",
-	"feI++Kd7X0ZnM5KNeUZnUO8x+nDz9s3o5vJ8/P78+4sXH17ryEnzCUOk69H79z++fffit8OmJtBY2eBl",
-	"sFkopmSS4nTMIJan0KURkbXWyMebZcJIwYva2SnavJ3NfXed1+4GmDqloMgX3rpckOQMsTxNNTNTCTnt",
-	"agQLTMHjb271jmBT9M7its8tyZUdZ+Ywqfdd5oYvoF7F8OvcYEYbXeNNcyCoE/xroH5oilCrygozhKXC",
-	"t4Qhk0NplSk8hf7aLqgd53WjH3urn3poF+Tt3ldEHTbYDm46nEu2Sq39QtsBXm298Wkov8kUcDeijvzt",
-	"AFfjrVlONAY4dFJ7G8IzTBmarLTj+x3Z4H/1gOEa007fHROk7wUlnjKoaHB0jy3jIgXw1LR1CyFdUAlt",
-	"eHZV/7pUW0ixRkZamd1HIJ8ZUcMCd/3W6n2u2PkdJybXwQ0fnKI3o6sPo9fj939/P755d/nq1cU7qM9h",
-	"jZiHuCWQkR4i356NcCNSUGiGiXpdiEbXl6BosjhbLcGhVL47wRIXdUVGjzQOvebogrBNZxhdX27r73Po",
-	"9gazHKfvfxHmatBG4FERJH+vZ6i/03LvkrqeQRvRPAu1cqVRlyA4SH+KCh0IQeUJCM715ZWRXhmit1cv",
-	"Lt6Mrl6gCYlxLkixyUPJRqLgymQ/7+AkURb5Db+o9pG6yIetS7brrpWlmhUjeOR66JQHIe455OX5fn5r",
-	"Mrg1cYsBqsm8MOFvl7LPsSBHw0Ktr2akUFTX4/z3+7dXSMtWkUlfwq4771Nd0Gjga0fddz262g3RMlPg",
-	"lIy18wrSGisBRzv/+MebN+ouyiZqhzBPXl4hLJT4pARn6PL9W3RyeDREGt5RhCZ6N+kfoTn5ZKKruyGK",
-	"7+7g/wYhovBvyELsjxd4xoik8VgRfEnM9UHL9f44ntNleZP+Q5DsjsYEnJTj+O6u37w0APvPuapHgdMU",
-	"6aUWe+iHfkFpATyoqDq6eN8bHB71zp+fwzuu/3b+/j+O0RInCaSbsMSodLdkVRqZMU5TUMTo3Rn6YeC+",
-	"6dX5G/exUJvpphAe0TsEBRRqyyleyLMZogkQvkwORDiXc4XSOslFrXQID+DlkjDjtuof9SYrSZDEs8JF",
-	"FdPlnGSSfJJ1G/jgl8H/Or4fPR/N3lw8//s/vj8f3f7t/P6//sunAJQ8XHJ7wcibjL4t7btmbo1S6pUY",
-	"mwGAt2Sss0jWTeEJnDhPaTEZq2YKBaZWgKismYJg0p/ZqvlNZ9g18QoUudbkKyjcZTW1cofrTWqSp7e7",
-	"sBOZzBfbEGUmPrMxs9TLpxvMicb+8PS++kco6G3+6EqTdTRUV3l1lNyWxfMTy6tJetHnh8FXwR83C39r",
-	"HKJ3wWkQ4f5kEB8kQ3I4PYqO+88GJwd4ODn8hlPfcOrPjVOKvX2TU+qPUn20YpNDY4D+ACntRCDKlLYY",
-	"oiTD9wxNM65TKss6KzDDSaJsM8wSvkCC51lMXKf2GpmqpfHh3nTUe/nx82DoS+X7H4K19G4bwF2TIPKn",
-	"TKRoyYDwzt3KWfZ3tBIiB3Wf3zOdX8qZkdGlMniTEGGJFlxI1I+iCC4W7gNUuSxSvOK5FFCIuUIHRyie",
-	"4wzHkmQQy7ObFuUsJUIgPMuIspDVXO+pqAe1fgpg04tOgjA4fHYUHTxT8ytXygr7DA4Pw/V9sSBKdKkf",
-	"1TnqC8qKv5traa10g2laEHCkTdolhwYciDJjr0x4soKicfVH2WrM8nJXCLBvJxvvRz7R1v6mwgeg3q3h",
-	"YR6EwS85ydSfc4ITknV0BlQzvWTP9evsS9f61falv5vP2Ne+N590xaAx+qIZkqfNjW5Rg6UpSQUhIYnx",
-	"uRSRzwVWBuc9z2plaxUrbBKUEj0Up8FwwrXC80q7DUnJ5q3h0Y26gMkrqfnhqED3mMlaB7lCt9syA3/d",
-	"5nX+/BxRRiXFKf1V5yjdkVjyDJwd9j5W25aiqB8NooNoGB1GR9Fx9Cw6iXA0ieIoiUg0bd+eDgb+7Um3",
-	"ZWrtrsengD/Gd6RTMo3zQa2+QDu0CA18knlGxC6SvPB8aNeEO4O4j4fkeDLoHSUH096QPMO9k0l02BtM",
-	"j+N+8owc4KMoCDf21fN7v2EbMjPahoG0sv/HY6G/1OKsWZdLFmdkQZhcW9r1VKVyznt8w3nTsYDWU5YF",
-	"207MlxSqEEwmKXCLWSUoWd8ptvCDQRRpcT9DjKvNXIA7jmf6Ie1qDnxjLAqSrB3o/eXVq9cXuvjy+duO",
-	"e07xoveUzQCBiwvnfDHhsIuYTGCrlZbOzdwmJUM72pr2srYywEvcTKSITk77g9Ph8J9BF8van6gxpSnp",
-	"nCnxJMlZumywbU5VvsWfImcC5lKvpEKCyNIwLMLNtRwKhYS6Cebva803GGx9mgFRCmM9VFi2mEI7lgkE",
-	"I2QzNdlef7clFt49DP71sj6+IGejkibfCFMsZMdMBMM+uhadSqGTCVGWs04eht/fqvbJ+VrWcmJpGYl5",
-	"lmiC6W6FyRcyUJuV7xjwa5IAqo26XGOP9Hhm7csZ2FCyqMtG1u0nzkZxFLXDvFsA1u61fCo8+WIJ+u0d",
-	"PO6Kl8taH7lvYbTAtJVjoR3NmruNViXdt8uGJFc10naN/LCuXb2A4G/RHQSSmr9D15dXdg3UMDz62KCO",
-	"V+kpP6rIWf5xBNqOFf9fa1+K9vUTVb08r6UOzzBlDu1+MqqQ7rL7cV0B5npjYQufikdH92vC751EmG3J",
-	"8da0jBB2uVpt3l8w4bqf6JHFQZLrJB0s0IxIf62bbnQB3Xhde7xj7cGmwqD2Kt6ChiYdRnOXtiWEVd9b",
-	"5GzXk8gqcitUfDJitxbqNpkIcuTiPKNy9V6Bomk+D72yRrkWe90562Uxov/+8SYIm3n82G6gV/r1l1iI",
-	"Jc8kGl1f7qG3RWs6gRY4uyUJ+tQz21xPP8gISRod69CO8bJmK13kbrWt2zW9BeWcZDoFFWG2Ms9Vtrf2",
-	"lwLuQ4ogTKla67mUS904jJrdzlvzpGYIIQo7dqRsRoF29GaMMJpgGc+rBkpOaAkqRtmqVBZDNMv4PaLS",
-	"ZDfBv3SvF0TlLni7q56UlYxAXtByvhI0NvHJPfSj0d6mPDN+akEX1kpYw1/mk5SKOUnQFMdSnLkhGMie",
-	"gebWyLSIFGqySyznAgk1AQSsl8HNWj8SVQeaORdyD8GRD7xab8zEvUmpbAxHl3lq7681x+rh8qnqV5Ph",
-	"o13xe8iFEPu7qeCGtpZ+lzMRAmg4HRPKLFqBZFGTqLViEoKEw916wqYV5neNZtdhaWKpm+e6TiLU3eAT",
-	"wxO1BGm4EfJ5mFk5uzct0BaUcH7PfJ8Fz1aVOKYzjozrST12S1ZC87+kEoCxYo9yGQqW1tzsctvo+jII",
-	"gzv1BEhDfy/ai0DPXxKGlzQ4DQ72or0D418HCNmHme7f9ffhjbArcV/fp3dkRgVEPrB2v/Ap0tUwEEGx",
-	"C6pN4NbAqo69LElmx0ug4YdpiWgaX4HvRluPn2Cb0FZN6e6hoshA3UPnONfF3ojcEWbSpkpuUsqX1eXI",
-	"nP5BhIRowFb9STu1BLR1aTvP1/G0+UM/dhecYbPnX+fupc2eTg/u9qLGXD+7ZBD1n6yno9Nq0dPaEXCm",
-	"7FfzEAbDKGp7ZznIfeu0D3ikv/kRp2MlPHSy+aHyNICHMDjsMjC3xSlsz1XH9mKHqe8+SrLxDHjhypJi",
-	"xQeferqUvlcycQ88aJpiPXhafaUmrvuf9ek6DyC3uUdsR0kibDld8MxtPmaFRgmO56FulgASB+Cme0dL",
-	"3cV8GwF03NEAOdWZRD/56Vvdsm+dWfTw8QsEuC6Eh88Oj6IDMFG6MbbXq/5HFC6loTCr761p9AMrCRuz",
-	"2mMYuUeC/kq+sggONz9U9r39XWR2lCSVzfkkkksLvtksvPtak2zfe8+9XQXRzssPr1/vFoF43UTQbSy4",
-	"YxoI7iIsViyeZ5zxXKSrPfSoNo475uCVt0vCRteX6GAvKg7SUXs5OUO4vLc45UWxHs8laKmgWwo0jKJd",
-	"C0IUPcemEbImYL+uLoDaBTF0XbCPTIAbeo4ggcHeuNdwtVwS3b1K2ZmgcJouJdXnj4yGomUDVEgYf3lA",
-	"VdWW2atalF0yfzdYczpllm0iQw/caU2juyLR6ADaCesGbUyrVxTp40eKvtw8lzFfEISzDI7pwUJvI+Ir",
-	"w9LB5oeqPuuPA7KjTg9YPcmfRAPRlunTaCDwrg4gBrpBO4aBE8wkRBapYqZls+k95yDUWbV5LbjiEcmL",
-	"HrtQncGqnroFlIRNI8OoT320AyT4cPX87YerFwZF1MvHVBuLltzsmve3xai0VVg2ZYTkSQoHiqEJqc55",
-	"cdqMqIHp9qi2wTY2K1bgnRvymXLoEG9Me0Y+1Sxjr7fK6ns5xRAZUkYmzH6ckX+R2ODr1MTGaz0Z9C1i",
-	"dw+NNO2LM2yK2r8KQ098yAiL/DTA2ISXr6dKFWgFZDKmN9SuflOabJiB1X4alAH+skCm5HQFNBpxTLkr",
-	"6TklyX6wealPN/E6aQoPDbz11FR5CZhG1TpuneNmuyo0nVB0S1bF2X2ekjS0IwhBjeTtMul8mWLKJPkk",
-	"K7Wp0cTIFAwjXUus/bijSuEyGs+68wP1yXrlMQtQKjeMhlWOe3E4ROHVNccKlcdNQU4oDObnzifn/BwU",
-	"WfEbD/eJ+R34jpvhPUvLM2XDC4yUbiTKkyN16yftTj9TeE1F6SAlGZqTjIRGD8lWOl+ZpEX+rgtyjfw3",
-	"SLT/ImWuls+jC1I2ZykWmW3dUs4664CtGaKdVMHo6c4J8Vc0rjl3rSG2Vu1xd/T2HTbbFcb9ZyJ1xfPm",
-	"wXBdcbrlhEYXsF8RuQnnwjKztiScBedVanz1K6C6Ex0qPKRtYK8wu+eB8+7Iv29SFlo3gJFAM5+Yhp6i",
-	"IqNHWUff6ECWsQ+N0xJwm/Eqf4iKKla0InL3rEZaS1cabgXbayCnlvLxDXi+Ac+fCnhKoXsq3NkKYHrl",
-	"w0XKUxvi6J/3P+vj48G7PiPeoJhWHqXVa9ONyZXN4FzM8QDMbtOrbilwlhpmnegIqpeDZVZeY+G535CM",
-	"uSLSDznSl2C2rV1nHd3vseueTmR9Y+0qr7BG36Q0eAeh81YxLdISm0JZFCm2yeOMSCNxljBS07xyiWU8",
-	"9+3ggs6MXVbxdzMkVZ5ODCkbkF/iCfWzBAmu88iw6dBoNRiyZJZkZ6XLuhbhrSRrpsymCY5vtZe5NETg",
-	"wEyrCeQTSLRtU7mn1Xosp+I57wm65qcWG0qZeidGOfIex1wzshiX4Li91c80zq6c5HXPgJlgcV+Rs1zq",
-	"UaHOWWnmBIGpZjwyPqT6ALm0NQB4ZZj1C9HqsVHHdXm22x9J6nQx7aQLDZsCdVE/8UMnTP9pca+Tv6t5",
-	"3v+TIuYbflcP9LfDkA8612oxChibuKnf1aa51Dr2+a2ja1PUnIiGmFdVvuBxrlqwub5nnYGLLko3+CIX",
-	"CpDr54gaaQ+1g8kF7AmZcvC6sMQ86SYEhejq7bs3o9chev767fnf1IXri6sXl1evFCb+OHp3dXn16qyq",
-	"tbbCo0Xw0Yo42iXqOhHvkmlgVPMp/fnfuTZacQSvRVakJM7y4sEz1u9jmDHJnNhjcQyC2s+se3t9vS8Y",
-	"Tx8V1qnACkGLBEC9NWi/FuQNynouYOnJIwuFqbLVO28lZn+p6Sgaededoc2THv74OKPiY9OarvCYNsMl",
-	"vzPOPR3mvK/yE7158e0ws5WTRnvkbThpg5zOVpJ2q9a8JEJilkBJgtWgUOlUDSVO+krr4jkXRTKtDEux",
-	"hJIgCKOZ1oVW99aOStkmb/cjbS20o3GvNb6422qNeepH/7jmmGewXe0xXdb1zSCrDLIWh60m1AaTbCup",
-	"V5bao0w0S6L/mjbaNsGvDoaaoddXsNTMpl0c0oTTVDSoZmV/acwso2gpwabGgC91Bf+Z3buECpOnsN40",
-	"c8Hgj2mbFSfAfTPO/mrGmY1Nj7DOtottgdHW1VorVKd9o86AyeYH2zf4ltSydYwyVODAetzla45gJUJb",
-	"UeoVzNeGIAQcKMyneo8CLLQfZy2URqWjyDxljcTNQwi3BV61MwyjI7Tzc2C1VoAss6qChyRVC0GsEevn",
-	"YHctjrYCWr2Tw++GZXYnivKM3O0hrHa0b/doW626uK6cCyL/xAh2tN2Tj8jh7G7v4QZ81S2h3wi/irdv",
-	"RLDaQREp8Z2B8Y7oZE4bsZot5EtjvqiJXOeK8oGOX57tBHA3MVzcCq8bu+glcf3hBuomO7moIZfIhx16",
-	"8mquLzO+uLC8ME9pw7V4SFAGX68T9Y/kIvkLyOoN1DUb90AuCw5pknpbX7AWqB7InJ0xE66p+qpVHqMO",
-	"ft2wyHjV9fBW4mR16MMZ2BBgEbB0ZdoZrk2Wrlyub6tOsxgOLjBFuoyjlLMZybToV2aPW4L7h3fdVLrI",
-	"lnrFqAGCXwkW/uh+078AKFxDKBRYwURHtsGD7XbvXDYxYtPObWrfW923r6EaWzfhk3RRa0ZV7q6m93Xr",
-	"8Tz3uMrJS9zTL8Oqc4A+SrcwccIyP07J1b05/tu4dLEp1l+DCgNABaeBlsECM2kjr1tghz/ZGHri6OfN",
-	"gKEta0merHbWk+PNcg57slwwhedG4JXtsml9U/3cKO2pMW8x7XkFwpmG4BY3c/3oyN/VxbzdkajOYZfN",
-	"bivdnM+GMQD2vK6am/rG4Zraqz+xzfPknus26v52LuviAx7Uc+oQ9osGMmsgT7b3OxKerGGoH7AbxaKE",
-	"TJXqIOdkcapDzFoEq/AWQNzcakFEpfH8hjbclcUrhTOragQCYB7W8ZGKwtfc0dLRBRBC+4mseuBHpDC5",
-	"7ZM2oIzbICr4LZN6vZ+Eo7JbsEGX7rjr/k22QTis0qY2CfntZNz9jolSNeS96BbUUypFpwxew2Y6WxeC",
-	"x8651uWZ/6WgW3WTMaHKuqYyLJQ8+6gMfs90EVcPDhPR5wqcIox0Y3sEFgZE3NWHvv+3bsrhXn3x77KM",
-	"1JwqhmSGaVo8fvNvLc+lKmWOlzMdruAmoY+MI59wXIxCCXuRnQLpP+ovUZFyb5Hs7qGXihoavKByG7wI",
-	"KRXSOY9chE7yTEuxa1dIcYNjBlxgWexAmQ9gXpildwbXVGS26G5XHNvq9orduoUdnFhdHGpg+inrL10m",
-	"Qd3nartxN/S+ewjXHJeqDxPEwrNecIpNsyHf5hbPvomoz11hc+5o20TWdz3frC8q+dkHUXKRv/4mL6Ab",
-	"gpjXfYPyUlBcoJtqaXlcnncFAC4ANwFaXe51VMN0tze3M5wGYzQh8l5p4BMyo+wFdF5SuMMS9e8QTbic",
-	"I8riNBf0TstBgqVu1tbsE6zw78PNeVhGu9OVdnMppUko5KuaRermba62s8kU1WkAur4fIvFms8h0rzow",
-	"RiN9n5kB5Edrt1M5Qx/mvW4I9ybAewm9oqtThIEumlSJstBXq9Wqt1j0kgTtAE1cUu26mFE1Z2+Bh3L0",
-	"3YDOHGm8Eehe4y+axJkx4WoE9k7toG1qZqmedmLQs1TzfaNTKbBxUXBEE3GGMrIkplVEuehlpwq3h2lw",
-	"EEV9Jcbk0zLlSdke3DezsqVq6LPKa6ekfPzcD/vP/Cek1NvMCrkC2iqyBJsnT1v1zN9iH+6+7378GgaL",
-	"kuZ1dorNJBpJXPdauy/jijdOo3cQ6S+TNFvaLO4uJ7SuD5gBE36Cba/a1ppbnvHOif0OSfrmbHAimlaI",
-	"ObKmRSJClOQEYalb03i3uXr2OGynENGp/NN6P5Q0voXGEMkdZjEJESN3cBaYoAkxLZXNuWk/KsOjbGKM",
-	"cMqZuSNn0PFX2Ce5eA4mV6yH09Tb2KbKfxM6+c/CQt7a3ZlbmGkeM/4S8wwvu2r7KrTdTj9VCnFlHvq7",
-	"+ZTPqbu2dJgU9huWiCatWfwXT5LDX7X67gqcVYtt3Qq7c66Jvwf6Y3P+3+WsCmGe6ZYubT3FtK0sijXz",
-	"GEFizu+/OXbKfj4etMEuj24bvda1BO0hqcEjWvy0d3iY5LKtW4970nu9NY8Vhup4vLvxw/QH+kx3fZJq",
-	"rTAnw/dC+0sgrdZzaCraEQpSFK3B87rMeJLHdJIS3Vm8bFGkj6/3nBBaNPusTpIv03LRRGOjxLPfsnmQ",
-	"bhWEWxalcxudHwZP2s/iK/ep+GHwx+hUUYxj+14VlghUxwJ/g8bunXMUwnz1zjk9xnv0bgtYfXT/nB8G",
-	"f70OOt8w5xvm/Jmb5mwNOdtii2mVY51BA95E+/SZnz4+fFQ/Z3eFrzHPUnNgizjd3xeYJRP+aW9JxYKn",
-	"eCL2KAe3j3vb7L63jGntro/llD4XvhqnraR6TXE2pZUZ2byoDXnvLxWFHj4+/P8AAAD//w==",
+	"7H3rcts4tu6roLh3Vdt1KJuSZTm2a/9QbCftPfFlEqe79nTnqCASkjCmADUB2tZkXHWe5jzYeZJTWABJ",
+	"gBeJsp2kM5P5MR1TvAALa31Yd3z2Qj5fcEaYFN7RZ2+BEzwnkiTw1+s0vj2PrrGcqb8iIsKELiTlzDvy",
+	"bmYE0QiFCcGSqBtRQmSaMBLteL5HHvB8ERPvyNsjr6LDcL/bGfTDg06/F0QdTPb3Oq8OSG98MAgn/X3i",
+	"+R5V71yoL/kew3P15Fh9/dTzvYT8kdKERN6RTFLieyKckTlWQ5pT9o6wqRpf1/fkcqGeEzKhbOo9Pvre",
+	"CU6ipgmo3xCF0dZ8PIQnV358wpM5lt6RR5kc9D1fjYbO07k9FsokmZLEe1SjSYhYcCaIpi2O3pM/UiKk",
+	"+ivkTBIG/8SLRUxDrEa5+3ehhvrZ+uh/JmTiHXn/sVus267+VeyeJQk3n6quVaI/hsYJwbcCyRlB6qMJ",
+	"DuUxIupJgdTcEcHhDE0oiSOEWYSSNCY7nqIlZ5OYhl9puGrxfxJISCxTgSY8GdPIjHqG2ZT4iCcIM0Qe",
+	"JEkYjhUvUoFwnBAcLVEqFB8++t7ZfMyFoGy6Eb0N+8JC4ShKiBAjxuVowlMWwQzT+RwnS+/IGzJk7oDR",
+	"4TDkKZMo4kQgxiWa4TvF33c4Tgm8GmZ95I1xNDJrouRFXR2FPFJMo1iJCIGn6o+hebl6l/6872mqeEf9",
+	"IADqYUlGiaKKOzTColMsCRqTCU/Uf6aUqQvPGU72znkqJIxpXPv+0giBnUaKlUrEM4xWw5TPGaR6j36x",
+	"EuORZo1ckCujSwjJuGSUkIninfIw1XuQnGGJQszMtBMiFAs9Y5zn7A7HNEILvIw5jpDkyBqLr7/a7e31",
+	"9w/QPRaIkTuSIH1D3URSdsv4PRvdkmV5ArdkqeigKMOT6cux51/Ispk1H/22UJDN+akQhrbWQNi2Bgz4",
+	"t6bCgiQg9D8JZH0KTekdUcyi2EAgKnd+Zw6ObACD+SZYkDXMnl5FU9iZZrhAszEhrH7ZD1+YxOHKT/tI",
+	"cESlQDmPomnC04USCsQ4ijmbksQgtAu/50zjtP76k2hHzStGgiR3JBnp66sImT2Bslszwu0HwQsTTtB5",
+	"GmPJEzTBNCbRMTDZmEdLJPBSoPvZ0iXIJZfDMCQLicd6mk/YkvBEKjpkr3Rl/kStgloi2JbMLsInCOtF",
+	"zhbYYqsKCKgtDxeDbLNNCSKl+uiEF0ClP6hQAscxvy+x8EAR1IxmlI/GmcpfU5IS9VaeoJT9kf21wUw+",
+	"wOdcmq8VwZoXO8P+qrJX4Z43mS6yAePAdtigyFxyJNJwpoehlk/xjeS3hAF0quVbEokogx8KBFjQBYkp",
+	"I00MlO0Ma4hdv4n0FakUaNLpiOrdsjJqwtRyRkjflmpUV5wO+3UZqrKZqWk+Y8jwLZQNqTLkCY3JCkKr",
+	"n/MRwpaVD8uexNPH90Z9YAVJGR85XxLuEG+MmqC4kXGLhs5Dhi8YQfdUzvRk6DOImo/X/YxQehFPprWz",
+	"4Cwic8widzqNPMJZR99f4habK34SaJHwaYLnT5/KZdNUsvE2zOkFIeVXtRyOpgOcJpQurCgtZyQhrqAf",
+	"GUj1wbKqX/TM7sp/Vbx8vFKlMhsgDWdlZeojw6mc8YT+g0RPUwpS+w0rN6gwBBtNzVORYE718HlSK8Xd",
+	"Fwb3McEJSSqf99EcxxOezJVyNcZRvESCTpni1ASRh4UyWJSY+egelqu0noREQq1GZnUauA5xklBQ8PNf",
+	"aGRo/wZM6Yiwr2PH6wnPsbYSlKbO1QZCRWbhG1GD7W1TJfEFxtdWb9tUXXtxF0husYEOpTTukMSx4mAq",
+	"sxG2VQmeObhMU1ADzPQBWOefhMI0GM21NmlvOH+Hkyn5yj4utXxUoFh9WuEb1oMsFltrtQJtgS2BOp05",
+	"fuiox3zURRf0NRovUUQmOI3lNsxnQ6R6ieV/OmLseMVGkjty3xvvYwlI8Tgdmd3RO5rgWBBQuCQOZaxs",
+	"jPw37f4sPCVhKiSfj8DM9o68OZE4zrQqpaW19fyqByMsgVjKlr9V1uKpd7TX3x8MlJlmEGKkXvpqv3vo",
+	"e4L+g3hHvQKvvZP3Z8Obs1PP9ySZL2IsCdzunQ3fDAeHe8PO/sHrXqcf9A47hwdv9jqnveB08CYYnB4c",
+	"vvb0NxYkkdTYVzZNPnsRWSQkxLKggvHujjmPCQZYrSWZReim55ro+dljaRxrsHGezbzbmsifm3GDPs0R",
+	"X/mMvT44iqj6Eo6vLYLp8TWMl4//TkLpldbRooxe0oozvexAz1a9POPLdD4miVKmFe8JtGV5hMV2Bk+K",
+	"Jg45erVfMOy0WmqVMGl7Uj3j8Js1rXas569fZtBNqFyOFiShPBrNeKqjMw1PFiEHO3jxmwcKjrUGhqD5",
+	"rD/VLJk11Wr8RIscSpmksdqlEqkg6f3Hy8vzy7dK34uJWROcEDTHEfHRydXF9bsz9dj9jDC1lyHyQIWE",
+	"tWHpXA20kGXzLs/38uesYRoS+d5DRz3aucMJKLjqHcXATyBApaZbXHufMqYfte7jat3UnZ8gcKS2Vw2b",
+	"edDAnX/GZyMaCdu/rGem9+eRGqr68Xr4/uZ8+A7ckXTKeH7fm4/v3u14ZQCynl7HjXqkN+pOBSfWoNbu",
+	"Pube80hUmMUeQB1jWF+tEEZNycxfO2nvZzzWIujnhOAsXmpHgiWuKKZCmgCiYQb1Ms/3zGMtV78Y3Zs0",
+	"jj17uNc4kRTHepHz2KW1yBvuBO7UL7CQJNFeqVTyOZY0RGOq9bR0EWFJkmNUvEWpGYoId4RFPNnxNthZ",
+	"jHbylJ2ltFwJIUiSB5nbgsblBOOZ44c8whoEQQ0+Fd8BB0v9npS90jhhJEeCsCg3uZVdpjVvM63iAY0T",
+	"Y0GYLI1nr+fbAeBe3dieKg7utrfqsYvsPvUMj0grob3gEclEdkHZKDZzWP3UdT7Zym5apbj53SLxmMSc",
+	"TZHkio4bBa8ru5z7uSF6fX6J+B1JEhopXtL3Ok4VseNtsre5H/hZXdZRHZAtIZVppmNnnIXEZCFEhkH0",
+	"PF4dDIBhV0blXdRz2MUhcR0G5oa/8X03g4hx19fR7ooZR2AeOv5J5N56GglfaTARCekcxyiiUyqFq9Yd",
+	"DPb7BwcDNVws1fC9I+9//xZ0Dj997vrdV4//6dUlRtiztoa3cponZQ9bac8yXtoGfnScSKCe+sAgoDjk",
+	"34ANMuL3TBmP+dU3NCYO06YpKDAVfjJj0DkcbUah7vS1b0pt065nO4ttZSoMFsbS0iLUgIQkWfH9HNZk",
+	"zWAmNCYCTXnj+1nmfCh7+oic1b1TTclsGccIo4iKzAtKUJIy17dbv/sYGRArQUaoLV7kUF4Zhpk1cC6V",
+	"RL+thcZvruAkwcvi75buOIddNdiWlZycY13OKa+kRQUzhnwt2gvMO6qhwTK9yx743xwh8oLxYNKL+qTz",
+	"CnfDTp/sjTuH0f5BZxD28CvSnfTHQbc08iPv7KLbYXxOGY4r84Bfi7EbzaFY4d/2gqDr7wVBr5hW9q5H",
+	"f+PB9RoGV0vjp40NHn38VDHgq7GNKu/yZPqTaPJyu6y6Ob9VubeW9/IRtuejep27GQIy2UNmJTMzeQzR",
+	"CckRRlo/JMm2iefgubVnZ4p4wVSG7O1U8eZJXOYvXHWP/pRNjdw57C45yS6XdRMx44nUGQA61LZl5bb4",
+	"KI/n+KgmSOyj//d//u92PRpboYbqV7VGbz6rbjpGZL6QS7WdkzuSLFHEw3ROmLICDCY0fwZm2Iod3ygl",
+	"3/gVqwCah0M+1wWL7gmT6D7hbOorSmW5A0UijfoLEmjyYEQC1i1n9WMXDa4DJX4/39xcG9+2jxKyyBW4",
+	"NTpaNgVDmcJ/4azISnlS6sQ5m/CNdZimkJje/ZKUKepJYqjWUmeBUHHTF9WPuS+v3aualQ/zMq3zKN2r",
+	"UdGqvHlKmAk6jZQRWwtAzPBHmQq+Dvkow4Bh0G/DmIe3Pvp4c+JMS725I+m81g3Jk2xdVrH/VTI9jzYx",
+	"j8qKC0TmZzzW4NdGR+ESx3neygjeVJ9sLNB9QqVUdOIOi+QWStD8gZS1+0S2BJLzW5Qu0DiVKORprBMs",
+	"1ACI/Xm0BVYVZJ1YQd1OV4f01TUlVNvrhlkSUrNYBXPbvOk7ipfjkSyzWQN5G4myVuxrtLDCfwH691PV",
+	"sFyMvf1xEB6QLu70Jv2o0w8Hh51X8BTuRoNJL+yTg8AhiKO1jXpBrx/sB91RoP7X3ZEPsoYyR566rxPs",
+	"d4LuTa93FARHwd7fvEJOvJvLzj7uTvbCHum8ivrjTn8ywJ3DcI90euODqEuCSR/vv3KX4AjUrAam7vaa",
+	"ubFbo4VVKNsESiIzgROT2h1HREg0oYn2DG+miOXwvk4HK49vJfe8rXduDVnZYDyCmYCmwScrEikys1MQ",
+	"KRy3W77VqplFaUx2fmeOye/q+Jt5xNz5NLosNnDqFZay5GjO70ju86k49fRtZq3dVJuyn+8lZvu4aj1/",
+	"pkLyZHnGZLIsh0S1I0YHHAcH+3vdwHecOMbn4nsmvVyJxl5/X10wqrS+GOwNevuDvf3C2CnsnDKBay03",
+	"9TtsiHXi3vube19Cp1OSjHhCp1DQMvx4c3UxvDk/GX04+fns9OM7HUqpPmGIdD388OHXq/enXw6bqkBj",
+	"pbvn0WehmJJJiuMRg+CeQpdKiNZaozrezDNiMl7U3k/R5P6s7rurvHY3wNQxBUU+89algkTHiKVxrJmZ",
+	"SkjaVyOYYwohAHNr7QjWhfMsbvvckD3acmYOk9a+y9zwDOoVDL/KDWa00RXeNAeCWsG/BurHqgg1qqww",
+	"Q1gqfEsYMkmiVh3GS+ivzYLacl43+rEr/dRjsyBv9r4sDLHGdnDz/VyyFWrtM20HeLX1xpeh/DpTwN2I",
+	"WvK3A1yVtyYp0Rjg0EntbQhPMWVovNSO7/dkjf+1BgxXmHb67pAgfS8o8ZRByYaje+x4G8VFMuApaesW",
+	"Qrqg4tvw7Kr+Zam2kGKFjDQyex2B6syIEha467dS73PFrt5xYpIf3PDBEboYXn4cvht9+OuH0c3787dv",
+	"z95DARKrxDzELYGUex/V7dkIVyIFmWYYqdf5aHh9DoomC5PlAhxK+bsjLHGWF2f0SOPQq47O85t0huH1",
+	"+ab+PoduF5ilOP7whzBXvSYCD7Oo+Qc9Q/2dhnsX1PUM2ohWs1BLVxp1jYWD9Eco04EQlNaA4FyfXxrp",
+	"lT66ujw9uxhenqIxCXEqSLbJQ01KpODKpHdv4ShSFvkNPyv2kbLI+41Ltu2ulaWaZSN44nroHAgh7jkk",
+	"6tX9fGVS1DVxswGqyZyaeLhL2ddYkEE/U+uLGSkU1QVH//3h6hJp2cpKBXLYded9pCs2DXxtqfuuh5fb",
+	"PlokCpyikXZeQZ5jIeBo63/+5+JC3UXZWO0Q5snzS4SFEp+Y4ASdf7hCh/uDPtLwjgI01rtJd4Bm5MFE",
+	"V7d9FN7dwf/1fETh35CW2B3N8ZQRScORIviCmOu9huvdUTiji/wm/YcgyR0NCTgpR+HdXbd6qQf2n3NV",
+	"jwLHMdJLLXbQL92M0gJ4UFF1ePah09sfdE5en8A7rv9y8uE/DtACRxHkn7DIqHS3ZJkbmSGOY1DE6N0x",
+	"+qXnvuntyYX7mK/NdFPpj+gdggoRteVkL+TJFNEICJ9nCyKcyplCaZ31olbahwfwYkGYcVt1B53xUhIk",
+	"8TRzUYV0MSOJJA+ybAPv/dH7Xwf3w9fD6cXZ67/+z88nw9u/nNz/13/VKQA5D+fcnjHyOqNvQ/uummyj",
+	"lHolxmYA4C0Z6bSSVVN4ASfOS1pMxqqZQAWtFSDKi8IgmPQ9WzVfdIZtM7FAkWvMxoLKZFZSK7e43qTG",
+	"aXy7DTuRSYWxDVFm4jNrU01r+XSNOVHZH17eV/8EBb3JH11oso6G6iqvjpLbsHj1xKrVJGvR55feV8Ef",
+	"Ny1/Yxyid96RF+DuuBfuRX2yPxkEB91XvcM93B/v/8CpHzj1feOUYu+6ySn1R6k+WrFJofNBt4eUdiIQ",
+	"ZUpb9FGU4HuGJgmfu7VFYIaTSNlmmEV8jgRPk5C4Tu0VMlVK48OdybDz5tPnXr8ule/fBGvp3SaAuyJB",
+	"5LtMpGjIgKidu5XEXN+yS4gU1H1+z3R+KWdGRhfK4I18hCWacyFRNwgCuJi5D1DhsojxkqdSQKXpEu0N",
+	"UDjDCQ4lSSCWZ3dlSllMhEB4mhBlIau53lNRDmr95sGmFxx6vrf/ahDsvVLzy1fKCvv09vf91Y2/IEp0",
+	"rh/tZjnA2d/VtbRWusI0DQg41CbtgkOHEUSZsVd0BaEBxLyXmuXlLhBg10423g3qRFv7mzIfgHq3hoeZ",
+	"53t/pCRRf84IjkjS0hlQzPScvdavsy9d61fbl/5qPmNf+9l80hWDyuizbk81ZZq6Bw+WpuYWhIRExueS",
+	"RT7nWBmc9zwp1bEVrLBOUHL0UJwGw/FXCs9b7TYkOZs3hkfX6gImr6Tkh6MC3WMmSy3yMt1uw5T8VZvX",
+	"yesTRBmVFMf0HzpH6Y6Ekifg7LD3sdK2FATdoBfsBf1gPxgEB8Gr4DDAwTgIgyggwaR5e9rr1W9Puu9U",
+	"Y/tAPgH8Mb4jnZJpnA9q9QXaollo4EGmCRHbSPLM86FdE+4Mwi7uk4NxrzOI9iadPnmFO4fjYL/TmxyE",
+	"3egV2cODwPPXNg6s937DNmRmtAkDaWX/z8dC/1KLs2JdzlmYkDlhcmWt10vVzjnvqRvORcuK2po6Ldh2",
+	"Qr6gUIVgMkmBW8wqQU3+VraF7/WCQIv7MWJcbeYC3HE80Q9pV7NXN8asQsnagT6cX759d6arMV9ftdxz",
+	"shd9oGwKCJxdOOHzMYddxGQCW73CdG7mJikZ2tFWtZe1lQFe4moiRXB41O0d9ft/89pY1vWJGhMak9aZ",
+	"Ei+SnKXrCJvmVORbfBc5EzCXciUVEkTmhmEWbi7lUCgk1F0+v601X2Gw1WkGRCmM5VBh3kMLbVkmEIyQ",
+	"TdVkO93thlh4+zD418v6eEbORiFNdSOMsZAtMxEM++jidCqFTiZEScpaeRi+vVVdJ+crWcuJpSUk5Emk",
+	"CabbMUbPZKAmK98x4FckARQbdb7GNdJTM+u6nIE1JYu6bGTVfuJsFIOgGebdArBmr+VL4cmzJejLO3jc",
+	"Fc+XtTzyuoXRAtNUjoW2NGtuV3qXtN8uK5JcFE3bRfP9snZ1CsHfrF0IJDX/hK7PL+0aqL4/+FShTq3S",
+	"k39UkTP/YwDajhX/X2lfiub1E0UBPS+lDk8xZQ7tfjOqkG4j/GlVAeZqY2EDn0qNjl6vCX9wEmE2JceV",
+	"6SEh7HK10ryfMeGyn+iJxUGS6yQdLNCUyPpaN935AtoNu/Z4y9qDdYVBzVW8GQ1NOozmLm1LCKu+N8vZ",
+	"LieRFeRWqPhixG4s1K0yEeTIhWlC5fKDAkXTXR+aZw1TLfa6ldabbET//euN51fz+LHdITD36y+wEAue",
+	"SDS8Pt9BV1nvPYHmOLklEXromG2uox9khESVlnxoy3hZk6Uucrf68m2b5olyRhKdgoowW5rnCttb+0sB",
+	"9yFFEKZUrPVMyoXuJEbNbldb86RmCCEKO3akbEaBtvRmjDAaYxnOio5KTmgJKkbZMlcWfTRN+D2i0mQ3",
+	"wb908xdE5TZ4u4umm4WMQF7QYrYUNDTxyR30q9HeJjwxfmpB59ZKWMNfpOOYihmJ0ASHUhyX2rtBVzdI",
+	"jDE9MIWa7ALLmUBCTQAB6yVws9aPRNGSZsaF3EFwpgUv1hszcW9SKivD0WWe2vtrzbF4OH+q+NVk+GhX",
+	"/A5yIcT+biy4oa2l36VM+AAaTseEPItWIJnVJGqtmPgg4XC3nrDp9flTpZu3n5tY6uaZrpPwdbv7yPBE",
+	"KUEaboR8HmZWzm6+C7QFJZzfs7rPgmerSBzTGUfG9aQeuyVLoflfUgnAWLBHvgwZS2tudrlteH3u+d6d",
+	"egKkobsT7ASg5y8IwwvqHXl7O8HOnvGvA4Tswkx377q78EbYlXhdI6j3ZEoFRD6wdr/wCdLVMBBBsQuq",
+	"TeDWwKqOvSxIYsdLoOGH6floOmGB70Zbjw+wTWirJnf3UJFloO6gE5zqYm9E7ggzaVM5Nynly2p7ZI43",
+	"IUJCNGCjBqytegTaurSd5+t42upDP3ZbnH61CWDr9qzVJk+P7vaixlw+nKUXdF+syaPTe7Gm1yPgTN7A",
+	"5tH3+kHQ9M58kLvWcSbwSHf9I04LS3jocP1D+XEH6oHu3voHyo0/H31vv82E3N6vsK0Xreyznam8aylE",
+	"wFPgoUtL+hX/PHR0CX4nZ/4OeN40pTvwtPpKScx3P+tjhx5B3tMacR9GkbDle84Tt4uZFVIlOJz5uskC",
+	"SCqAom6qLXV7900E13FjA1QVhzX9Vk/f4pZd6zCnx0/PEPyy8O6/2h8Ee2DatBOIWm/8n1EolWbDrIbA",
+	"pkEQrCRs6GpvYuQeCfoP8pVFt7/+obwh8Hcl68MoKmzcF5F4mvHbeqHf1Zpr815/UtvWEG29+fju3XYW",
+	"+NddDN3Ohlumg+E2wmLJwlnCGU9FvNxBT+ojuWVOsrlaEDa8Pkd7O0F2MpHSHcgxwvm9WVdkxbI8laAV",
+	"gy4rUD8Iti3oUfQcmc7SmoDdsnoCah7E7HWDAGQC6tDjBAkM9s29hrnFguhuWcquBQXXdEUpPj8wGpGW",
+	"KVBZYfz5iV9Fn+taVSZv0/nN4NBp1Zn3qfRrYFJrNu0Vl0oL0lYY2WtiWr2ipvN11uicpzLkc4JwksC5",
+	"R1jo7Ud8ZThrATZF4/qnAeCg1QNWk/dvqvFoC/plNB54VwvwA12kGfvAWWcSN7OUNtNr2vTIc5DtuNgs",
+	"51zxluRZc2CoImFFM+AMgvyqMWTUtS7aAhJ8vHx99fHy1KCPevmIaqPWkrdt8/6mWJq2XvNukpDkSeFk",
+	"NzQmxYE7TjsUNTDd19U2LEdmxTKcdENTEw6t+o0LgpGHkgVf61WzGnZOMESwlDEMsx8l5O8kNLg8MTH8",
+	"Uu8IfYvY3kFDTfvsMKGsRrHA3sM6RIVFfhlArcLS11PdMpQDMhkXAdTY/kspac+GGVjtl0EZ4C8LZHJO",
+	"V0CjEceU5ZKOUzpdDzZv9DEztc6kzJMEbz0y1WgCplG0uFvlYNqsWk4nPt2SZXaIYk3pHNoShKBKknme",
+	"HL+IMWWSPMhC3ao0WzKFzUjXPGt/87BQ1IymtOogR33EYX4+BJT09YN+kYufndKReZ/N+U75uV+QuwqD",
+	"+b31EUa/e1n2/tpTlkJ+Bz7uahjS0g5NefMcI6VTifwIT92iSrv9jxVeU5E7ckmCZiQhvtFfkqXOqyZx",
+	"lmfsglwlTw8KAp6lBJbyjnThzPpsyiwDr11qXGvdsTGTtZUKGbzcASf1lZcrDsCriK1VI90evetO/W0L",
+	"4/WHU7XF8+oJfV9ajWw4YtMF+rdErsNHP88czglubQNF6n/xK+wGTvQr8wA3bRIK6zs120D7HWPXpGQ0",
+	"bhxDgaZ14u3XFE0Z/cs6u0gH6ow9apyygPeMF/lRVBSxsCWR28cl0lo6Vn8juF8BVaWUlh+A9QOw/i0A",
+	"KxfWl8KrjYCpkz+cpYI1IZX+efez+us8gujBlNQGC7WyKq0epG6sMm+S52JVDTBtV6MGlsJoqX3WUZ6g",
+	"6jkYaOV7ZpGJNUmqSyLroUrWJd5takeeAAWb7MiXE/W6sbaVc1ij71a6X05K30NKQaOYZumaVaHMijeb",
+	"5HFKpJE4Sxipaeq5wDKc1e38gk6NHVjwdzXklh9LDakskHdTkwLBIiS4zq/DpnOl1XjJklmSHOeu9VLk",
+	"u5CsqTLTxji81d7w3PCBk1Kt5pgvING2DeceU1xjqWXP1R6dbH5qsNmUaXlolKrac7hLRh3jEhzMt/qZ",
+	"yqGl47TsiTATzO7Lcrlz/cvXuTzVXCkwDY0HqA6pPkKOcQkA3hpmfSZaPTWquir/ePOzaJ3urq10qH5V",
+	"oM7KJ6HoRPLvV6tp419zEjS/SjS0FdJe8LtyAkQzfNVB7krtRwFqFW/1u5o0nlIHxHpr7NoUiUeiAg9F",
+	"1TR4xouWdq6PXGc0o7PcXT9PhQLy8sGzBiV87QhzgX5MJhy8QywyT7oJVj66vHp/MXzno9fvrk7+oi5c",
+	"n12enl++VVj66/D95fnl2+Oidt0K/2bBVSuiapf868TGc6YBVc0njzv85NqE2ZnNFlmRklTL2wjPWL+P",
+	"YMYkcWKr2bESah+07u109X5iPJJUWMdIK+TNEir1lqL9b5CHKcu5lbnHkcwVFsvGKIKV6P5cU1VU8thb",
+	"Q2JNuv3T46iKj02rv8yzWw3rfGt8/OZY9aHIE62tT2iGp42cSTriYMNQE1S1tsq027jkzRESswhKQ6xG",
+	"kUqHqyiNsq7EMZxxkSU1Sz8XZyjNgjChaSFpddFtqQSu8+Y/0bZDWxovG+On243WX00d75/X/KsZbFv7",
+	"T5fX/TAACwOwwbGsCbXGBNxI6pVl+CST0JLof02bcJPgXgvD0NDrK1iGZrPPDsvCcSwqVLOy4jRm5lHC",
+	"mGBT68EXupPCsd1DhgqTh7HaFHTB4M9pC2Yn8f0wBn8YgxUt5SnW4GaxOzAS21qHmcq1a9QgMBHrQfoC",
+	"35JSFpNRojL8WI3XfMURukRoq029gtW1kfABPzJzrdxjAgvtb1oJwUHu0DJPWSNx8zP8TQFb7Sj9YIC2",
+	"fves1hiQfVdUYJGoaAGJNdL97m2vxN9GICx34vhmGGh3EsnPON4c+kpHM7ePJpaqw8tKvSDyO0a+wWZP",
+	"fsWc2Pb2Ja7AXtny+kK4l719LfKVDgiJSd3ZJ++JTo61ka56dEDudMhqYVe5zOrAqh4H7ER8N0Ff3Ipa",
+	"N33WQ+T64w3Uy7ZywUNuVh3m6Mmrub5J+PzM8ha9pM3Y4MlBCXy9TNQ/lSvnW8n4y8nqDdSzG3dEKjMO",
+	"qZJ6U5+1FqgOyJydSeSvqNorVZyjFv5nP8sg1n0QrETU4rCPY7BZwAJh8dK0sVyZfF64hq+KDsMYDqww",
+	"xdmMo5izKUm06Bdmllt6/ad3FRU6zIb6yLACgl8JFv70/t3vHxSuIdQLrGCiOJvgwWa7dyqrGLFu5zY9",
+	"Dxrdxe+gCl83X5R0XmpClu+upud547FM97jIVYzcU0/9omOEPkI5M438PG9QydW9OfbduJCxadKwAhV6",
+	"gApO4zSDBWbSRl43wI765G3ohaSfNwOGdrw5eZLSGV+O98w55Mty+WSeIoGXtouo8U3l88K0Z8i8xbRl",
+	"FggnGoIb3NrlI0O/qUt7s6NwnUNOq1122jm7DWMA7NW6hm7KG4droi+/Y1vpxT3lTdT9ci7y7AM1qOfU",
+	"dexmjYNWQJ5s7nMlarKpoR7DbhCMIjJRqoOckfmRDoVrESzCaQBxM6v1FJXG0+zbcJcXA2VOsKIBDIC5",
+	"X8ZHKjLfdktLRxeUCO1fsuqyn5Ci5bbNWoMybmMw70smO9d+Eo5Ib8AGXQrlrvsP2QbhsErFmiTky8m4",
+	"+x0TFavIe9YlqqNUilYZyobNdDYyBKud88yTlKH7hEuSC7pVhxoSqqxrKv1MybOPSOH3TBfFdeAQGX2e",
+	"xBHCSB9ogMDCgAi/+tDP/9RNVdyrp//My3LNaXJIJpjG2eM3/9TynKtS5lhB09kMbhL6qEDygMNsFErY",
+	"sywaSFNSf4mClDvzaHsHvVHU0OAFFfTgRYipkM459MJ3knwaiofbQoobjDPgAstiB+bqAObULL0zuKoi",
+	"s0FXw+y4XrdH8MatC+Gk8uwwC9NHW3/pPPLKvlrb/bum5+Gjv+KYXH2IJBY16wWnF1UbMa5v7V03EfW5",
+	"S2zOm22ayOpu9+v1RSU/uyBKLvKX31QL6IYg5nU/oDwXFBfoJlpanpbHXgCAC8BVgFaXOy3VMN3lz+0I",
+	"qMEYjYm8Vxr4mEwpO4XOWQp3WKT+7aMxlzNEWRingt5pOYiw1E36qv2hFf59vDnx8+h6vNRuLqU0CYV8",
+	"RZNQ3bTP1XbWmaI67UD3S4DIv9ksEt2jEIzRQN9nZgD539rtlM+wDvPeVYR7HeC9gR7hxenRQBdNqkhZ",
+	"6MvlctmZzztRhLaAJi6ptl3MKJryN8BDPvp2QGeOsl4LdO/wsyZxbEy4EoFrp7bXNDWzVC87MehVq/m+",
+	"0qEW2DgrqKKROEYJWRDTeiNf9Lzzh9u71tsLgq4SY/KwiHmUt4Wvm1neStevs8pLp+N8+tz1u6/qT8Yp",
+	"txcWcgm0VWTx1k+eNuqZX2Ifbr/vfvoaBouS5lV2is0kGklc91qzL+PSYJGdkWkj0jfeIr+AzeLuckLr",
+	"+oAZMOEX2PaKba265RnvnNhtUUxgzoQnomqFmKOKGiTCR1FKEJa61U/tNlfOcoftFCI6hX9a74eShrfQ",
+	"aCO6wywkPmLkDs6AEzQippW2OS/vV2V45M2rEY45M3ekDDo9C/sEn5oD6RXr4TiubRRU5NsJnWxoYSFv",
+	"7OrNLcw0jxl/iXmG593U6yrX3c5JRcpyYR7Wd0fKn1N3begwyew3LBGNGqsNzl6k1qBo8d4WOIvW6roF",
+	"eusclfre90+tTXifsiKEeaxb5DT1dtO2ssjWrMYIEjN+L35Urz89Q0X3VapBKezy9qZRb13z0BzK6j2h",
+	"1VJzx4xxKpu6Jr09uVjRIskKX0EuiGa3/KgzpFaaMKkkkehTyIz/ptvrjJeSmJN3S4VHCb4X2s8C6b81",
+	"h+yiLaGgSNEaPLaLhEdpSMcx0Z3o81ZRAnoj1ZwomzV5DeliRhJzwLFOqkNjjakST79kEyfdsgk3LErr",
+	"dka/9F60P8hX7vvxS+/P0fkjG8fmvT8sESiOkf4BqV++g5FCpq/ewajDeIfebQDHT+5j9EvvX6+T0Q+s",
+	"+oFV/47NizaGqk0xybQsss5IAq+nfTrSb58eP6mfk7vMJ5omsTlQSBzt7grMojF/2FlQMecxHosdysE9",
+	"5d42ve8sQlq661M+pc+ZT8lpJ6pek52damVwVi9qh0PtLwWFHj89/v8AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -885,7 +885,7 @@ type CreateCardRequest struct {
 	// Type RECURRING is deprecated by the vendor and kept for old cards.
 	Type CardType `json:"type"`
 
-	// ValidityPeriodHours Hours the card stays valid; VIRTUAL and PLASTIC cards only.
+	// ValidityPeriodHours Hours the card stays valid; VIRTUAL and PLASTIC cards only. At most 876000 (a century, beyond any expiry a yymm can name), and the card's valid_until may not fall after its expiration_date, as the vendor documents; a longer period is refused naming the rule.
 	ValidityPeriodHours *int `json:"validity_period_hours,omitempty"`
 }
 
@@ -1325,6 +1325,9 @@ type NotAcceptable = Error
 
 // NotFound defines model for NotFound.
 type NotFound = Error
+
+// PayloadTooLarge defines model for PayloadTooLarge.
+type PayloadTooLarge = Error
 
 // Unauthorized defines model for Unauthorized.
 type Unauthorized = Error
@@ -3132,6 +3135,8 @@ type NotAcceptableJSONResponse Error
 
 type NotFoundJSONResponse Error
 
+type PayloadTooLargeJSONResponse Error
+
 type UnauthorizedJSONResponse Error
 
 type OptInAutomaticUpdaterRequestObject struct {
@@ -3446,6 +3451,20 @@ func (response CreateReissueReason401JSONResponse) VisitCreateReissueReasonRespo
 	return err
 }
 
+type CreateReissueReason413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateReissueReason413JSONResponse) VisitCreateReissueReasonResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateReissueReason500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response CreateReissueReason500JSONResponse) VisitCreateReissueReasonResponse(w http.ResponseWriter) error {
@@ -3521,6 +3540,20 @@ func (response UpdateReissueReason404JSONResponse) VisitUpdateReissueReasonRespo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReissueReason413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateReissueReason413JSONResponse) VisitUpdateReissueReasonResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4406,6 +4439,20 @@ func (response ReissueCard409JSONResponse) VisitReissueCardResponse(w http.Respo
 	return err
 }
 
+type ReissueCard413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReissueCard413JSONResponse) VisitReissueCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReissueCard500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response ReissueCard500JSONResponse) VisitReissueCardResponse(w http.ResponseWriter) error {
@@ -4511,6 +4558,20 @@ func (response UpdateCardStatus409JSONResponse) VisitUpdateCardStatusResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCardStatus413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateCardStatus413JSONResponse) VisitUpdateCardStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4622,6 +4683,20 @@ func (response CreateCard409JSONResponse) VisitCreateCardResponse(w http.Respons
 	return err
 }
 
+type CreateCard413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateCard413JSONResponse) VisitCreateCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateCard500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response CreateCard500JSONResponse) VisitCreateCardResponse(w http.ResponseWriter) error {
@@ -4726,6 +4801,20 @@ func (response UpdateCard409JSONResponse) VisitUpdateCardResponse(w http.Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCard413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateCard413JSONResponse) VisitUpdateCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4920,6 +5009,20 @@ func (response MigrateCardModeProgram406JSONResponse) VisitMigrateCardModeProgra
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MigrateCardModeProgram413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response MigrateCardModeProgram413JSONResponse) VisitMigrateCardModeProgramResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -5226,6 +5329,20 @@ func (response UpdateCardModeStatus409JSONResponse) VisitUpdateCardModeStatusRes
 	return err
 }
 
+type UpdateCardModeStatus413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateCardModeStatus413JSONResponse) VisitUpdateCardModeStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateCardModeStatus500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response UpdateCardModeStatus500JSONResponse) VisitUpdateCardModeStatusResponse(w http.ResponseWriter) error {
@@ -5328,6 +5445,20 @@ func (response BindNonameCard409JSONResponse) VisitBindNonameCardResponse(w http
 	return err
 }
 
+type BindNonameCard413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response BindNonameCard413JSONResponse) VisitBindNonameCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type BindNonameCard500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response BindNonameCard500JSONResponse) VisitBindNonameCardResponse(w http.ResponseWriter) error {
@@ -5417,6 +5548,20 @@ func (response IncreasePasswordTries404JSONResponse) VisitIncreasePasswordTriesR
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type IncreasePasswordTries413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response IncreasePasswordTries413JSONResponse) VisitIncreasePasswordTriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -5629,6 +5774,20 @@ func (response MigrateCardProgram406JSONResponse) VisitMigrateCardProgramRespons
 	return err
 }
 
+type MigrateCardProgram413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response MigrateCardProgram413JSONResponse) VisitMigrateCardProgramResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type MigrateCardProgram500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response MigrateCardProgram500JSONResponse) VisitMigrateCardProgramResponse(w http.ResponseWriter) error {
@@ -5832,6 +5991,20 @@ func (response RenewCardValidity409JSONResponse) VisitRenewCardValidityResponse(
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RenewCardValidity413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response RenewCardValidity413JSONResponse) VisitRenewCardValidityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -6839,146 +7012,149 @@ func (sh *strictHandler) RenewCardValidity(w http.ResponseWriter, r *http.Reques
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H37c9s40uC/guJ9VYnrKL+SSe3YdXUl20qib23ZJ8mZb282p4JIWOKaBLQAaEWT8/9+hQbAl0CJkmVn",
-	"JudfEksiwUazu9Hv/u4FLJkxSqgU3sl3b4Y5TogkHD61g4ClVHbDzwSHhKuvQiICHs1kxKh3Yi9AUXiK",
-	"5lNCkSDqk0RJKiQaEySnBEl2T+gbgbC+eN/zvUjdPNWL+h7FCfFOvG8tc0UrCj3fE8GUJFg9847xBEvv",
-	"xIuo/PDe870kolGSJt7Jke/JxYzon8iEcO/x0c/BvsFyuhroJnDO1CoZlNgu7vkeJ/9OI05C70TylOwE",
-	"5IHkEZ2sx7eP1CohwgJhJOAmNF7APh4IDRlHjCI5jQRiM8Kxur8p4ut3NcNSEq6W+D+/H7Z+/fr9yD/6",
-	"9fE/vGxLGhDY0TnmYd0bUL+hKKzBcAB37hS956mQLCG8npLtFUAVCouB/cKQSMzoBEm2IUXbVdZhdvsN",
-	"1WA4304dlrMVdgpYh+JxTML/lRK+WAbrmsYLRPQl6K161h5iHIWRMF/d4ViQPcQJFoyKDPR/w3IZ7GaF",
-	"kpAwsIwZiwmmAMtHgL0GlBmekBDJlFOBZnii+KfAIpUHGiwUn0eoQsLveh3vq4sFuiFJZkwSGiz+Tha1",
-	"PI3uiWJcLFGC74niZ05mBEsSIvVeiJAIUzEnHM0jOQUC5ESksUTsDj7dRVysIsIoh6N1TxalbST42yWh",
-	"E0VD7z7A27Ufj1xbuoySqA6jXUkSgWaEK3ySOlTGaoUSCCG5w2ksvZOjQ1/Bo8nrl8O1tHbFQpIzgIPG",
-	"E7hgp/StnilqEABiTT1TKEER0SBOQ+KjgCUJRoKos1WS8BSZDSPyQPgCblDIIt9mMQuJdwI84EYeLF5C",
-	"XqSQrv74D07uvBPvvx3kB/qBvkwcKMAU4N5jtifMOV6oz0IuYkvi6nOPfJPnKReM1+xyCMJRXYAwmnHy",
-	"ELEUWEiRpeInEta9e5qt3fB8P3S+gxs8ITXAqZ8QTZMx4eiOswQdniI8m8UREVpB0c/6H8C1dWCqH90U",
-	"6h16vusUrDsEbwhfAWyZYbYBVC9fA+vRhsAOJJZpHW3rH5tS9nm/0x52Lvzedf+qfemfXV6f/71zcYra",
-	"l5f2bmHIX8DCTRlAX705B2jwP0axVDS0nguGi9lqNlcLbMTm6oamu4TFt2NzBXiTDd7OQiwJX6WlAaNj",
-	"Hr4RKFKnda5aihmJYwFnT2YwwKXdCzQlnOyt0uwudiiPH9VSYsaoIICdMxz29ZGpPgWMSkLhT2CtANTg",
-	"g38Jtb3vhYeuQmqHc2YetYweez6POcH3GiHqoRwH8hQRdadAau+I4GCK7iIShwjTEPE0JvvqNZwzehdH",
-	"wQuBa96mYiKCQH6nNPp3SigRAmBSUmcchWYnU0wnGsyP8HVI6MvACfo1SvACUSYRDmRmzBiN28/Vc6Yp",
-	"D8DsUiXrcKwXfxFQRZSkMZaMozscxcQYD2MWLpDACyXLFwBaj8l2EJCZVJrri7/tVKCQEaHRGcdsDlAW",
-	"LEMN4UeW0vD5gesxJNJgCgCit4wbdX8PRbRkXjE+AchuKU7llPHoDxK+DOrGBHPCDR1GAiWREBGd+CjB",
-	"sZJQJPTRGIfxAoloQkmoqJB8mymRtg9nqXlKwYmiJO1lJKQ69AHyOL6+805+Xy/Ss7se/e/ejKu3JiMt",
-	"7ywXjKLQKTwdylMuen8v3Z5bMGz8LxJI7/Hro++1w9Aqj30jaMERUIIigfMsN4kuOmfdoed75/3ORXfo",
-	"sI18uGVLoO2tehEH3L53FtHiOVCGlpNIiJSEI0V+BoaqRQaUaayrTNKAiaa5O6UhogwkO1zKySzGAQE1",
-	"psl+liHmWHOexeGX7qDt+d5VezDs9M/bfXVqdi6vPd/r3960/+H53k2/+6U97DjRq97ZR3XaCPexDieR",
-	"1cBgBw8RmSMxxVxvoowyPE5H1uZ2mNq+N46o+0EzziYcJ28EOuv2fPRBMcrfUBhNIml0PpzMQDE5fnd0",
-	"+O5vnmMzY4ubVYyiEfjog3DAgYyJEKthDlMcjxIiBJ6QUUjGkXRfR5IxA+4faUoYAfLUtTSNYy3OtRaz",
-	"BPkUC4de9RmLKQnRTbt3ivAYPKYplVEMtHVz3kUhlhiRb5HQOFpatiHf+J4idAW4UvVKt6gvWjJKiGv5",
-	"GAs5ej/SL8nBHQ1AXrI63rtsDt9LiMTqViCyMIzUI3B8UyA+jdkaTOf8Y0VQUytYK6TflyGaYSHmjIcj",
-	"yQ3xL6N1xtWHcGQXWUsHhgtGjV+cS0Yt3Vbz2MIyxlpqgBdtH4HhQJJZjKWVzmv3ppTd+5E2ud3okhxT",
-	"gQP1bkfa+9NoXfiiucHzgOMoHAFV1pL62ofCIpFcjGaERywcTVmqIyHrcF05o3QAw9qqQCfmnhIxuKWV",
-	"60QDO43esc00B3MELOsNoKuA1pTJhjKTd9QFC4guUNT/eI7evXv3K1JoLB1xGyD30alfbK8V7WJvi0WS",
-	"KKUzjoREYGL76uuCpRuyIE3Us/cdO1yScsePbw9/P2r9+vX/Hv1+2Dr+uud2tNTg4aqiRhn1yc/1qeur",
-	"M6UBXN1eDrs3l/VHPzhGDUYrJ7lWRptLIhBAbE5dnmt1wDM+0YoRm1NjNoI15oBsU2XVHnTLD1XSHrwS",
-	"jfQtfxsFVQu0EbsbFcRX3XnQ6MzY8AjIZbeFun0+7H7peL43uB3cdHoXnQsn5E5xu0yES+IKkFQRTwVy",
-	"Kb+/gnQrUEid5FL0qE+YWq18y+1WNmJWqYOjZw7sWlsZxxEWp8YrgnDC6AThzAKAiJ+MHgj60u0Pb9uX",
-	"cJs4RTieK1v/5rI9GHbP0R24Vuwnyw+FSIuJbdRHWjS4gwwnLvskM+330W2vd3t11ul3LtBbrPX5eSSn",
-	"LJVKy0QLIveUFausf2Nia/GWewdAAo5TqS6bK3YGAx1n1g3jUuz/kyqN3bwe49P1fO+sf/33Tk+xU7t3",
-	"3rmE784vu53ecHTdv+j0NaO1h/DDRfuq/Un/1fnYOdfi7bKjf+z81023D3997Ldv1f/d3vl1v985H456",
-	"7asOfHF90+m3DWlcXg/UCtrNrGyiTu+i2/ukrKROdzC4hbX6nctu5+Po8nowgE9mpf712Rn8Pvjc/gJ/",
-	"DD93Pqrlbntn17e9C/jLIhY+9Dvnna6+9rd2v6eeVCeCh0Z9Kb+5fuf8tt/v9j4pPIdkxkkAcb5y5B7T",
-	"EN2TmQRCYnGoyWy/gHxDW57vGUqEjZm11U46VzfX/Xb/H274OMGSKChr2bFi8ZV3cYWFJBxIo51KlmAZ",
-	"BegsiuOITpBxLJ/Wbq9wNhSsLCyTkXY4jhiNI0pGs4iO5lNCR/rRI2FcPlmAwzjQHdboLgzG7DElbabw",
-	"lODhYcSZ1JqGEtz8Ace5xlix+dTXaEzknBCKcIa18y9fkF1EnJblCmI0XhjJoV3g798dr4mKrjJXCwLo",
-	"6PDw0EEY+b0TztJZNT58XJJax64FNtO9Kh6Avx2+87bUqnxvQijhym6ZPTw0I5Oi8bmKUq7sddZv1cQ0",
-	"UUeeNU2snbhOpYXjSekKER3FBsuFjbzP+P+9/+Gr38AwXfXAG32tfaaoOWu0rMgUu/xcMUb/KQJuU/JM",
-	"TglF9jQuSquCFHUqLGWLs3rWnXV7iD0QzqOQIHtt5UD98L6pIrQKJcP8Bshz2NoMdVmQLnmQYVVIpT/A",
-	"vbkQUGgtKhEFgbA6R6GoERVtT6daVDgL6vy7a91/jX1ua2Tmeo/GE5xxjTXvnTqlMmGxFr5al9QLeXH+",
-	"v/TRGPbIjBnjo2nslgHu6WtvXR+iWLUqVcD0t47kFuM9q4aiSqfv8S+/rDUaNlFfklTI0Thmwb2bVeH3",
-	"YIr5hLgvsC9/tRiuIL24vxIM5Qe6cJ0FdSvuHoiyN86RALeRif0tZ0mYcMCyvP5N2URzQiWac0YnPqI4",
-	"UdqutMEUkNaQmpfGBM2nhMOhyYk6GRkl+9461Nhnu/ZegHoJAZkErB6c/zm47qEZAzGLImpyV8csXPiI",
-	"8XL2xhudp1BWyA6Kh0dJlNKioa5W1Hrb1POzVBaThugM/uVYXvpNoc9togNiwdWkI+3wDkiI8J0kejf6",
-	"HaN7spgzbXPne8mpdN170PiETRpw/JXvphv2FblVX0sUNvK7OFekASdYkBvjVxryiNR7ToB/dKCAfAsI",
-	"CcUInDYld3wxLbYIwYqbXZBdaTysCAXnrzbH/TBTHrFAIg0CIsRdGscLlFIAAFJ5t+eOq4YHdpmmPnJC",
-	"NI+ArZ3l1uqsBCxRwoRE744PD9F4IYk4RZShGeFCLW7TTkAH3iswdwGqaKLskRvtT6t9fZTMR2ucg5uo",
-	"e+XVnNiylkmBhQfd3qfLTuZidjFt0V5w8qfOcwL9jIQ6Yccis3P1BUk8Qb98PD7c81FMlIUnQGSKmY2b",
-	"F8+6D1VLs2gU4tYf7db/Rl//u9MONIfxJt6Np3gjnsn7sLHq/Jf2EezI5P+BJn7ZZH8+M11nStVYyiZq",
-	"bNKpoJIlkgLlWha6i/EEhSSIQmL8vFM8mxEqbGWL9TY2DKwse+03s/XXmfApOBNHkIclXF6dimOSPZDS",
-	"NpRaQ+Sc8Xudy5Xtk5J5NVBVIJtaE2MDSZy/KZcQLkmpre1uE56pUz42zayqgbW5iDJxkmeG5wk+AIfs",
-	"2c4IrYtMWrraJDq5XZaOjWlu71dgfLJO+mjd9gkpL40fsJWT4zX1ZF3qSTnnJI/oFsK5nqaEFVJKOzbq",
-	"PRrP58VYljHNvXgl/0a1goMGJC6dFAhLxGhAUESFJBiyP+8JmSkjP5IohQLFQtKbYnRGwbqHmDCWpOYw",
-	"aexIaRCjb+g+yXG49q3eGGutIq+tK6WRT6VMJg63CtRXYksO5UdNsRhR8q1GmVa/jHS12VY5cBUkZg9b",
-	"xksV3bDxEuhuXFIy/2JYt9be2IU+4V7DBdOASKgyqE8fMEF/rV3lMhUFmCJB5AnSAXX01tjnez7CEHph",
-	"HPMF0rokJDlIwhODn32kK2KAFlqMxra2i2hLrxC5RwFLiK7PY3JKeF6JUEkyyAL7ebZBHuK3IfgsDSCL",
-	"6BcSEWwiQZ53kCcZ5IkHWQqDTQEwyQkuFbZUSlaXO653Dn629uUlBPKXyt1snstleYOv6RROhH+OhGR8",
-	"4U5rIw+ESlCg4LhtrERldNesfvA6uxw0HF36OtpGddn8Hnemk1/denFPTuFQRKZb+Acp54TKm7KLtqiw",
-	"bnQ6LL8+9wlRmzlnilzdCh6TOO5aMNapRkamFzfoF4poC4tZiOpReF0knVLOWnuo+OH25qI97IwGw/bw",
-	"djC6uR0uf9cenn/OeQv+GnSGo5v2YPDbdf9iNOx3O4rHzrq9i1Hv2jAafMrvyVJ9Ruft/sWowNCjzpdO",
-	"b7h8Sb/T6/zWvsx+bt8OP1ceOur813mncwGsqX6+7gG8dZd0e0oiDTorLrnqflJQXffsA/udj51+nZtg",
-	"oJ3EH2M8caQK6h8beLftlc63qH+7yh3WtU/JPdngmU+IMoWQzfpEkPWJrNt8bYriCpiGxjvicPLrkMty",
-	"bUxERxz8lGMyiShVX6++jtCwzhocRTU/meyL0cZJrBV3z2rMFC/O4HE/3b3x6jZ1XdIqRO9C+81e2iP4",
-	"sI0w+uVwWchBYY2SK07/3YBIXfmfMJ4nugh0x+KYzU+B3pQpggUqLgS6hbZIvsms88YaWwJgdCKmmgKz",
-	"3GGB8FbBrEZgVus2RCEJogTHph1RXTZbzk2/HB7uH9Y0KTh69/j2n//ctx+PH/f+p9MHfJvpsNt7+xs7",
-	"uLZxJ2+c/LW9c3gHCU+u2sQiip8/ReiZi9vqC7829XBt7bEyMvpPkZPTuG7p60rCaJzcv1JRLNutG+T2",
-	"LwOyC5d6I78llkGj12IO8PXX2ejh+ivT+L5petdWLvxG+3+BKtqdOe3JN90eYjn4BG7JtfdDn60VlbEX",
-	"KzLeG9cK7y6PcUfVv2sB2l2+JGRMRFl8c/2TnxwD2aTMa6N4SaOSsCc4EJ49IPOzlSCvO3f/ilGjlad3",
-	"lbyeGgzSh+yfMdf1Rya3LqEpDwbU6SBblIA2550mVNU89rhRrNG9ShkkZ9xFkCDlkVwM1I5MIy9owNNO",
-	"dT6Nbsfz0e7lP38betXUjzZFGBwrpmkPBBd0iqsQM8Ylat90T9EcxzGRhXgDogSy1UxqaYA5eHMwta2m",
-	"TBwfsA1EArDkWJxKOdNthCJTn+/sgqJAg4JLkwgJYLRvuugtZbR1c97dO0EBZJP7iBMc+rokE9PQ9OEy",
-	"VrSccpZOIFMx4iiO7kiwCGLi5/nHpSQgdQMTtpeXQKkg++g3HkmpWwwiuJiLKClgrADtLB3HEbQrucOB",
-	"FLq7Vd7zShD+QLRXQrfGEThRKJdTgQRTWATS4XCxhQFCQ+riKRNSx3tkJMEjkEOTAYHOYd/tm64iJfUj",
-	"oPVo/3D/0LjwKZ5F3on3bv9w3xSQTYGIDgBlBw9HB1nBXUvHvPjBd92L7vGAzWRL6+YzI7Rqq4Nv2r1s",
-	"E5gTUxdLQiQZ+hIJbItrwRNzF8VkH0HD2y/dQdu8vrfvD3/VMa95JMiejpllxbgZmCMDZuvI1u2SRL2z",
-	"EL2NpLDtexQM6rfsJe1pbGbU3Q29E+96Jrs0q9M05ZmAprzVd02/hfySg+V+gY9fK833jg8Pd9adq+gA",
-	"dvToup4pXES6cdl7/VzXchl8B4XOgHDL0fpbSm3H4KZ362/KO+XBHe/X35H1XYMbfl1/Q9Yz8NH3fmmy",
-	"93JbPJC4aZJgvtCYRFhTL0gmRcI6RQ6+y+t7c8KReCIg2JH9ZqhVSfe8lzjIYau4fGtpIm9ltNlSxyDw",
-	"XOsBpy3Dhgq4xmzLUlnPt+2c7VBMsBJT9bs6RRjlrbZKN+XFzm8Eap/dorcFHwLS/ar3XUx3ncqfkutY",
-	"Kn82ttsRF+mucWnWlxtojfECCRUqv9Pn5yfFH2WGMsrBgVEO1KYnxME8l5GQml8Yn7wRS0oFFEuYJtC6",
-	"ebqP2Ewb/vFCn/CWRYr93RnVuf5lZlFPK9kVYmNGKfQlf/TXXl3tcd3gllJf+2dlwuX0LBcrUqJbbrO7",
-	"vFn+CzLlkzlGvfMqWRV4oV/55Ws9yU+IbNmsI3v5o193KoShbrBfypS3ye98skycjhJP08CYCHnGwsXO",
-	"XvyKYtLHsuWlZMDjEgkePQ8JushP/2IMlvCvRXmmo0GVCLYjPo2BCv2tFroH36Pw0VS9BK7RHdbCqAD4",
-	"RqDChT7UcggfBUxIKOc0/cXL1Otw2izL1uq7rVSR1DTz3nSiyZIv4evzsNEKP1UjNjp8cTbSx334wlrV",
-	"S+tI+r3siO80ylbzXZZCUavmDDMF56zbay01GRE+wvqUxUq9k1FCTBpGKQFDMjQhcjkHY1nJAfdvBtUS",
-	"H9bNohiJ6A+yktk2mJriwkFpO0Z5LU32qB3mUsxoqRkrc+QoI3xWBaqU3OPgunamOWUv+idnPVC2cm0e",
-	"LBFZoEPLgOflH9YoXWqZVn51DfMdfLd/di8eC5xY5o5PpMQcNbxRPoDyddfxRokUV484egnCrB17kDU3",
-	"+qmp8RPJjGWZv+8d0GBrvFC/ACFqD7uiRCDJBpauyVK7s13Rswlq2qlrwwHZgAIbK/Dz1gHg/b6DygBd",
-	"82AGi2HdYNEOZTvXXSNhJkgkSYJwLBjUzwso2LWPdnlzFbyFiQKbW8r5PKIGVm9pflGD64sT1xpcXpw4",
-	"1ODywuytBlcXRvg8masbJYK6Bj0spbq7OT9RpoCiFNPp8dW95j6/Mh51TGGsyBCxhfdMSZSHIxAqQgkT",
-	"u7JLojT2pQ11lSHhIANgzuBdvWvN16m0Y8wJApJp4i67JBMcLLyXIPI1tX7L5N0Baap399d3UaG3MeAa",
-	"Ypx72zusDJUtO65clGbL6GpJrE/0HEtp2rAUjjFT6mfO2wBTNMUPK8wTO+ftRYipkvbTQFBaVPgIx7Mp",
-	"HhMZBTiOF39ykbkbWiyMa8lzepZF3nqqywjKSW46xhY+NiI322WD0ZYgVETQHjvEEu+jKRZT0IJKKYUQ",
-	"tV4ae2Ij7JVRIg4FyFgKG+s9xRjaeuVhaWBwg3uq07Kf1ZbIBkKsGP71qkfUWh6GZBW9RVS7KqOSL2oH",
-	"KsRq7jJSvTXVhZGbMJuR6SYVxUeUzImQegywj7KJoU6+KVVj/gmZ6AnmybNGxpfKZtcE5SC/SV/+yoar",
-	"2NAQ8zSjyB1yYEuUWKzKj4Y8FU9mlPp4YB4mDr5no/4fmzsR8lER2lYpew984x3QFQJm62+rU3Nt+wV1",
-	"dpZG51bbCOz5MApF5/4tZsQHQ8OKgn10Y9wPtXOFaxwMJUfF5kKiPJt+k5Oz6Q2vToznVMl/au/FblRx",
-	"7OT0PGt4x86IJ4uuXO2w3YogAp06hNkVe4Doc7H1vE4ONvIJSWYklK/9GDReoDleqO8TfG8zqfX0YHSO",
-	"oQOMCdgdobfZNpHtllBKg81HbqExk1N0fHioHawYmTIzEHfHh++ryciYijnhQt3hEmxts/HtrIfnl2lP",
-	"1a2eU/2p9v11CALw2xdaYT363rHWLFZdVxwrDvOXgO/AiNSvc+81xfepAssSPsJoNl2IKMAxMPUOZNQs",
-	"zXWtTLDsTlYZ71h9kq/O5VHSyjZeNKN4dW923Xrdz1okmJSWSfRA6LJkMi2Ls45wBUll2q3s2SoLm/rU",
-	"Oiq0X4CGcPtIewIjPTkMglnzKFDPLttxpnU8L/gYTTqVCShRBmtCfx+nJ6TQQ/SvL8+6IUlmTBIaLP5O",
-	"FiWZtvsUIUeP6B+TGlRqqlCjXeWtal8F4dMEofXR452JP8i2Lrvydyj+8vq/FYpaLk8YwlS307NOf/1r",
-	"ViSmR/+LEzvFEISZ7erX0l39spZ9CV6gCdOrLlzN/wqt/1ztAcc4uC9qiqVegaYGLIe41Edwhcq41FVr",
-	"bx+1bYVcebN3QJ0iUwvfH/7qkqLV3hF/dlH6rFmTy708Xlgu1nbycAjHQdEN+ioen54Yrbmo4pnbsZYo",
-	"8uYumZA8zt1r69Q801LKz6xTxlHW3g4Ah56bmBZnojJK0FvK7CxU34yss1S955uJrVnKjzvBYL80ma38",
-	"VMAWl5m0K89tM4ZzJtky5RE6Dq+If6G20mdBK0TfWlGuI7XuyaJo8FbGlxR1S6D0LFXfIQHzEXBPkH3N",
-	"Pfwvquktjzp9YYHmmK+3ImKnCJdgHkeEZ2+unF22TAXFIoxdFoE0gxzM+R9RB7KNCH5xiWpLTXaqbx47",
-	"oovHjtj92vqS4tBrH5mOMpBA4qOlFn8+KjSRAgnYPrvVRShK4tomQJtob+3h+WfQ3zK5qiBBOOYEhwuU",
-	"iryRUiaaG2tzLx7bfHbF7IerZGvlwI8pZPkJVbGsVsbOEtlpjgIIhmZy5ADLQMFMVlTaD4gJfpbanLDZ",
-	"wupRwTSavRGoPTzPrMI/CGeFyX1yztAdjmNbPS0kmZ3mFTVFYSQWNJhyRiOhG4/kis80mmXShzLtOHP7",
-	"zYTOhWjL4ElS4geW4itcwmt5TS5YcvKIYnpB4Q2UyKjQrnmHh3ILy6Cl2WU1WyUsJAff1b/qk+nI1coa",
-	"4K04vrXXR5k0EPpnd2qvLBlbz0rVF2TWLiQdL+cGmVGFCgNXLLQjC5/5BL2CzT+rU8M9grHR+XnswLx9",
-	"O9BpavZTHnQfGt3Qhv1DY7pdsCyMbTPBEiDqZfKtFgipy7Y/+jSfEc2y0ERyPbfWZ/+0rawJOAkj3bML",
-	"OqFqKH1d6APnVCSF3ZGf5wQVlNuwMCDEnaAN+SM/9NhqnEcCHL5JHona2uuBVpNvomksMa9/J9xQTJXT",
-	"bFDXN+MK3xdjDY4jZ7xAOAztTGxg40iiGAf3Ar296Jx1h8DW6LzfuegOc1cdHErA6nO8QFyhba84PfZN",
-	"xjHAHpkvrm09XTDE0iSLrLEO22Fo6fLHmIfP1K+jsK91XiadLxiGr1baDhIrQsUJ2Ynl8vJsf1AVQ4tN",
-	"j6hco1wTOmyjwe3gptO76Fxo+ANMKZPIvDRBgDMVnJEgpzpRq4MiLQGykiLN5NadHcIRt7/CJaPoc9sg",
-	"29aq5Z/IlVPGwUbqqCOR6jX8tVtuHqRiRij0K+ME5zlTmVq6M9ZOy5y9KiaWMzhlFCfkYBzp8QBOtj6L",
-	"KAS8kRm5hvRNmU1Y8aRmp6nOiLK56lPgAtPrVZ/tJGAJKcSx2tYLw1JxggLtc1GgQbfw1pFuR1vNrNKp",
-	"WcSkV0E2erXLuBInglTPd9MD1e6qeMoXM0d16SOkfd3cDvMmv6hkoiswXcqBQl4P8PUC7uMsBWAAjSea",
-	"R89eTFgpdBREVCMLWd2TGcenaI4jCaHVAmWgMbljnKBUWFXxNbdpF9JLo77K8HlMe9eOLpBDqyWWnYHQ",
-	"ghkIBxFVeoJYkc0JzfmgFbcWVXPO6KSVzVkzLrt99JuSHEA6+huQ11OSOaGVsfBG2MlUNNQZSVrEkG8B",
-	"IaEY2VuVTqN2vSzsTOVNWZIpbUdJO6cE6Zod3hiIhzD74cmm+u552wnoDwovVebwuUJL9lXlw/denQTV",
-	"SDMc41izTHE04WLXjJ9xdcbPG0mBprEkN+/b0JFSDyx/lpi2UDkX1MehXXM2907z5B099hZWMYNpCzPs",
-	"dNylKH9OIUWynHqZqSgfakNQOxYTPyYQdZ6J4J8wGPWD/OGVEFZ50Oiz8XOTsNXmgarsWIXBBYxHk4ji",
-	"GGynvdVhKp2VZ6ZFojGRc0IowsD/rTGOMQ10CjNGd2kcZ1+ZlZSIKJWwKQtiQSTSk8hIJiAKk8nABqET",
-	"ToQoCwyYm3vTv/7Ub1+NslG2e6eoVL2UYWUXYxsKMbmXice9mGXxGpX7y0XlXjIgt0YE2SlDmhJioitZ",
-	"qz0zkkz42OuRnkqEBMtlEmUoZnRClJiZRZwINF6gSK7MYQNR8KV92b3oDv8x0jP6HQMgLgA0hRo7EGrH",
-	"J7zDI2ifhDjs/9Wq3sFJnORc8EZUiWkHZ7Em4ew0zqi7GRMccELJfMUhDPq0ro6sMgKUdFM2N8nvNgdT",
-	"fciqc4sHqNJyUWG8vEvx3oBzzBT6Pbd6TMl8t7zzHEWElMzzaW8/xHheGjbn0NALUoGS+atU2IVUUPz0",
-	"jEKhlKCZyYSWZvbH4sg84IXisLzfvyp6h7lshlNSHpsxdeLk4EBgGo7Zt/1ZJBIW47HYjxiwiIH5u+2u",
-	"rGFXeqP5otrh8PHr4/8LAAD//w==",
+	"7H1/cyI5suBXUdS9iG7HFTZ29/Tt2HFxgTE9w1sbcxj3vL3ZPkJUyVDrQmIllWm2z9/9QimpfqGCAmN7",
+	"ptf/dBuoUqWyMlP5O797AZvNGSVUCu/0uzfHHM+IJBw+tYKAJVR2w18JDglXX4VEBDyay4hR79RegKLw",
+	"DC2mhCJB1CeJZomQaEyQnBIk2T2h7wTC+uJDz/cidfNUL+p7FM+Id+p9a5grGlHo+Z4IpmSG1TPvGJ9h",
+	"6Z16EZWfPnq+N4toNEtm3umx78nlnOifyIRw7/HRz8DuYzldD3QdOOdqlRRKbBf3fI+TfyYRJ6F3KnlC",
+	"9gLyjeQRnWzGt4/UKiHCAmEk4CY0XsI+HggNGUeMIjmNBGJzwrG6vy7iq3c1x1ISrpb4v783Gz9//X7s",
+	"H//8+B9euiUNCOyojXlY9QbUbygKKzAcwJ17RW87EZLNCK+mZHsFUIXCYmC/MCQSMzpBkm1J0XaVTZjd",
+	"fUMVGM62U4XldIW9AtaheByT8H8nhC9Xwbqm8RIRfQl6r551gBhHYSTMV3c4FuQAcYIFoyIF/Z+wXAq7",
+	"WaEgJAwsY8ZiginA8hlgrwBljickRDLhVKA5nij+ybFI6YEGC/nnEaqQ8Ltex/vqYoFuSGZzJgkNln8l",
+	"y0qeRvdEMS6WaIbvieJnTuYESxIi9V6IkAhTsSAcLSI5BQLkRCSxROwOPt1FXKwjwiiDo3FPloVtzPC3",
+	"S0InioY+fIK3az8eu7Z0Gc2iKox2JZkJNCdc4ZNUoTJWKxRACMkdTmLpnR43fQWPJq+fmhtp7YqFJGMA",
+	"B43P4IK90rd6pqhAAIg19UyhBEVEgzgJiY8CNpthJIg6WyUJz5DZMCIPhC/hBoUs8m0es5B4p8ADbuTB",
+	"4gXkRQrp6o//4OTOO/X+21F2oB/py8SRAkwB7j2me8Kc46X6LOQytiSuPvfIN9lOuGC8YpdDEI7qAoTR",
+	"nJOHiCXAQoosFT+RsOrd03Ttmud70/kO+nhCKoBTPyGazMaEozvOZqh5hvB8HkdEaAVFP+t/AtdWgal+",
+	"dFOo1/R81ylYdQj2CV8DbJFhdgFUL18B6/GWwN5ILJMq2tY/1qXs9qDTGnYu/N714Kp16Z9fXrf/2rk4",
+	"Q63LS3u3MOQvYOG6DKCv3p4DNPifo1gqGtrMBcPlfD2bqwW2YnN1Q91dwuK7sbkCvM4Gb+chloSv09KA",
+	"0TEP3wkUqdM6Uy3FnMSxgLMnNRjg0u4FmhJODtZpdhd7lMePaikxZ1QQwM45Dgf6yFSfAkYlofAnsFYA",
+	"avDRP4Ta3vfcQ9chtcM5M49aRY89n8ec4HuNEPVQjgN5hoi6UyC1d0RwMEV3EYlDhGmIeBKTQ/Ua2oze",
+	"xVHwQuCat6mYiCCQ3wmN/pkQSoQAmJTUGUeh2ckU04kG8zN8HRL6MnCCfo1meIkokwgHMjVmjMbtZ+o5",
+	"05QHYHapknU41ou/CKgimiUxloyjOxzFxBgPYxYukcBLJcuXAFqPyVYQkLlUmuuLv+1EoJARodEZx2wB",
+	"UOYsQw3hZ5bQ8PmB6zEkkmAKAKL3jBt1/wBFtGBeMT4ByPp4GTMcDhm7xHxCXpi11auMBIrVo7nS0zWQ",
+	"2YvH8F4Fei8IfyCo0Zjhbw11m4+O0VV0ruxycxYcwH5uKU7klPHoXyR8mc2MCeYKeOCrSKBZJEREJz6a",
+	"4VhJXBL6aIzDeIlENKEkVFxFvs2ViD4E3cA8JecUUifHZSSkUmIA8ji+vvNOf998RKV3PfrfvTlXVCgj",
+	"Lb8tV4+i0HkYOJTB7Cj5vXB7ZpGx8T9IIL3Hr4++1wpDqwwPzMEBjo0CFDM4nzMT76Jz3h16vtcedC66",
+	"Q4et58MtOwJtb9WLOOD2vfOI5s+1IrScREIkJBwpdjIwlC1M4DRjLaaSE0xOLa0SGiLK4KSCSzmZxzgg",
+	"oJbV2c8qxBxrSWJx+KV70/J876p1M+wM2q2B0gI6l9ee7w1u+62/eb7XH3S/tIYdJ3rVO/usTk/hVlPg",
+	"ZLUaJezgISILJKaY600UUYbHycj6EByuA98bR9T9oDlnE45n7wQ67/Z89Ekxyl9QGE0iaXRYPJuDonXy",
+	"4bj54S+eYzNji5t1jKIR+OiDcMCBjIkQ62EOExyPZkQIPCGjkIwj6b6OzMYMuH+kKWEEyFPX0iSO9fGk",
+	"tbIVyKdYOPTEX7GYkhD1W70zhMfgAU6ojGKgrX67i0IsMSLfIqFxtLJsTb7xPUXoCnCluhZuUV80ZDQj",
+	"ruVjLOTo40i/JAd31AB5xYr66LKhfG9GJFa3ApGFYaQegeN+jvg0ZiswnfGPFUF1rXqtYH9fhWiOhVgw",
+	"Ho4kN8S/itY5Vx/CkV1kIx0YLhjVfnEuGbVyW8Vjc8sY668GXrS9B4YQmc1jLK103rg3pbzfj7QLwY0u",
+	"yTEVOFDvdqS9WbXWhS/qG3APOI7CEVBlJalvfCgsEsnlaE54xMLRlCU6srMJ16UzSgdkrO0NdGLuKRCD",
+	"W1q5TjSwO+kd205zMEfAqt4AugpoTalsKDJ5R12whGgJRYPPbfThw4efkUJj4YjbArmPTv1id61oH3tb",
+	"LmczpUTHkZAIXAa++jpnuYcsSGbq2YeOHa5IuZPH983fjxs/f/1/x783GydfD9yOowo8XJXUKKM++Zk+",
+	"dX11rjSAq9vLYbd/WX30g6PXYLR0kmtltL4kAgHEFtTliVcHPOMTrRixBTVmMFiXDsi2VVbtQbf6UCXt",
+	"wctSS9/yd1FQtUAbsbtRTnxVnQe1zowtj4BMdluoW+1h90vH872b25t+p3fRuXBC7hS3q0S4Iq4ASSXx",
+	"lCOX4vvLSbcchVRJLkWP+oSp1Mp33G5pI2aVKjh65sCutP1xHGFxZrw8CM8YnSCcWgAQwZTRA0FfuoPh",
+	"besSbhNnCMcLvBSof9m6GXbb6A5cRfaT5Ydc5MjEaqojRxrcmxQnLvskdVUcotte7/bqvDPoXKD3WOvz",
+	"i0hOWSKVlomWRB4oK5YyaV0GWrxl3g6QgONEqssWip3B4YBT64ZxKQ7/TpXGbl6P8VF7vnc+uP5rp6fY",
+	"qdVrdy7hu/Zlt9Mbjq4HF52BZrTWEH64aF21ftF/dT532lq8XXb0j53/6ncH8NfnQetW/d/tta8Hg057",
+	"OOq1rjrwxXW/M2gZ0ri8vlEraLe5sok6vYtu7xdlJXW6Nze3sNagc9ntfB5dXt/cwCez0uD6/Bx+v/m1",
+	"9QX+GP7a+ayWu+2dX9/2LuAvi1j4MOi0O1197W+tQU89qUoED436Unxzg077djDo9n5ReA7JnJMA4pbF",
+	"TARMQ3RP5hIIicWhJrPDHPINbXm+ZygRNmbWVjvpXPWvB63B39zwcYIlUVBWsmPJ4ivu4goLSTiQRiuR",
+	"bIZlFKDzKI4jOkHGUX5Wub3c2ZCzsrCcjbQDdcRoHFEymkd0tJgSOtKPHgnj8kkDNiYg4LBG92Ewpo8p",
+	"aDO5pwQPDyPOpNY0lODmDzjONMaSzae+RmMiF4RQhFOstb98QXYRcVaUK4jReGkkh3bpf/xwsiHKu85c",
+	"zQmg42az6SCM7N4JZ8m8HO8+KUitE9cC2+leJQ/AX5ofvB21Kt+bEEq4slvmDw/1yCRvfK6jlCt7nfVb",
+	"1TFN1JFnTRNrJ25SaeF4UrpCREexwXJuIx9T/v/of/rq1zBM1z2wr6+1zxQVZ42WFalil50rxug/Q8Bt",
+	"Sp7JKaHInsZ5aZWTok6FpWhxls+6824PsQfCeRQSZK8tHaifPtZVhNahZJjdAHkbO5uhLgvSJQ9SrAqp",
+	"9Ae4NxMCCq15JcIIBNSSaMaERH/5H5+azSac+ITKhC99NCZLRkOE6VK7o5cIayMnwBQCawc+LCszlSdn",
+	"N6cRpDscxwjfScJRJAUqcXWljXSGMIoZnRCO9O4VVXBylwgSqqer4wGycZKYaGUilWx6LxuzSfK6Xt6q",
+	"dip8uVOuynO90bFZ25u44TTY7Kt5gpuxtk2xV3dbKgY3wlfpbHsh/9S/pffJsEdqphnvU22HE3DPQPsh",
+	"BxBvrFQWA6a/daQhGb9gOchW0CtOfvppozm0jWI2S4QcjWMW3LtZFX4PpjY0unqBffnrD5gS0vP7K8BQ",
+	"fKAL12n4veTIgnyI2tks4BAzUc3VfBYT6Fg9iX5T1t6CUIkWnNGJnxfUWQKGFdtoMSUc1AFOlHRnlBx6",
+	"m1Bjn+3aew7qFQSkErCsEvznzXUPzRmIWRRRk2WsQ8iMF/Ns3umMkqKqeZQ/PAqilOZdEGpFrZFOPT9N",
+	"OjIJo86wZoblld8U+tzOB0AsONF0TgS8AxKaExiC5/CO0T1ZLpj2JmR7yah003vQ+IRNGnD8te+mGw4U",
+	"uZVfSxTW8ig5V6QBJ1iQvvGYDXlEqn1CwD86BEK+BYSEYgTuqEKgIZ/AnIdgzc0uyK40HtYEubNXm+F+",
+	"mKrFWCCRBAER4i6J4yVKKAAASde7c8dVzQO7SFOfOSGaR8CLkGZB6/wRbNTHDyfNJhovJRFniDKlsQm1",
+	"uE0QAu3+IMfcOaiiibK0+tpTWPn6KFmMNrg9t1H3iqs5sWVtrhwL33R7v1x2Uue5i2nzlpCTP3VGGuhn",
+	"JNSpVRaZnasvSOIJ+unzSfPARzFRtqsAkSnmNiMgf9Z9KtvQeXMXN/7Vavwf9PW/Oy1ccxhv47d5ip/l",
+	"mfwqW6vOf2rvx56cGa/ovCg6I57PAaFz2ip8ACYebhLfoOZIGaaZloXuYjxBIQmikBgP9hTP54QKW4Nk",
+	"/ag1Q0ar8YjtvBibnBMJuElHkGEmXP6qksuVPZDCNpRaQ+SC8XudpZbuk5JFOQSXI5tKE+Mplnj26lxS",
+	"uSC2djbETSSqShvZNomsAtb6MsuEhJ4Znic4BRzCaDertCoIawltm0DsbglJNny7u6OB8ckmcaSV3Sdk",
+	"99R+wE5ej7csm01ZNsX0mix4nYtce5oS1kgp7emodnE8n1tjVcbUd+sVHB7l4hsakLhwdCAsEaMBQREV",
+	"kmBIdL0nZK6s/kiiBGpLc/l9itEZBXMfwt9YkorTpbZnpUY6Qk1/SobDjW+1b8y3kry2vpVaTpYimTj8",
+	"LFAaiy05FB81xWJEybcK7Vr9MtKFgjul+5WQmD5sFS9ldMPGC6C7cUnJ4oth3UoD5FkUDPeiLiBviISK",
+	"kerUCZPwoPWvTMhChEQQeYp0MgF6byz4Ax9hCDsxjvkSaW0TEjwk4TODsEOkSyCAOBqMxrZOj2hbMJe1",
+	"gAI2I7rWkskp4VlVSSnBIk1qyDItsvQGm36QpkCk2Qy5JAybRJHlXGQJFlnSRZq+YdMfTGKGS8ktlAVW",
+	"5c3rnYMnrnV5CUkMK6WLNsfnsrjBt1QSJ8J/jYRkfOlO6SMPhErQqOD8ra1VpXRXrxb0Or0cVB5dxjza",
+	"RZfZ/h53lpdf3np+T07hkEem+zQIEs4Jlf2iEzevwW51XKy+PveRUZk1aAqW3RofkzjuWjA26UpGyOc3",
+	"6OcKonOLWYiqUXidJ51Cvl5rqPjhtn/RGnZGN8PW8PZm1L8drn7XGrZ/zXgL/rrpDEf91s3Nb9eDi9Fw",
+	"0O0oHjvv9i5GvWvDaPApuydNcxq1W4OLUY6hR50vnd5w9ZJBp9f5rXWZ/ty6Hf5aeuio81/tTucCWFP9",
+	"fN0DeKsu6faURLrprLnkqvuLguq6Zx846HzuDKocCTfajfw5xhNHmqT+sYb/217pfIv6t6vMpV35lMzX",
+	"Db77GVG2EbIZrwgyXpF1rG9Mz1wD09D4TxxhAB2UWa0LiuiIgydzTCYRperr9dcRGlaZh6Oo4ieTeTLa",
+	"OoG35BBaj5n8xSk87qe7N17epq7JWofofajD6Ut7BC+3EUY/NVeFHBQVKbni9PDdEKm7OMwYz5J8BLpj",
+	"ccwWZ0BvyjbBAuUXAt1CmyjfZNpFZYNxATA6EVNO/1ntlkF4I2dnI7CzdUupkATRDMemtVRVJl/GTT81",
+	"m4fNioYTxx8e3//974f248njwf9yeolvUx1293hAbY/XLg7nrRPfdncf7yHZy1WXmUfx8ycRPXNhX3XR",
+	"27Yur51dWEZG/yGydmrXbH1dSxi1CxvWKopFu3WLuoZVQPbhY6/lyMQyqPVazAG++TobX9x8ZRLf100A",
+	"28mnX2v/L1BBvDcvPvmmW32shqfAT7nxfuiZtqYq+GJNtn/tOun9ZTruqfJ5I0D7y6iEnIoojYBufvKT",
+	"gyLblLhtFUCpVQ73BAfCs0dofrTy603n7p8xjLT29C6T11OjQ/qQ/SNmw75m+usKmrLoQJUOskP5a33e",
+	"qUNV9YORWwUf3asUQXIGYgQJEh7J5Y3akWnKBs2HWonOuNGtiD7bvfznb0OvnBzSotBTSQjTsAiCCzoJ",
+	"Vog54xK1+t0ztMBxTGQu3oAogXw2k3waYA7eHExt2zAT2AdsA5EALBkWp1LOdQulyPQmcHaAUaBBsalJ",
+	"lQQwWv0uek8ZbfTb3YNTFEC+uY84waGvy1ExDU1PNWNFyylnyQRyGSOO4uiOBMsgJllJSzFNSN3AhO3L",
+	"JlAiyCH6jUdS6naRCC7mIprlMJaDdp6M4whatdzhQIqzUhsr6F6lvRK6LZDAM4VyORVIMIVFIB0OF1sY",
+	"IDSkLp4yIXW8R0YSPAIZNCkQqA37bvW7ipTUj4DW48PmYdO48CmeR96p9+GweWiK56ZAREeAsqOH46O0",
+	"2LChY1786LvuK/h4xOayoXXzuRFalZXR/VYv3QTmxNQEkxBJhr5EAtvCYvDE3EUxOUTQvPhL96ZlXt/7",
+	"j82fdcxrEQlyoGNmaSFyCubIgNk4tjXLZKbeWYjeR1LY1kUKBvVb+pIONDZT6u6G3ql3PZddmtaomtJU",
+	"QFPWtr2i10R2ydFq78fHr6VGiifN5t46k+UdwI7+ZNdzhYtIN6H7qJ/rWi6F7yjX5RFuOd58S6HlGtz0",
+	"YfNNWddDuOPj5jvSHnpww8+bb0j7Pz763k919l5scQgSN5nNMF9qTCKsqRckkyJhnUQH32W1zRnhSDwR",
+	"EOxIfzPUqqR71hce5LBVXL41NJE3UtpsqGMQeK7xgJOGYUMFXG22ZYms5ttWxnYoJliJqepdnSGMsjZj",
+	"hZuyQu93ArXOb9H7nA8B6d7jhy6mu07kD8l1LJE/GtvtiYt0x7wk7bEOtMZ4joRyVe/J8/OT4o8iQxnl",
+	"4MgoB2rTE+JgnstISM0vjE/eiRWlAsopTENv3QjfR2yuDf94qU94yyL5Xv2M6mqAIrOopxXsCrE1o+R6",
+	"zD/6G68u9yuvcUthRsGzMuFqvpaLFSnR7dPZXTb44AWZ8skco955maxyvDAo/fK1muQnRDZs1pG9/NGv",
+	"OhXCUA9LKOTS2/R4PlklTkcRqGlGTYQ8Z+Fyby9+TbnpY9HyUjLgcYUEj5+HBF3kp38xBkv4ssfBcY3j",
+	"oNz9dx8Ua7pAlIlnN6LVmCvR7XphffQ9Ch9NPU3gGt9iLZMSgO8Eyl3oQ5WI8FHAhIRCUdNjvkj1DmfP",
+	"qkwu00SpPqWiofu2U21WfBBfn4f91vi3arFf88XZT6sJL8x+W5s0r8Wv+n3uiV81qtfza5qyUalWDVOF",
+	"6rzba6w0dBE+wvpUx0qdlNGMmLSPQsKHZGhC5GrOx6pSBe7mFKoV/q2aYzIS0b/IWibdYuKOCweF7Rhl",
+	"uTAVpnIQUD6DpmIk0bGjsPFZFbZCMpGDW1upppa+6D82y+5HucusB7B8ZI4OLQO2iz9sUPLUMo3s6grm",
+	"O/pu/+xePOY4scgdv5ACc1TwRvHgytbdxBsFUlw/HuslCLNyZEbaSOqHpsZfSGqcy+x974EGG+Ol+gUI",
+	"UXv0FSUCSdawrE1W3J3tQJ9O39NOZBt+SIdb2NiEnzUzAG/7HVQi6BoLM5QO62aWdqBfW3fohHkykSQz",
+	"hGPBoKJfQAmxfbTLe6zgzU1v2N4yz2ZZ1bCyC7Ovalyfn9ZX4/L8tKoal+fmttW4Ojf+6clcXSvx1DVU",
+	"YyW13s35M2VCKEoxXTXf3Hnu8yvlUccEz5IMETt465REeTgGoSKUMLEruyRKbd/dUJc5Eg4yAGZU3lW7",
+	"8nydujvGnCAgmTruuUsywcHSewki31BsuEreHZCmend/fpcYeh8DriGmerC7g8xQ2aqjzEVptmyvksQG",
+	"RM9AlaYxTO4YM6WF5rwNMEVT/LDGPLEzAl+EmEppRjUEpUWFj3A8n+IxkVGA43j5BxeZ+6HF3GicLIdo",
+	"VeRtprqUoJzkpmN64WMtcrN9PxhtCEJFBK3IQyzxIZpiMQUtqJDCCFHylREzNqJfGtviUICMpbC13pOP",
+	"2W1WHlaGTde4pzxp/VltiXT4xprBcW96RKXlYUhW0VtEtYszKvii9qBCrOcuI9UbU12IuQ2zGZluUl98",
+	"RMmCCKlHSPsonTbr5JtC9ecfkImeYJ48ayR+pUx3QxAQ8qn05W9suI4NDTFPU4rcIwc2RIHFyvxoyFPx",
+	"ZEqpj0fmYeLoO7YC/bG+EyEby6FtlaL3wDfeAV2RYLb+vjxx2bZ7UGdnYexyuW3BgQ9jZ3Su4XJOfDA0",
+	"rCg4RH3jfqicSV3hYCg4KrYXEiky6wqK9OSse8ObE+M5VfIf2nuxH1UcOzk9y1LeszPiyaIrUztsuySI",
+	"XCcOYXbFHiBqnW/zr5ORjXxCkhkJ5Ws/Bo2XaIGX6vsZvreZ23ryNGpj6DhjAnbH6H26TWS7MxTSbrPW",
+	"/WjM5BSdNJvawYqRKWsDcXfS/FhOfsZULAgX6g6XYGuZje9mPTy/THuqbvWc6k+5E7FDEIDfPteL69H3",
+	"TrRmse66/Eh6mHUFfAdGpH6dB28pxU8VWJbwEUbz6VJEAY6Bqfcgo+ZJpmulgmV/ssp4x6qTinUOkJJW",
+	"tvOjGXusu8XrZvB+2pLBpMJMogdCVyWTaaKctqTLSSrT3uXAVnXYVKvGca7dA3SkO0TaExjpKW0QzFpE",
+	"gXp20Y4zzex5zsdo0rdMQIkyWBP6CTk9Ibkmpn9+edYNyWzOJKHB8q9kWZBp+08tcnStfp2UokIThwrt",
+	"Kmue+28uCF8tc8n69vHexCZkhRdDAHsUm1md4hoFL5NDDGGq2/7ZYIH+NS1mQziO2UKc2kmTIARt98GG",
+	"7j6Ythac4SWaML3q0tWkMNei0NXGcIyD+7yGWehpaGrVMogL/Q7XqJor3b8ODlHLVvIVN3sHVC1SdfJj",
+	"82eX9C33uPiji+BnzdJc7TnywvK0suOIQ6je5N2nb2L19RK4NfeVPIF71kpF1rwmFa4nmTtvk1ppWmb5",
+	"qTXMOErb9wHg0FMU0/y8W0YJek+ZnXPrm3GElhsOfDONN00xcic0HBam7hWfCtjiMpWSxZl8xlBPJWKq",
+	"rEKL5TXxNtRS+jNooehbI8p0ssY9WeYN7NIAl7wuCxySliI4JGc2BO8JMrN+ROFFNcvVMbYvLAgdEwbX",
+	"RAgV4RLM44jw9M0Vs9lWqSBfZLLPIpd6kIP74FXqXHYQ3X8aSWxLafaq3544oqAnjhyDjfUz+UHoPjKd",
+	"diDRxUcrrQ99lGuuBZKzdX6ri2yUpLbNkbbRFlvD9q+gL6byWEGCcMwJDpcIRomaBlOpSK+tPb54DPbZ",
+	"FcFXVwE3yo/XKdR5U/1Wa4HssJa95mCAQKknf46wDBTMZE3nghtigruFtjFsvrR6WzCN5u8Eag3bqfX6",
+	"L8JZblaiXDA9wNhUowtJ5mdZxVBeiIklDaac0UjoRi6ZojWN5qnUokw7Bt1+QaFzPVoyeJJ0ecXWBgqX",
+	"8FrekidWnFEinz6RewMFMsq1v97jYd7AMmhodlnPVjMWkqPv6l/1yXQ4a6QNBdcc+9o7pUwoSG1gd2qv",
+	"bDa2HqCyz8qsnUuqXs19MsMhFQauWGiHRD7zyXsFm39W54t76GWtc/fEgXn7dqBz1/yHPCA/1bqhBfuH",
+	"Rn+veUrCgD0TRAJmWCX7cuGUumz3I1PzJ9GsDs08N3N5dVZUy8qogJMw0r3ToCOthtLXBVBwvkVS2B35",
+	"Wa5UTpkOc4Na3InrkFfzqsdd7fwakAzb5Neorb0dhBV5OJrGZub174Ub8imEmg2q+pdc4ft8LMVxVI2X",
+	"CIehnV4ObBxJFOPgXqD3F53z7hDYGrUHnYvuMHMpwmEGrL7AS8QV2g7yc37fpRwD7JH6DFvWIwfjRk0S",
+	"zQZrtBWGli5fxxx9pr4puX1t8obpPMowfLMK95BwEipOSE8sl1dp94MqHzqte0RlmuiG0GgL3dze9Du9",
+	"i86Fhj/AlDKJzEsTBDhTwRkJcqYT2Doo0hIgLbXSTG7d7iEccYdrXECKPncNIu6skv6BXEdFHGylxjoS",
+	"zN7Ce38MH89NIuaEQr85TnCWg5aqs3sTCUlRIqyL+WWCgTKKZ+RoHOnxDk5xcB5RSARAZmQe0jelNmjJ",
+	"45uewjrDzOb+T4F7TK9erROQgM1ILk7Xsl4flohTFGgfjwINur03jnU74XKmmk51IyZdDbL7y13ilRgS",
+	"pKwXmB62dld57SCfiatLSSGNrn87zJo0o4JLQIHpUioU8nqArxdwc6epETfQyKN+dPDFhJxCR0601bLI",
+	"1T2pMX6GFjiSEDrOUQYakzvGCUqEVTHfcsVeU+rpV1YWFFmsf98OOZBf6yWdnX3RgNkXRxFVeolYk1UL",
+	"TRmhBbsWcQvO6KSRztczrsVD9JuSOEBy+huQ81OSOsuVcfJO2IlkNNQZXlo0kW8BIaEY2VuVDqV2vSok",
+	"TQVUUQIq7UpJSafk6Zod9g3EQ5j58WTXwP5lghPQVwqfleYvukJn9lVlQxd/ODnzahF4UBuwZrX8KMvl",
+	"vgVGKg1SObCV9KgbK3PLDBsaU+qI5esCs+cqH4Pq+LxrLuvBWZYMpcckwypmkHFu5qGOK+Xl1hmkqhZT",
+	"YFOV6FNliG3P4uV1Am3tVHT/gMG23fz9+w7RFQfTPhs/1wnLbR+IS49jGHTBeDSJKI7BVjtYH4bTWY5m",
+	"uigaE7kghCIM/N8Y4xjTQKeSY3SXxHH6lVlJiYhCCaKyWJZEIj25jqQCIjfJDmweOuFEiKLAgDnL/cH1",
+	"L4PW1SgdfXxwhgrVZylW9jHmIxdzfJl444tZMm9Rx3+bqONLBhw3iC47zUpTUEx0BXO5V8osFVr2eqSn",
+	"XyHBMllGGYoZnRAlnuYRJwKNlyiSa3MCQYR8aV12L7rDv43arV67c+kYNHIBoCnU2MFje9YMHB5P+yTE",
+	"Yf9v1v8eTvBZxgXvRJmY9nCGaxJOT/GUuusxwREnlCzWHN6gh+uq2DIjQCk/ZQtThGBzWtWHtCo7f/Aq",
+	"7Rh1e9f9jjo1v3RcCvsWnDPo9Dq/tS4P3Go1JYv98s5zFI9SssimCr6Ksb4y1NCh2eekAiWLN6nwmvWj",
+	"ig+fUZgUEl5TWdLQQuIxP9IReCg/zPH3r4pPYG6g4bCEx2aMojg9OhKYhmP27XAeiRmL8VgcRgxYy8D8",
+	"3Xbj1rArPdV8Ue6I+fj18f8HAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

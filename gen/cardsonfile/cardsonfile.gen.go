@@ -566,6 +566,9 @@ type BadRequest = Error
 // InternalError defines model for InternalError.
 type InternalError = Error
 
+// PayloadTooLarge defines model for PayloadTooLarge.
+type PayloadTooLarge = Error
+
 // Unauthorized defines model for Unauthorized.
 type Unauthorized = Error
 
@@ -1149,6 +1152,8 @@ type BadRequestJSONResponse Error
 
 type InternalErrorJSONResponse Error
 
+type PayloadTooLargeJSONResponse Error
+
 type UnauthorizedJSONResponse Error
 
 type ListCardsOnFileRequestObject struct {
@@ -1259,6 +1264,20 @@ func (response UpdateCardOnFile401JSONResponse) VisitUpdateCardOnFileResponse(w 
 	return err
 }
 
+type UpdateCardOnFile413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateCardOnFile413JSONResponse) VisitUpdateCardOnFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateCardOnFile500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response UpdateCardOnFile500JSONResponse) VisitUpdateCardOnFileResponse(w http.ResponseWriter) error {
@@ -1320,6 +1339,20 @@ func (response CreateCardOnFile401JSONResponse) VisitCreateCardOnFileResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCardOnFile413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateCardOnFile413JSONResponse) VisitCreateCardOnFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1575,6 +1608,20 @@ func (response CreateCardValidation401JSONResponse) VisitCreateCardValidationRes
 	return err
 }
 
+type CreateCardValidation413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateCardValidation413JSONResponse) VisitCreateCardValidationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateCardValidation500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response CreateCardValidation500JSONResponse) VisitCreateCardValidationResponse(w http.ResponseWriter) error {
@@ -1765,6 +1812,20 @@ func (response SubmitValidationTry401JSONResponse) VisitSubmitValidationTryRespo
 	return err
 }
 
+type SubmitValidationTry413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SubmitValidationTry413JSONResponse) VisitSubmitValidationTryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SubmitValidationTry500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response SubmitValidationTry500JSONResponse) VisitSubmitValidationTryResponse(w http.ResponseWriter) error {
@@ -1819,6 +1880,20 @@ func (response UpdateCardOnFileV3401JSONResponse) VisitUpdateCardOnFileV3Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCardOnFileV3413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateCardOnFileV3413JSONResponse) VisitUpdateCardOnFileV3Response(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1884,6 +1959,20 @@ func (response CreateCardOnFileV3401JSONResponse) VisitCreateCardOnFileV3Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCardOnFileV3413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateCardOnFileV3413JSONResponse) VisitCreateCardOnFileV3Response(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2342,85 +2431,87 @@ func (sh *strictHandler) CreateCardOnFileV3(w http.ResponseWriter, r *http.Reque
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Fxpc9s8kv4rKO5Uxa6iTjuH7doPHsfJeDZxvLaTzFbidUFkS8KYBDQAKFub0X/fQgO8ocOJ887krTef",
-	"IokkGo3up58+6G9BJNKZ4MC1Cg6/BTMqaQoaJH46oTI+iy+onppPMahIsplmggeHwfUUiNJCQkwiKuNn",
-	"imQZi8mO+XBrf7g13+x2ibl0DjwWknCagiJ6yhQplsL7WRwSvZiBIkwTqgglSkvGJ4Rys0CS4A+CJwvy",
-	"FeUiZ6+/BkdET4EIPQVJZlRPFV6KXyqaAmExcM3GDCRK1/3KgzBgRnxzdRAGRp7gMLASBGEg4R8ZkxAH",
-	"h1pmEAYqmkJKze5Txt8BnxhVDMLAiBocBlbGYLkMg6s7NvtEExZTo6D/zkAu2kr7PAVO8Mkoo1mWMJXr",
-	"8Z7pqcg0/kQjFETi/inXrDOWNIvJvFiim2/lH7hWsRd1x2a35WVBdRMxjGmW6OBwTBMFxTZGQiRAud2H",
-	"pjpTb1iiQa7YxQdzCkZ2RRg30ipjCuY2UCGJRJrSjgJzvhpiIyY8zBIRQ7GsV2x8QE1apiFFO/yThHFw",
-	"GPxHrzTWnr1M9YwtfOBvWAJW8mBZbItKSRfms9KLxHwxFjI1n68XM9h2h2LsdoiHhSb63XtEubw7BJ6l",
-	"weGX4OLd8dX12UkQBp/OLq8/Hr8LwuD69P3Fh8vjy/8JwuDy9OTj5eXZ+dvgpmWEm/f9MWM/7M1+BzK/",
-	"/ZD7lK6zDnBKs3YShgYrIglUgzGE8ilEgs4kh5gwvULm8mE/JPvS3KpmgivAo/wzjS/hHxkobT5Fgmvg",
-	"+F86myUswgV7f1dmT98qi6yz8VMphbRLtXUi7WJkJIHeKYsrgmtJIx2SAnKptV8hKzp0QBOJjGsSC1CE",
-	"C02mdA5HBMySCm8mQKMpGTNIYkQjmSVgkHQZBmdcg+Q0sQL+JttVLM0SqoUkY8oSiG0IGIl4QRRdKHI/",
-	"XXTR1jnN9FRI9n/mSH8LyUZADWBrcQfcoHrKlGJ8EpKUJsYDIQ7JiMbJgig24eYTPMyMxZlTiaiUDE8g",
-	"P5Eu+oVbOY/G56Dvhbzzewe3P9rwVzozGUEi+EQRLRCoHNQcvz/9WxAG74+vrk8vT44vXyPoXB0HYfDx",
-	"/L/OP3w+92JMibdtIY5ry1JrjAlTmqipuMcIvsMFuTg+RxyZSTEDqZn1G4Qa65rf2svirzMpxm5h/wUu",
-	"iHxHyEAMYYLfxlTDqsCdh+x7msfskFy+OSF7e3sHZkPmlKkODgPzkI5mqUH7tqSZ0iIFecvQMIubGNcv",
-	"9ssbGNcwARmgrWHYvjWLVzZfhO0wiEWUpcD1Lc/SEUivhtDa1m3y1FywCEmaLhY2pNF0hgFkMBwe+LbC",
-	"lMpArpEroUrf7t/GbMIswSyf2e/3X/qemYKmMdUbffF9ft0yDHjpFpsOPvegZRjMmEoFCu+Oou1SMyki",
-	"UErIZ8qxtTgk97kxVK2dKSI4GBNHpcQ1e1h9tDNpPqwx/JkUE0nT7Y0FQ/GWAb5+yi9fRnH86iV0Rgej",
-	"F53BAKLOaH/8vLNPX9L9/fGrwfDFwHdic5CGY3tNYFkNrF9ynlB11hJkxOjvEOk6yLwGTVmyBdRMQJd3",
-	"FXgTIqkmTCuDOhi+xkwaQGIPxFqlDSA2P3mmiLUVMqWIxciCpiDBpg51xMo5OnIE+pBzhOf9cAU8/fug",
-	"2+8WqfrD4SvfVvDUb194kej5/v4r/12/OL5R7geCcZYk1nHsIdRVaNXRz/95N9GCzn8J1G0AnjWwclW4",
-	"0hpYMWiA1x2Ri9Pz12fnb0nGNUsQTio0WmVRBBCrGrs6uT77dBqEwdXHK3PzqaFX7ikreVWZvmAtpgE2",
-	"ms23oihtyRrRqOrzPEsSOjLnbrMeD/LwCJLksStbch6S0cKy3IUhuaMFkRnnjE+IyDSm1ob0fr9wG4EC",
-	"RaOcZHzMOFNTqFZQHP9W21O3ynpTkdkiWUofWGoO/eBFaFJF+2Hgs1fGoyRTjzxCTaVec4AtGSWMM567",
-	"5UYN2qshvqV6HeudUjkB5L35Dd9/aBJSyowR3OLpeyAKM6EExpi5F/rdq6i371NvGR9zLzw7v724/PD2",
-	"8vTqCl3x5MT+783x2bvT12tqKOtxtvTTa3P1WtJVK1k0GdfBHoXn9OVBJxrvvzSM66DzarA/7ryIhqPn",
-	"B89fDCEaBr5yiYdT5cWlvI7WstW25ldRr3J/n5meXuenRJPkwzg4/LI5CFWAbBk2kaw49a3qexVdy0W7",
-	"yNWG+RuziaIiZOG+UpBZTeHaZ5f/6jm54auDg37fmuf2xM+zRMJcnmwunIokBkkmbA6qmWHU17+WdA42",
-	"iAfhZkLZjHJ5qQBJgLvOIDQlU3ggkUhEJomeUk2whqgq5WpO7mmSgFYN4vW3N2/6/TdvVkpTqSL6JLJl",
-	"k7GQ5VLRVCjgJmrgVwkDri1bL4tAE+AgqQabfWFmRkcKOEJHW5D53H8MebiHKJNML0gkYgjJnlHJvssT",
-	"mhnxnskHqNYgzUP+90u/c3DzbS/cX/7Jt3KTGDcr8S3gxZ4GNkqY1b7V+jNF3K2FUWzFsf1btvaG5g1c",
-	"m43nt3qZ4f5gf7/fHw6H/YMg/G7aTlLB9RRzsQVQuabeUFHvTv/LoHNw88/Bl35neLNrtT3067rB2rdV",
-	"daW4Y1N4a3lM1aoA9uF+vX8XtV8JDbUDwkIsNaIgiSaiLEfVVXccU/JOzCGhkZcerEwKKvlASAZDogUZ",
-	"HHht35MgVFBwcBDWKuZDj5sMhuHgwH94VU7/yJNjitBEAo0XJH+K75wa4bMEaIsPbTt2h2R1542ZrXBj",
-	"+wHteLMZCf2FGtsvrLQzYQ6GU6MCzAKuoE/vQD1FUceno6rY67VQxuyVgdfHpIvjNky6rpW/mGuaYXJq",
-	"Iqcg5sRtKyPFTsaIRnc14riZmHspqRNmry3LPUkpX9jkpRW7XWT00lbv4t/DOH3ZbdGEaWjafH0bYW9y",
-	"U4kTr8XgVzei08vLg5evXnhBHxtFW9O5NwyS2LVR2g3LFJSiE29mRDW5N3HpXgo+CQ0emjTSKL/sTJlP",
-	"MkuQB0gwHyW4wmx3o41X9FQK4rPzyhZaykZZfPTmr1cfzslMmGOXhHEtirYVNunMh2IgwsF9/Qh6Bnx8",
-	"wY5XEx7zQBs4p0FYtJ+nQGOQ3nSnovF2opYlK2wGlYz0MM/zjcAxoWPtANmVUe9gcS+aISoPB5tOxCoT",
-	"t+iEWX8w7yvhty7zCXJHYn6sDZfs6MWMRTRJFkSBZDRhCmI8q92QcIOx5OLszPXnYry/Ns7inVgxVndU",
-	"wIISHMk1zI0fYJ9vkd/BiRXeFpdLBX37GnAW3Rmdfg0OyddAI9v/Gix9FnCVjVKma3nS6nwHIXJFKmLh",
-	"s4FniK4i73dQDYYdhmTQ7fcN+D7v9vu10x10hy8r6Pfci36Olxqqur4QouUCCVlKDR+P416a9haLxeKI",
-	"cHHfpPuV7Ox5r3/QG/aHL/ws8stgeINM5J97X/qDm91eg172LE3xcvmGkTqN+uzx4yzeLgvdkCNyuLd5",
-	"YvfxqV5+/6qEr0z3ut+XuX2esmhaa8ZoQaIp5RPnBNhCYVpBMiYR5Vxo9/PTNJ++h3OrFdXfXFn295DY",
-	"Iq5RU1HFtXuCdKYXBYjQJBH3ebqQY8MuSYDOLTpk3O7YDaDlYB2EvjLxTVUr1epxfeth8NAxD+rMqcQR",
-	"D/PEFRZnq90fcymCcP2FhVBrr6pI/F10sQSs4wKU6m5Rls5ut8AtW6OMQzICfQ/ALUQZWrACoxpY1NhD",
-	"e/H1m7i2c2SPh1vJIN4s3SOR8rFTCY3Nu7Rnu407+tomydXEzKkT4iM7xHl2/unD2ckp2aFEpTRJ8hJz",
-	"Ja/dJfDAlK61VdxtHipj3NpVb66My7thLJzJOc7sQJmd0HmT6+Ovn6+DJrk/5oRGhg/nBSkpUsfOlJoJ",
-	"qcnxxZmlPvnIDuXFEBVz40i2VmMrN1TnPz9T1v8RkjAlRXnK05hqPbPTRYyPxXYTCaojeAfR3C26c3Fy",
-	"RqZC6d1DC8tGQFfQEJLAgx3ZsieTcRPjqdvsji5LYTjtF+L0TmhJAE7iIoI0S5MqNGLNgYh7DlJN2cy2",
-	"3Rtn22AWaaa0fbLJ2MhO6XFqN8TVYilmyKuq6XAO+F3yWTKtXdHQlmUUSysnVtHULBsltv0zplHe8y+r",
-	"iAqkg2qqy+lhnCgOyXyIwsz3cCE7bIjfZAiP9kw10wjYpRzF8uTEDpJygsd0fHEWYJlD2UMddPvdvnEp",
-	"MQNOZyw4DPa6/a4rL07RjHsVJtmbD2sf8f/mogl4kOad8aCSjOa6zOuseO7PVG6hIRF4IzJiTqXEuKYF",
-	"USItZ3zdTHY+Dkt2GuOwIYHupOsu/08bTULX+9ztkhOKD+HCcmKrv6KGcRY7qVFrbtIsrA2mr2hAlJf0",
-	"2kPMy3DjTc2p4OVNY7Jz2O8/apLwkfPLnuaGd84wpTqaGuIRVe3qyLi55SV4dzGlZABAAuGYBC/DYN/u",
-	"widTsdteZYgVbxlsvqU2cLkMg+fbrFMfIEUQz9KUmliKRlAdUc0BL9+x8To6Qd5T8zATHB467qYOWnje",
-	"i3zoWHLWKcytYzhtYFCuQ5OkU3GsjoQJU7YehHVTHXmmkk8QEK2HGRoW5uQ6LIDKoK71BTdMXmfLrgzg",
-	"dlelTXZ098gWOGxDFPvmdwAzcx/DYd4MCpdCGe0eOgMLoTRRgsCD6zt3BtXhNRRpBJFIQZUM1+ePTSLo",
-	"xqVB6T+LePFk47WrEqZlnZ+Ys1z6fbNxODjy7HDXonVsMkdU+K/lDFY1xRj3k3uA1Y7q0KoLoN0L5Qkr",
-	"V8ZKi6nynWq/pBJ43cwH5QvBgUCiYNe9MZKTFecQjTDkXnpR9yBVOcCHA4uFqUsxZ9aksTbOXcnf2l1n",
-	"QDKeGBbXeBsGKRm+f2OW8PgF1c0pFlWt+BgvzaQEbpjLGCTwCNyEPdLailhHKDSGOKLpKLGcwVKf+V7j",
-	"9sp7TPpe+Fyw2WN4fEz0vKBkQ9zTO/Kq/vv2jvyTxHB9GU9kRayw4PtrIcOV5fg/Cxgs323iwjLczEl7",
-	"3+xrdcuV5PQS39FpTTqEOKuLw1Ix2Fd8KBEcOpBg9dERnJ2y2FIHC5OQ4RWG/GxHON9Wp4cf7VqV9yR/",
-	"a9Lo5qO3pI41JTNeaOrXsvi3oH+evSMVNM9+nKmb4LTspbUORAK+is1JAlS2bL6W2DqDtU/o5N93Bt2W",
-	"3b7GS0pzKKqcjzXh4tVAjwHvtzeRr+Nk/FVZlVVfw5gqR1Gxq0Kzjzcpd460PElk9J2xkB3ambA5cLS4",
-	"x9lapVyyRfZfudqfhVCNaaLSLElMlqE05THjkzZ8rszWP1Ukekr7+0kAWhtS3Ao+naNWdPk7zbqpZ6sV",
-	"X6ho7gdy7cqzPa6wKvM4wVpiCz8JJZLyWKTFFIivC0B28vFlklANctca/vrCpOEUzA2LVyZW7Luw9cGR",
-	"wlnqycgRofXXbl3j3KT8eHk1EXGPFfPq1GVR1LR50/oE4VP15f8fcsOfmRm0h4SW7Zeph9YHnmbphs+3",
-	"ffyTZ+z+10oFqCyoUe1PQDyJ5xapAIf7ivc+XRzrfau+k785bxC89qqEJ65hPmDbYwxsc4woQcZUbhHX",
-	"XFLwJO60ufzc+gsIPxwJt3eGcsx/ReSraNngEzOswr6684smDk/vHRPQHdpRM4gM8v8W/tEr28sb0+vK",
-	"cE/lLIueufs+M1xYy4UNgdho2DZ9brXzfz++0traKnpotel0/Su6Ru1lpfp2fr6b2HV+nrcUo71+YnkJ",
-	"kZBxc573mUImiK8sjivvwuVqQThUM+CxDUdaLlaQQLLjOi75u6QzNyrp5oWOytZMswJNdnDqNV/SzUgk",
-	"VGmzXmjb+vinRHYJ06tIZUEm3WDSejrpmSr8V7j00zPQNeOSW5Wn930vLC6IRPP5ZSshViuNPAWP/Em8",
-	"XuHjO7Tq7+bxbd/e8w83rGi/IjfZw0kN459Zo4EYlgQQJzrsvLUtFtsOkJ3K3Wl0TmdJVvcfwcsG6W6X",
-	"4N8Hq/3ZiGqfB73P/Y07PbV9oKLd4xpFOFuc5B3u+ZBcHF+f/GWb3uunvT+6r/8W3Vey4yxv99Hl55XV",
-	"jYY9R40G1vb2XG2PPrIz2uqKNsPRbqMj+p7KaEqG/eGLSldzii/lOB9A2VIq7yA2ti4y7azBuEbeUDXh",
-	"M8GCJXrIfOhmbZueNd/bpj/6ae+PDukfHdKVHdIfcN7H9Uo78z2rzHw6FS2xOpf65cYYGY4gOjvNZOKm",
-	"QdVhrze578wi1sU/uZLQkeoygWbppP6W/z3DuvSGcrkfGm/ju2/Lgfib5f8HAAD//w==",
+	"7Hxrc9s6kvZfQfGdqthVpG52Lrbr/eBxnDOeTRyv7SSzlXhdENmSMCYBDQDK1mb037fQAK+CLk6cnD2X",
+	"fIoskmg0up9++kJ9DWKRTQUHrlVw+DWYUkkz0CDx0wmVyVlyQfXEfEpAxZJNNRM8OAyuJ0CUFhISElOZ",
+	"PFMkz1lCdsyHW/vFrfnLboeYS2fAEyEJpxkooidMkXIpvJ8lIdHzKSjCNKGKUKK0ZHxMKDcLpCl+IXg6",
+	"J19QLnL2+ktwRPQEiNATkGRK9UThpfhHRTMgLAGu2YiBROk6X3gQBsyIb64OwsDIExwGVoIgDCT8K2cS",
+	"kuBQyxzCQMUTyKjZfcb4W+Bjo4p+GBhRg8PAyhgsFmFwdcemH2nKEmoU9J85yPmy0j5NgBN8MspoliVM",
+	"FXq8Z3oico1f0RgFkbh/yjWLRpLmCZmVS3SKrfwL1yr3ou7Y9La6LKhvIoERzVMdHI5oqqDcxlCIFCi3",
+	"+9BU5+oNSzXIFbt4b07ByK4I40ZaZUzB3AYqJLHIMhopMOerITFiwsM0FQmUy3rFxgc0pGUaMrTDv0gY",
+	"BYfB/+tWxtq1l6musYX3/A1LwUoeLMptUSnp3HxWep6aP4yEzMzn6/kUtt2hGLkd4mGhiX7zHlEu7w6B",
+	"51lw+Dm4eHt8dX12EoTBx7PL6w/Hb4MwuD59d/H+8vjyv4IwuDw9+XB5eXb+S3CzZISb9/0hZ9/tzX4H",
+	"Mt99l/tUrrMOcCqzdhKGBitiCVSDMYTqKUSCziWHhDC9QubqYd8l+8LcqqaCK8Cj/CtNLuFfOShtPsWC",
+	"a+D4XzqdpizGBbv/VGZPX2uLrLPxUymFtEst60TaxchQAr1TFlcE15LGOiQl5FJrv0LWdOiAJhY51yQR",
+	"oAgXmkzoDI4ImCUV3kyAxhMyYpAmiEYyT8Eg6SIMzrgGyWlqBfwp21Usy1OqhSQjylJIbAgYimROFJ0r",
+	"cj+Zd4xoF3SeCppcC/GWyjH85LMw4jBFUrO0JHpCrbIr4Wkcw1QrsqNAzoBEUUYfInNbSPrkHfsrGc6J",
+	"Q+td3M8HTnM9EZL9jzHRn7GZIVATgLS4A242kzGlGB+HJKOpQRRIQjKkSTonio25+QQPU+NBxspiKiVD",
+	"iyosrIN+7lYu2MU56Hsh7/zezu2XVnMVOJEhpIKPFdECgddB5/G7038EYfDu+Or69PLk+PI1gujVcRAG",
+	"H87/4/z9p3MvZlbxY1mI48ay1DpXypQmaiLukZHscEEujs8RF6dSTEFqZnEAodNCzdflZfHbqRQjt7D/",
+	"AhcUvyEEIiYywW8TqmEVESkoyD0tOEhILt+ckL29vQOzIXPKVAeHgXlIpFlmoteypLnSIgN5y9Awy5sY",
+	"1y/2qxsY1zAGGaCtoWHfmsVrmy9pSBgkIs4z4PqW59kQpFdDaG3rNnlqLpiHJMvmcxuiaTbFgNgfDA58",
+	"W2FK5SDXyJVSpW/3bxM2ZpYwV8/s9Xovfc/MQNOE6o2++K64bhEGvHKLTQdfeNAiDKZMZQKFd0ex7FJT",
+	"KWJQSshnyrHPJCT3hTHUrZ0pIjgYE0elJA17WH20U2k+rDH8qRRjSbPtjQWpxZaEpXnKL1/GSfLqJUTD",
+	"g+GLqN+HOBruj55H+/Ql3d8fveoPXvR9JzYDaXIGrwks6kThc8F76s5agYwY/hNi3QSZ16ApS7eAmjHo",
+	"6q4Sb0JMEgjTyqAOhuMRkwaQ2AOxVmkDos23nilibYVMKGIxsroJSLCpUBOxipwDOQ99KDjP8164Ap7+",
+	"76Db7xapeoPBK99W8NRvX3iR6Pn+/iv/Xb9xfKPcDwSjPE2t49hDaKrQqqNX/PNuYgk6fxWo2wA8a2Dl",
+	"qnSlNbBi0ACvOyIXp+evz85/ITnXLEU4qaUFKo9jgEQ12NXJ9dnH0yAMrj5cmZtPDb1yT1nJq6p0DGtL",
+	"LbDRbLYVRVmWrBWN6j7P8zSlQ3PuNovzIA+PIU0fu7JNNkJDy9Gb54bkDudE5pwzPiYi11gqMKT324Xb",
+	"CBQoGuUk5yPGmZpAvSLk+LfanrrV1puI3Bb9MvrAMnPoBy9Ck/raD32fvTIep7l65BFqKvWaA1ySUcIo",
+	"54VbbtSgvRqSW6rXsd6JScyQ9xY3fPuhScgoM0Zwi6fvgSjMhFIYYSWi1O9eTb09n3qr+Fh44dn57cXl",
+	"+18uT6+u0BVPTuz/3hyfvT19vaYmtB5nKz+9NlevJV2NEkybcR3sUXhOXx5E8Wj/pWFcB9Gr/v4oehEP",
+	"hs8Pnr8YQDwIfOUfD6cqimVFXXDJVpc1v4p6Vfv7xPTkujglmqbvR8Hh581BqAZki7CNZOWpb1WvrOla",
+	"zpeLdsswf2M2UVa4LNzXCkyrKdzy2RXfek5u8OrgoNez5rk98fMskTKXJ5sLJyJNQJIxm4FqZxjN9a8l",
+	"nYEN4kG4mVC2o1xRKkAS4K4zCE3JBB5ILFKRYxlGE6yJqlr5nZN7mqagVYt4/ePNm17vzZuV0tSqoj6J",
+	"bNlkJGS1VDwRCriJGvinlAHXR6260Bg4SKrBZl+YmdGhAo7QsSzIbOY/hiLcQ5xLpuckFgmEZM+oZN/l",
+	"Ce2MeM/kA1RrkOYh//25Fx3cfN0L9xd/8a3cJsbtzsIS8GKPBhs/zGrfav2ZKspcpVFsxbH9W7b2huYN",
+	"XJuNF7d6meF+f3+/1xsMBr2DIPxm2k4ywfUEc7E5ULmm3lBT707vcz86uPl3/3MvGtzsWm0P/LpusfZt",
+	"VV0r7tgU3loeU40qgH24X+/fRO1XQkPjgLCwTI0oSKKJqMpRTdUdJ5S8FTNIaeylByuTglo+EJL+gGhB",
+	"+gde2/ckCDUU7B+EjQ7AwOMm/UHYP/AfXp3TP/LkmCI0lUCTOSme4junVvisANriw7Idu0OyuvPGzKVw",
+	"Y/sby/FmMxL6CzW2/1lrz8IMDKdGBZgFXIOC3oF6iqKOT0d1sddroYrZKwOvj0mXx22YdFMrfzPXtMPk",
+	"xEROQcyJ29ZMhp2ZIY3vGsRxMzH3UlInzN6yLPcko3xuk5el2O0io5e2ehf/Fsbpy27LplJL0+bPtzH2",
+	"WjeVOPFaDH5NIzq9vDx4+eqFF/Sx8bU1nXvDIE1cG2W5AZuBUnTszYyoJvcmLt1LwcehwUOTRhrlV502",
+	"80nmKfIACeajBFeY7Wy08ZqeKkF8dl7bwpKyURYfvfn71ftzMhXm2CVhXIuyDYdNR/OhHPBwcN88gq4B",
+	"H1+w4/WExzzQBs5JEJbt9AnQBKQ33alpfDlRy9MVNoNKRnpY5PlG4ITQkXaA7MqodzC/F+0QVYSDTSdi",
+	"lYlbdMKsP5h3tfDblPkEuSMxXzaGZXb0fMpimqZzokAymjIFCZ7Vbki4wVhycXbm+nMJ3t8Yz/FO4Bir",
+	"OyphQQmO5Bpmxg+wzzcv7uDECm+Ly5WCvn4JOIvvjE6/BIfkS6CR7X8JFj4LuMqHGdONPGl1voMQuSIV",
+	"sfDZwjNEV1H0O6gGww5D0u/0egZ8n3d6vcbp9juDlzX0e+5FP8dLDVVdXwjRco6ELKOGjydJN8u68/l8",
+	"fkS4uG/T/Vp29rzbO+gOeoMXfhb5uT+4QSby773Pvf7NbrdFL7uWpni5fMtInUZ99vhhmmyXhW7IETnc",
+	"2zyx8/hUr7h/VcJXpXudb8vcPk1YPGk0Y7Qg8YTysXMCbKEwrSAdkZhyLrT7+mmaT9/CudWK6m+hLPt9",
+	"SGwR16iprOLaPUE21fMSRGiaivsiXSiwYZekQGcWHXJud+wG6gqwDkJfmfimrpV69bi59TB4iMyDohmV",
+	"OLJinrjC4my1+0MhRRCuv7AUau1VNYm/iS5WgHVcglLTLarS2e0WuGVrlElIhqDvAbiFKEMLVmBUC4ta",
+	"e1hefP0mru1c3OPhVjJINkv3SKR87FRCa/Mu7dlu446+LpPkemLm1AnJkR1KPTv/+P7s5JTsUKIymqZF",
+	"ibmW1+4SeGBKN9oq7jYPlTFu7ao3V8bl3XAZzuQc53ZAzk7ovCn08fdP10Gb3B9zHDVSqihISZE5dqbU",
+	"VEhNji/OLPUpRnYoL4fCmBuvsrUaW7mhuvj6mbL+j5CEKSnKU53GROupnS5ifCS2m0hQkeARorlbdOfi",
+	"5IxMhNK7hxaWjYCuoCEkgQc7gmZPJucmxlO32R1dlcJwejHE6Z3QkgCcLEYEaZcmVWjEmgER9xykmrCp",
+	"bbu3zrbFLLJcaftkk7GRncrj1G6IqyVSTJFX1dPhAvA75JNkWruioS3LKJbVTqymqWk+TG37Z0Tjoudf",
+	"VRFxqMwSOV1NQ+OEdEhmAxRmtocL2eFJ/EuO8GjPVDONgF3JUS5PTuxgLCd4TMcXZwGWOZQ91H6n1+kZ",
+	"lxJT4HTKgsNgr9PruPLiBM24W2OS3dmg8RH/by4agwdp3hoPqshoocuizorn/kwVFhoSgTciI+ZUSoxr",
+	"WhAlsmpm2c2YF+O9ZKc13hsS6Iw77vL/b6NJ6Hqfux1yQvEhXFhObPVX1jDOEic1as1NmoWNQfsVDYjq",
+	"ku7yUPYi3HhTe8p5cdOaVB30eo+aJHzkPLanueGdM8yojieGeMR1uzoybm55Cd5dTikZAJBAOCbBizDY",
+	"t7vwyVTutlsbysVb+ptvaQxcLsLg+TbrNAdiEcTzLKMmlqIR1EduC8Ardmy8jo6R9zQ8zASHh8jdFKGF",
+	"F73Ih8iSs6g0t8hw2sCgXETTNKo5ViRhzJStB2HdVMeeKesTBETrYYaGhQW5DkugMqhrfcENxzfZsisD",
+	"uN3VaZMdRT6yBQ7bEMW++R3A1NzHcDg5h9KlUEa7h6hvIZSmShB4cH3nqF8fXkORhhCLDFTFcH3+2CaC",
+	"bvwblP6rSOZPNl67KmFaNPmJOcuF3zdbh4Mj3A53LVonJnNEhf9UZ9jv722+qT2C/RROZFVajrM/uedY",
+	"raqI1l0H/UUoTzi6MtZdTtfv1PsstYDtZkUonwsOBFIFu+7NmYLkOEdqhS/38o+6B6mqwT8cdCxdRIoZ",
+	"s66ANXXuWgXWXqM+yXlq2F/rrSCkcvgeklnC409Ut6dfVL1SZLw7lxK4YTwjkMBjcG8aIB2uiXWEQmNo",
+	"JJoOU8s1LGWa7bVur73Ppe+Fz3XbvYnHx1LPi1o2ND49AKzq228PAD9IDNfP8URkxBgL2n8MRLmyOcWP",
+	"AhTLr9t4sgg3c+DuV/ta4mIlGb7Ed5yWJitCnA3G4awE7CtSlAgOEaRY7XSEaqcq7jRBxiSAeIUhW9sR",
+	"3F/q08qPdsnae6Y/m6S6eewtqWpDyYyXmvptEdFfQP84e0fqaZ79OFM3QW3RzRodjxR8FaKTFKhcsvlG",
+	"Iu0M1j4hKv4e9TtLdvsaL6nMoayqPtaEy1crPQa8v7yJYh0n46/E4r7bkqz6WsZUO4qaXZWafbxJuXOk",
+	"1UliBhGNhIxoNGYz4Ghxj7O1Wnlmi2pD7Wp/1kM1pqVKszQ1WY3SlCeMj5fhc2V14GNNoqe0vx8EoI2h",
+	"yK3g0zlqTZe/0yyferZa84Wa5r4jt6892+MKqzKWE6xdLuEnoURSnoisnDrxdR3ITjEuTVKqQe5aw19f",
+	"CDWcgrnh9NqEjH2XuDmoUjpLM4k5IrT52rJr1CsS28vrCYx7rJjVpzzLIqrNt9YnFh/rP57wXW74IzOK",
+	"5aGkxfLL6APrA0+zdMvnl338o2fM/4+RQlBZUqrGT288iceXKQSH+5rXP138636t/xbC5nxD8MYrHZ54",
+	"iHmEbeMxsE08ogQZUblFPHTJxJO44eYy+dIvT3x3BN3eiarXEVZEzJqWDa4xw0bsK0a/0YTj6b1jDDqi",
+	"kZpCbCLGz/CPbtUG35iW14aQamdZ9vbd33PDobWc29CJDZFt0+6lsYPfj68sbW0VrbTadLr+LbpG46Wq",
+	"5nZ+vJvYdX6ct5QjyH5CegmxkEl77viZQgaJr1aOau/sFWpBOFRT4IkNR1rOV5BHsuM6Q8U7r1M30unm",
+	"mo6qFlK74k12cDq3WNLNcqRUabNeaMcP8CdPdgnTq8hoSULdANV6GuqZfvw1XPrpmeuasc6tyuH7vhcr",
+	"50Si+fzh+mBWm628CE3lSdBC4eMjWscJ8/hlTNjzD2+saC8jp9nDSRTj13mrQRpWxBEnVuw8uS1O206V",
+	"nTreaXWGp2ne9DvBqwbwbofg77k1fhaj3o9Cr3W/Sagntl9VtqVcQwtnp9Oigz8bkIvj65O/bdNb/rj3",
+	"Z3f5N91dJjvOYncfXSZfWYVp+UHcatBt7wf19u8jO79LXd92+NttdXzfURlPyKA3eFHr2k7wZSXnOyhb",
+	"RuUdJMZHRK6dFRmXKhrGJlynWFhFz5oN3Axy2yNne9v0fz/u/dkB/rMD/OQd4O9w+sf1gqPZnj2EYtoX",
+	"Lbg+5/v5xhgnjnQ6+85l6qZr1WG3O76PpjHr4E/YpHSoOkygOTupvxa/d9mU3lBD90Xr1w3cX6sXDG4W",
+	"/xsAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

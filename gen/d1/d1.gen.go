@@ -488,6 +488,9 @@ type InternalError = Error
 // NotFound The error body. The vendor documents only {error} (on its outbound API); the inbound shape is inferred. Its text is informational.
 type NotFound = Error
 
+// PayloadTooLarge The error body. The vendor documents only {error} (on its outbound API); the inbound shape is inferred. Its text is informational.
+type PayloadTooLarge = Error
+
 // Unauthorized The error body. The vendor documents only {error} (on its outbound API); the inbound shape is inferred. Its text is informational.
 type Unauthorized = Error
 
@@ -1238,6 +1241,8 @@ type InternalErrorJSONResponse Error
 
 type NotFoundJSONResponse Error
 
+type PayloadTooLargeJSONResponse Error
+
 type UnauthorizedJSONResponse Error
 
 type GetAccessTokenRequestObject struct {
@@ -1288,6 +1293,20 @@ func (response GetAccessToken401JSONResponse) VisitGetAccessTokenResponse(w http
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAccessToken413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response GetAccessToken413JSONResponse) VisitGetAccessTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1576,6 +1595,20 @@ func (response DeleteCard404JSONResponse) VisitDeleteCardResponse(w http.Respons
 	return err
 }
 
+type DeleteCard413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response DeleteCard413JSONResponse) VisitDeleteCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteCard500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response DeleteCard500JSONResponse) VisitDeleteCardResponse(w http.ResponseWriter) error {
@@ -1667,6 +1700,20 @@ func (response RenewCard404JSONResponse) VisitRenewCardResponse(w http.ResponseW
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RenewCard413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response RenewCard413JSONResponse) VisitRenewCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1766,6 +1813,20 @@ func (response ResumeCard404JSONResponse) VisitResumeCardResponse(w http.Respons
 	return err
 }
 
+type ResumeCard413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ResumeCard413JSONResponse) VisitResumeCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ResumeCard500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response ResumeCard500JSONResponse) VisitResumeCardResponse(w http.ResponseWriter) error {
@@ -1857,6 +1918,20 @@ func (response SuspendCard404JSONResponse) VisitSuspendCardResponse(w http.Respo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SuspendCard413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SuspendCard413JSONResponse) VisitSuspendCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2198,91 +2273,92 @@ func (sh *strictHandler) SuspendCard(w http.ResponseWriter, r *http.Request, iss
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Hx9c9s4kvdXQfHZpyJfUbLsOLkZubauNJKS0axjey15sjNJzgWTLQlrCuAAoGWNy9/9qhvgm0TZ3tkk",
-	"N1WXf2KRBIFGo/vXr8x9EKllqiRIa4LefZByzZdgQdPVgOt4HJ9zu8CrGEykRWqFkkEvmC6ARVzHLwwT",
-	"MROS2QUwYUwG+oVhZm0sLDtBGAgcnOIUYSD5EoJeENG0QRho+C0TGuKgZ3UGYWCiBSw5rrXkdycg57jw",
-	"0XdhsBQyvzwIcTYLGuf97w/99q+8/Xu3/f1V+9P9QXj03cNfgjCw6xQXMlYLOQ8eHsJgoLSGhCPx4/hH",
-	"4DHo7T312UwD4H7sgltmBRjaVsSTxDA1Y0oCywzeMMCsmoNdgGYzpZnVKrtOwCyUskLOO2xsmTAsUfM5",
-	"EHuiBLgOmVFMWLbMjGVSWRapJbCZVkuWgjZK8oTF3PKQcRnjQAkQ08BrYJkUv2XQ+Shzri7cNgq+3rWj",
-	"cpdtgRxu5Ojro8c4ytu/99u/Ikc/fmx//NhhyNfXRzv4OhRzYXlCkiJn6u8Z6HUDY+PYcTJ2w3PJicFy",
-	"kRhmFeNsOH47no5/HTGVgqY9HDMxl0pDTCxWxOzioSmk6zdatGBDXCepxoUYZjxLbNCb8cRAsaFrpRLg",
-	"knY0Jhl+TOwLKRfxsTvKa6DdWXUDEu/TgB3SL/z8z5X/g279tLpNx3AilsLuYP6PasWWXK4rrEOGa7CZ",
-	"lruYmOCEzawjgvidWGbLoPfKUecuDgrShLQwB020nc1mBp4mbkYsXCpjmYYIpN2g19yI9Jh1mbFcW8NQ",
-	"P+vjd21F0frNe6lS322mPifiMYkoKCWh2HHwqpzpuWf/uKZuYN9OHZ2iWH51AJzmCsFAxqkS0r4wzJOP",
-	"0Ci51moFGpeSfhUdVw79BWtJxWJlDVOamZRHYPa+OPw9j6kPeIAmVdIAWcofeHwBv2VgLF5FSlqQ9JOn",
-	"aSIiImn/nwaZfF+h6i8aZkEv+H/7pRXed0/N/khrpd1Sm4d0zWPk5CJkjgchK+w2supaxetjBvg+snkJ",
-	"DHi0YDMBSUyGRWcJdIKHMHij9LWIY5BfnuqamtD5K8t4kqgVxD06fpAxypYuHkZW3ELYgKz5CHyCfHhh",
-	"Qtw3XmrgRkkWqRhYrMCNmwlbCBg6J5ZbsqOI9hJPnieO7q/CBSOWWcKt0mzGRQLxMdGGh8YMXxu2Wqzp",
-	"cE6VfaMyGX95qk4VM1m0cArYUhUju+d0eyFKo/YQBpeSZ3ahtPgd4q/Ds75fz0mPk3qUgqUwRsg5Hb+w",
-	"xgMOUitveSJivA93KQJth7DQr4bE9KMIjCFwbEb1W5Cx0mzJ9Y1hcAt67XVI0SieuJMrz9OAdH7OEiUb",
-	"zUCqkZWIo8QcWvHK7l7yGrhGSKRtzLxMb+BiZxuPwsBt0lyJhoknECkkLJNWJKU6ecbQfHDHl2kCQe/7",
-	"bmkGZba8RiuIXFN4p4niuebSQsxoiAmZAcQivHO99qBdWyCID9o8FT0eRSqTtjfLkoT5e5GSJluC7mng",
-	"cdMuie4rd/u+MucPxLZG4+fvqOt/QmRxDvQLC6O+vaczWcMpyXgOG4mabx+pj2V2hkfE7nI+HiFn0LM1",
-	"ADR9IoxlwsLShIRVPpJysvfCsKWKgUTp84ZEqGTkez+llgWrhn48CpuMp2LZIBDvFyA3doxTJmAhDplB",
-	"UzRTesntMVvyNbrN/Nqgq4eibtYyWmglVWY2pL086MPu4WG7+7p98Hrafd07/K738rBz9P3hr3X+bFv4",
-	"bX3J8X5zA+sN+h1Gh0RhCipN4JgpmayZf5Zp2Didw1evdy04UHED1/qois4MOatN5itkq21uOmoaEUBV",
-	"ZfpZJzrFKapvOkH+vK4SOkrcPE3VhRtVjM9Z9fQ7NPLBedRgrNJN+vh+oVzkgNG4dQ5HDjfo7+LxXk5G",
-	"F2Elj5HfH08ml/kT9ITbGG1ocM4KDhgMxi5iHx6Uh5Ym3KKwFzpPBkqtJGvNyCqRTDM+Q69NQwoEmiut",
-	"5JwNfv45d3Ub2Om3OfUw+DiHqoMRyZEHTyivX4GtuGGpVmizUAPGkzP23evuAULU5XTAVsIu2FIkiTDO",
-	"wDyhqt0/qKrormXPx6mJG/7wUI2xPmxEX6WyFPNXebPJ5bpwfXrKqpwIFwfUTUWJaQ1Wp3gWMgkr5P5M",
-	"aGOPGSxTuyYp45Jl8kaiBKFloSgT7cZTnKkbvNIkcq352knUkgsp5PzsEQrLQD2Ja2kYxjWwBGaWXcNa",
-	"ydh5iymfO1x8PLpuPCHzNIcrwdY2gHOmARU7ZCYzKYYVSrMY0AqhaxgrCcc1f06YwqUjNTYKb+Ve+bbR",
-	"/zqItst5QQFvsiK18MbjCpflSZF6SjyLD0F/MB3/PArCYHzqf35q0LxRs5FE38bZKWIPq/jKsYqyJe7I",
-	"2ch7GvbAWjn6ZfYaQxrWPx/vOe9ZSHfHLHgKznOfgUZ/nY3RoYc76++S40CH5JCxfiY7DTq3bIUuBiFr",
-	"iPGwkHNaugyICfWyBBC9NeXyNNGiJDR7248Yc2YWSlsXgeYePGWbSoP+jMlpT89S7ze4Cx88ber2hoY5",
-	"HjUpV2WSLdwiNjVt9KfJ2SmjzA7aSmlVoTJFOF7kJV64TETdROxLWA3yYsAWH1wok0ssThuEeUotT/H5",
-	"HFCT8C7BGD6nE9q2oVmyI5whKaDkV+74IdmxVycK94jv7AbWK+VQuNxQ7h01BSLVg3AspS16Ykp6m45n",
-	"ywnHYFKuz2ZB78Pj0nGuVZxFUDrvT1hRlM5i8KfNUHyY5+uRQTE4bN3wUWt4sOCowpLdci24tCZkasZW",
-	"CxEtHECcX5wNLwcjyuwwZ9tadZI9TFDyv2JrVAqStark7vn4ljOjMh0B6uHKReM+11OxHoayv4+mchE7",
-	"eeRiGJ4kTEOkdOyc7x2GfVcgKGKXcOeb4eA1j27Ij+o85RX9Ab/7j/tNu+VvUsy55TtqqFkbNEPoE5I0",
-	"UORHka53ZKoJc8dYwuEcL7k0lBlWm4fQwqcJ8aIwFN5RzoFicjkYjCaTN5cnQRicj06H49O3QRi86Y9P",
-	"RsNGpKgHRI0neCNQ0mf1zADR4pICNbvan6JlHR5cnfd/uRqdXpydvBudToMwGJyMB3+7mp49/uDyfOhm",
-	"qN09O5+eXeLY4ehk5Bbw9TL6OTk/6f+CGx6fXg1+7J++HfmLyiOna/jrcvJjEAYXo7fjyXR0QT9PR+/p",
-	"7/lJn8ZcjCaX7/DH5HKCXAzCwBF2dXYxpHd+Hl2M3+DEg/7F8Mezk+Ho4orujQf96fjstJnXVYBBFItj",
-	"4Yz6eUWnXElk+xjyeqGaMXJF6xVBQgqhnV13WCGVdbBSsbSlWG+AY+PJV5fM4apcMmRW8+gGPQrO0sXa",
-	"iKisbqY0fe567XIht/3X8r0iQ5xnHChPfhdBmquYzQw0ZwSfp/7nxVo74iY/zaed7HsaFsgRKPdEnKzx",
-	"ymOFT6fSXDv4XdaMq1qHAniFY68uRn+/HE2mo6EXy/xuf/hL7c7w7JT0pj/tX43+MRidk8BWRzTfHfRP",
-	"B6NdOHKx40zfaADnyFKlv0wwhGSjJONzLgpEqURWObgU/kWUGauWoCk0j5S0RW7hp0wCO/zuXzEjRaGf",
-	"PWZFLmqxS1E4DVxS5Go4GownjksNgVjVHiDJLvTyOb8lcGnYxjyh9w5ceFZNnKLQmw57T4+dd40hhTCM",
-	"s+vMCAnGOPctrYIC2ZVcyCywlo8Je4xO9eRsMg3dz8n07GR06i9+uDj72+j02EeSfvCbs8vToXcFi7f3",
-	"Qm+uIHYpkaPuS+fpX2t1A7LDzqQ3fqQNlPyp7+64nvJNQbdL+vFNB2YEAinXNll7UKsZvu0TKWjMf7st",
-	"5lduj/kVbW6HXHs/vRJ1bwRfMtLr1EI85JY346iEVdH1wS1nHM/tp/cj6o1Ry5RH5BwsWWsmboHFyrbL",
-	"UgJu2hyz0WD4Y3s0cWzuH756/XbwLmQ3gkzz8OCFYeftw1ev0Tffc45HmnAMT1wMSfEKvZtyyVoHXXQw",
-	"Dr53TSlmjyQF7lLWevful1/2QpYmmWGpkaxlV8qPCln/3egfdBTuBZ7diURwvT7nsn5jdJfSYUeqfc3j",
-	"OTgxNB32jsuYW6VdWgfnOyayVGaZr1QSi4RhM7DRAuJN4HhhnEgvueRzwIA777giiahAwHcH3x/W1L71",
-	"X70PHz/eHXbb+O8Q/3mDP//zzaf/+Pixs3d/9PDYkL1GkCjjuF3+r2/v8CURbpmGNOER9ReUsfDnrnF4",
-	"uryhaiLvAgzo27wIS+R5U8UiLqlFa8Hl/EtSV+RznkriuYFfLaO+4QhUY/Ua5U2uwcVmknp3Nn5XisrB",
-	"GbqdE/oznZwjVA3G5Fs3AhXVcneCFDcGL9SO0utqoRJgRswlxOyn91OfvXwsM021z7Ic6QnPtOwJsLMe",
-	"JT9MT/HMLno0to1je/9c2bYr9DbsYoPrlSXCyg62eY4eH0SZFnY9wcN0ex4e+NJo7z5wS76hNFrQC356",
-	"P90y2n1naE1eSCfYmYOtlMpD5grrCF0Hr9hSyMw6D5RkiLrpNqqxC2tTV9gXcqaaue/Wy2smL0yRF+yf",
-	"j/Og0VdlMGgmA76R5Q3zHC+1uKDN8rXbsAy9vQWq+1iudjMHB701BtiFMnn7kwSIO+y9Ftb64rwjyIhl",
-	"ic+lEc+uE2EIu3lkzXargL71zVXlK9wuDGvlCUkDgLReo+nf90vtdzodNw43tfK0XMNMaWBaZVbI+R4z",
-	"FDdTnl3Tag7DfFIW514oY52F9NG1Wxtk7EreibCgecIMzMm6kNXkLFKJkqxVsq/neb93TM0PvqyGgzi6",
-	"ZiEzQkaA/j7oCKRtg0TXLd6e6f+/7OdzlY07uCPosEEiKKdsFipLYmZVgm9BUQ5xAR9VThhqIYpoBoaO",
-	"Fe/5kAJXNiFSVrKdcXNjfKVN2KRs0MRTrQsla00XPAHDhgd7uSz2zxGObnE4ifJBp9vp+pqq5KkIesHL",
-	"Trfz0mcuSSf3EQ9+37892CdkONwv+kFS1VTSOOtndsEOO11EJQ8cru2iVy1WInI5n2rKWqPJ4avXzjXy",
-	"zTI+740us4a5MJYc1htYhzgB+ysz2TX7K8u7U0PyhLh1DZalojOO84WMZ2UbzF6uP+SKVztYmqAidLmw",
-	"zIBP2AlbdKIwRKdCRpQml63DXMdb2crDCiD0rrdhR92uK9CSiLvqhG2oS3TYgGPIzKRCL1xad/a1FF7w",
-	"toZ4dHZlW/yOhGs5ZH9nv+XDp6KQ+IOK15+tdapm9xBnq1PdtVerVRsFuJ3pxPP2D8/9sNm5utkJedjt",
-	"frZ9VQ+hqTHMN3uZjLq7wuDIrd00ZUHjfqVVk145ePqVWr/bQxi8es469c7Cqn0Oeh8+hYHJlkuu107c",
-	"XJ6zYng84JbuSCnzCFV8jpLooAGdgbu2E/QybmwLlOQ52Jx9YbB/zeWNkHOEntye3OcK/7BP0cn+veto",
-	"etivl6vn0IBMJxSaNtvVahW7x1wPNqOWL+PS3oXJrLZ8t7p7IaPecxbx1Pga0hxCb9S3CtWuZXKxUZyW",
-	"UJYKOqxfL5yzubgl4+Br6xhgH1dJd5P4tmQNSKFE64gzzjFS2cIQVpZEXT9XWcZ0+3SuygvThDbIxVpx",
-	"2/zLiFP7ZmFXjacyvvJhzzNGVxv4nzG88i3Cc0jZiZNfCFS2OzV29JxuyXS9NeOrIs5R9+XTL5Xd3PTG",
-	"0dNvFC3G/waoFTCGvCy7JVVVmnO8GtQ7WYNP/w4s7d9X9OhhJ0hd0HculGKoZAUr+YgOe49gu/HZ0F/R",
-	"uDV+lcR4YhS+qfPPI3Z81UTFqhhuRQRFl4FD96KbaA/dbT/+uGxKcFiTg1b+LiVMyB2vtUmcPR+5WOuo",
-	"e7T3mfHrLdTh68+GXhsf8DzjlcaP2v70WPbkVxffEGsDsdDx2oIFh2BfCrR6LkexO9ob0nPjyaDYaa5U",
-	"HHqPMEkohKsijjku+tw4S9CZojeFNBY44gNGRBvFAVc2iZScCb2EuPbZzAI0HBcNF64Sf9R9yVplwZ0V",
-	"7e0izju5KaTzjTIrl+i+oMo+ruSK1ltVGUIht9NKxUMqK2ZeIZjvKvJfn/xbQOVYO3Cn+2eCqK8ZKza2",
-	"UT5sf9H2OWFqs/GmAahIyZxuxN9wagOnhj6v+WWRiVKmu4HpIi/YeGRyZVDKyKwZ6qMyxoFUUUkpSgbo",
-	"5bjya7VycFyHMXYDkLKV0tRO4Zsd8rKh03y8Ou+f5pU6XLn8gr5WhGQtqi6GGBZuFNv2mNJhpeAWPr+6",
-	"xgYLLud5/2itWuQ/STRZmipt4Qvhbomo1LHzvwyoRWH4/zCebhXHv3KO7LnYStr9DVu3sJXOD/HLF6S/",
-	"PMqiPj0Gs/TdM3c+oHfsfO/A8bbv5wNFq7Jo4Xrm87p1Ps1Ws1XRlC60scyKJXRYv0ijvyy/YGr+IPtf",
-	"/tKatTZBkCcrvjbUv3Nc7ayh3L3/cKFssPFMMNRuJ+EWn5YtOHnXjmsbqsDXBlpOLt99Bv+zEQTxQL95",
-	"lX9ar9Jp3Dfk20Y+5MsWyHwx5PPLPBb6VqGPsKqoEAqTn6P7FLf++STFveYZ8PhGWIvuWwW83JitNsQS",
-	"flpFgEvrOx+3ilqF7Yj3aq2ErGUs4lzJX7edYjShUK3dsNpmWIHkZhfQd2Z/EVSbOJq/wdqfFtYKqfoG",
-	"bBvANimyYU/jWb0sW22Y+vAJpYr6dLzYZzrx3Uymt7/PU9GJDzqWekKiRGVxRyiSRL/cff4fE20ui0Lu",
-	"H7kC7sOnh/8JAAD//w==",
+	"7Fz/c9u2kv9XMLx3E/mGkmXHybXyvLlRJSVVn2P7WXLz2iTngcmVhGcKYAHQsurx/36zC/CbRNl+bZLr",
+	"3PWXRCRBYLHY/exX+j6I1DJVEqQ1Qe8+SLnmS7Cg6WrAdTyOz7ld4FUMJtIitULJoBdMF8AiruMXhomY",
+	"CcnsApgwJgP9wjCzNhaWnSAMBA5OcYowkHwJQS+IaNogDDT8kgkNcdCzOoMwMNEClhzXWvK7E5BzXPjo",
+	"mzBYCplfHoQ4mwWN8/73h377Z97+tdv+9qr96f4gPPrm4S9BGNh1igsZq4WcBw8PYTBQWkPCkfhx/D3w",
+	"GPT2nvpspgFwP3bBLbMCDG0r4klimJoxJYFlBm8YYFbNwS5As5nSzGqVXSdgFkpZIecdNrZMGJao+RyI",
+	"PVECXIfMKCYsW2bGMqksi9QS2EyrJUtBGyV5wmJueci4jHGgBIhp4DWwTIpfMuh8lDlXF24bBV/v2lG5",
+	"y7ZADjdy9PXRYxzl7V/77Z+Rox8/tj9+7DDk6+ujHXwdirmwPCFJkTP19wz0uoGxcew4GbvhueTEYLlI",
+	"DLOKcTYcvx1Pxz+PmEpB0x6OmZhLpSEmFitidvHQFNL1Cy1asCGuk1TjQgwzniU26M14YqDY0LVSCXBJ",
+	"OxqTDD8m9oWUi/jYHeU10O6sugGJ92nADukXfv7nyv9Bt35a3aZjOBFLYXcw/3u1Yksu1xXWIcM12EzL",
+	"XUxMcMJm1hFB/E4ss2XQe+WocxcHBWlCWpiDJtrOZjMDTxM3IxYulbFMQwTSbtBrbkR6zLrMWK6tYaif",
+	"9fG7tqJo/ea9VKnvNlOfE/GYRBSUklDsOHhVzvTcs39cUzewb6eOTlEsvzoATnOFYCDjVAlpXxjmyUdo",
+	"lFxrtQKNS0m/io4rh/6CtaRisbKGKc1MyiMwe18c/p7H1Ac8QJMqaYAs5Xc8voBfMjAWryIlLUj6ydM0",
+	"ERGRtP9Pg0y+r1D1Fw2zoBf8235phffdU7M/0lppt9TmIV3zGDm5CJnjQcgKu42sulbx+pgBvo9sXgID",
+	"Hi3YTEASk2HRWQKd4CEM3ih9LeIY5JenuqYmdP7KMp4kagVxj44fZIyypYuHkRW3EDYgaz4CnyAfXpgQ",
+	"942XGrhRkkUqBhYrcONmwhYChs6J5ZbsKKK9xJPniaP7q3DBiGWWcKs0m3GRQHxMtOGhMcPXhq0Wazqc",
+	"U2XfqEzGX56qU8VMFi2cArZUxcjuOd1eiNKoPYTBOV8nisdTpU64nsPXYZt2+uUYha4VLl1Bj5KtPIog",
+	"tYa1DOhbYO32kt+18bWQHbB34jt2vWbeAuzRfi4lz+xCafErxF9nM32/ntMGp8W4qaUwRsg5ibOwxgMo",
+	"cl/e8kTEeB/uUjQcHcJ2vxoS048iMIbAvtlK3YKMlWZLrm8Mg1vQa48Jikbx5HiDkQak89uWqKlo1lKN",
+	"ooF2gZhDK17Z3UteA9d4SLSNmdfRDZzvbONrGLhNmivRMPEEIoWEZdKKpIQHzxiaD+74Mk0g6H3bLc26",
+	"zJbXaNWRayqFZornmksLMaMhJmQGEFvxzvXaG6HaAkF80Oap6PEoUpm0vVmWJMzfi5Q02RJ0TwOPm3ZJ",
+	"dF+52/eVOb8jtjUac39HXf8TIotzoJ9bOCnbezqTNdyVjOcwmKj59pH62GxnuEfsLufjEXIGPXUDQNMn",
+	"wlgmLCxNSNjrI0Mney8MW6oYSJQ+b4iHSkaxxFNqWbBq6MejsMl4KpYNAvF+AXJjxzhlAhbikBk0rTOl",
+	"l9wesyVfYxjArw26rijqZi2jhVZSZWZD2suDPuweHra7r9sHr6fd173Db3ovDztH3x7+XOfPtseyrS+5",
+	"/drcwHqDfmdzQqIwBZUmcMyUTNbMP8s0bJzO4avXuxYcqLiBa31URWdWnRdC5jhkq21uOmoaEUBVZfpZ",
+	"JzrFKapvOkH+vK4fOn7cPE3VhRtVjM9Z9fQ7NPLBRQhgrNJN+vh+oVwkBDET1jlQOdyg/47HezkZXYSV",
+	"vEx+fzyZXOZP0LNvY/SkwTlfOGAwGLsMxPCgPLQ04RaFvdB5MlBqJVlrRlaJZJrxGXqhGlIg0FxpJeds",
+	"8OOPuevewE6/zamHwcc5VB2MSI48eEJ5c89hxQ1LtUKbhRownpyxb153DxCiLqcDthJ2wZYiSYRxBuYJ",
+	"Ve3+RlVF9zN7Pk5N3PCHh2rM+GEjmiyVpZi/yptNLteF69NTVuVEuLimbipKTGuwOsWzkElYIfdnQht7",
+	"zGCZ2jVJGZcskzcSJQgtC0XNaDee4kzd4JUmkWvN106illxIIednj1BYJh6SuJZWYlwDS2Bm2TWslYyd",
+	"95vyucPFx7MFjSdknuZwJXjcBnDONKBih8xkJsUwSWkWA1ohdA1jJeG45s8JU7h0pMZG4a08ytg2+l8H",
+	"0XY5LyjgTVakFq55XOGyPClST4ln8SHoD6bjH0dBGIxP/c9PDZo3ajaS6Ns4O0XsYRVfOVZRtsQdORt5",
+	"T8MeWCtHv8xeY4jG+ufjPec9C+numAVPwXnuM9Dor7MxOvRwZ/1dchzokBwy1s9kp0Hnlq3QxSBkDTG+",
+	"F3JOS5cBPqFelgCit6bcpCZalIRmb/sRY87MQmnrIurcg6fYqTToz5ic9vQs9X6Du/DB06Zub2iY41GT",
+	"clUm2cItYlPTRn+YnJ0yylShrZRWFSpTpBeKPMsLl1mpm4h9CatBXtzY4oMLZXKJxWmDME8R5ilLn9Nq",
+	"Et4lGMNdsL1tQ7NkRzhDUkDJvNzxQ7Jjr04U7hHf2Q2sV8qhcLmh3DtqCkSqB+FYSlv0xJT0Nh3PlhOO",
+	"waRcn82C3ofHpeNcqziLoHTen7CiKJ3F4E+bofgwrz8gg2Jw2Lrho9bwYMFRhSW75VpwaU3I1IytFiJa",
+	"OIA4vzgbXg5GlKlizra16iR7mKBiRsXWqBQka1XJ3fPxLWdGZToC1MOVi8Z97qpiPQxlsx9NTSN28sjF",
+	"MDxJmIZI6dg53zsM+65AUMSugMA3w8FrHt2QH9V5yiv6DX73b/ebdsvfpJhzy3fUULM2aIbQJyRpoMiP",
+	"Il3vyFQLAI6xhMM5XnJpKNOtNg+hhU8T4kVhKLyjnAPF5HIwGE0mby5PgjA4H50Ox6dvgzB40x+fjIaN",
+	"SFEPiBpP8EagpM/qmQGixSUFana1P0XLOjy4Ou//dDU6vTg7eTc6nQZhMDgZD/52NT17/MHl+dDNULt7",
+	"dj49u8Sxw9HJyC3g63/0c3J+0v8JNzw+vRp83z99O/IXlUdO1/DX5eT7IAwuRm/Hk+nogn6ejt7T/+cn",
+	"fRpzMZpcvsMfk8sJcjEIA0fY1dnFkN75cXQxfoMTD/oXw+/PToajiyu6Nx70p+Oz02ZeVwEGUSyOhTPq",
+	"5xWdciWe7WPI659qxsgVrVc4CSmEdnbdYYVU1sFKxdKWYr0Bjo0nX10yh6tyyZBZzaMb9Cg4SxdrI6Ky",
+	"WpvS9LnrtcuF3PZfy/eKjHeecaC8/10Eaa5iNjPQnBF8nvqfF2vtiJv8NJ92su9pWCBHoNwTcbLGK48V",
+	"Pp1Kc+3gd1kDr2odCuAVjr26GP39cjSZjoZeLPO7/eFPtTvDs1PSm/60fzX6x2B0TgJbHdF8d9A/HYx2",
+	"4cjFjjN9owGcI0udC2WCISQbJRmfc1EgSiWyysGl8C+izFi1BE2heaSkLXILP2QS2OE3/4oZKRoX2GNW",
+	"5KIWuxSF4MAlRa6Go8F44rjUEIhV7QGS7EIvn/NbApeGbcwTeu/AhWfVxCnVKDrsPT123jWGFMIwzq4z",
+	"IyQY49y3tAoKZFdyIbPAWj4m7DE61ZOzyTR0PyfTs5PRqb/47uLsb6PTYx9J+sFvzi5Ph94VLN7eC725",
+	"gtilRI66L52nf63VDcgOO5Pe+JE2UPKnvrvjeso3Bd0u6cc3HZgRCKRc22TtQa1m+LZPpKAx/+22mF+5",
+	"PeZXtLkdcu399ErUvRF8yUivUwvxkFvejKMSVkUXC7eccTy3H96PqNdHLVMekXOwZK2ZuAUWK9suSwm4",
+	"aXPMRoPh9+3RxLG5f/jq9dvBu5DdCDLNw4MXhp23D1+9Rt98zzkeacIxPHExJMUr9G7KJWsddNHBOPjW",
+	"NdmYPZIUuEtZ6927n37aC1maZIalRrKWXSk/KmT9d6N/0FG4F3h2JxLB9fqcy/qN0V1Khx2p9jWP5+DE",
+	"0HTYOy5jbpV2aR2c75jIUpllvvJKLBKGzcBGC4g3geOFcSK95JLPAQPuvIOMJKICAd8cfHtYU/vWf/U+",
+	"fPx4d9ht479D/OcN/vzPN5/+4+PHzt790cNjQ/YaQaKM43b5v75dxZdEuGUa0oRH1C9RxsKfu8bh6fKG",
+	"qom8C6Cipy8qE3neVLGIS2o5W3A5/5LUFfmcp5J4buBXy6hvOALVWL1GeZNrcLGZpN6djd+VonJwhm7n",
+	"hP6bTs4RqgZj8q0bgYpquTtBihuDF2pH6XW1UAkwI+YSYvbD+6nPXj6WmabaZ1mO9IRnWvYE2FmPkh+m",
+	"p3hmFz0a28axvX+ubNsVeht2scH1yhJhZQfbPEePD6JMC7ue4GG6PQ8PfGm0dx+4Jd9QGi3oBT+8n24Z",
+	"7b4ztCYvpBPszMFWSuUhc4V1hK6DV2wpZGadB0oyRN2BG9XYhbWpK+wLOVPN3Hfr5TWTF6bIC/bPx3nQ",
+	"6KsyGDSTAd/I8oZ5jpdadtBm+dptWIbe3gLVfSxXu5mDg94aA+xCmbydSwLEHfZeC2t9cd4RZMSyxOfS",
+	"iGfXiTCE3TyyZrtVQN/6ZrHyFW4XhrXyhKQBQFqv0fTv+6X2O52OG4ebWnlarmGmNDCtMivkfI8Zipsp",
+	"z65pNYdhPimLcy+Usc5C+ujarQ0ydiXvRFjQPGEG5mRdyGpyFqlESdYq2dfzvN87puYHX1bDQRxds5AZ",
+	"ISNAfx90BNK2QaLrFm/P9O8v+/lcZSMS7gg6bJAIyimbhcqSmFmV4FtQlENcwEeVE4ZaiCKagaFjxXs+",
+	"pMCVTYiUlWxn3NwYX2kTNikbTvFU60LJWtMFT8Cw4cFeLov9c4SjWxxOonzQ6Xa6vqYqeSqCXvCy0+28",
+	"9JlL0sl9xINf928P9gkZDveLfpBUNZU0zvqZXbDDThdRyQOHa7voVYuViFzOp5qy1mhy+Oq1c418s4zP",
+	"e6PLrGEujCWH9QbWIU7A/spMds3+yvJu25A8IW5dw2ip6IzjfCHjWdkGs5frD7ni1Q6WJqgIXS4sM+AT",
+	"dsIWnSgM0amQEaXJZesw18FXtvKwAgi9623YUbfrCrQk4q46YRvqEh024BgyM6nQC5fWnX0thRe8rSEe",
+	"nV3Z5r8j4VoO2d/ZP/rwqSgkfqfi9WdrnarZPcTZ6lR37dVq1UYBbmc68bz9zXM/bHbibnZ2Hna7n21f",
+	"1UNoagzzzV4mo+6uMDhyazdNWdC4X2k9pVcOnn6l1u+GLx28fPqlzaa/hzB49Rz66h2WVbse9D58CgOT",
+	"LZdcr52YuvxoxWB5oC7dmFJXEOL4HCXYQQo6EXdtpyBlvNkWqAFzsDnbw2D/mssbIecIWbkdus+B4mGf",
+	"opr9e9cJ9bBfL3PPoQHRTiikbbbH1ep3j7ledEatYsalywtTW219b3X3QkY9+CziqfG1pzmE3hnYKnC7",
+	"1tHFRlFbQlli6LB+veDO5uKWjIqvyWNgflwl3U3iGyw1IIUSrSrOOMcIZwt7WFlKdX1gZfnT7dO5OC9M",
+	"E0ohF2tFcfMvI1Xt241dtaHK+MoHTs8YXf2Q4RnDK99kPIeUnfj6hcBou8NjR6/qlkzXWzq+LlJ1n4FU",
+	"ZVc7vXH09BtFq/XvALUCxpCXZZelqkpzjleDegds8On3wNL+fUWPHnaC1AV970OpiUo2sZLH6LD3CLYb",
+	"n0/9FY1i49dZjCdG4Zs6/0xkx9ddVOSK4VZEUHQnOHQvupD20E3344/LZgaHNTlo5e9SooXc+Fp7xdnz",
+	"kYu1jrpHe58Zv95CHb7+aOi18SHTM15p/LjvD49lT3598idibSAWOl5bsOAQ7EuBVs/lNnZHiUN6bjwZ",
+	"FHPNlYpD7xEmCYV+VcQxx0V/HGcJOlP0ppDGAkd8wEhqo6jgyi2RkjOhlxDXPh9agIbjolHDVfCPui9Z",
+	"qyzUs6ItXsR5BziFgr7BZuUS5BfUEYAruWL3VjWHUMjttFIpkcqKmVcI5ruR/Fc4vwuoHGsH7nT/SBD1",
+	"NWPMxvbLh+0v+z4nTG027DQAFSmZ0434/xpOfe0ws8C3oc+jfllEoxTtbkC7yAtEHtFc2ZUyQGuGeqyM",
+	"ceBWVG6KEgV6R67cW61UHNfhj90ApGylNLVv+OaKvEzpEAOvzvuneWUQVy7/AkGt6MlaVM0MMZzcKO7t",
+	"MaXDSoEvfH41jw0WXM7zftVadcp/0mmyNFXawhfC6xKJqUPofxmIi0L0/2Mc3irGf+Wc3HMxmbT7T0z+",
+	"bJhM54645wvnXx6dUQ8fg2f63pw7n9M7kr7H4Xjb1/SBqVVZtHC9/Xl9PZ9mqymsaJ4X2lhmxRI6rF+k",
+	"+1+WX1o1fwj/L3/hzlqb4MmTFV8b6jM6rnYAUY3Bf2BRNgJ5JhhqC5Rwi0/LVqG8u8i1N1VgbwNlJ5fv",
+	"PoO/2wieeKB/erF/WC/WadyfiPn5EBP5uQVOXwwx/TKPhehVyCSMKyqgwuTn7z41rn8eSvG5eQasvhHW",
+	"ortYAT03ZqvNsoStVhGI0/rOp66iXWFz4r1aqyRrGYv4WPLXbacYTehVa6estlFWoLzZ5fSd518EDSeO",
+	"5j/h8A8Lh4VU/QmInwkQJ0W272kcrJedq41kHz6hNFL/kleXTCe+y8v09vd5KjrxQcdSr0yUqCzuCEUS",
+	"7Je7z/8A1eayqBz+kStQP3x6+J8AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -530,6 +530,9 @@ type NotAcceptable = Error
 // NotFound defines model for NotFound.
 type NotFound = Error
 
+// PayloadTooLarge defines model for PayloadTooLarge.
+type PayloadTooLarge = Error
+
 // Unauthorized defines model for Unauthorized.
 type Unauthorized = Error
 
@@ -1503,6 +1506,8 @@ type NotAcceptableJSONResponse Error
 
 type NotFoundJSONResponse Error
 
+type PayloadTooLargeJSONResponse Error
+
 type UnauthorizedJSONResponse Error
 
 type FreezeCardBenefitsRequestObject struct {
@@ -1573,6 +1578,20 @@ func (response FreezeCardBenefits404JSONResponse) VisitFreezeCardBenefitsRespons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FreezeCardBenefits413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response FreezeCardBenefits413JSONResponse) VisitFreezeCardBenefitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1670,6 +1689,20 @@ func (response ReplaceBenefitCard404JSONResponse) VisitReplaceBenefitCardRespons
 	return err
 }
 
+type ReplaceBenefitCard413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceBenefitCard413JSONResponse) VisitReplaceBenefitCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReplaceBenefitCard500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response ReplaceBenefitCard500JSONResponse) VisitReplaceBenefitCardResponse(w http.ResponseWriter) error {
@@ -1758,6 +1791,20 @@ func (response AssignBenefitSegment404JSONResponse) VisitAssignBenefitSegmentRes
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignBenefitSegment413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response AssignBenefitSegment413JSONResponse) VisitAssignBenefitSegmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1854,6 +1901,20 @@ func (response CancelBenefitSegment404JSONResponse) VisitCancelBenefitSegmentRes
 	return err
 }
 
+type CancelBenefitSegment413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CancelBenefitSegment413JSONResponse) VisitCancelBenefitSegmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CancelBenefitSegment500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response CancelBenefitSegment500JSONResponse) VisitCancelBenefitSegmentResponse(w http.ResponseWriter) error {
@@ -1942,6 +2003,20 @@ func (response ReplaceBenefitSegment404JSONResponse) VisitReplaceBenefitSegmentR
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceBenefitSegment413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceBenefitSegment413JSONResponse) VisitReplaceBenefitSegmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2047,6 +2122,20 @@ func (response UpdateNonameCardPan406JSONResponse) VisitUpdateNonameCardPanRespo
 	return err
 }
 
+type UpdateNonameCardPan413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateNonameCardPan413JSONResponse) VisitUpdateNonameCardPanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateNonameCardPan500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response UpdateNonameCardPan500JSONResponse) VisitUpdateNonameCardPanResponse(w http.ResponseWriter) error {
@@ -2121,6 +2210,20 @@ func (response SearchCardByPan404JSONResponse) VisitSearchCardByPanResponse(w ht
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchCardByPan413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SearchCardByPan413JSONResponse) VisitSearchCardByPanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2223,6 +2326,20 @@ func (response UpdateNominalCardPan406JSONResponse) VisitUpdateNominalCardPanRes
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNominalCardPan413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateNominalCardPan413JSONResponse) VisitUpdateNominalCardPanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2435,6 +2552,20 @@ func (response UpdatePinFromPinblock409JSONResponse) VisitUpdatePinFromPinblockR
 	return err
 }
 
+type UpdatePinFromPinblock413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdatePinFromPinblock413JSONResponse) VisitUpdatePinFromPinblockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdatePinFromPinblock500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response UpdatePinFromPinblock500JSONResponse) VisitUpdatePinFromPinblockResponse(w http.ResponseWriter) error {
@@ -2525,6 +2656,20 @@ func (response AppendIssuerScript404JSONResponse) VisitAppendIssuerScriptRespons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AppendIssuerScript413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response AppendIssuerScript413JSONResponse) VisitAppendIssuerScriptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2637,6 +2782,20 @@ func (response AppendUpdatePinScript409JSONResponse) VisitAppendUpdatePinScriptR
 	return err
 }
 
+type AppendUpdatePinScript413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response AppendUpdatePinScript413JSONResponse) VisitAppendUpdatePinScriptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AppendUpdatePinScript500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response AppendUpdatePinScript500JSONResponse) VisitAppendUpdatePinScriptResponse(w http.ResponseWriter) error {
@@ -2720,6 +2879,20 @@ func (response SyncOfflinePin404JSONResponse) VisitSyncOfflinePinResponse(w http
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SyncOfflinePin413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SyncOfflinePin413JSONResponse) VisitSyncOfflinePinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2831,6 +3004,20 @@ func (response ChangeCardPassword409JSONResponse) VisitChangeCardPasswordRespons
 	return err
 }
 
+type ChangeCardPassword413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ChangeCardPassword413JSONResponse) VisitChangeCardPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ChangeCardPassword500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response ChangeCardPassword500JSONResponse) VisitChangeCardPasswordResponse(w http.ResponseWriter) error {
@@ -2905,6 +3092,20 @@ func (response SearchCardByEncryptedPan404JSONResponse) VisitSearchCardByEncrypt
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchCardByEncryptedPan413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SearchCardByEncryptedPan413JSONResponse) VisitSearchCardByEncryptedPanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2998,6 +3199,20 @@ func (response ChangeCvvRotation404JSONResponse) VisitChangeCvvRotationResponse(
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeCvvRotation413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ChangeCvvRotation413JSONResponse) VisitChangeCvvRotationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3161,6 +3376,20 @@ func (response ValidateNonameCvv404JSONResponse) VisitValidateNonameCvvResponse(
 	return err
 }
 
+type ValidateNonameCvv413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ValidateNonameCvv413JSONResponse) VisitValidateNonameCvvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ValidateNonameCvv500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response ValidateNonameCvv500JSONResponse) VisitValidateNonameCvvResponse(w http.ResponseWriter) error {
@@ -3250,6 +3479,20 @@ func (response RotateCardCvv404JSONResponse) VisitRotateCardCvvResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateCardCvv413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response RotateCardCvv413JSONResponse) VisitRotateCardCvvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3498,6 +3741,20 @@ func (response SearchCardByEncryptedPanV3404JSONResponse) VisitSearchCardByEncry
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchCardByEncryptedPanV3413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SearchCardByEncryptedPanV3413JSONResponse) VisitSearchCardByEncryptedPanV3Response(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4321,118 +4578,119 @@ func (sh *strictHandler) SearchCardByEncryptedPanV3(w http.ResponseWriter, r *ht
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H37Uhs7uu+rqPpMVeCcbrCNMbc6f7AISViTEAYIUzNZbJfcLdsauqVektrgyaZq3mHecJ5klz5JfXG3",
-	"LxBgZa1N/kgZu3X/vp++e3/zQp6knBGmpLf/zUuxwAlRRMBfh2HIM6ZOogslKBt9IDgiQv8QERkKmirK",
-	"mbfvHkM08pGapiRCWCKMJDRCgylSY4ImhEVcHKAkkwoNCHyn+A1hbyTCpoMNz/fIHU7SmHj73m5vZ3ur",
-	"tef5HtWDjM3gvsdwon++C2yrgEae7wnya0YFibx9JTLiezIckwSbJSlFhO7iv762gr3rb22/vXf/J8/3",
-	"9Fy9fc/M07u/970jLKKT6AyrcX2V+jdEow03oVQ/lU8nhJYLJzLkIsHK2/coU72u53sJZTTJEm+/nc+F",
-	"MkVGRJjJZFLxhIiTqNj4OVsR2keX7cVDp3BJGGZq3rlfjgniYqQ3BV3mR4zc8IgqxBkctGmFeEoE1o0l",
-	"ogxhhggWMSUCTYiQlDPEh4gqiULOlMChQphFaIwlkpSFBAmS8An0e6BJhqRKkxqLEB0xLki08QurUNDl",
-	"aTDc3dklXdwOOrs7e0F3d4CDAWn3gt1Om+xs4XBvNxrMpzAFy/fKOzhLM/d6u2XKmSTAMj/h6Jz8mhGp",
-	"9F96IYTBR5ymMQ1h9Zv/kHr/vpW6/ZMgQ2/f+z+bBTtuml/l5rEQXJih6vsvzGBoIAi+kbDZ+e6tEd1S",
-	"Ir0eRHA4RkNKYrNlIovJuo+4gCb5wbyRiN8yFI5JeIOGmMYk2vA0LXI2jGm4yqLy/f/mJURKPCKOec5O",
-	"Tg37Mw4QwLI41p0/wTZo9nsjYQQqoX9JFMz8HRcDGkWEvcx5AKShBE9hEvoUgAVoDnJ6y/VsYXInTEMT",
-	"jk2XLzJBSZMsxooLe7wHQAADHk2RxFOJbsdTmNopV4fAY3hgDvP5p2YPUSqsCIo4kXYP9SyqZIrWMDyN",
-	"1Bgrd+JfTk+/fPrp+Pz4LdA1H5o2akwEuqEsWnfresczFj3/kk45klk4NhOlrOnGg4lqxDs7OkERVrhY",
-	"NrmjUqGppeIvDGdqzAX9J4le5jAGBAsiLD1TiRIqJWUjHyU41tcIiXw0wFE8RZKOGIn0SshdqoHftzQu",
-	"KKwlp3x9ed7n/G4kjDQlLDqj7AKGL0FnfUaM3AKDhzwhEhEKB0sZCmOCBVpLKVvXA4PsoZ8bxDy8ge/7",
-	"5uMtVWN0Q6Z9qmnB91KhCUpRg9zmh2V79mcyPYn0iaSULXv2jDL7pJnACs+b52CP9OLthKp7cRJp2oY1",
-	"BuEYs1F+vwoyolIRfffCWjXFpYKHREou0IAMuSBjzKKqoNVu43ZrMBwGu1utQdDtdfeCvV6vFbRxq423",
-	"STts73WMqPCRsJEWjdpNslMhdXwtzf46f5QP/kFCpddmDr124tXjWGEDfmerlppRLsgoIWz+sjVY2EU/",
-	"SFjzPWl6hl6oIgl8SPCdm/52a8lq4OcT07L4FQuBp7WlummWhm1a80+EkSFV8tyKSPX1DjIWxaQ66dq8",
-	"qlPxPUbULRc3/ZALQWKAPrtniw/IDTa3h6Y1HGEWkvj5zi3kEXn4UQHUTvsRVqQyJnyxjFCL04PBq701",
-	"74GIzrCUt1xE9bVbfLfLz1lsp7fd3dnp+fUNadiEYvvy9u3OVnd7xeY1QigYfWuw3YsGJAzIdmsv2Nve",
-	"bgW74W4YYLKNB63dNulG217DDnMxqvW1ukZR6y7FrPlaOzs8RYSFYgrqDCDY4fFF8P7oE1pjHKU4iigb",
-	"revbVpJet4pim9vT95c3P13wX9//7f99GW1Pf84+fLl4f7PdvTr/dMr/1nq/fUo7Hy5wr/v/m2dlDrWf",
-	"pfrwq8s12qNtM+A8Jpg95OqboTq7oX6J/HRPDZOYR4IXBItwPJcHF26xExTg4q+ZBDrzbQLlJegRlk1O",
-	"ZrFaxiMP44hVnrYGgFVbzAWE0jyrvc5b9iV8Obvr58dHX87PT07fa9ExIqkgoT7ZqjEIFNEbLdwPtbwe",
-	"RyAqS6BwpvHyq3f28fDi8uTI872rk/PLL4cfPb/o2/O9y+NPZ5/PD8//VpqfPTvfuwt0N8EEC60BS92f",
-	"m/FZjKWioVes4YoKleG49M05CTNhu3LfXZIk5QKLqXet1w/SlwPG+XS5sqgopyzs8+Ewpoz0V2h2MWXh",
-	"Z/N4E8fpHhrPbTI55wrgEjTQCY4/8MzY/KrnCF+jAVG3hDCEM8UTrGiIjq6ukLBdyAokdbq+vsrMhdfd",
-	"6rSW3X+lycy/XSeTvhuuT+2U+2M350VbNHetNR5YMMaSTZwv3jzLxH2vSSou2ScffoXO7IXh/gduyHGS",
-	"qulcDe6UW+sTlUgQDPOsd+HuwRXQnk7qg5gr0qn+7U4wmCqCGGch0eOVRKx2a7mMVWiE1VE+M5JbF8To",
-	"jdT3tdYr5SPGaLyzqsvQ0kBnuwcSQUjTMRGK3Cn3q77bhjyO+a2BV6okUng0M5XO0qk03HS+3uN8GxqP",
-	"3Nmtqkdj7I4VmX4Rpb/TdGGNEXVhPzcizu7SX8dYoVvCFLoVnI18xHBC2Qh2pTB06r9EFhN0OyYC3A6C",
-	"aBrkjGwsve/d2E1rL826tgEwfIOjBP188fkUpRy4CVGmeG59y22xuQvmjbHczgh8RmSq0ZG5K9y1qTs0",
-	"cs7Y871fMyL0n9bAvdpNWSzvhP1kuit/dWa6Ln/1FztM+TvrOriunmNt9vqAmkU3ODqw8hlzJZwyiRAe",
-	"6h00vgVNRZr/9CVc3S0n6C07Z3NesIt2Mv7isxeE/JMU2u2TK4VDPQBloz5heBCTsm6bC+JzZbha46Yl",
-	"GEPWXNtKyajyT84IGNRuyBSt/f3sz+vVTd6J2t0Qd0jQbm3vBO02IcFuSEjQ6rWGvV4vIjvtlrcUCM8w",
-	"+wLi/zLxfsZ+YAi/JtH3/N0med7XCjJeqIgBwhof5tCyZKGeSbiTHgyuvr2tHn0BPajhrNUDqBrWnXcJ",
-	"E2oiCyt01gTYfmyHy0Gm6/eum0g3dVbMla2d97V5rKh2OcnbyOHRp3k3xSEKORtSzYGUs/I9Yd1nbyQq",
-	"mRBmpSjv6yo2hGsEEpjTYZtIPKQnbMh/SAOKbs6yZDDPzzurQpcMqTBKq7W9s7u9vdfeeZB+3WS6mevk",
-	"XHJKjzX0hJNJ1crT29md81yfkTtVCMXO+jYj6WrprFCV3NMHyKqwRss1lh73I+IsnlaX02l1ekFrK2h1",
-	"L9s7+52t/fbu3z2/aukLFE30XcWyODZ+uorNpjr3BXpIRXub01mJWsBcuGgLjsGeqCF0Ok0Sv6Tzv5EQ",
-	"ImKhlUojqc0cZKe11URFnfu11td2sHf93+2vraBzvd5IUFTKTF9+bmYNO7q1fEef3xxYN7zNircEPFwg",
-	"5J+cQhzEQGvhxucT2aAIZR2n6BZLFAqiO6ts5xDHstmMJ/SRRn0T7lBe18+fP5yii08nlx9WoS1JxISG",
-	"pO8M2QsNFubZI/1oDvtL9GBnZLr3vQmOadTPmKJxA9GxyClF1pMMj1M1RSkRlEdoTRJja8rNRpYXtaJQ",
-	"4krXrm/aGT5Zr7HnTtDaWYmYlmzhcjspNKiitMGtOi+uaE49o6zpntSExoeoixRHPRTREVVV847X3dvt",
-	"VcWfXkUc6TYwbtfvNYP/WUlWmJkKQycXn9Hedq+LzJ6iVsmrO2MwV7c80NKpEjSNCXp7fIEyFhGBcEV6",
-	"9TUitXtoTO4a1/a21f3p6Oj4eKe9tXX0rtWeUeerC9V/zqz0MHiHg+H1t/aS5f6wUsAzuFEe6FZ/Qa+L",
-	"jxIsb0jUJM78X/hnxZkn85o8XC5uVvByhMj7LAn2K7H/OUljHDoNVkPsXLWLDIckVHRCVnU2+h4jt/3H",
-	"6748jh7dehZKS11Vp+XPrmvBLj2f7/eRe2t97v3HuY71pnxPD/PJcrbjhtmutu9aUiVHk8n86JDHyhz3",
-	"DcO5SJR5RvwnAGYI0lom5YVjmoKYZ58uhc6uJtE9hRK4NO4GpHYX0GtjG01AYxlGe2F72MEtEmwNtwdB",
-	"F/e2gr2wTYLOcG+4E+3i9qDTalSyjATbxw0uhCP9m1aWtFhllIvpNPj0KYiiyw8f9pNkX8qNi4sLH4QC",
-	"nil3/a99uTxab9Cu2q2g3btsd/dbe/ut7sZ2d69J7ejeB07/yD9cug/7tQ+//LJhPm41CwFPfMNVzuvB",
-	"4U0rsHYxgN8kmlYcxuVnSydZ0H8Tt5f5s/GuttL8VgAyG7K8jzTvo7VM4hFBguglhCa2XBBsPM1EJJTh",
-	"WK4fQEilZqejq6tZQpgR87Yq8LfVsOUXWRgSuSCoSZoHFnP70dUV6Gygls9IIc0yxGy4mR2lcU+rjmGY",
-	"yBBDZIJFj9rEGIJRi7i6EAsxdYYyF3xJJcKx5OjXjGQkyi2kAF0Qii9lRoQlmqBtXVOy5Gop4ZUx+DqB",
-	"Zy7YPzwy8+Hhlt/veK+dwZXWIpfcY9b2VKd5TR2KIz00FqQIbDS8MIO1YK96AAnXPd8NRASafZgJqqYX",
-	"etU2vwHCgg8zYwo2QcLv3NXy818vPb+uyGGgUxtKPBQ8sX4uKVMuFDo8OzlAZELEFMKgwZhRRHozQiLw",
-	"1hkvkAsrxqwSVmyDioG+YE4FvY2VSk2QM7VqV32383DRN7JhDnLfQApYCUzALS5nHKyZCORa7PG6b9pB",
-	"gPfhKbQ/urryLcvnKAAOl4mJPzFD6ycTzDSy6ca5lVAvMspi4hsThe4EI8YhwcNOCAbQ7YFDLT9ali48",
-	"GvZhzbYb6K+CKqWPhgv7vKRJ6aBKm5Nmg5jKseZ8HCppkgeKlAINzUQiqhA2cCv1zFKsxhJJrg8NxA0B",
-	"D5utlGD6hIfHXKoNdAyUMEsApfMGOjK5Pooq4IBi1kXgrztHqQnM8z2bY6Tvxo3WRguu4pQwnFKt3W60",
-	"NqzNcQx0vpmGFFpvTtrF54H1+G2aP8HRZvA/mxO0nls9XdM+jmNuwvWDtktdIIk+gWgfThssohJptte/",
-	"5VtulpxvzEnk7VtHpNbfnDPS5n8RqcBr+1S5As0ez/sqlOgLZDYhqtPq1nfmLXjf732v22rNGznvZbOU",
-	"UwVN2subVPIloNHW8kZFqhC06C5vkSeT3Pve9ipLqSb8AMZmSYLFND9LDSMZM5RVwMygOF2FR+Cgzw/8",
-	"2i8lQwJzOAHiLjDkF+REE+h71Eu5VMGkHbheAyDnwJKzntVK5C+Megz0z5tifkzotMlKc+F9pcUATI2o",
-	"RowcKyTRDJ6LHLqFjwbc3X42IPGNLGccPht31a0kABFFiuzX5vMuHtmsJXHeXz8Pg8636KzEpK0nm0gt",
-	"5n9egpEJxn+FgRkY+MQnwPg5qRf8ovQVahLaQkOMzwcGIfDuKmDgMkA2MWS4zIeD98DqNnMPI9sOrZE7",
-	"HKp4qoW89Txmy5KHFo7y9dNc/jMiDmbylghAj2QDHZZSAscmA92OgGMth01N6OEwkxoLLHghql4ESkz2",
-	"jz0ma1B8pqu6MdHoFQR+VyBgzhBhR405KWsIeE7md8wcWGZ+CP9byJgnDpelAZfq6yAAbDmuNARVBgY0",
-	"j1kCqfF7jg9mUBK9CBebJbwIFzemnb1y8e+Ki80Z1qR4R/bPzcKPuMLLIv1DeXjW/bOInw07A8TIXNi3",
-	"jd/Igwqn658chb281P+8XN7sYXxl898Vm9tD/M343DHtfEY3/xtD4eY3U6voftMFVDcx+qGxFWLEOPhQ",
-	"rCbuvsstjsZ4OcjiG81oaEBMdYYvpz99/nL61ke3mCrKRsa2qGSu1jQxnnEHnELnJuOYPVzfLio4PZem",
-	"XYtUX4ldO411s6CG0R+Nobqt3koNSvVlnoINtXqJMCvVgakQatkKf3ZyWmJKiNuG+PhHcGUGTGlibYIU",
-	"s8CMuZQZTSbBfGX5HWWRLOWYmRhP5wbSC5H61i3qn7Q7Wjlo79nINh99zMYsAD/BekV6BjYEbnYWdXBs",
-	"WMZENJIHqNvqotsxYYjxnM3tXEC3pqqJgU3GHlijp4Z5n0cyns0NfOH7spbtvaCe0Qvz9ovbrKkmLEMi",
-	"Nvnw7HABby2+2nQ3gWGMYDDV3LSUjVa6zJzhqXyXuVjpMlxoCjeupDcGK9ZWywc60FcfSLtSYaEMmw4o",
-	"M3zHYRo4ju3+nJyitXKFIhOpWnB6OWIVKhrpzyb95iD3GVKJRoTpXXSqrzkDe/8enR8fXh6/RWs2gR76",
-	"Of18/unwI8zJ4lUbrRWOtrPD0/6Xs7eHl8frudu+YlRrrrNVEQf8HGW6rd6iOx4O4ikuef/HMcG/Cga/",
-	"I8GghAQvJxnAoAswrUCzUgzLiDRA2jlRmWAVRVzDBAZP+WqR8wXuVDI8TX7tYKr/CGiUQ8DtmEsyU2Gx",
-	"xO17G+gIZ9JUfCMTwholhPdEnRUxy9/F9c2xiaQhXVXLRXbZxnRYwO6jMlmhWqhLqrbFQs1mLSy+ujio",
-	"9voZBZZK3sHyCprw7B8Pe/aWN8jLnD6NWQBH1UChanhQCWc06jwcYUYEECalLMAySEvhbI1S0AVRFbzg",
-	"LKaWVSDW5ymBo09tYdFwTFM9lomVM/Ubq3E/gmejcRF1uDYbireeA4uB0r5LcAjafmPIIegts71o0NK7",
-	"WalUnGBxA3hlykU41j1A2JW7RG5XtaRj1lXyIpqhCkiBWkd2l+YLP2eUvRM8eRIcfLAkU6rO68IqV4W9",
-	"4k5qSpSqR1BCoOnK5X2bY0EfG2BU0Fn0CmTf7cZoiHk0iPGEYDYjLlEW6CFKqLZcaLJBjvNtKodK4XAM",
-	"qmAqSFCqcVEJk3QBSEahURwNiDG25OYXI/bon7TsyMidshHQlhhgXTluNQJUqSw6zRN3rZtzhCkzT1H4",
-	"FQbXv5S+czkitpCzbAw6gEKrJzC8SXJ5ZlWr+YUBKzSsFJr/LlQr5UOslgSxMkI1la19YcvTTKZSgyhn",
-	"nrDh+a+emhkk+wvERGM2w+/Gq1GKiS6h2UklgPo7/DYYyCdwHa2OZ1oZtLj4GGirl4luTOxYc5Zkv6GI",
-	"NgCfhjpbPXsZKpakzIeCI5bzoDFHQQt9UFaC1aVCxPO6CLMJdc1ma8PYuQDyvwUpHyH/9RcJgM8MvLUi",
-	"8a/Y+8cWOy1YNwDYS+J1SSA1fT4EubVSFFilKHCltRrxGxYrCzUYDO63gipS0dnDTAgNgyXd3cHtmKb+",
-	"QkA2SMyZwuFDELmiMZO7lIQQuY9IkqoplC48QJiZTxqvKy/jmfEPVrPmfkDffqWG6X399T6NyuarzLVQ",
-	"e+TptODWKuGCK/qZ+LfGezN826m6EnPmnetFBPsZBoGpbDorZdQd5MWauHm9VTLgUpLIcJtUeCoROM8h",
-	"8TdjMZGybqn6dQYK3AgV/m1m3aexkL2rBP5YD6LzA1KJEnxjkvxITEd0EJPqFM2qtXxpV2iTCEcCJ25L",
-	"NCGgiCSYRRvoMHcidBHUdqp4NdybceCFOBKtmRd6WLEwaK9X8AnKl+an8IvX1cKsK2T0i4cGmUIxTUwy",
-	"gbReVU2J3f/869+9g2rhIwgXdC8aawwHhlup8nKE38qYB5eLK870vba45rrmK8lb7Sf0pjYWd2yQu0rG",
-	"vtLbrKhmoYE+Qii6a99GWNF95tcVfJXdntxk+DQWwo4JEnEItwTUvyfMCs8WhDVuDz6v+Pd+uVC3Xy9A",
-	"jjTETvL8plIl74by3frhFDOb+mjrga+VXp0giYUwk/eOstTMGl7zF8aUMHVg0JrKapL2G7leQG5h5pwX",
-	"C7Yszisv2f58AV8LqsK/Rn79QJFfhYfw0TFgnRViwMo8PpkUSpe5AgJXLMGWhQ4bXuV6obDQ13vj6yxA",
-	"dptJJWScEfNWO+u7hEgxW0ZVw0Fen8IGRzqBzFR66IeTSTXW6ujD4en74/7R1VX//PPl4eXJ51MryOS9",
-	"UmkkFRJBXOd//vXv7lanhaAWpZYiOSvFsUF92UqVVVsWPa+zWowN0JEXXbAFyhaIN8V7KH4z6WZh+dpO",
-	"d3XBpv6ukZdGkIa3hjSAiHvjxx/Vifnd8HNBVMGPhZxRYWRHKGUoKv3+GBFE40mOUrOAsyJORSQmqopT",
-	"5qumKK+Eu/II89BqWEMrzsiBTbYw1iLdALTPpbj09vjj8eUsLjVAw1uY8JNCwzIrixvJvQb6lSVmWULx",
-	"tOCEZnJ5OlawVOx4YZaoV+QFm5LkqhnNl9MvSRxLdDtTP82kQJQtpE0pSozDi3TRQG+1zaB2aUio0+qi",
-	"hGAGBo1E8zeRBwibAlyao/I38sKPpYjHlu+cVVYmj3iYQUbWSqGQrjyYzXeCYs6/2e1qq4itfJE21DZ7",
-	"bKjOZRHRXi5w9ocWno/g/eoNpbtK/Gno4tEG0E7gmMpeVpPJqkwpiDQhx4vLeJRfZ2DtovocsTIO2DWn",
-	"6VbqNWqO9RGJpb60BWYRT4q6H4K4AmeyMCfW36SgWZjxW5TGWcU54u57H5E7eGe41ogpQ+qWazE3U6ac",
-	"CHjIJ5RnRWE1v4jJ0UtwUv4gU/krhvSsFl6ixeymKUGfDk+/HH5svDttdVssot+S6asVdMFytzL31+rz",
-	"vrQrdqYAZ4MAnd9ur4JCPTDZlB+s1hy0wjPjt08oLlskAkBZgkCUDXnFB7Nq2oMkTFJFJwRMDPumsjtU",
-	"QSwDj29eTj91RRjrNRU30DnBEWUjhGfeD4ESPHWaBpjcFFaZPMhvd4j7tXd/qSaqq/1I4uHDfBxzEifA",
-	"z2BfIfS00vYTZhrY+S1JMrDr/YPf8jMJAJYugQINMT5RphHkAVg5nJrdn8dlzm7+KE4reT3ztGNX16P6",
-	"Fus1+wZr99Lq9SfPInpap9szmovPCk/FkrybH5sbfoD8madJmGn0IE22Xh1Hv6Hj6Grr1XX06jpyriO0",
-	"Zms1o631x7mRtprdSKWS5nBNlIuZf73WVwEUsLaXSCZiWz5c7m9ujm6DNKQbKZUJj/FAblAOl4ed3TeX",
-	"CKqR6d7P/ywmXf6yLFaXvp+JfSr9Yo0BpW/ySkL31/f/EwAA//8=",
+	"7H3rUhs79u+rqPpMVeCcbrCNMbc6HwghCXsSwgBhaiY7h5K7ZVtDt9RbUhs8OVTNO8wbzpP8S0tSX9zt",
+	"C8SQzN7kQ8rY3bqu9dO665sX8iTljDAlvf1vXooFTogiAv46DEOeMXUSXShB2fA9wRER+oeIyFDQVFHO",
+	"vH33GKKRj9QkJRHCEmEk4SXUnyA1ImhMWMTFAUoyqVCfwHeK3xD2SiJsGtjwfI/c4SSNibfv7fZ2trda",
+	"e57vUd3JyHTuewwn+ue7wL4V0MjzPUF+y6ggkbevREZ8T4YjkmAzJaWI0E38vy+tYO/rt7bf3rv/k+d7",
+	"eqzevmfG6d3f+94RFtFJdIbVqD5L/Rui0YYbUKqfyocTwptzBzLgIsHK2/coU72u53sJZTTJEm+/nY+F",
+	"MkWGRJjBZFLxhIiTqFj4GUsR2kcXrcVDh3BJGGZq1r5fjgjiYqgXBV3mW4xc94gqxBlstHkL8ZQIrF+W",
+	"iDKEGSJYxJQINCZCUs4QHyCqJAo5UwKHCmEWoRGWSFIWEiRIwsfQ7oEmGZIqTWosQnTIuCDRxq+sQkGX",
+	"p8Fgd2eXdHE76Ozu7AXd3T4O+qTdC3Y7bbKzhcO93ag/m8IUTN8rr+A0zdzr5ZYpZ5IAy7zG0Tn5LSNS",
+	"6b/0RAiDjzhNYxrC7Df/IfX6fSs1+ydBBt6+9782C3bcNL/KzWMhuDBd1ddfmM5QXxB8I2Gx89VbI/pN",
+	"ifR8EMHhCA0oic2SiSwm6z7iAl7JN+aVRPyWoXBEwhs0wDQm0YanaZGzQUzDZSaVr/83LyFS4iFxzHN2",
+	"cmrYn3GAAJbFsW58Bcug2e+VhB6ohPYlUTDyt1z0aRQR9jz7AZCGEjyBQehdABagOcjpJdejhcGdMA1N",
+	"ODZNPssAJU2yGCsu7PYeAAH0eTRBEk8kuh1NYGinXB0Cj+G+2cynH5rdRKmwIijiRNo11KOokilaw/A0",
+	"UiOs3I5/Pj39/PH18fnxG6BrPjDvqBER6IayaN3N6y3PWPT0UzrlSGbhyAyUsqYTDwaqEe/s6ARFWOFi",
+	"2uSOSoUmlorP8CTmOLrk/AMWQ/LM2KKJg0oU6641YGCL6jkpmT2SaE0SMSYoCBJ8F+jXfNRGH+lrLQRE",
+	"ZICzWJld+MxwpkZc0H+S6Hkm0ydY6MEDf1KJEiolZUMfJTjWxyKJfNTHUTxBkg4ZifTOkLtUH2S+5VlB",
+	"YW9yTtbCwH2OX0ZiSlPCojPKLqD70lFQHxEjtwBYIU+IRIQCoVKGwphggdZSytZ1xyBL6ef6MQ9v4Ptr",
+	"8/GWqhG6IZNrqmnb91KhGURRcxKZHxat2Z/J5CTSO5JStujZM8rsk2YASzxvnoM10pO3A6quxUmkeRXm",
+	"GIQjzIa5vCDIkEpFtCwBc9VElwoeEim5QH0y4IKMMIuqgmO7jdut/mAQ7G61+kG3190L9nq9VtDGrTbe",
+	"Ju2wvdcxos8HwoZa1Gs3yYKFFPWlNPqv+aO8/w8SKj03s+m1Ha9uxxIL8F82a6kZ5YIME8JmT1uDn530",
+	"g4RP35OmZWiFKpLAhwTfueFvtxbMBn4+MW8Wv2Ih8KQ2VTfMUrdNc35NGBlQJc+tyFefbz9jUUyqg66N",
+	"qzoU32NE3XJxcx1yIUgM0GfXbP4Guc5mttA0hyPMQhI/3b6FPCIP3yqA2sl1hBWp9AlfLCLUYveg82pr",
+	"zWsgojMs5S0XUX3uFt/t9HMW2+ltd3d2en59QRoWoVi+/P12Z6u7veTrNUIoGH2rv92L+iQMyHZrL9jb",
+	"3m4Fu+FuGGCyjfut3TbpRttewwpzMay1tbyGVGsuxaz5WDs7PEWEhWIC6hkg2OHxRfDu6CNaYxylOIoo",
+	"G67r01aSXreKYpvbk3eXN68v+G/v/vZ/Pg+3J79k7z9fvLvZ7l6dfzzlf2u92z6lnfcXuNf9v82jMpt6",
+	"naV686vTNdqwfafPeUwwe8jRN0V1dkH9EvnplhoGMYsELwgW4WgmD85dYicowMFfM3F0Zts4ylPQPSwa",
+	"nMxitYhHHsYRyzxtDRrLvjETEErjrLY6a9qX8OX0qp8fH30+Pz85fadFx4ikgoR6Z6vGLVCsb7SyMtD6",
+	"RxyB6C+BwpnGyy/e2YfDi8uTI8/3rk7OLz8ffvD8om3P9y6PP559Oj88/1tpfHbvfO8u0M0EYyy0Ri91",
+	"e27EZzGWioZeMYcrKlSG49I35yTMhG3KfXdJkpQLLCbeVz1/kL4cMM6my6VFRTlh4TUfDGLKyPUSr11M",
+	"WPjJPN7EcbqFxn0bj8+5ArgEjXqM4/c8MzbM6j7C16hP1C0hDOFM8QQrGqKjqyskbBOyAkmdrq+PMnPg",
+	"dbc6rUXnX2kws0/X8fjadXdN7ZCvR27M85Zo5lxrPDCnjwWLOFu8eZKB+16TVFyytz78CJ1aC8P9D1yQ",
+	"4yRVk5ka3Cm31jQqkSAYxllvwp2DS6A9Hdc7MUekM2W0O0F/oghinIVE91cSsdqtxTJWoRFWe/nESG4t",
+	"EcNXUp/XWq+Uj+ij8cyqTkNLA53tHkgEIU1HRChyp9yv+mwb8DjmtwZeqZJI4eHUUDoLh9Jw0vl6jfNl",
+	"aNxyZ4erbo2xo1Zk+nmU/lbThTVG1IX93Cg6vUp/HWGFbglT6FZwNvQRwwllQ1iVwnCr/xJZTNDtiAhw",
+	"owiiaZAzsrHwvHd9N829NOraAkD3DY4f9MvFp1OUcuAmRJniuTUxty3nLqVXxhI9JfAZkalGR+ascMem",
+	"btDIOSPP937LiNB/WoP9cidlMb0T9to0V/7qzDRd/uovtpvyd9YV8rW6j7XR6w1qFt1g68BqacyvsMsk",
+	"QnigiLC+Ek1Fmv/0IVxdLSfoLdpns1+winYw/vy9F4T8kxTa7cqVwoHugLLhNWG4H5OybpsL4jNluNrL",
+	"TVMwhqyZtpWSUeWfnBEwqN2QCVr7+9mf16uLvBO1uyHukKDd2t4J2m1Cgt2QkKDVaw16vV5EdtotbyEQ",
+	"nmH2GcT/ReL9lP3AEH5Nou/5u03yvK8VZDxXEQOENT7ZgWXJQj2TcCY9GFx9e1o9+gB60IvTVg+gaph3",
+	"3iQMqIksrNBZE2CvY9tdDjJdv/e1iXRTZ8Vc2tp5XxvHkmqXk7yNHB59nHVSHKKQswHVHEg5K58T1mT/",
+	"SqKSCWFaivK+LGND+IpAAnM6bBOJh/SEDfhPaUDRr7Ms6c/yW0+r0CVDKvTSam3v7G5v77V3HqRfN5lu",
+	"ZjpWFuzSYw094XhctfL0dnZnPHfNyJ0qhGJnfZuSdLV0VqhK7ukDZFVYo+UaS4/7EXEWT6rT6bQ6vaC1",
+	"FbS6l+2d/c7Wfnv3755ftfQFiib6rGJZHBu/Y8VmUx37HD2kor3NaKxELWAunLcEx2BP1BA6mSSJX9L5",
+	"X0kIebHQSqWR1KY2stPaaqKizv1a60s72Pv6/9tfWkHn63ojQVEpM334uZE1rOjW4hV9enNg3fA2Ld4S",
+	"8HCBkH9yCnEdfa2FG59PZIM8lHUEo1ssUSiIbqyynAMcy2YzntBbGl2b8I3yvH759P4UXXw8uXy/DG1J",
+	"IsY0JNfOkD3XYGGePdKP5rC/QA92RqZ73xvjmEbXGVM0biA6FjmlyHrG4XGqJiglgvIIrUlibE252cjy",
+	"olYUSlzp3rs27xk+Wa+x507Q2lmKmBYs4WI7KbxQRWmDW3VeXNKcekZZ0zmpCY0PUBcpjnoookOqquYd",
+	"r7u326uKP72KONJtYNyu32sG/7OSrDA1FIZOLj6hve1eF5k1Ra2SV3fKYK5ueaClUyVoGhP05vgCZSwi",
+	"AuGK9OprRGr30IjcNc7tTav7+ujo+HinvbV19LbVnlLnqxPVf07N9DB4i4PB12/tBdP9aaWAJ3CjPNCt",
+	"/oxeFx8lWN6QqEmc+d/wz4ozK/OaPFwublbwcoTI2ywJ9kux/zlJYxw6DVZD7Ey1iwwGJFR0TJZ1Nvoe",
+	"I7fXj9d9eRw9+u1pKC01VR2WPz2vOav0dL7fR66t9blfP851rBfle1qYTZbTDTeMdrl115IqORqPZ0eH",
+	"PFbmuG/ozkWizDLirwCYIUhrkZQXjmgKYp59uhQKvJxEtwolcGHcDUjtLkDZxmqaAM0yjPbC9qCDWyTY",
+	"Gmz3gy7ubQV7YZsEncHeYCfaxe1+p9WoZBkJ9ho3uBCO9G9aWdJilVEuJpPg48cgii7fv99Pkn0pNy4u",
+	"LnwQCnim3PG/9vnyaL1Bu2q3gnbvst3db+3tt7ob2929JrWjex84/SP/cOk+7Nc+/Prrhvm41SwErPiE",
+	"q+zXg8OblmDtogO/STStOIzLz5Z2sqD/Jm4v82fjWW2l+a0AZDZkeR9p3kdrmcRDggTRUwhNrLwg2Hia",
+	"iUgow7FcP4AQUc1OR1dX04QwJeZtVeBvq2HJL7IwJHJOUJM0D8zn9qOrK9DZQC2fkkKaZYjpcDPbS+Oa",
+	"Vh3DMBAIJ83RozYwhqDXIq4uxEJMnKHMBV9SiXAsOfotIxmJcgspQBekFkiZEWGJJmhb15QsuVpKeGUM",
+	"vk7gmQn2D4/MfHi45fc73mt7cKW1yAXnmLU91WleU4fiSHeNBSkCGw0vTGEt2KseQMJ1z3cDEYFmH2aC",
+	"qsmFnrXN14Cw4MPMmIJNkPBbd7T88tdLz68rchjo1IYSDwRPrJ9LypQLhQ7PTg4QGRMxgbBuMGYUkeuM",
+	"kAi8dcYL5MKKMauEFdugYqAvGFNBbyOlUhPkTK3aVV/tPFz0lWwYg9w3kAJWAhNwi8sZFGsmArkWe7zu",
+	"m/cgYP3wFN4/urryLcvnKAAOl7GJPzFd6ycTzDSy6ZdzK6GeZJTFxDcmCt0IRoxDwoodEHSg3wcOtfxo",
+	"WbrwaNiHNdtuoL8KqpTeGi7s85ImpY0qLU6a9WMqR5rzcajkwVRcO4SzS0QVwgZupR5ZitVIIsn1poG4",
+	"IeBhs5QSTJ/w8IhLtYGOgRKmCaC030BHJndJUQUcUIy6CPx1+yg1gXm+Z3Om9Nm40dpowVGcEoZTqrXb",
+	"jdaGtTmOgM4305DC25vjdvG5bz1+m+ZPcLQZ/M9mBK3nVk/36jWOY27C9YO2S8Ugid6BaB92GyyiEmm2",
+	"17/lS26mnC/MSeTtW0ek1t+cM9LmsxGpwGu7qlyBZo/nfRVK9AEyneDVaXXrK/MGvO/3vtdttWb1nLey",
+	"WcoRg1fai1+p5EvAS1uLXypSn+CN7uI38uQY/UJ7iS6m81LufW97mSWoJj4BNmdJgsUkpwENPxkzFFnA",
+	"U7+gCoWH4NjPCeWrX0oKBaZygsddYMg2yIkt0Oevl3KpgnE7cK0GwAaBZQM9qqXYRhi1GviGN8UKmZBr",
+	"k53nwgJLkwF4G1KNNDnGSKKBIRdV9Bs+6nN3atpAxleynHn5ZFxZt64AtBSpwl+a97t4ZLOWzHr/9WkY",
+	"e7YlaCnmbq1sILVcgVmJSSaI/wU+VgQfH/kYACNnkYLPlD6yTUJgaIj46UAkBJ5fBkRcxskmhoya2TDy",
+	"DiDCZj5iZN9Da+QOhyqeaKFyPY8Rs2SlhbF8/jSXN41IhZm8JQJQJ9lAh6WUypHJ4Lc94FjLfRMT6jjI",
+	"pMYQC3qIqmeBIJNtZLfJGjCfSDRoTGx6AY8/BHiYvUfYUXHOAho6nhI0HAgEFgQeghsWamaJ7WXpw6VY",
+	"O+gAm5MryUGVgQ/Nm5awajiR44rplETPwv1mCs/C/Y3pcS/c/4fgfrP3NW3DsctTs/4jRIay6vFQ3p92",
+	"b83DAQMDAE0yV0rsy6/kQQUh9E+OMp9fO3ladGj2oL7Awx8CHuzm/zB8cMw+GyDM/8aAuvnN1KS633SB",
+	"5k0AcWhsqBgxDr4la2lw3+WWWGPU7WfxjWZQ1CemasXn09efPp++8dEtpoqyobG5KpmrX00Ma9wkp9C4",
+	"ycRmD7cnFJW6nsqSUIvgX4rNO4310aBW1e+OEVu9pV4o1RH6keyr1WeEWalOUIXAy16Ns5PTEjNDHDzk",
+	"GzyCmzNgZhO7FKSYBabPhUxsMjNmGwPeUhbJUs6eiZl1bjU9EalP+aKeTLujlZj2no0U9NGHbMQC8Lus",
+	"V6R8YF9AAeehAEeRZWhEI3mAuq0uuh0RhhjP4cGOBWwHVDUxvsmABOv+xDD900jw07mWz3w+17Ln59S7",
+	"emZM+K/xAVBNkIa0bBLo2eEcnpx/lOpmAsNQQX+iuXAh+y11eDqDXPnsdDHrZZjRnGFceq8Mxqwtl5d1",
+	"oI9akMqlwkIZ9u5TZviVwzBwHNv1OTlFa+VKUSZiuECIcuQwVJbSn00a1EHuu6USDQnTq+hUe7MH9rw/",
+	"Oj8+vDx+g9ZsIQNo5/TT+cfDDzAmi3NttFY4PM8OT68/n705vDxez8MnKsbG5vptFfHDz9Gp2+rNkylg",
+	"I1YhVPg/j0vjRRD5AwgiJQR5PkkEOp2DhQUKlmKQhqQBCs+JygSrGBo0vGCIdFgu86HAq0qGrsmP7k/0",
+	"HwGNcui4HXFJpip+llBibwMd4Uyain1kTFijRPKOqLMi5vy70KI5tpQ0pBtrOcxO25hUC7h+VCYyVK91",
+	"SfG2eK1ZrLnFgOcHRX99QgGpkjeyuKIrPPv7w6y9xS/kZXdXY77AUTXQqxreVcIZjToPR5ghAYRJKQuw",
+	"DNJSOGKj9HRBVAUvOIupZRWI1VolcFxTW+g2HNFU92ViHU39zWrcluDZcFREja5Nh1Ku58BioPTaJagE",
+	"bb8xZBT0pOlWNGjp1axUzk6wuAG8MuU+HOseIOzKlSK3qlpCMvMqeWVNVwWkQK0qu0qzhaYzyt4KnqwE",
+	"Bx8sAZWqRbuw2GVhrziTmhLd6hGwECi8dLnp5ljexwaIFXQW/eGB7Me5dxpiXQ3SrBAEp8QsygLdRQkN",
+	"FwtbNrh1tu3nUCkcjkD1TAUJSrVNKuGxLoDMKFCKoz4xRqHcTGTEJf2TljkZuVM28t0SEcwrx7tGYCuV",
+	"96d5wrZ1Gw8xZeYpCr9C5/qX0ncuN8gWJJeNwR9QYPcEujfJTU+s2jVffLHEi5ULE74LDUt5MMslvyyN",
+	"bE3lip/ZQjaVodYgAponbFrGiwdrRQj4F4ihx2wKJ4y3pxRDX0LBk0rA/Xf4szCQXeAaWh4HtfJp8fQx",
+	"kFgvK96YCLTmLOV+Q9F1AEwNkbba+iI0LUm1DwVVLGdBao6eFjKhDAmrS6GI53U0phMwm83yBhBygeeP",
+	"grCPkDev5wmcTwzYtUsFXjD7RcydA/INwPecOF8SgE2bD0F8rbwFVnkLXAm3RtyHycpCXQeHwq2gilRs",
+	"C2EmhIbPko3BwfSIpv5cIDcIzpnC4UOQvKLZk7uUhJDpgUiSqgmUyDxAmE3y21Uql1hN+U2r2Zk/YaxE",
+	"pVbuff1arEal+EXGexItl6eTgsurBA+u/Sfi+xrPTvF7p+pizZl+pncV7IMYBLSyabCU8XmQFxPj5jq5",
+	"pM+lJJHhUqnwRCIIRoDE9IzFRMq6Je63KQhxPVT4vpnlV2MBfFsJwLKeVecfpRIl+MYkoZKYDmk/JtUh",
+	"mllredbO0Ca5DgVO3JJoQkARSTCLNtBh7iTpIqg9VvHauJuo4AIqidbMhTNWDA3a6xVcg/K6+S786nW1",
+	"8OwKbf3qoX6mUEwTk3wirbdZU2L3P//6d++gWpgLwj3dxX6NYeBwmlUu7/hRxko4lFzxsO+1NTbX3V9K",
+	"vmuv0MvcWHy0Qc4rGTNLt8dRzUJ9vYVQFNre/lnRtWbXvXyRFX8ak+hqLKAdE3TjkHHBYfA94W54utCx",
+	"cQfxWUXt98sF6P16YX2koXmc59GVKtQ3lKXXD6eY2dRcW+d+rXQliCQW+kw9B5SlZtRwHWcYU8LUgUF5",
+	"KqvFB17J9QKqCzPurJi8RfF2+VUETxd4N+e2g5cIvN9BBF7hcX10LF5niVi8MjaMx4VyaI6cwBUPsWXS",
+	"w4armi8UFlqcaLzeBWTFqVRXxhkxtzxaXzBE7NmywhpG8notNrjVCYCm8sl1OB5XY96O3h+evju+Prq6",
+	"uj7/dHl4efLp1ApOeatUGsmIRBCX+59//bu71WkhqM2qpVbOSvGEUG+5UnXYXhOQ1x0u+gbIyYuQ2IJ9",
+	"c8Sp4l6WHyZNzS3n3OkuL0jV7955buRpuEWnAXzcDTi/W6fwj4KtC6IKPi7kmgoAOAIrQ1jp98eIPBqH",
+	"cnSbBqol8S0iMVFVfDNfNUXbJdyVC5mFcoMaynFGDmxyjrGG6RdAS16IZ2+OPxxfTuNZA6S8gQGvFFIW",
+	"WZFcT+56+N8bK30/SyieFpzQTC6rYwVLxY4Xpol6SV6wKWyuKthsveCSxLFEt1N1CE3qS9kC3JTSxjhc",
+	"sI36eqlthr9LW0OdVhclBDMwvCSav4k8QNgUstMcld/UDT+WIk9bvnPiWR0g4mEGGXxLhaS6Mns2Pw6K",
+	"ov+wU9lW41v6AG6oEfjYkKnLIiOhXCjwRVhvVONJeNNUOq/E14aeHm3g7QSOGe0hNx4vy8yCSBMyPr+s",
+	"Tfk6EWv31fuPlXForzmNvFIvVXO6j0gs9WEvMIt4UtTBEcQVGJSFubR+k4lmfcZvURpnFaeRkxN8RO5C",
+	"khoHEWVI3XItVmfKlNeBiIMx5VlR2NAvYqP0FJxW0c9UfsWXHtXcw7cY3SQl6OPh6efDD41nrq0ujUX0",
+	"I8GiWsEaLJNLo0atPvZzu7anCuA2COz5qfgiq68un96UDa3WCrXCOuO3KxTPLYIBEC1ALsoGvOKbWjbd",
+	"RRImqaJjAqaQfXMjA1QvLQOWxhJzl5ApnlqvhbqBzgmOKBsiPHWvC0rwxGk2YFJUWGXyIJcmIN7byhql",
+	"WsauZiuJBw/z/cxImAH/i736a7XS/QozTOz4FiSX2Pn+3FLFqhM/LF0CBRpiXFGGGeR/WLmfmtWfxWXO",
+	"L/AoTit5g/P0dlevpnr7/Jq9ed5dNr++8uyx1Tojn9AcflZ4YhbkW/3kMvaPz5taTaJUo4dsvPXiGPuB",
+	"jrGrrRfX2Itr7HtdY2jN1mZHW+uPc5NtNbvJSlcYwPFSvrzgy1d9hEDBenv4ZCK21wXI/c3N4W2QhnQj",
+	"pTLhMe7LDcrh0LGj++YShzWi3fv5n8Wgy1+WxfHS91OxZKVfrPGh9E1eIev+6/3/BAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -1021,6 +1021,12 @@ type InternalError = Error
 // NotFound defines model for NotFound.
 type NotFound = Error
 
+// PayloadTooLarge defines model for PayloadTooLarge.
+type PayloadTooLarge = Error
+
+// Unauthorized defines model for Unauthorized.
+type Unauthorized = Error
+
 // GetClockParams defines parameters for GetClock.
 type GetClockParams struct {
 	// Tenant The org id; default the first org of the fixtures.
@@ -2597,6 +2603,10 @@ type InternalErrorJSONResponse Error
 
 type NotFoundJSONResponse Error
 
+type PayloadTooLargeJSONResponse Error
+
+type UnauthorizedJSONResponse Error
+
 type SeeCardAtChipRequestObject struct {
 	CardId int64 `json:"cardId"`
 	Body   *SeeCardAtChipJSONRequestBody
@@ -2634,6 +2644,20 @@ func (response SeeCardAtChip400JSONResponse) VisitSeeCardAtChipResponse(w http.R
 	return err
 }
 
+type SeeCardAtChip401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SeeCardAtChip401JSONResponse) VisitSeeCardAtChipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SeeCardAtChip404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response SeeCardAtChip404JSONResponse) VisitSeeCardAtChipResponse(w http.ResponseWriter) error {
@@ -2644,6 +2668,20 @@ func (response SeeCardAtChip404JSONResponse) VisitSeeCardAtChipResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SeeCardAtChip413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SeeCardAtChip413JSONResponse) VisitSeeCardAtChipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2693,6 +2731,20 @@ func (response RejectEmbossedCard400JSONResponse) VisitRejectEmbossedCardRespons
 	return err
 }
 
+type RejectEmbossedCard401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RejectEmbossedCard401JSONResponse) VisitRejectEmbossedCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RejectEmbossedCard404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response RejectEmbossedCard404JSONResponse) VisitRejectEmbossedCardResponse(w http.ResponseWriter) error {
@@ -2717,6 +2769,20 @@ func (response RejectEmbossedCard409JSONResponse) VisitRejectEmbossedCardRespons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RejectEmbossedCard413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response RejectEmbossedCard413JSONResponse) VisitRejectEmbossedCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2772,6 +2838,20 @@ func (response ProvisionNetworkToken400JSONResponse) VisitProvisionNetworkTokenR
 	return err
 }
 
+type ProvisionNetworkToken401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ProvisionNetworkToken401JSONResponse) VisitProvisionNetworkTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ProvisionNetworkToken404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response ProvisionNetworkToken404JSONResponse) VisitProvisionNetworkTokenResponse(w http.ResponseWriter) error {
@@ -2796,6 +2876,20 @@ func (response ProvisionNetworkToken409JSONResponse) VisitProvisionNetworkTokenR
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProvisionNetworkToken413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ProvisionNetworkToken413JSONResponse) VisitProvisionNetworkTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2845,6 +2939,20 @@ func (response MigrateCardType400JSONResponse) VisitMigrateCardTypeResponse(w ht
 	return err
 }
 
+type MigrateCardType401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response MigrateCardType401JSONResponse) VisitMigrateCardTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type MigrateCardType404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response MigrateCardType404JSONResponse) VisitMigrateCardTypeResponse(w http.ResponseWriter) error {
@@ -2869,6 +2977,20 @@ func (response MigrateCardType409JSONResponse) VisitMigrateCardTypeResponse(w ht
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MigrateCardType413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response MigrateCardType413JSONResponse) VisitMigrateCardTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2905,6 +3027,20 @@ func (response GetClock200JSONResponse) VisitGetClockResponse(w http.ResponseWri
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetClock401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetClock401JSONResponse) VisitGetClockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2959,6 +3095,20 @@ func (response AdvanceClock400JSONResponse) VisitAdvanceClockResponse(w http.Res
 	return err
 }
 
+type AdvanceClock401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response AdvanceClock401JSONResponse) VisitAdvanceClockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AdvanceClock404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response AdvanceClock404JSONResponse) VisitAdvanceClockResponse(w http.ResponseWriter) error {
@@ -2983,6 +3133,20 @@ func (response AdvanceClock409JSONResponse) VisitAdvanceClockResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdvanceClock413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response AdvanceClock413JSONResponse) VisitAdvanceClockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3033,6 +3197,20 @@ func (response ListD1Cards400JSONResponse) VisitListD1CardsResponse(w http.Respo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListD1Cards401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListD1Cards401JSONResponse) VisitListD1CardsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3101,6 +3279,20 @@ func (response ProvisionD1Card400JSONResponse) VisitProvisionD1CardResponse(w ht
 	return err
 }
 
+type ProvisionD1Card401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ProvisionD1Card401JSONResponse) VisitProvisionD1CardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ProvisionD1Card404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response ProvisionD1Card404JSONResponse) VisitProvisionD1CardResponse(w http.ResponseWriter) error {
@@ -3125,6 +3317,20 @@ func (response ProvisionD1Card409JSONResponse) VisitProvisionD1CardResponse(w ht
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProvisionD1Card413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ProvisionD1Card413JSONResponse) VisitProvisionD1CardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3180,6 +3386,20 @@ func (response UpdateD1IssuerSettings400JSONResponse) VisitUpdateD1IssuerSetting
 	return err
 }
 
+type UpdateD1IssuerSettings401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateD1IssuerSettings401JSONResponse) VisitUpdateD1IssuerSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateD1IssuerSettings404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response UpdateD1IssuerSettings404JSONResponse) VisitUpdateD1IssuerSettingsResponse(w http.ResponseWriter) error {
@@ -3190,6 +3410,20 @@ func (response UpdateD1IssuerSettings404JSONResponse) VisitUpdateD1IssuerSetting
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateD1IssuerSettings413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateD1IssuerSettings413JSONResponse) VisitUpdateD1IssuerSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3240,6 +3474,20 @@ func (response ListD1Notifications400JSONResponse) VisitListD1NotificationsRespo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListD1Notifications401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListD1Notifications401JSONResponse) VisitListD1NotificationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3308,6 +3556,20 @@ func (response ListDrift400JSONResponse) VisitListDriftResponse(w http.ResponseW
 	return err
 }
 
+type ListDrift401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListDrift401JSONResponse) VisitListDriftResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListDrift404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response ListDrift404JSONResponse) VisitListDriftResponse(w http.ResponseWriter) error {
@@ -3368,6 +3630,20 @@ func (response ListEvents400JSONResponse) VisitListEventsResponse(w http.Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEvents401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListEvents401JSONResponse) VisitListEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3465,6 +3741,20 @@ func (response StreamEvents400JSONResponse) VisitStreamEventsResponse(w http.Res
 	return err
 }
 
+type StreamEvents401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response StreamEvents401JSONResponse) VisitStreamEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type StreamEvents404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response StreamEvents404JSONResponse) VisitStreamEventsResponse(w http.ResponseWriter) error {
@@ -3525,6 +3815,20 @@ func (response ListFaults400JSONResponse) VisitListFaultsResponse(w http.Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFaults401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListFaults401JSONResponse) VisitListFaultsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3593,6 +3897,20 @@ func (response CreateFault400JSONResponse) VisitCreateFaultResponse(w http.Respo
 	return err
 }
 
+type CreateFault401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateFault401JSONResponse) VisitCreateFaultResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateFault404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response CreateFault404JSONResponse) VisitCreateFaultResponse(w http.ResponseWriter) error {
@@ -3603,6 +3921,20 @@ func (response CreateFault404JSONResponse) VisitCreateFaultResponse(w http.Respo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFault413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateFault413JSONResponse) VisitCreateFaultResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3652,6 +3984,20 @@ func (response DeleteFault400JSONResponse) VisitDeleteFaultResponse(w http.Respo
 	return err
 }
 
+type DeleteFault401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteFault401JSONResponse) VisitDeleteFaultResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteFault404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response DeleteFault404JSONResponse) VisitDeleteFaultResponse(w http.ResponseWriter) error {
@@ -3697,6 +4043,20 @@ func (response ListFixtures200JSONResponse) VisitListFixturesResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFixtures401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListFixtures401JSONResponse) VisitListFixturesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3786,6 +4146,20 @@ func (response ListJobs400JSONResponse) VisitListJobsResponse(w http.ResponseWri
 	return err
 }
 
+type ListJobs401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListJobs401JSONResponse) VisitListJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListJobs404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response ListJobs404JSONResponse) VisitListJobsResponse(w http.ResponseWriter) error {
@@ -3851,6 +4225,20 @@ func (response NotifyNetworkTokenUpdate400JSONResponse) VisitNotifyNetworkTokenU
 	return err
 }
 
+type NotifyNetworkTokenUpdate401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response NotifyNetworkTokenUpdate401JSONResponse) VisitNotifyNetworkTokenUpdateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type NotifyNetworkTokenUpdate404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response NotifyNetworkTokenUpdate404JSONResponse) VisitNotifyNetworkTokenUpdateResponse(w http.ResponseWriter) error {
@@ -3875,6 +4263,20 @@ func (response NotifyNetworkTokenUpdate409JSONResponse) VisitNotifyNetworkTokenU
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type NotifyNetworkTokenUpdate413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response NotifyNetworkTokenUpdate413JSONResponse) VisitNotifyNetworkTokenUpdateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3930,6 +4332,20 @@ func (response CompleteNetworkTokenStepUp400JSONResponse) VisitCompleteNetworkTo
 	return err
 }
 
+type CompleteNetworkTokenStepUp401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CompleteNetworkTokenStepUp401JSONResponse) VisitCompleteNetworkTokenStepUpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CompleteNetworkTokenStepUp404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response CompleteNetworkTokenStepUp404JSONResponse) VisitCompleteNetworkTokenStepUpResponse(w http.ResponseWriter) error {
@@ -3954,6 +4370,20 @@ func (response CompleteNetworkTokenStepUp409JSONResponse) VisitCompleteNetworkTo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteNetworkTokenStepUp413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CompleteNetworkTokenStepUp413JSONResponse) VisitCompleteNetworkTokenStepUpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4008,6 +4438,20 @@ func (response CreateTenant400JSONResponse) VisitCreateTenantResponse(w http.Res
 	return err
 }
 
+type CreateTenant401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateTenant401JSONResponse) VisitCreateTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateTenant404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response CreateTenant404JSONResponse) VisitCreateTenantResponse(w http.ResponseWriter) error {
@@ -4018,6 +4462,20 @@ func (response CreateTenant404JSONResponse) VisitCreateTenantResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTenant413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateTenant413JSONResponse) VisitCreateTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4072,6 +4530,20 @@ func (response IssueTestToken400JSONResponse) VisitIssueTestTokenResponse(w http
 	return err
 }
 
+type IssueTestToken401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response IssueTestToken401JSONResponse) VisitIssueTestTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type IssueTestToken404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response IssueTestToken404JSONResponse) VisitIssueTestTokenResponse(w http.ResponseWriter) error {
@@ -4082,6 +4554,20 @@ func (response IssueTestToken404JSONResponse) VisitIssueTestTokenResponse(w http
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type IssueTestToken413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response IssueTestToken413JSONResponse) VisitIssueTestTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4132,6 +4618,20 @@ func (response ListWebhookSubscriptions400JSONResponse) VisitListWebhookSubscrip
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookSubscriptions401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListWebhookSubscriptions401JSONResponse) VisitListWebhookSubscriptionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4200,6 +4700,20 @@ func (response CreateWebhookSubscription400JSONResponse) VisitCreateWebhookSubsc
 	return err
 }
 
+type CreateWebhookSubscription401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateWebhookSubscription401JSONResponse) VisitCreateWebhookSubscriptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateWebhookSubscription404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response CreateWebhookSubscription404JSONResponse) VisitCreateWebhookSubscriptionResponse(w http.ResponseWriter) error {
@@ -4210,6 +4724,20 @@ func (response CreateWebhookSubscription404JSONResponse) VisitCreateWebhookSubsc
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookSubscription413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateWebhookSubscription413JSONResponse) VisitCreateWebhookSubscriptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4255,6 +4783,20 @@ func (response DeleteWebhookSubscription400JSONResponse) VisitDeleteWebhookSubsc
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhookSubscription401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteWebhookSubscription401JSONResponse) VisitDeleteWebhookSubscriptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4324,6 +4866,20 @@ func (response GetWebhookSubscription400JSONResponse) VisitGetWebhookSubscriptio
 	return err
 }
 
+type GetWebhookSubscription401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetWebhookSubscription401JSONResponse) VisitGetWebhookSubscriptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetWebhookSubscription404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response GetWebhookSubscription404JSONResponse) VisitGetWebhookSubscriptionResponse(w http.ResponseWriter) error {
@@ -4389,6 +4945,20 @@ func (response UpdateWebhookSubscription400JSONResponse) VisitUpdateWebhookSubsc
 	return err
 }
 
+type UpdateWebhookSubscription401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateWebhookSubscription401JSONResponse) VisitUpdateWebhookSubscriptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateWebhookSubscription404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response UpdateWebhookSubscription404JSONResponse) VisitUpdateWebhookSubscriptionResponse(w http.ResponseWriter) error {
@@ -4399,6 +4969,20 @@ func (response UpdateWebhookSubscription404JSONResponse) VisitUpdateWebhookSubsc
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookSubscription413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateWebhookSubscription413JSONResponse) VisitUpdateWebhookSubscriptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4450,6 +5034,20 @@ func (response ListWebhookMessages400JSONResponse) VisitListWebhookMessagesRespo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookMessages401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListWebhookMessages401JSONResponse) VisitListWebhookMessagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4520,6 +5118,20 @@ func (response GetWebhookMessage400JSONResponse) VisitGetWebhookMessageResponse(
 	return err
 }
 
+type GetWebhookMessage401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetWebhookMessage401JSONResponse) VisitGetWebhookMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetWebhookMessage404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response GetWebhookMessage404JSONResponse) VisitGetWebhookMessageResponse(w http.ResponseWriter) error {
@@ -4576,6 +5188,20 @@ func (response RedeliverWebhookMessage400JSONResponse) VisitRedeliverWebhookMess
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverWebhookMessage401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RedeliverWebhookMessage401JSONResponse) VisitRedeliverWebhookMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4645,6 +5271,20 @@ func (response RedeliverFailedWebhookMessages400JSONResponse) VisitRedeliverFail
 	return err
 }
 
+type RedeliverFailedWebhookMessages401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RedeliverFailedWebhookMessages401JSONResponse) VisitRedeliverFailedWebhookMessagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RedeliverFailedWebhookMessages404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response RedeliverFailedWebhookMessages404JSONResponse) VisitRedeliverFailedWebhookMessagesResponse(w http.ResponseWriter) error {
@@ -4706,6 +5346,20 @@ func (response RotateWebhookSecret400JSONResponse) VisitRotateWebhookSecretRespo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RotateWebhookSecret401JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -5850,175 +6504,182 @@ func (sh *strictHandler) RotateWebhookSecret(w http.ResponseWriter, r *http.Requ
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"5H3rchs3muiroHi2yuJOU6J8yU6k2jrFkWiPZm1JR6Sdyma8DNgNkYiaAAOgRTOOH+u8wHmyU/g+oBtN",
-	"oinSlhwr88em+oLG5btfP7ZSOZtLwYTRraOPrTlVdMYMU/BX/5YJc5bZnxnTqeJzw6VoHbWGU0aYvflE",
-	"4/8jniVkMeXplHBNaK4lMVNGZkxrOmFPNFmw8VTKmw7P9ltJi9tB5tRMW0lL0BlrHbWY+1bSUuzXgiuW",
-	"tY6MKljS0umUzaidxLVUM2paR62i4PZJs5zbV7VRXExanz4lrXNmFlLdDOUNE00TnyuZMq2leqKJwOeJ",
-	"sS+QxskZN96myc24eM3ExExbR4exqQ2KcTmTpqnp4Jknunk+uj7Wl+3ZkAkqTHxCUk0Iz45Jxq5pkRs4",
-	"1GuutIE78tpd+GAKxXQ52V8LppbB7uEHwlnNqTFM2Wf/Z3je+anb+Z52rjvvPz777tO/RSb5ya5Qz6XQ",
-	"DADzbzS7Yr8WTMO0UykMwxXQ+TznKbUrOPhF22V8DL76b4pdt45a/+ugAvoDvKsP+kpJhZ9a3waFHyNj",
-	"xeiNhkXbjyqammPC7Jua2MUSRtMpueYszwgVGVFFzvZbn5LWiRTXOU+/0nQ1nxU5NQDhqRTXfFIo+AjJ",
-	"JNNESENonssFMVOuYX5nwh4HzXHYrztJck15zrJj2NaxzJZE06Umi+kSpnYuzUtZiOzhZ3UuiS7SKUF4",
-	"TQhNU1kIC+pI5PYBXdww9iu97JaKlAWgOFdyzpThCKaZ2/Z13OqRV5L42wmZS80Nv2UJToBq8n13lpBn",
-	"303txw+nz7ozi1zsA53Nc4sZ33dnrSTEoj2LQ+//svfPf+7jr/b/3hP690L//v/+r/59pn/Xv89+n7bb",
-	"f4mgV+IxtJEELKZSM5LmMr0hM3nL9A4UYUdUD2nZT9UOvi+flONfWGrsrMvt10Ue2X0hFzUCmFHDOobP",
-	"WGwHFBXx5f8ix4jwFL9GFBUJ4QKuSZUxZX8t7eVjQh0sEykYSalSnGnCjUYaAfTRsJm+C0L/IcdwKjhJ",
-	"qhRd1k9pbfq3XJmC5sG9sZQ5o2JtR0tibLenehF3ILbLJ1M+b4RwWZhUWiJvtw4Awk7YoiazzKa+nT9M",
-	"qSFTOp8zoYmRSCzxASSpUz634oMGXEtaTBQzO+VqPNzdVtJK7VHYn+9XzzJpfejYFzu3VFmSrO0Idg0X",
-	"ONVeOVhw8aUfN7h2Un5iCwRxcJ9SlT0kajQcThz+7WRGPKvhABfmu+fV0FwYNmGqBWTNrgpe3ApG7ZcH",
-	"8M5OoNoEjX6y1USaYNF9NL5cfNmteg1LanejB/lEE8UmXBumWOZg85jQsQVJci0VoYLI6+ucC0Yuz86J",
-	"Xop0P0ZP3Kfwemwqhhq4c79AjptTh3G8VgNxvBRA+MqxrOxlfTl+8tEDsixi4Nf2BfT4IWldbOKnhydU",
-	"ZRuRaG0iqRS6mDHVdD/jE25oPrJjbI9Yp4en+B5MKIJbTGSjQjM1WoOh3snw7F2/lbTOzt3P95GtZR/m",
-	"XC3XUeDNmx9/jMIy17poXmVOtRldy0JF75bK1mg3cqTYPKcpy0bj5Wb82byVCIr2+ULPmchYNrpGATcm",
-	"5FMtBUllxjyxxre0lZy5sPifsv2doLUJIKstrZE+mG1s09ZOfRW6mmH6NdcN1HIXmGwCxs8i9Jum2yhq",
-	"BPCzfnb2JijMXjLDDX6iiV5qw2aJlalPD59oYhVpp6xxkDJm9IPX25//NVlR4wMO/VOv89+081u38/2o",
-	"8/7jYfL8r5+isvQKVYgYTkRG7EnCfOvSQnnwfkFpoY2cMeVMAcFcv3uePAjF8fv/Cb52hu8fdrchQxuX",
-	"Ck9Vq0X6tE96gnhiFT5tF0BSKqyqOraoabc0C4XC7WhdjXStzw+h8okFDQcx1Qyt2A7S28rG270IgaSb",
-	"fC7Vm3HBZ3Y1h1GBbEcKV2HiF2lcFcVZX0Qca09Zzm+ZWvaMYbOYZEYjgvMVozmxzN+TWopv283eTkJg",
-	"3lSxdkcUszELb63saqGbGEDK7EqeaPL34fCS4LPHpEsWUyaIQKVuFrKAcuSVXXRTSOzay482bF/A7dct",
-	"COyWp2yEhrSYiIH3G8XMBp4N9syRs2rJRta++ljDNFbW3gwo61TmrgXfSfDq67/r8fi6d31ru8l9iu7B",
-	"uTT82tmtYpgCSLAT6V7BvgiPHssMhCiaZdx+l+aXwVfRYLyODWCJOz0kc6mNTsh4aRhoQPZHgAFucVYj",
-	"mciOu/iLlmL/ii7eoP0f2OImQbrhunctxEF7o1Rq1webHH9gBWTLDzVJZrXh3I4m1XG9v/Os41KYCJ7Y",
-	"5dBrUHQfUll9IvHlDJgxXEz0+jI2H0U49qhQeZOeMKcTatioYjtwKjqm532hxL02o43f37wbjZQstuyA",
-	"YjztWmnzHvfhy41JXpjYqFEmrcHbwWX//LR/2kpap/3X/SH8uupfvu6d9E+jYtip4tdmN+U6OxztKgGx",
-	"D3OWGtYg650eogyqiZlSQxayyDNCJ4oxsuBmGpG/t7bXhlLYCiZuRo3P1Y6r9yp55g6mHCVr5SbHdc61",
-	"zwR7HMUKe8xXbC7Vl2ucADEPq3D2xS3LJUoO2/PGC+F8317VDP3JzA25wi+t9pkho0YtZkfmWbrl6luK",
-	"nset9/QlZ3nmvF/rG+t89XfvrH8wuqV2Y+K8rqJiW022PJy1qcZ4d/yAX9J7MIxv/WApI0RRHa1LDbdm",
-	"lAv7xxrhOqF5bnVnnufESPAu7Uc/vi1aYAyAx41qyuEsysk27mn8hEFv3gEc4XTuA8Xdhxunu7tN6ULk",
-	"S5LC5ksBbnI0SdgDOLbor5Z4ATRD9A/UVNftdHzwL9ecZ4er5ObvckFmVPjZeAiY0Q9u3G63e9dnapAZ",
-	"8Xv422eZ9/TWvuWFgVQxahgoqkmrmGexPwaeUSgGLMc9QFPDb6vnFdPMXFKtF1JlQ2VPI2lxYT+g2ep1",
-	"xQRb2Bff0Zxn3CzBsZgzHC24OOYiO5dWO4PPxASRCgvXt8Eut1AMXED2KbAZmiDS6We8/nPg2V2xDT19",
-	"8SLZHAh0tyvRflEVOSPoEdLEyK/lba/gJIpKFftYR317L66miVCedIqTi2bycUJTRjOmogfWzJWSlt2l",
-	"u6kETg0m4l5JNrKwl243I85uNalTt01Cw44cfiOLgw/H5vp3RnMLZ2t0LZfpzfbOtkqI9Ockb6KnccuU",
-	"jjO4lRmX8qJ/I3Fziq3iH3IcWUKjqV8qxXIMZ+KZxwEfoQWyfUoLzTK4/oscH2MEBogJgLpLh7jrOkfB",
-	"tt+0Zvvj1hLDDReRRUKYhJs7BGxVUUGglaBtkexdnpyRjBoKkWZImzuHbSKVD7bcV8yoZT1wKBihCRIi",
-	"tvw5ExkXE1IIw3PCDVGF0Mckk4IRKVJGqAjjYwg3xz4SBhikPQBVCHct5CluZEvSpWCV93s7l/c/5Bg0",
-	"r8tyFH/lFEfzfzrv93vwBCLg3SGdDNxjUQEKDq4aCiFnk1/8H3Icl5l+kePtJaZd44Ka5CX4aGyaLnz2",
-	"LbDzRqlpkw0dbKUQWLtw9nPioNmF2kZ9OHWTAlzuDWO2hCgU1Gbds5KGPYza1YF3/67eOGVeNNkp0AeW",
-	"+bXY8gb3waWSt9wS2OCwGqiJ2/8n2iqs+JJFaU84vUxjickUQkMDJ6plm/aWXjDliOcKtb69fTq6taJY",
-	"TZqN6c8/TJmZYtQcOXn37mkZODWVOUTTLecsIzNq0inTx4SSGdfwF+FWMrsG0g4kzwrPmlBi1BKldEYW",
-	"NM+ZgbDXQhhLJSfMWGkQIsJPIBa2fWxB8hkxsN7qrXB8JHQY54sDwU3NzP4/RXVggSEuYynXpYjtQ+Fe",
-	"XfX752uBcHDVyndK3lry/mP/9euLHwjVN9oHGV2A/4nNO8U8IVf9U5KxNOcCocnjjx8d3wcj3LY4c+qm",
-	"+0oxZhfk//6R5TkEy/gLVw4xnKeliSvj7Qo37H5dy8CdallFxhS/ZRm5VnKG8RWMbeXX5lrW9vWa5noN",
-	"sN4NB0SKfImBxLi7NCcWrm+ZJvKWKXI2uCB/ffHXZ2Tv3XAw6l1eXl2864/sv2eDs4vzs/NXo7PBRXs/",
-	"esQOgzYQPqKZsvtQpwzOlz9WVNj/7afhmN+dDXoJeXPaxz/f9AbD/tVJ7+q0HR7yu+GglbTsU7uRQ3zP",
-	"/YGvW1XQzEczZqayjqitwZtBK6Z6riAn1TdWsJJkwnBtFk4d7i0BdCDAIpw/jtx/0zt7veUCLoaXf1vi",
-	"a/CzP6M8/2bCMJMWkosVRL+4ePW6P7rs/dhKGqGjdCGSPU9yMk2eHn6XkMPuMyBqTw//o3b6tXF7l5fl",
-	"70HvzeDt+Sv4a7tt/QE++UrKSc4uqdW78EpvPq9fGNCZLsTEXnofdRQEXOc+Qk8xyGWUyozpGANbrtjm",
-	"HZEG/bzmZYEbNO8cQgZBzXy/roavCFEOuUdg+ohDmE8Wctqj9nahPCfznC7tjLjAmPC67cDFG5kpm+02",
-	"qVp4dS1/ACnXKdmrUVyQZVg7IYNh/3L09tLCGTeWzVsC4/C1bRnKy7eD/mlilYW3l6dW1qrJZW50C2Y4",
-	"EPAWeKeVtNwb22JzGXdtuZ0VwNyVgWHzt/Pq7ys81uoCSmhOat9C5vTy5rVhakFVpneSNTdFEkUXBiJF",
-	"KW7CX6GYCRdC8dJdOhN4SisErSHqgG+RxOaT18pAZdC5HM5Ukt6CVvLNmF1LxazsBO+yD1ybmmdi+3ht",
-	"D6OrKBQTV6+Y84IsmyjHrwUrYh680gxaIt+CKUbwcUInlIstwnLc6PGp2V+bJGmwEXKWZ9oyEdgA5V/q",
-	"HFYYPxtLjVFs5W1yzXNGJiCHeCoQceUACWyIpKtGhUchTHUb0QkHrg3YqCJA6OuMUaFjds2GoQML3WqO",
-	"07ViZQ7oDiP6aJ7V4WY0nXLBOorRjI5zRqwaXhlHcIu4mIysoDziAvSRETKgbbYKDne7MwiDhF26nyEg",
-	"C2z/oY1nMrxr4PgGfqt5Kkjrm9OIzDw+ZytegragmchG6dTKJ2LCOoerQZnffbHd/Y/Q7O26Y8RoUNmo",
-	"YkG1hpulVRLRDW0VRrAVWgFgLIuIeo5cpLICPn8ak2u9ObJuLbxzEc4Y1hD2h9nFFyJfrh/7twqtOOfm",
-	"yJ71+L/DbncLAJzN88ZQaXD9SJLK+fIPWStmV0edHvft6tjVXGmnEAUti6qNp+Sydz8v+Po+w6rcNJs2",
-	"+I55rs8N8neYHmFY9RenUwHB2+I04LEgdiCYRuxwfkAfxE5B4bWQ/C8KDs8KzA6PyhGapVJkwFLsB2gV",
-	"mhMKK+v2nw0eH/FLQ+QZOh7IeAm+j5FgHwyEm8nCkDGzYrkPHVj/niUWIl2Oasqi893cEebuqyWM2IeU",
-	"qXmjNGtJy9MX30GQki53G+y8+5s9hZ8fPk/2nC7qHO6gmPgdbH9ucH1tuzYA5JtKXP3C2OsVCI9l6gXx",
-	"y80FVKrSKRhX4iYC8KmtYFuvndIQJd2YAmBBbuTGHNGoh4AJQon38TkUQE+qc+JxDdZyp2gl3uJX4ir4",
-	"drfHzgqKtthfd2AusKTuwGsUjkrTSykUJaAtHDXsYVhQZauI8dUXkjCGPDiR0ElYQurGuPH6suNeQ68E",
-	"7wqr2wYclOPfPcHBWuxA4NL1dHVXv279E5V3t379NBi+fidw9/obUa3OW7hX6u64eXOmyZhN6S3zIV+o",
-	"kXFN5ByFoXVRO2M5Xca4zoJy4+0uUPmgKo6EdNhBRQN2kT1arxnS1ZarOEmxvX+f5UBK7jlSJQt1hu5u",
-	"tJTLlCrg1WuMFIs5ELPgKSN72lL/ipq1E5JOpWYi6hAqpbNSUqsy7SomWHLVOOtFKgaGI8fcgAN7BCxZ",
-	"sXbEz0xdrigt2Zljh/bui24X48b3W9FphSF3KgPIvMsb2iOOPjwpQ1S4IKmczbgpTclEMSS/loVOZQ5T",
-	"HdP0BlZk+Z6yt4CBc6P9kDGp4lMzQg9YqljMmA+hJdlO8mZdRo3yGyWNHbaD228/TbSRc000nwguJrWy",
-	"C6AGFkqBvivYDqymXNQ62C6mmqUj9/G7bZ9uqCTckA30Maz3dT+bumIwWt90Qcc5y+KJIhVPqnONO30Q",
-	"DakLM0dQG6jfFjRlMy5vRKk76j74J9e+mrgJht+KHeEmqPFgeBf0+FEi0nIfmIkDeqBQFuY1EXJBpCKZ",
-	"lQgFWzBtqgzkXdi8w+TdSgjFM7M2ho9j6lQIWRUQJhW++H1wQPM5CBQXg0K2vbMsVMPPuwSi+pe2nPSG",
-	"JNcaIgd2pBfdWDp5gNgrzOROPF8BvA80NU4whkcSkskZ5YIseJ5BpgzZg//2/x0iCf/9mFhGuQQjI5Jj",
-	"8A84eciVRdvFpenpxjbSqn10Azb26jhIjAQ8AqZ+DLyS63jMyWrY/q7G4gcMLnBouMYyVelLtrLW5cVg",
-	"yDKyNzVmbs/G/q/bqy6CbgSaVgDbfm5LcEZ37L1C8z2yqc+Aqz/8kLc4q5WD+QTGpmvZUD40qPsoFwJr",
-	"VMpcJ6QQGVPkYKT57IhMIWo8IQYCpuUNEzpx2ob9Uaoe+glxJZNQBXE37W5mRc4yqI2XBLp2LicQxAJS",
-	"qaSZRTu/S+RcGjKnyoDJTSzJLRMZzLR3eQZvQVnKwkytCm9ZdnZEuHFxZFhNFv1/RBVCOGEd1qD3CXLU",
-	"Mn8BmaqhNwziA2E1/jSh9NzmE7VzndovANq5wOZqpCdWq/m1YPZiQrQkc5nn9nFuiLCEkaRTKsBHbadR",
-	"TkAzpl34IDfgX8EAS81nhGYzLuxWBDHzR63D/e5+12XwCDrnraPWs/3u/jOXQgGYAYd6AET74KP97yz7",
-	"dJBOOXjU5nJjTChU3IOaoGUKLE7JlT7T3sFeyuBUZUeovvrIElfAz9XtI3su0xQvdw7d/ZG92YZzBrNW",
-	"+T0XPkD23HOuDlri3/MFFf2URr4qWvsYos7xcYIZSB2oyYYT0szoMPzO3oKwUVpopt0Lo7lLNuoc7pMe",
-	"KHraATmunxsoeJnhuQWZUq2j1oBBolHPnNjdTmrFk3/6GKvbi8ezXb3ebRwVn97jUEybv7kiD/dSIjWs",
-	"+fhpvfzu0273nj8FwSBNhWLdUYBpujBTqbhGLMeTsfjxHGcU+1A584OgajC88vzuV8ris5+S1ottvlEv",
-	"pAv1YovZjKqlhRckz6yESgLUAZCwtjB4L4rXZYxDp4wtaUbzgaEW1bByGaEEqhY6WtcYpXJkZ2TnxgW4",
-	"mP0HMYRFXpdvkv6bQww/kyJfVpcxg7A+KB4eUnwfusR0m4yZxX0/BR/XvRJZQwyDPMxri4wl3YBoQUdy",
-	"RJHnoUjX3ie+KBiZUbAGCywj1XHTzCpsf9793u0PPG+5kF26W69yBixJqJAQt+4XGqMIGETUd99wyY6P",
-	"gSyULv96JFKre/gfrWgMUesMw2vIXNnPZhDh2KrH0LS6L1rRYBeMHnNvYjmdT8mW9GItTitKn57HKk4h",
-	"jB2vA9gCooe4MV+Rmjzvfn/3C2XZ8PsgPy8ZIFgc9cEPCuEejbTHhfd1UGLcluy845pCyDvok2+oNkwB",
-	"ou29Oe0P2oTqGy/LVRG+VkKzX+G/BcQSkRQDpxNXXl3oldyW0u7sijOUUqazpYLoQoWQhUjRLxtGEFsp",
-	"AOLx0fc27JM9lvMJH/Ocm2U7IcMe2XOk+jd4o50gdRmekD2MpSwDPtvekD9RjAmIi4eA294J2XMPcVdv",
-	"8mgtvqnMx/FB9oFs5qzsuh2JvD8m74Z++k0pDuCAhTwHN3n74PDiv/rno5Orfm/YP02Qztrrr/rD0cm7",
-	"N7Df9u/L3mBwcnHa964MbmLx/+RCuLTMrFp4QGVBPudYiv784upN7zUJTtfxEMwOwqwkxQgm5syTaDR4",
-	"TTzAoyF78eDwttM2qrDpGc3YPun5FbhUDkOXuipOiBlBFulyZljYZwJj28jEy5sXw0tYLjealCdKnEWc",
-	"POuSGReFYbo03Ee9PQFY4yFlZSixlUrbFQNbVGW143JqGa4fzvrxMaYqw6pKeArTWVymic/OCFMntuYu",
-	"a/l0Dyz9rmZSNIjAEfqmqPgT86rLnC5LicxhQS2Y3Ueuh4ppM+uycNiZ8UlVBSPOuk6lV9pXC/vIhSDl",
-	"AF6IzthcMTBVkKv+ydurK0tc7bdQpzbS9wFAU4aXdt+dXQ3f9l4DGXJqKEywLunuOSGJ3XJZaHii+gqg",
-	"P8qj9kYCRgY14wImY99MkKCWBWQXU0lorhjNlmQKDk7LRMq5wE7DsqjBbBVayccxovIGNgMU4CEGOvx5",
-	"1N8gZnVb6dJtR3a8cqL/GqKlWz2hAR4gn5cewkLk9NUpJixaGdYUysl1EAMYmN3K2STOGJ5gfw4wOoJY",
-	"aqUEFA4XLs8YbYjOkAmCCa2bNZ0vwxnpEDfwhnOny4VIrDigQENF2sCFNlSkzAcqlik3bhh77mhg1IyJ",
-	"Y8/lFSu/Cl1DMHKCmxiGvWIGyumvo1bsoKpHHPi2EDseymxTFfpv4FkuJuw+wOuK0SwEAwSgFYA6cHba",
-	"Zure84ZcS5XLweqwMLZsJ4izIXtBRx5LUp99N0UB0tNHsH7A8SMc/SLHJSH1lueC2YFRpFsgwFg4U4VI",
-	"fIMZK/DCT29eJ1ykeZG5rMKswLgA1GOOgzhNknNtXFoROZfEcYW6OAlNe6yIGwDgHQTe7ZYHwYegsyv9",
-	"kz7VnVOWNTyk7FVvH7QJijGl0DkCuJgkpZfDHR41f3J57I28rRHiOtJcS8i3DDAyOzwo6z1upPKIM6eH",
-	"gQBS0VCrg0I8k6UzCfysV+iEc7CXXeF7kvq0zzosv+baYHsB/U1S06BTQxMc2rknloo4I4C3lEJngMdi",
-	"AbcrDMHInTuE9W5lwxZ++b5LD+oCK1BRGolRR5jn1Fi5soQW32gAwYb/hr67IzJzDsMoOD7R/tt7ay0C",
-	"2iTnwlVGWK8jW7YLAzj2IYlQ3yR0ULn05ULkTGsfvjDht0w4axdLpco0CFmvzgbD/lXg8LQP2FdOz16d",
-	"Dc/+ux/cmvuFOvxwRjA0jlRzLheHix+VA3QOrbbhgY1MWZ4hmwQFwu2VUzdWDgKWGmodUlg8buQ5pTrs",
-	"Go48DNupNxrZiusc3vPHm9Dc7eafmJNcOcRtwNrTw6Si+zWqXucuznN+8BF/WCVfh/XJiwgtOXFeeVq1",
-	"+wBXPr5mJXtVCJTO9sJ4AEBCiyNcoRrQPiKr1b0hRWLKyJhqRt5evfa0oyqh5MOJ93xNfUTDIGZBkn8W",
-	"3e6zdHVsuMoOajXa7R7cPo1tA2yWD9tCQ7CQgrWRiDTXFy+p31oTGkeYMKjBSpApHk+J+rRmhdeutnZZ",
-	"ao+8xKz5nF0bAuG+hi7dS0tCFYuRAlee6/AMFlbWnt/GzOD3YnO73l06ujyUoWG9jPxXloGDqv4NFCmC",
-	"J+7ghFzA4T0e/zt4FpgCMuvYn65kirrZIMACRzYQ8E8P64RorYXDpClw2Je+gDApeY3tqCwCdSoaUBvN",
-	"BdoAz5R5VoYDJ5WA45t0uFwxka3kkBnpPwsmxSqPIOZzyPlNmZ6h2zGkRDn6vLbkb1OeXuu90WRZD9fy",
-	"yARpAKDaAuqynHaAgiBRgh/1CYsVGPv2DI2w60I3oEKdGxyy1ZElrBrL0V2LoAq+KzvTfTKccl1ZK9a1",
-	"ALLnm0hgNgvVPGNt5wxE2bnsX40VAZEnNzGsPasyOAcS+dvri5P/6p+SVds+II3z8VG7p+0AvaI9I+DT",
-	"jdgBW/lN4kTQnGGTkgkcWl5D9cFHhhCmkqB1HWy4hk4fVdzhGtgE6FB1Kthougj0WG+MrlNpoN7sA01N",
-	"DuIOR7Ow7xGRJRCu7qKeau0h1uGqj3P6XMBKogXuoX5ZlQ1QldJx0ZSHTR396wmusa7+P9HOb6PO+790",
-	"MP0wWiohOicf5D62YFgV3geBHPIHaZnf9p/gWUOZmWcoJbebphw2GP48Z9O288UU5IQsFDeGCZ93XK/i",
-	"fPT8KdkDAHEJGJD7CmK1fV4fef9JRpfHHjExmC4pY7bHRX6DXL+E+kCqJuOC58bx8diWBJnJMbH4abeb",
-	"rB5pt/P96P1fjn76n6PPOFNt6GyOLhRLd8GmCjtmVa6mc9NcpCx+ahuS5TZPBNMrwZvjJuEj2B158Ggx",
-	"4hnEQxYKopKQB1gNR655kRInWkKuqV8w5sUKdGTB8ptPA6YSX2hR8FgZnofkFlUjlwZegUt8hAzCI2zo",
-	"VYR5aVc3fo0THGijGJ01MoQBU7dMdQYWgJBOHznfX03McR9Gy0JuyTPRLGepSwG0oOJNZc5eaBWFvQpE",
-	"X1NtOvCBztkpwaYJflywv4FTCB4vWUCCrikwI/pwLzT/sQVAJvIlxAi9T/r23mDQL8tATMNCloRn+AJW",
-	"raiuQ3SCu4NXXAwBukk8y/OPZNTQY4tYcjaDxBEuGLlhbO4MolIIF5dIwciIEuzhC1e6Re+TK+YfEhPE",
-	"2vruYMdYXbHfchdzqn0KnLPJxIP74cz/xdnuN8tM9/9AljYwVJktOAfZq4Gkw0QNyLrgQjeKKrtzgiSm",
-	"s1XNMQKQB/TKeQj9Vp5w+OJWhRXeYWquNUs5t9qS7plbGfbBIMntVBS3+sDqgGtsqScIExl4T/B9SFd4",
-	"ZHzqpYQY1DXlArwtAWuqmm3dGUWD1fsxzxw6iU3pre/x5JqK1VWXuAryEr/4Leq2VVOyBmkFtuDx+knR",
-	"3QiLaHaV9jJwDlbPQtaKG+SoKn7yM9Sb+9m3N0MSUZkg9ygBRznkZYatwepcqmr21S4r1lQd0X52HOLn",
-	"wIdp4cy7Csqw/Ez6XJ08Ly2twqVfhmE2L7rdKuzCCSPeIuPgGQLEeRlvhyT5ZzQG/Uxe9s5ev73qJ1Ub",
-	"L81MYDJ1tX0MRuDMKMmZ0WTMCGQXUQ3/75MebjDzLXfsPji0wguVT9cqaFW1Nzuyb9mTlK5o37enCv0M",
-	"KqPF5JITeAF75z2MU6LWMu8re0ddT8BmJH48OPyG3rAK6UpkoyLANXvOazT94CPPPrliKgwT7usgcArX",
-	"PQhs4Q+7z5Db5AsIfjQr65ElceKEa3Q2PMGgedwWcU++31+ZuA/VnXTd/fykJHsuLd8RjYyAbaQdOMxT",
-	"xTIrMdNcJ2Su5ETRmU6IKzGqkzIcXLuIErDlu36HusmmXXbEe0gO7r/RgPuWampm9u/XFrBSpCA4yGnZ",
-	"WS96jD735mm3iw3QXEtQKYyiKUQc49jHELdkr1MuXNiWvdMZ05yKFB2NYxaJWXvFjGvv94Db7r4Q2fQB",
-	"U7dcTO4rgHculbNz1OFdM3Vb23jfEG1b03sVgQlSgJAYxbFkhuyh8d/VI2w7NJKa+RzlsiOdfxT/ChxA",
-	"kPnahri7rEAz3pFL/YCOH2AO9Fy7FGqoXop0qqSQhQY/ii5R2LlXXUU3CMmtx1L6nMaZS2iuGuvNqXZ5",
-	"blyVs2nC2X/YbfwWRXXfCa8Bz+1xPl45vV4aJYDqeu7swUf4P0yqLariOlvEQdZzXjHKEUdA1hF0bNK+",
-	"JUnidHyopYGiRRb26wobqLWPammw7xKCzbWgAMC74WA0GPaGbwcj1wnGJY+6zioJGV31B2/f9O2HRkGL",
-	"lWRz4m0vdCev9HS5lmrMLWOkJBjQTd3VXIHcqjFNb9phaDsRdGZ1iQMcKYYvECuwDJMjXamjXfEnHOIs",
-	"az1U1FC0S+NXDhzaMnFxvR3knz1psZa3y7AuECTXr2/FNvTB9QBsJgzD9e6JYdI4NU2p5RnhwoWLhDn1",
-	"4fyvueDaRymH6Zd18nCSrCSdr1CHi+Hl6F3/6uzl2UlveHZxDuTh9fDuZPxqRojoPoESwzUsxVgoKSaw",
-	"1E22g5AMSDM/LrNHgc8LWda+rtK1w1eNlFFNvDEX/FslHPUuLN8wxah6mf0rkIsAfZlwOQ1lb0VLOrAu",
-	"Qcdq9TU0DAiIUw03Jb9BgCConB7sXcgAVkPwMSwUepA4muValsBbe1uVwzvyaTq76Z5tV6KOAn3kGBND",
-	"A4U2SMbcJ0OmDdEFN8wrwyCczKFwGRNUcUm0dMnMMrjGIOATUuSccMH2yZnbBFen1JWMXKkYWdJG7L4t",
-	"r+3isfwbJYphA8CyLlzNFghhK+6Amk16Q19V9eEymjcWNTi894+5jieNNQ0WblMej7yPJ0UouVZMT930",
-	"Qyy8ozQOBLNb9XXMqLLcuqxhUBYJ3A7LQJl1HsWqgYwvwpd4Ud0ijEdA1Fv1VCqTFgYLJ5JCYyozo6Wz",
-	"0KqZoK33Ls9i0AprsAjoy4g8CLyGrX2+MqOq9+vZxKYeD+DCodXEHlmY0FwYALGPAN8YEFypvGFlZExQ",
-	"9BlmlVnSlcyuamWvGywiBWe/TQNGU3XqpuqF4YIesWWjdi53+SDDp48qRoqeENfbQCRhEWnCfb1WroM2",
-	"Ek5BeXv1ugqW1QSMIVRlxJ2FJnrOUkjnQG+iy4wPa2jVS0XvxctC13MvoZSg4/AnZ5DYj6YGxWgGYVPw",
-	"NiW5nOxj5JfTv6hiGHlE9nxMT9tKVivFttdqbUOPpPUC240yQ6yU+ZeU/guLL//UcpNrvXcFi1tTY+ZH",
-	"BweHT/9jv7vf3T88etbtdg+QWGxdYmlDofSv7GyMFoK/G4sDf4snaI8mAwqXMbas4O3V6zBAoAw0iXCC",
-	"g4/h+s9WvZMxj55Fj2NUBep9pbSLAzDOkB32Ywm88T78EKuw5WV74pgnNI4Fu3GOQW2Brft2c+JEH5Gb",
-	"Eye8QsrtyFGJ4ELUUWQVQ1C/mrmWxWt+rm/tALt/NIl5TO5wKM2zCiVzatJpcwZ2ydNrrShcYwByndNJ",
-	"QoI3LXe0wHPs+2+XmcQ3jM0dIbmlecH2ySnXdAxWV3SlR9p7rVGkPVDuQfoQEhRTJIXtY5yTfdgHFEOd",
-	"ncZ85YeA5AcyBjZ3ePjK+tZn4oiLXIciootHZEJAH9cqytzNcw/Cpn9RKtyvcU6nzte2bK21GOaHghne",
-	"seA9w2cscR6KhLimmomvX4L9G6rqU0ngJj92b/2nc6pXqZ4lpoFFjn2Y0kI79yNXpS+8wZVdb+2nvyJn",
-	"iAep10sMc106thpC0n3Xx52wYaXr5ddgUmHHyQb880t/POgWS7z/Atw7+AicwYnAjdaRFYbjUdKVMHIJ",
-	"O0FudtDfuEk48q07Hx76+7jCb0yEKluXboTMxw2YqP37dX4OVB4o5gbdEEoCftqALGNXX2/MsOKPssv0",
-	"hN6S52UZ2pJAfVwwg4wZtHMGO7PV9chEMh0kxpSEst6Wssxycx1k4o0U3DIeJ/Q/Xd/1/wONdB6VAghl",
-	"QwKYRDjZCjJLMOy4vr93QCOIIE5s2CTAuP7T6y1SRUY0XWoylQtIwd1vBilsDvzHSRUN4HIvxLJc5LLZ",
-	"y/5YIdGladSBZAeQhH6znaqZYBwe37gqWBCmg8Zi577Aoqsyx0J7mK3qetUCZ3/6nExlofRa2UCXH65l",
-	"2Fgaq2ONpZnCIBQrje3pOU3tJC3cWAn59pAwAeJxmyymPGdhZ2K94FBFMEpBYbn1hqD/0jaVyiYVHK1L",
-	"d3s01hY41BUB9om3soFf//8HAAD//w==",
+	"7H3tchs5kuCrIHgbYXGnKFG2u3daio0LtkR7NGtbOpH2xGyPlw2yIBKtIsApoESz3X6se4F7sgtkJqpQ",
+	"JIqibMntafuPTdUHKgHkF/LzfWui5wuthLKmdfS+teA5nwsrcvirfyOUPUvdz1SYSS4XVmrVOmoNZ4IJ",
+	"d/ORwf9HMk3YciYnMyYN45nRzM4Emwtj+FQ8MmwpxjOtrzsy3W8lLekGWXA7ayUtxeeiddQS9K2klYt/",
+	"FjIXaevI5oVIWmYyE3PugLjS+Zzb1lGrKKR70q4W7lVjc6mmrQ8fktYrYZc6vx7qa6GaAF/keiKM0fkj",
+	"wxQ+z6x7gTUCZ2m8bcDNpXoh1NTOWkeHMdAGxbiEpAk0EzzzyDTDY+pjfdqaDYXiysYB0vmUyfSYpeKK",
+	"F5mFTb2SubFwR1/RhXe2yIUpgf1nIfJVsHr4gRCqBbdW5O7Z/xm+6vzU7fzAO1edt++ffP/h3yJAfnAz",
+	"NAutjADE/JGnl+KfhTAA9kQrK3AGfLHI5IS7GRz8Ytw03gdf/bdcXLWOWv/roEL6A7xrDvp5rnP81OYy",
+	"5PgxNs4FvzYwaffRnE/sMRPuTcPcZJngkxm7kiJLGVcpy4tM7Lc+JK0Tra4yOflM4Bo5LzJuAcMnWl3J",
+	"aZHDR1iqhWFKW8azTC+ZnUkD8J0ptx08w2E/L5DsistMpMewrGOdrpjhK8OWsxWA9krbZ7pQ6cND9Uoz",
+	"U0xmDPE1YXwy0YVyqI5MDsC54KtM83So9QueT8Vnxj+3OtKwzH06Z3bGFaxatZZ8MhELa9ieEfmNYJ3O",
+	"nL/ruNcSdsheyh/ZeOWJuQ3zea14YWc6l7+K9HNvfCaNFcowfXXFMq0XYz65Brpxc+LpXCrPmA2bS2Ok",
+	"mrrNWOZaTY+YESpl0jJu2M89mgMAe8R+FDwXOftH0e0+mcAQ8FP8XK0LDN+Be4kb1H1SK8Hw/iKXyoqU",
+	"ccuM5blt7/9DAbOkGboF6KU3XE1EwIgWuV6I3EpkUikR3SZn7bHnmvnbCVtoI628EQmiHzfsh+48YU++",
+	"nznADmdPunPHWsU7Pl9kji/+0J23kpCH7jkO+vZPe//4xz7+av/vPWV+K8xv/+//mt/m5jfz2/y3Wbv9",
+	"pwhzTTx/bhQAy5k2gk0yPblmc30jzB3kwR0ZfSjJfqpW8G35pB7/IibWQV0uvymyyOorvayJv5Rb0bFy",
+	"LmIrkHMVn/4vemwIG+FrLOcqYRKpTucpEKFYucvHjBMnAzya8DyXwjBpDUoIkI5WzM1txPNXPYZdQSB5",
+	"nvNVfZc2wL+RuS14Ftwba50JrjZWtBTFbnmqF3EFYqt8MpOLRgzXhZ3oucClA4RwADuuIZyqUV/Ov824",
+	"ZTO+WDiKtxpFJT6AAnUmF47QDXDapCVUMXcgV+Ph6raS1sRthfv5dn0vk9a7jnuxc8NzJ5CNG8HN4RxB",
+	"7ZWDBRef+XGDayflJ3YgEML7Cc/ThySNhs2J478DZiTTGg1IZb9/Wg3tWNxU5C1ga25W8OJOOOq+PIB3",
+	"7oSqTdjoga0AacJF+mh8uvgyzXqDSmp3oxv5yLBcTJ1QykVKuHnM+NihJLty0lU5WZVJJdjF2StmVmqy",
+	"H+Mn9Cm8HgPFcgt37hfJcXHqOI7XaiiOlwIMX9uWtbWsT8cDH90gJyIGfm6fwI8fktfFAD89POF5upWI",
+	"NgCZaGWKucib7qdyKi3PRm6M3Qnr9PAU3wOAIrQlVDoqjMhHGzjUOxmevem3ktbZK/r5NrK04t1C5qtN",
+	"Enj58u9/j+KyNKZonmXGjR1d6SKP3i2P2qO7saNcLDI+EelovNpOP9uXElHRPV+YhVCpSEdXeLyJqdjc",
+	"aMUmOhWeWeNbxp2bpHL0PxH7d8LWJoSslrTG+gDa2KJt7Po6djXj9AtpGrjlXXCyCRk/itFvA7dR1Qjw",
+	"Z3Pv3E0wl3jNDBf4kWFmZayYJ06nPj18ZNiC2xkd1SVoGXP+zlttnv45WTPiBBL6p17nv3nn127nh1Hn",
+	"7fvD5OmfP0R16TWuEDGbqZS5nQR469pCufF+QpPCWD0XORmCAli/f5o8CMfx6/8BvnaG7x92d2FDW6cK",
+	"T1WzRf60z3qKeWYVPu0mwCZcKW3Z2JGmW9I0VAp343U11rUJH2LlI4cahDEVhE5tB+1tbeHdWoRI0k0+",
+	"luvNpZJzN5vDqEJ2Rw5XUeInnbgqjrM5iTjVnopM3oh81bNWzGOaGY8ozpeCZ8wJf89qOb7tFns3DUF4",
+	"Q9XGHVXMxyK8tbaqhWkSABPhZvLIsL8MhxcMnz1mXbacCcUUHurmoQgoR15bRQIhcXMvP9qwfIG037Qg",
+	"iBs5ESM0o8ZUDLzfqGY2yGwweozIpqQbRfv6Yw1grM29GVE2ucxtE76V4dXnf9vj8Xnf9a3dgPsQXYNX",
+	"2sorMqnFKAWI4E6se436IjJ6rFNQoniaSvddnl0EX0V3wSY1gKXx9JAttLEmYeOVFXACcj8CCqDJuRPJ",
+	"VHfo4i9Gq/1LvnyJ3h8Qi9sU6Ybr3rEUR+2tWqmbHyxy/IE1lC0/1KSZ1YajFU2q7Xp7617HtTAVPHGX",
+	"Ta9h0X1oZXVA4tMZCGulmprNaWzfinDsUZFnTeeEBZ9yK0aV2IFdMbFz3idq3BsQbf3+9tVo5GSxaQcc",
+	"43HXaZv3uA6fbkzyysTWE2XSGrweXPRfnfZPW0nrtP+iP4Rfl/2LF72T/mlUDTvN5ZW92+E6PRzdVQMS",
+	"7xZiYkWDrnd6iDqoYXbGLVvqIksZn+ZCsKW0s4j+vbO9NtTC1ihxO2l87Om4eq/SZ24RylG2Vi5y/My5",
+	"8ZlgjaNU4bb5Uix0/uknTsCYhz1w9tWNyDRqDrvLxnNFkQ/+qBlGEwgack1eutNnioIaTzF3FJ6lU7a+",
+	"pOh33nlNn0mRpeSY21xYitS4fWX9g9EldQsTl3UVF9sJ2HJzNkCNye74Bj/j92AY3/nBUkeIkjpalxpu",
+	"zblU7o8NxnXCs8ydnWWWMavBu7Qf/fiuZIERIJ42KpBDKEpgG9c0vsNwbr4DOsLu3AeJ04cbwb27Telc",
+	"ZSs2gcXXCoIk0CThNuDYkX++wgtwMkT/QO3outsZH6ILas6zw3V28xe9ZHOuPDQeA+b8HY3b7XZv+0wN",
+	"MyN+D3/7LPWe3tq3vDIwyQW3Ag6qSatYpLE/Bl5Q5AJEDj3AJ1beVM/nwgh7wY1Z6jwd5m43kpZU7gNG",
+	"rF/PhRJL9+IbnslU2hU4FjOBowUXx1Klr7Q7ncFnYopIRYWby+CmW+QCXEDuKbAZ2iDO7We8/nPg2V2z",
+	"DT3+7rtkexjY7a5E98W8yARDj5BhVn8ub3uFJ1FSqsTHJum7e/Fjmgr1STo4USybjxKbCZ6KPLphzVIp",
+	"ablVup1LIGgACL2SbBVhz2g1I87ufFrnbtuUhjtK+K0iDj4cg/UvgmcOzzb4WqYn17s72yol0u+Tvo7u",
+	"xo3ITVzArUFc6ov+jYRgis3ir3ocmUKjqV/nucgwmE2mngZ8fBTo9hNeGIExRL/o8TFGYICaAKS7IsLd",
+	"PHMUYvdFa7Y/7qwxXEsVmSSESRDsEK5XRQXBqQRti2zv4uSMpdxyiJdC3tw5bEN4FIba7ufC5qt64FAw",
+	"QhMmRGz5C6FSqaasUFZmTFqWF8ocs1QrwbSaCMZVGB/DpD32kTAgIN0G5IWia6FMoZEdS9dKVN7v3Vze",
+	"f9VjOHldlKP4K6c4mv+TvN9vwROIiHeLdjKgx6IKFGxcNRRizja/+F/1OK4z/aLHu2tMd40LatKX4KMx",
+	"MCl4+jWI80ataZsNHWylEFa9JPs5I2ymQOuoD6duUoDLvWHMlhDFghrUPadpuM2oXR149+/6jVPhVZM7",
+	"BfrAND+XWN7iPrjI9Y10DDbYrAZuQuv/yLgDK77kSNozTq/TOGYyg8DgwInqxKa7ZZYiJ+a5xq1vbh6P",
+	"bpwqVtNmY+fnv82EnWHUHDt58+ZxGTg10xlE060WImVzbiczYY4ZZ3Np4C8mnWZ2BawdWJ5Tng3jzOYr",
+	"1NIFW/IsExaCngtlHZecCuu0QcgHOIFI6PaxQ8knzMJ8q7fC8ZHRYZQ3DgQ3jbD7/1DVhgWGuFRMpClV",
+	"bB8K9/yy33+1EQgHV51+l+sbx97/3n/x4vxvjJtr44OMzsH/JBadYpGwy/4pS8UkkwqxydOPHx3fByPc",
+	"rjRzSuA+z4VwE/J//11kGQTL+AuXRBjkaWmSyni7og23Xlc6cKc6UZGKXN6IlF3leo7xFULs5NeWRtfW",
+	"9YpnZgOx3gwHTKtshWHkuLo8Yw6vb4Rh+kbk7Gxwzv783Z+fsL03w8God3Fxef6mP3L/ng3Ozl+dvXo+",
+	"Ohuct/ejW0wUtIXxQeywnIg6ZyBf/jjnyv3vPg3b/OZs0EvYy9M+/vmyNxj2L096l6ftcJPfDAetpOWe",
+	"uhs7xPfoD3zdHQXtYjQXdqbrhNoavBy0YkfPNeLk5topVppNBc7N4SnR3gpQBwIsQvhx5P7L3tmLHSdw",
+	"Prz4cYWvwc/+nMvsiwnDTFrILtYI/fz8+Yv+6KL391bSiB2lC5HteZaTGvb48PuEHXafAFN7fPgftd2v",
+	"jdu7uCh/D3ovB69fPYe/dlvWv8Enn2s9zcQFd+cuvNJbLOoXBnxuCjV1l95GHQWB1LmP0FMMchlNdCpM",
+	"TICt1mzzxKThfF7zssANnnUOIX+kZr7fPIavKVFE3CMwfcQxzKeK0enReLtQlrFFxlcOIqkwJrxuO6B4",
+	"IzsT87sBVQuvruUPIOc6ZXs1jgu6jGgnbDDsX4xeXzg8k9aJ+StKcDgfXrSdQHn2etA/hbSH1xenTteq",
+	"6WU0ukMzHAhkC7zTSlr0xq7UXMZdO2nnFDC6MrBi8XpR/X2J21pdQA2NtPYddE6vb15ZkS95npo76Zrb",
+	"IomiEwOVolQ34a9QzYQLoXpJl84U7tIaQ2uIOpA7pDD61MUyUBnOXEQzlaa35JV+MxZXOhdOd4J3xTtp",
+	"bM0zsXu8tsfRdRKKqauXgrwgqybO8c9CFDEPXmkGLYlvKXLB8HHGp1yqHcJyaPQ4aO7XNk0abIRSZKlx",
+	"QgQWIPcvdQ4rip+PtcEotvI2u5KZYFPQQzwXiLhygAU2RNJVo8KjEKa6i+qEA9cGbDwiQOjrXHBlYnbN",
+	"hqEDC916jtNVLsoM4DuM6KN51oeb88lMKtHJBU/5OBPMHcMr4wgukVTTkVOUR1LBeWSEAmiXpYLN3W0P",
+	"wiBhSva0DHSB3T+0dU+Gtw0cX8AvNU8FeX1zGpFdxGF26iWcFoxQ6Wgyc/qJmorO4XpQ5vefbHf/PU72",
+	"bt4xZjSobFSxoFor7codEtEN7Q6MYCt0CsBYF5HjOUqRygr49HFMr/XmyLq18NZJkDGsIewPc8vPVbba",
+	"3PYvFVsR5ubIns34v8NudwcEnC+yxlBpcP1oNtGL1e8yV8ytjzo97tvVcVdzpQMhilqOVBt3iXK3Py74",
+	"+j7DqgjMpgW+Bc5N2CB/R5gRhlV/cjoVMLwddgMeC2IHAjBim/M39EHcKSi8FpL/ScHhaYGJ61E9woiJ",
+	"Vilmj+srxqvQnFBZ2bT/bPH4qF8aIs/Q8cDGK/B9jJR4ZyHcTBeWjYVTy33owOb3HLNQk9Wodlgk380t",
+	"Ye6+VsZIvJuIfNGozTrW8vi77yFIyZSrDXbe/e2ewo8Pn2d7dBYlhzscTPwKtj82uL62XFsQ8mWlrn5i",
+	"7PUahscy9YL45ebyOVXhHIwrIUAAP41TbOuVcxqipBtTABzKjWjMEY96CIRinHkfH5EAelLJiScNWMvp",
+	"oJV4i19Jq+Db3Z06KyzaYX1pwyiwpO7Aa1SOStNLqRQlcFo4aljDsJzOThHj6y8kYQx5sCOhk7DE1K1x",
+	"4/Vpx72G/hB8V1zdNeCgHP92AAcbsQOBS9fz1bv6deufqLy79eunwfD1O4G719+Inuq8hXut6hLBLYVh",
+	"YzHjN8KHfOGJTBqmF6gMbaraqcj4KiZ1llxab3eBygdVaSzkw4QVDdTF9ni9ZkjX1Cu53GM5kFJ6jvJS",
+	"hJKhuxut5zLjOcjqDUGKxRyYXcqJYHvGcf+Km7UTNplpI1TUIVRqZ6WmVmXaVUKwlKpx0YtcDAxHJNxA",
+	"AnsCLEWxIeZnZ5QryktxRuLQ3f2u28W48f1WFKww5C5PATNv84b2GPGHR2WIilRsoudzaUtTMssFsl8n",
+	"Qmc6A1ChVI6bkZN7ubsFAlxa44eMaRUfmgl6ICa5iBnzIbQkvZO+WddRo/Im19YN28Hld59mxuqFYUZO",
+	"lVTTWtkFOAYWeQ7nXSXuIGrKSW2i7XJmxGREH7/d9klDJeGCbOGPYbW3+1nUNYPR5qIrPs5EGk8UqWRS",
+	"XWrc6oNoSF2YE0Nt4H478JTttLyVpG6p++Cf3PhqQgCG34pt4Tas8Wh4G/b4USLach+ECSE9cCiH84Yp",
+	"vWQ6Z6nTCJVYCmOrDOS7iHmi5LuVEIpnZm0NH8fUqRCzKiRMKnrx60BI8zEEFFeDQrF9Z12oRp+3KUT1",
+	"L+0I9JYk1xohB3ak77qxdPKAsNeEya10voZ47/jEkmIMjyQs1XMuFVvKLIVMGbYH/+3/O0QS/vsxc4Jy",
+	"BUZGZMfgHyB9iIri3cWl6fnGLtqqe3QLNfbqNMisBjoCoX4MslKaeMzJetj+XY3FDxhcQGS4ITLz0pfs",
+	"dK2L88FQpGxvZu3C7Y3737TXXQTdCDatIbb73I7ojO7Ye8XmexRTH4FXv/sm77BXaxuD1FDk0q4GblKC",
+	"6hDOpRp6O95aSUshUtAcs1XlF44UYFQYw5vmwlCGpMQ6oWVZxj0OJU+5VKiUgtafMsNVOtbv2kdB8Je+",
+	"YrtVWZwKJZxkxoi+9ZqL++xcVd8n6wgUhYSgCziHOTpWaenJNnTmd5BPZmJyLVKM2AMcAGSDypDVrjjS",
+	"wUKVUl3phqq8QTlVvVRY+lVnJmGFSkXODkZGzo/YDMLxE2YhEt3BYxI6xrkf5ZnOPGJUiwrPdnTTgZgW",
+	"mUih6GASGDEyPS2rYmaauw0t0Y+90pYteG7BlqlW7EaoFCDtXZwdMWkpFA/LMaMLleWFUnTeAWgNLDUP",
+	"anASJuDrbpmPEUdWTEP4pn/gFqwoc6WyjI0LS0vElBCp2SjyuVchcjthRqqJcADMpWN7uJ4UH7milYRV",
+	"cTjsJRLWcJvkIhXKSp6ZfYbaVpnbgsht+bWA2FEchigdyhJup3a33DO3dMCSKei9GumRO/H+sxDuYsKM",
+	"ZgudZe5xaZlyILLJjCuIX3BglAAYIQyFlkoLvjcMvjVyTkvUuzgL8imOWof73f0uZXcpvpCto9aT/e7+",
+	"E0qvAcYAeHkAAv3gvfvvLP1wMJlJ8LYu9NZ4YajGCNWCy/RoBInK4hkffFGez3ieHqFpw0cdUXFHqunI",
+	"9igLGS93Dun+yN1sw1aCybP8HoWWsD16jmrkJf49X2zTgzTyFfPax8DN8HGG2WkdqNeHABlhTRia6W5B",
+	"SDEvjDD0wmhBiWidw33WAyOAITrF+TvU1DeewQRZdK2j1kBAElrPnrjVTmpl1X96H6vojduzWyXvXZxY",
+	"H97iUMLYH6kAyL1U9g3rgX7YLMz9uNu9509BoFBTJWHaCuAkWAHYIJXjzjj6eIoQxT5UQn4Q1BOHVw5v",
+	"f6VWNxleenr7S2Uta/fC4ZPbX1ivNv0haX23y4Tq9bxBcSjmc56vHHKiOBMlCTBgRUDxtVWE96JMpAy2",
+	"6ZRBTs08ZWC5o2ssoeekjBNBxFgbw6WOHEQONgmqSflBjKXSV+WbrP/yEOMgQckpL2Mqa31QxBSUkD6G",
+	"Tpg2GwvHaDwIPsFgLcSLWQEJwVeO8ksmBWGrxN9UkWXh2aK9z3x1Ojbn4JZQWM+sQ2CmFWt52v2B1gee",
+	"dxqMmzrNNydLqmZcoQT2E42xH4xm69M3KOv2X4EHlbEn9ZC4VvfwP1rRYLbWGcZ5lcojTKUezNXqfteK",
+	"Rl1hGCO9iXWdPiQ7MqeNgMEoM3waK32GOHa8iWBLCGOT1n7xrKv7w+0vlC0Pfk9e90wANcf5DHj/Icip",
+	"kdFRUCueYMyuPO6NNBwSPcCK8pIbK3Kg6r2Xp/1Bm3Fz7dXvKq7d6Z7uK/LXgDMjR8B0gYRaSiizltFV",
+	"eluoJEl5BCAPAihlXCldqAlGI4Rx806/gSwU9DgP+2xPZHIqxzKTdtVO2LDH9nhYX7+dICsbnrA9VN3L",
+	"MOe2d19NcyEUZIPAua93wvboIUlVVo82ovrKLDSfWhJoneRbMu1IvskxezP04Dcl9kDYAWT3EPDuweH5",
+	"f/VfjU4u+71h/zRBpu6uP+8PRydvXsJ6u78veoPByflp3zvwpI1lvbgzFCYjp9XEA5YeHqtfnV++7L1g",
+	"we6SwMKcOMzFywXDdLRFEs2BqCk+uDVsL54Sgfq10kE/BZ6KfdbzM6Dzs+UrU5XkxDw4R3SZsCLsrYMR",
+	"nWzqNenz4QVMV1rDyh1l5AdiT7ruFFdYYUp3VdTHGaA1blJaBtA7fbtdSctlVUw+roGXSSoh1P96UrDK",
+	"K6zS/MIkLsqv8jlJYcLQzqJsI4v0gfX69fyhBuU+wt9yrr4JxvsRjBcZX5W6JpFcLV/Em9TC832znHRI",
+	"35nLaVVoJi4nT7W3fazXztJLxcoB/PEgFYtcTMBCeNk/eX156Ti5+xaaJqz2rTZSMHV5Pf7N2eXwde8F",
+	"8Dw6zQOAdR1+j9Q/cSN1YeCJ6ivAa1DTdjcSsNXkc6kAGPdmgty7rNG8nGnGs1zwdMVmEEPgJFYJC6w0",
+	"TItbTAjjleYf42AvYTHAjjDEWKI/jhUhCAvfVW+m5UiP13b0m9J877yBlprxgOhQg9EenUNO4KvNTEW0",
+	"0rMtctJYIaY3MJWW0CTk3Eqw3w7YutHeWxiBau+S6gagRZrs52S2rlnTyRJMhlUkRLxB4TF6qRJ0MKCv",
+	"AZRMZSxXE+EDj0tXCQ3jkAyNwkaQLRw1vfKr0AUII6GkjZHzc2GhPcYmHcc2qnqEaKWFpPhQpraqcUeD",
+	"NKYYz4+llk/GyUvB0xB3EOvWsPCADPLN8qfnLfZObpSD1RFo7ARjEGzH9oK2XI7pP/l+hvq05+CVew2R",
+	"7xc9Llm9dzEUwg2MGu4SscwhZ16oxHeZcvo//PSuICbVJCtSSi1OCwwOwmPdcRCsTT4QyC1krzT5aNa0",
+	"a+jc5TT+AGtvEUG0Wh5vH0ISrDVR+1D3UDvh9ZCqaL2H2DbUx7xi8vhINU1KjxxtHrff1NN7FEH6piYq",
+	"6hR6pSHDOyD/9PCgrDC7VQ4hgZ4eBvpYxeXd+R8iKB0nTOBnvSYwbLq7TK022MQnmtcJ54U0FhuamC+S",
+	"3we9YZqQ3sGeOJZFBhhvEodeJF8ykn8y7rllCXGPkAWyD3bycCi/Zr6ZGJ6n1lCpdCHgOWuRcet08xLF",
+	"fD8UxDX5K7qRj9icfNdRHH5k/Lf3NjqZtFkmFRVw2Sx3XXY1BOT3kdNQhin0lVKVhUJlwhgfZTWVN0KR",
+	"eVJMdJ4a0B2fnw2G/cvA9+4ecK+cnj0/G579dz+4tfATJaIiqyVasyqYy8nh5EflAJ1Dd2LzGMpmIktR",
+	"kMMhjNaKjmxrGwFTDU9uWjnib5SKpf2C+iI9jGCs90PaSS4e3vPHm3gDreY3WSfuSbVFLtHAIk4Pk0oy",
+	"1eROXf5RxMjBe/xxln44MGHPhiLCuE4oGoVXLZAghAVfc6ejvFCorO6FcTBA8Y4gZU79cY/YescDSBub",
+	"CTbmRrDXly88o6rKyvkUiz3fZwRpPojV0dTCd31s7OZ7UOtb4dbg5nFsGWCxfCgrugmUVqKdUNhZU8+F",
+	"ktVuNOYiLojBPE6hnuD2lHyG13w0hvoNlOVH2TOsJJKJK8sgBcLyFb20YjwXMb5DJQsPz2BiZT+OXexC",
+	"fi22N7C/S5erh7IMbbbW+MxHgqDTSQP7i9AJbZzSS9i8b3En0bgTcHKJHAQICXZTaUt1O09AcsSjkMpO",
+	"D+tcb6OHzrQpc8PXHoJwSn2F/QAdtXYqhlMbjaLZQBvQWVrmYySV6ua7JFGyrkrXknit9p8Fg3OVyBVz",
+	"f2XyusyPM+0YB8BjxavalL/M48VG86MmJ084l6/hXAFYV5t1XbU1hF2IRyXOcp9mXuG+b6rTiPAU5wR1",
+	"RWlwqDGCQmvd/4LhBojf4Ht1kO6z4Uyayry0eShie771D+YgciNT0SZnNh4lwFWjNB0nSGtoEql77gRF",
+	"DlD244vzk//qn7J1dxFQGvmouVvTdkCT0U4/8OlGkoKl/CIJKWips+2gDjqEvoKasV8DFdnqFGLquCYN",
+	"NHWqwog3cC2goaopzVabUWAL8H6KujwAOSHe8YnNQIuT6DHw7YDSBDKTKK6w1gloExn7CNPHYmMS7WUC",
+	"pSqrxK+qahoFR0NBLdAbfVMGUhzrtQxKnA0b4/LOr6PO2z91MNM8WhUnCpPPZxo73K16rMA5A1LFeZnK",
+	"/J/g4cWjgExR+W83gRz2kv84p+eu8GK1iYQtc2mtUL7ERL1g/9HTx2wPEIRy7aDMAZwW3PPmyLvWUr46",
+	"9tSM4apJmUUyLrJr1C9KrA8OC2xcyMySxhBbkqAIRUzbf9ztJutb2u38MHr7p6Of/ufoI/bUWD5foHfN",
+	"MWuwnMOKuZNk075Bwkd817bkRW8HBDPpwdFHQPicGmIPnixGMoWI4yKHUDwUHO7gpjccjAkpsVBWwE8Y",
+	"SyAo9HHC9Jt3A0CJT7QoZKzi2kOKmKpnV4OAwSl+LVLFU3nopYbJGOorsiE+DozNBZ83SpGByG9E3hk4",
+	"rEPmfkS+5JpCRR9GK0vmeDozIhMTShF3+OVtlGSodeeYvQqvX3BjO/CBztkpw6Y6ftwy9w4fL+VGgl5L",
+	"sN/6wEi0u4oloDMKMyQjs8/67t5g0C/LBM3CQsdMpvgCVjWqrkNoDd3BKxQAgx40Lyf9Iym3/NhRo57P",
+	"If9NKsGuhViQJVorRRG8HKy7qCsffkelvcw+uxT+ITVFUq+vDnYUN5XMLlcx48anSJN9Kp7gA3v+lcvq",
+	"L1YC7/+OcnBgeW53EDdsr4aSRIkGiHUplWnUb+4uPpLY6bBqnhSgPJBXJkPsd0oI0QvNCjuAAGjUuquE",
+	"rTalexZxVryzyHI7FcetPrA+4IYs6ykmVApuK3wfsoi+BuH2TEOI98YxBnxjgTyrOjjeGsqFLWGweAm0",
+	"p5zxG984kDpV1g9J8cPOM/zil3j0rjpdNuhFsARfmSscPcow82ZveC8F/2/1LKSt0SBHVRmun6Hy6c++",
+	"0SYyo8oWu8cZBFCw3sVZrUllXR5WbSfbZe20qjfnzySLfg7c1A45vYOmTJVJtU/Wy7LS5Kwo2TuM9fqu",
+	"261if0jt8VYmIgJI2pBlWCoy/5/RwPUze9Y7e/H6sp9UDSWNsIHtmKrMWQwDm3OWCWvYWDBIL+QG/t9n",
+	"PVxg4Zu/uXUgWsQLlds+gdx7X+zMjeybxyVltIHvIFdFSAc1OmMa0Am8gF1cH8YVVGve+pkd4NSdtpny",
+	"v/l44nFb/FpUFF5SNlcBYTuk2pA6B+9l+oFqiAmsM1PHt1O47vFtB5fnfYbBJ58gkqI5oP8C+en3ENcw",
+	"xyi+ShKE2x40Wt0hYs/3xq1q18x0lpp6WMKjkjFTpRViaylWE2kHgRRBjZCELXI9zfncJIzKcZukzOsw",
+	"FNYEHhTqDWyaPAll99iHVEz8Nxq4k+PrRtjfMVa7NKasFasJdn9Wtq6N7r1P83vc7WKHUaojo5XN+QRS",
+	"AHDsY4i4K0vQYEEYzdPOmGdcTdCRPBaREM3nwlL/3AfcK/pCZKcGIr+Rarr/KQtOpaBaRz+9rdPdQudk",
+	"NqqTDFRdCrfB9x/d1f1RxTqDqqM0BgithGV76ICh8r9tokRthK/EUDaA9Y/iX4HnDvL72xB0mhZoSj2i",
+	"NDBosAUmWa+alJobNys1meVa6cKAA8yUXICc6VRAFYLf64HEPpl6TmUbqj62C24owVbmJTRNZP9Xt4xf",
+	"4iHGN55tYBVuO7+yE0y9ylZACvVM/4P38H9YAqCoCuDtEARcz9DHEF8cAUVW0FXR+LZhCdlZoKYR6kFp",
+	"2FMzbHLaPqol7b9JGDbAhNoob4aD0WDYG74ejKhbG6W6U/ezhI0u+4PXL/vuQ6OgDVqyvUxALwweWOu7",
+	"dqXzsUyhIlgwIIFOta8gOXPMJ9ftMPOEKT53p6wDHClGZBBOsgpTuakc4V2JLhziLG09VBRbtJPyZw5k",
+	"2zHNerNl87e43ntMsa6VNBBYDA7qjmyu+y7MiJoCN3Oh4WY75bCeBrdNVTdSJhVFIoXlRkL4r6SSxucD",
+	"hMnidV50kqzV41hjRefDi9Gb/uXZs7OT3vDs/BXwohfD2+uUVBAhV/Hp3hgJ5NjTMtdqClPdZsIJeY62",
+	"i+My1x00EaXLZhhVJYvwVat11CDSWCbjS+VS9bZsXzB7qpqbfuNN98ybAl4hFKUqlZ2dHZ/C+jCdBbez",
+	"Gs0H3IoO29uybiE6Fg7xnsYoigWr0viwKg4d0IhBUsM0eGtvp2K8Rz5l726n+TbVceXAjGVKJWUrE0GQ",
+	"Or7PhsJYZgpphTcvgNq1gNKYQvFcamY01XnQwTUB0c6Qm0tqk9hnZ7QIVCWdClav1asuGTEUy3fQ6HyK",
+	"BUY5ywW2Hy4rj9bsvxBJRRvUbMYd+pruD1fsYWtxmcN7/xj1W2usLbOkRflmx43yB0QLxtlVLsyM1iok",
+	"+VvqoUGOimGcYb3loJZMWfN2N5IGQwI5x6teeb6mbOJPPI46PbWjzcDMdG4nhcUCx6wwWOVB8NLv7Y74",
+	"YCnpXZzFSAPm4Kjd1456EOIIuxh+ZhFcb024TQB/o5IolQCG1LRHXdjQtBxQjE/s2BqyX5kpwo4TmIbt",
+	"U2IrEza1Iql6kGxapiKF/L9MS1VT14+myr/hhL42E1ZtM29zw4dPH1V6BfrnqNGUSsKOHkz6AunSBD29",
+	"6HD4+vJFFc5uGFi9eJ4y2kDDzEJMILULHepUoSQs7Vjv27EX79FRzzCHcrqk8JycQYEVtCnlgqcQowhv",
+	"c5bp6T6GWdLZl+cCw/zYng+gaztFc63zyUbjE2hYudntpFGFivWV+ZTyt2EnjJ9aBFzrLXWPgL4FRwcH",
+	"h4//Y7+7390/PHrS7XYPkMPsXPlvS9eaz+xvj3bluZ30A4ee54LfBFUs9RLXbOyE1evLF2FAThkNFpFV",
+	"B+/DxT5bd9DHnNqOFo/xGFbvKGoo7saSTyXsxBdEv/jAYqxECv1JIokyGAwQJ7m7ybZBbYKt+/b0I6B/",
+	"dE8/znJN2LiRo4rOuaoT8ToN44F4rlMR9dp+abve/b2Z4B8+jAQqv62j1oLbyay5okWpqtTanVHzKXaV",
+	"8WnCgjed0HcYd4zhd0FlhmshFsSybnhWiH12Kg0fgyEfQ1AiLWQ3eN8emHBAqVIazA/IdNvHCJN72Ccl",
+	"QBm3xvoPD4H+D2Rfbu4i9pkPuh9JWJT9AiW7l980i7ihCB3C6/R5uypxEHaxjsqJfk0hIKNNbX82euVi",
+	"6jy4kUiz2LNyLhLysCWMusQnvtIV9s2qKikmQSDKMb31nxS2UmXBl2QNRl7xbsYLQ756mZfRJg3BIvVe",
+	"1eYzyq54Vk29e4A0pRe4IYfGtzG/E+mttXH/HGI0bKHeQOx+6n9wCRqrfvIJBHvwHmQXHQcabVlrItHT",
+	"MVXIo7TEoNYFUew2nc83sH94kunjDL8wzbBs4L8Vnb9CbEZbjV+cj0Hlg1zQoFsivCCiIRAAjE+5VN70",
+	"5LS63E3TixQnCFZlxFkCde/BaDUWEz4nv4U7LLOpFibIGSxZcr2je5kATA324q2faBr/miTzeHPV/w/0",
+	"Gfzjn6ChSlSAyIhcO6FzibsdVFVuQ2HQkEir2aZfAQTJppoFDmu+Mmyml1AHYb8ZD5/BZ34/pacBx+6F",
+	"LZeTXDUHsXxV6EsZbHXMugMea8ut6FQdv+NI/JLKMkLoHDoRyBeGRdF1hmVmsWSAkVNoaOIUj8dP2UwX",
+	"udkomkuVPUxZr00KQ+Uax9rOYBCOpS/3zIJPHJAO2ZzWf3PIhAKVv82WM5kJCMqg2pZmKaGGbpRXw3Tr",
+	"Xfu/aktWZQkMtpbSh//YNi7AhDWl/JE3iOLSBeke9Z7fP7398PbD/w8AAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -1109,6 +1109,9 @@ type Forbidden = Error
 // InternalError defines model for InternalError.
 type InternalError = Error
 
+// PayloadTooLarge defines model for PayloadTooLarge.
+type PayloadTooLarge = Error
+
 // Unauthorized defines model for Unauthorized.
 type Unauthorized = Error
 
@@ -2798,6 +2801,8 @@ type ForbiddenJSONResponse Error
 
 type InternalErrorJSONResponse Error
 
+type PayloadTooLargeJSONResponse Error
+
 type UnauthorizedJSONResponse Error
 
 type GetCardTokenConfigRequestObject struct {
@@ -2935,6 +2940,20 @@ func (response ResetCvv2TryCounter403JSONResponse) VisitResetCvv2TryCounterRespo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetCvv2TryCounter413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ResetCvv2TryCounter413JSONResponse) VisitResetCvv2TryCounterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3086,6 +3105,20 @@ func (response UpdateTokensPan403JSONResponse) VisitUpdateTokensPanResponse(w ht
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTokensPan413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateTokensPan413JSONResponse) VisitUpdateTokensPanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3242,6 +3275,20 @@ func (response AssignNetworkCardProfile403JSONResponse) VisitAssignNetworkCardPr
 	return err
 }
 
+type AssignNetworkCardProfile413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response AssignNetworkCardProfile413JSONResponse) VisitAssignNetworkCardProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AssignNetworkCardProfile500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response AssignNetworkCardProfile500JSONResponse) VisitAssignNetworkCardProfileResponse(w http.ResponseWriter) error {
@@ -3312,6 +3359,20 @@ func (response UpdateNetworkCardProfile403JSONResponse) VisitUpdateNetworkCardPr
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNetworkCardProfile413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateNetworkCardProfile413JSONResponse) VisitUpdateNetworkCardProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3395,6 +3456,20 @@ func (response CreateApplePayPushData403JSONResponse) VisitCreateApplePayPushDat
 	return err
 }
 
+type CreateApplePayPushData413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateApplePayPushData413JSONResponse) VisitCreateApplePayPushDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateApplePayPushData500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response CreateApplePayPushData500JSONResponse) VisitCreateApplePayPushDataResponse(w http.ResponseWriter) error {
@@ -3474,6 +3549,20 @@ func (response CreateGooglePayPushData403JSONResponse) VisitCreateGooglePayPushD
 	return err
 }
 
+type CreateGooglePayPushData413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateGooglePayPushData413JSONResponse) VisitCreateGooglePayPushDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateGooglePayPushData500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response CreateGooglePayPushData500JSONResponse) VisitCreateGooglePayPushDataResponse(w http.ResponseWriter) error {
@@ -3549,6 +3638,20 @@ func (response CreateSamsungPayPushData403JSONResponse) VisitCreateSamsungPayPus
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSamsungPayPushData413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateSamsungPayPushData413JSONResponse) VisitCreateSamsungPayPushDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3706,6 +3809,20 @@ func (response UpdateNetworkToken403JSONResponse) VisitUpdateNetworkTokenRespons
 	return err
 }
 
+type UpdateNetworkToken413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateNetworkToken413JSONResponse) VisitUpdateNetworkTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateNetworkToken500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response UpdateNetworkToken500JSONResponse) VisitUpdateNetworkTokenResponse(w http.ResponseWriter) error {
@@ -3787,6 +3904,20 @@ func (response UpdateTokenDeviceBinding403JSONResponse) VisitUpdateTokenDeviceBi
 	return err
 }
 
+type UpdateTokenDeviceBinding413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateTokenDeviceBinding413JSONResponse) VisitUpdateTokenDeviceBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateTokenDeviceBinding500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response UpdateTokenDeviceBinding500JSONResponse) VisitUpdateTokenDeviceBindingResponse(w http.ResponseWriter) error {
@@ -3856,6 +3987,20 @@ func (response UpdateCardTokens403JSONResponse) VisitUpdateCardTokensResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCardTokens413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateCardTokens413JSONResponse) VisitUpdateCardTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4019,6 +4164,20 @@ func (response DeleteClickToPayCard403JSONResponse) VisitDeleteClickToPayCardRes
 	return err
 }
 
+type DeleteClickToPayCard413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response DeleteClickToPayCard413JSONResponse) VisitDeleteClickToPayCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteClickToPayCard500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response DeleteClickToPayCard500JSONResponse) VisitDeleteClickToPayCardResponse(w http.ResponseWriter) error {
@@ -4088,6 +4247,20 @@ func (response DeleteClickToPayCustomer403JSONResponse) VisitDeleteClickToPayCus
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteClickToPayCustomer413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response DeleteClickToPayCustomer413JSONResponse) VisitDeleteClickToPayCustomerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4165,6 +4338,20 @@ func (response EnrollClickToPayCard403JSONResponse) VisitEnrollClickToPayCardRes
 	return err
 }
 
+type EnrollClickToPayCard413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response EnrollClickToPayCard413JSONResponse) VisitEnrollClickToPayCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type EnrollClickToPayCard500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response EnrollClickToPayCard500JSONResponse) VisitEnrollClickToPayCardResponse(w http.ResponseWriter) error {
@@ -4234,6 +4421,20 @@ func (response EnrollClickToPayCustomer403JSONResponse) VisitEnrollClickToPayCus
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EnrollClickToPayCustomer413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response EnrollClickToPayCustomer413JSONResponse) VisitEnrollClickToPayCustomerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4311,6 +4512,20 @@ func (response UpdateClickToPayBillingAddress403JSONResponse) VisitUpdateClickTo
 	return err
 }
 
+type UpdateClickToPayBillingAddress413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateClickToPayBillingAddress413JSONResponse) VisitUpdateClickToPayBillingAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateClickToPayBillingAddress500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response UpdateClickToPayBillingAddress500JSONResponse) VisitUpdateClickToPayBillingAddressResponse(w http.ResponseWriter) error {
@@ -4380,6 +4595,20 @@ func (response UpdateClickToPayCustomer403JSONResponse) VisitUpdateClickToPayCus
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateClickToPayCustomer413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateClickToPayCustomer413JSONResponse) VisitUpdateClickToPayCustomerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4459,6 +4688,20 @@ func (response ListEligibleTokenRequestors403JSONResponse) VisitListEligibleToke
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEligibleTokenRequestors413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ListEligibleTokenRequestors413JSONResponse) VisitListEligibleTokenRequestorsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4617,6 +4860,20 @@ func (response PushAccountsToTokenRequestor403JSONResponse) VisitPushAccountsToT
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PushAccountsToTokenRequestor413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response PushAccountsToTokenRequestor413JSONResponse) VisitPushAccountsToTokenRequestorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -5514,160 +5771,162 @@ func (sh *strictHandler) PushAccountsToTokenRequestor(w http.ResponseWriter, r *
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H39U9s41+i/osl9Z4C5DiR87bb8lEK25VkKXJKy9323vR7FVhK9OLIfSybN0+F/v6MjyZZtOTEU2H3b",
-	"Z2dnClifR+ccnW996wTxIokZYYJ33n7rJDjFCyJICr8NgoBwPo7vCPtAcEhS+ceQ8CCliaAx67ztjOcE",
-	"3RMWxukWR5wEMQtRECcrFE+RmBOEYQgk5BgoZggGQ6cxYyQQKMBRxE9QSv6Z0ZSEHmKxQMGcBHckRBOy",
-	"kqMlKeGEBQRty/EmBKck1ePhTMwJEzTAgvCd3c+s43WoXNVcrdbrMLwgnbcdtQofenW8jpmv81akGfE6",
-	"PJiTBZabW1B2QdhMzDtv+15HrBLZm4uUslnn4cGTEIkzJs7DJnjoBoiGJ4gKtMi4QBMCoIDZtzjCLETz",
-	"OArhjwFOw92mZX/tYjVcl4Zrlz2N0wUWnbcdysTxYceT+6CLbGHvgjJBZiRV2+CciPPwGsuN1ragoSun",
-	"I1zAydIFnhEfy24+LRacyAEKKKtRvwvApzgNmxYmv6HG2QPo+axgUosZMXxH1q5IoaYiA8QTEkUciTnl",
-	"KGYE5SQFZ+3TcGfNBvxnPujTjIt4QdJmhDUtAGMBI80fAHfbIqrp9dyYekbuaUCaMEJynyWOIiK2OAqh",
-	"aTOChHqo78LPqyUj6TsaruOHsWyDJhmnTPI+GiIs0C3lGGUsJClazmkwL8N6iTkiLI2jiKyDMozcndDv",
-	"28OYMMzE2h2kM7QtoNkOoqGHxpfdz1mvdxBkGQ3hJ3LiZG5xOluzfjXk9y1eTrQOH5I0lswe2JZiZJJA",
-	"MVJjoDlJyUmxZPovLPsici+vQInl6Uoybiz5NNKY2ESxQq3lO/bzILvyJGacwI37Doc3iu3K34KYCcLg",
-	"R5wkkbznaMz2/pvLzX6zJvmPlEw7bzv/a6+4zffUV743TNM4VVPVgaV5PJqkBN9xhZMxEykOhIfiFMmN",
-	"coSB+uXvCqBijgUKY8LhviZfKRfyY4CZ/F3gO4UTcUJSBV2bP2LGlyTl6LM6ShhiGmcs/NxBSyrm6LDX",
-	"2zlBRC6bwwIQwcEcTSmJQrg80ywi8rJ/8Dq/xemEhiFhrwMutX2JJBQ2j/T9jJYSrSqbZoSEcAUAJA3y",
-	"G5CyWMxJCpQm5piViAjAxekii7C6fmdYkCVe5bCjQqGwBmkYB9kC8JfF6LB3AEi+o0F0zgRJGY7Uxl4F",
-	"TPnS0RTTiOiLZRKHK8TxiqPlfLUrl/aJSQkuTum/JOW8xspK4iPlaEE5p2zmoQWO5NUkZdAJDqMV4nTG",
-	"COA8+ZpI0t4F9qNn0dKxPPszLGBNSSqPXlBFyPLeJKkfEoFpxDet+QO0PtONH7zOPY5oSMWq7QC3un0+",
-	"xIPNk/6sLscxwZecOcWT/yaBkKsYhCGVwMPROZvGbvFHjYz0MGgqmUTpVqY8ifBKctAyhHAYpoTDjxWu",
-	"6HUCKlbuDxLiqftbhLnwD/2QzqhwD6vYtuNDMo9Zw5dU3gGh39iVCyxcXx5c8EySiFzj1XXG5260wTnE",
-	"fapBjqPoatp5++d6BKgc1YNXQ0jMfQ3yfGi9wEkcRwQDs5CtABiNber7+iLBlPG5H7q3FAh6D4RstlxG",
-	"oneYk+NDiR812BIWpKtEkND0rLdI5mRBUhxdZ5OIBr+TVauj2HQ41h1c3gw08hOYzA/k36egffqT40OH",
-	"JiVbb3FkNeSeus0msOsuYUEcSl13pbTlJAFRQ5CFG4P1H3Ca4pX8/TJmAWmQ4RjpCrog6B5HGUHTNF7A",
-	"HLAoNDr73QlyGNCXzA+LLG0YmslGKG/UdmycJP49STlV7Lz+PRNzCY76pCP6FWVJQtIAc4IiIoS8BeXN",
-	"B8QOc1POM5KiGWHyAiaGFVFuhBwPMXJPUoSjCP2LpLFleIC2UkJXNgTyFS+SSC6ud3r77uyN5F1YzinX",
-	"8v/+7HXfDLr/9eXb8cN/uLap9Axf/f1bhzCp3fzZ+Xj17vxi6F9/uLocdrzOH4Px6QeL6xb978jKxxFV",
-	"l0wZDh8xFxIIabjF0R1ZIWgHq5enIeVbCYrx4NbaGwhV48Gtm8aSNA6zQOTLLU94rb4i+RXRkDCJxyQ9",
-	"QYyIZZzeoZBMcRYJLlE3Wkk5iCE84YQJ52wC39sosI6jjfH9rW5Zvc3WUmH5AMpYZwimjueu609ebyCj",
-	"nsZsSmcO1gbrEOnKh3tJaVNVJdbrzOJ41qYdxwuesdmmhg/rlsqvjPzZyMNyCdVPCdaiVfnU/5ivPEQZ",
-	"WsZpyHPtX9/0AWYIBwLFTJ7wAn816s3+0ZHjxIvZqgQx+jS6Hl6edbzOzXD06aMkirPhxXA8dFKFGidO",
-	"fRq6Fhyj7YSkPGaSK/AVF2Sxg9KM8bJQ7kDKCm7VoFPbghNVIhrcjeNrvBoUYo1T3vEjykgfNMMCdMeH",
-	"3npF0St13/++7geP724EMqvXwf7mXkpa891M/Xx0hQ76x8fdPsJRMsfdA6Q7INmhgl0HG2dLYi5wlE9m",
-	"9X2zsW8uxTUscR/xbBLSeyrZCCzPQzwL5ghzdPOPRy71YS0CvaNRRNnsUxLqJZXRaKI++5b4vI6L1hFT",
-	"nou2ND7WHud1wADlT1TfdfMaO1mdvvIRinWspyiwwmpp9O8Di8q22m9lJLDIHPxh3UIcd0U+imGng9Px",
-	"+S0w0fPR4N3F8MzBRhsWnQ/XdvUX1HWxyOG4X6wsF2PbHYoFHIeka0ylbUFU3arV3SuvdMOmY8a1TaK8",
-	"W+WXEi4TqryOzOfQGNWMTGQzit5GxiQleD+e+kGxjOpchNlTIBHHd4hMpyQQHvo0PlXynxR40ULSi3LS",
-	"8RMtDVPVe5pJMWi3JPzu9/Z73d5Rt3c07u+/hf93e73ef5XF4c+fw/z/bumfsfrnbemfz59hDKfkbEmG",
-	"DtsbSRfKeSbXD8ouR7pH2ZiOg4BIrbEC7Teb2bKNMVXIb0AT42hxGkrGpeVx5Qy4IyQB8WSxiwo3KprE",
-	"GdNSl5inhCAgAa6OMd/AXr4xT/sTwhhMqUoOF7HudlKy6Srz24Kyc0macgz4wYNG5B4EfDB6M6E0oQqB",
-	"F0jYkqR1B4cs8KirnSyMESznKTkDgG8ubDK767w9ggn0L/06b5nSlIvcxGOv7Gjj0sDq9MSucYAjsgma",
-	"F6qV3BANw4g8cTKGjV0p1+LaM+lL3fk87/s4AINJqTzdk4+rQqYaiOup84xERBB5wTRqRf+zZCK9Ic1S",
-	"mlW9Z1za+gUNwXm5FsI/n+SqgOK29KoRmNpFC3OIQx4uSUVPGsm+tF4IRta6Gpa7HoZKD9JK0VrqfYrM",
-	"WVa2Hh7DeNSUbRa/kUz/vqfo2p4KyXhHWbjuRAqzf4P6f1O2T179Prz0z4a356dD/9355dn55Xt/cH19",
-	"c3U79E8HFxf+6fByPLypyHS/NttfKQvJ1/q0UvTa4gi+5t4q1cVDWKBFzAUSy1iblvV8irG8eWNxmZ6T",
-	"yzhsa0ZB++1m8Oms43UurkZj/3RwI38eja8uhpfmN/iiYFB8y38//TQaX30c3vg3w//zaTgayz9dXI2G",
-	"sudvV58uz0zTL48ywzkhfzP8eAXK5Lpz2fDZfze4/F3+sqmddbwvbPqzMKd/3M4SGGuVsQJAz2UoLGFe",
-	"C9JRgR912tHGdR8Hd06FDyIH5OaMFR4HdyxeRiScaX3TZfC0XXj2Pu3ZXIvOAwfKi4QAjQbarsbhQNvc",
-	"qldomMObmze//Hrs9P1B/Edrlv4bJVGoXf91+XNBOMcz4gImFmgptZ5lGrOZhxheGC9KEXAif0uziBRh",
-	"HilBKrxvs0HZglOxEBecrS3UgA1rcYVq/mN0dYmSWLIgqcuLOA+1gKgT+UsegLilwmnKR7BXQ+zaUdAS",
-	"G5NjKwvAvON1/pmRVP6qY71c5GsBv/ZNQtWNPgBvCDRSMSRwNCREeCo08qujR3dktYxVbGKxK1jsppNR",
-	"QIX96ZWsP6D3REDgbDPhLkhIsa/DWNoj70fZ7VQHvzxskDsqczgXCg6nui+7DuVpnKUoiChhwlcIzxFO",
-	"Sd0xCh4gXo/i0H1xkji5Mxg+oAmyInq27KBIp59QD2sYargu9FNymnsaAn5zgScRKYeCNg2uevs6hGvD",
-	"JGrJRl4wYV/KJdZiErPEtvuoRGBDCOP45vxsxznX63qMn+7DrSFqOe6pyWW2aRaJ5baOGDOBA9Gm16lu",
-	"asUG2Q7NX1q5bi5yM04Z9BeYzTI8I2j7fHSFjg/edPseiuKlimLY8VQ0MA/ilHi552u75hXb94rQh50q",
-	"l/M/jVxHVGIoNbCGj43DmRM6m4uq19BrCk8p7go7ii8Jp5LXLvCM7CVslv/M72f/++sCLHjkq9hLIgz8",
-	"GH6Zi0VUv1O8zteunKF7j1OIpoTwCrnl67PfOnr315fvzY+j2/zHMfkqzM8fxh8vOl8evM6ShiqYeO3u",
-	"quZhdVkCLF082GEyqx1EFVzXg9Ho+upGSvZnN+e3Uka+OD8dXo6kqH05GJ9fXQ4u/POz4eX4fPyfzssW",
-	"gn2qeHz4SMu32poayrk3JTGe4jS8TuMpjdbIsGAFSIpWBfb+3//8r25//2DjNe0cqd2yGrXTptVVxSv9",
-	"yQ4wCiAYJMv5pAmPMMJ4mUQbN+l1MjAO+ElK7mmc6ewkzcIhqKbzdoojTqpxrIOIx0h1zieXMvZXygXw",
-	"cxgHbcO1LcXX4g5AMYtWO4/QCdrCHGJPXEYA+25t4dZ8nBM0Tme6cQHw8WX36HA/7JPpYZeE/V73cEL2",
-	"u/iQ9LuHOOiZ/5yhUHi1yIUZxgVmuezhCpuapXjxFIft2gtTwtFyghqwbuzzO1nlHRpFGVdqRBld+71+",
-	"/5dfnbd+ioM7ymZNAFEIGfp4nY9STRphLlAwx0xqq9vaAZknEerFcJUMSAXXgj6gbQ5oORmEN7rWqoWu",
-	"DWLjdkXI2kHakaiR30Nkd7aL9vvHIC4poRpdq1hmy0vaP97IwvJj8dr53G2qUtJR+0jgEkXW44CVaOyQ",
-	"FJVtgiv/I9KKpALR486olcqjtyandCnshv8YUaWIi762dqNybRzxqar3FkcpXqJ7SpYmHRX2c6JWPMcJ",
-	"QSGdTknK0YSIJSEMOZimxS6b44e/VE7NHSHxLNviW7AtlQvy/XvRTOMRzsAygq3XVvXYLiTPzc81VLyq",
-	"JtB5+QUsLzgpUImVzpeTf6B6r2ATl6hbI9K+5PlH+52NblLQJdStdUMCQhPHKSpBwKeMCgo8D0zFOpPM",
-	"Xyddn5iwEBUoq1mPv3lASBCUeFGLuTzu9Xquuyzj84pqa/uLjzd1SYvNO2QiiAlOUjKlX9H2x9NTFKQk",
-	"pMJDZx9PUUgm8sePo3P0ERMu0thD17cXKEnpvZRZIjwh0Y6HMJqvkjlh8qdPn87PKls7PtzEVat7bNiC",
-	"C/esY+ZrXBhqIJM8gwX2eSZVGhK6xLR6OoUeYSNJ2alEIAVF0QQHd36WRlVZ/sh1dE93i8rFREQQg4NS",
-	"9ilcN+12mY+xJBNOBXn0AI8NhHAdM/fzlKaEpDQun1D/qMpQP1KWCcJVNoYeA3GBVxzBQB46kpykf1Ty",
-	"APWPLIAeuQDanqbbwUaJDrmQ4m926wFjvjEdzsM1YX85fjrn8dYFV5QpqMkgiu8xjfAEovX53F8QMY8f",
-	"4aiVk3yEPi4hwYkGjxq7wukdc6zJhBmgf/wxQvG9NkebBZyAkqUYvChSbOMUSd4Rp/K6NoNyt4GtchR5",
-	"c1+P0C4vS59RUzx6Q0j3upS7TfHb9TjoxpBwK5y6soi+axFNQfPOhvttGjZHi2/2DBqQNNHFaWGBrAbQ",
-	"qd2HFBL8XLMfNoW/2XEzteC30iE65QFI6mPZYqIMUfaV0mtl5rRocaMha3B5dnN1ftbxOudXo47X+WP4",
-	"zmmtylJa2o78veyl3f+1pbVKdnWdxw3hRJze3++P09WpSqppvPCVYrhWaVzOY06Qzs5BkFzGifBASyw0",
-	"RA/1ewc6Gw5+3e//gkYqvScXTjWslP7Y7x10vM5+/5eW5s7mbf0BC81dQB1vY1uT+diiqd6DbPzFiSVF",
-	"g3a+p2fxObVyHz3KDfQId04L0rHcIHVIgIY90HnwqnLALWRsah/LiW2/U1IFV47RjBPjvDlEizgkkSrJ",
-	"wQkLEdURvHmYx+BWYphs6yRFWyF/6zYa1Gxt/f2Dw6NOixCcvIs7kaIOMGPSqoHrQ7wsRT7k0azcslcY",
-	"n73ReMubuVPjVqL5sbxxpw35rrk9AQ5h+3pwuYNSMiUpYUHFn37bPejtH/YPjn7pHR/3D3/95ReA0vE6",
-	"g6Mevz75veA5NXhoEeqs1rI+b074HuQ42ch5wEaq2LhHYxZzbu/s8nz8YQhbPOwfv+kdHDRtr13WNZz0",
-	"5pzFjdFk49xAv8VR0RpiTip5vla4kQ9JM+BYaRFY9myJk2gbLIufO6OMJ4SFpbAG7buWCn8Uc/G5s1PT",
-	"+Q9bBXhVzHuQWukhnXUJNKLyLrUptlSBRNkmTxpgpXwLOzDG6eDm7MPVxdnwxh+Nh9efrv3B9bU/vpL/",
-	"oO0CU3fMqRAorwPbxYgLknSzRBfkWcZm9+B7gqTiNL5XS4PAPClkQ4oCDEbUNaH67FZjCO0YM3lTlyyY",
-	"8ZKpSl2UzWAflKM7kkDhH6hfQVO9Cjs5Y4ujJJUCAI54rCu5tA1tM3kaVHAkSRZFOLjjZSat8189V26s",
-	"+yjgQ/MJ1EPvnhTA93JReV4eU6FuWH00KQliffc/IWbvsdm7ZY35lbXYIGY8W5DUn+KAspmvrJuuLI++",
-	"09JHmFxZWCjCkph5c2VC+C4JPBXcQ/03poYCwcG8ZL5v4dSq7qVcJnBtDZZN+plWdVvaUep2E93fAoxl",
-	"xisdnSG+ywHQ2eDs7GY4klrL8OPg/MIvfrcrOPiXnz6+a4hXrdkQ8qU0os9jFaeGKbhy2OqdWuUxyyU3",
-	"6mDi/iKLBE00ipPQzyPq1/RRIkWginm62z6H+ao+Sq22xvDm9MPgcgx1NS4uhmMn0EpuwbV2Cqf7rmIb",
-	"A0ReT74NC2+k2c286TxsUa+ziBbzUL9vBbIXYtxRr7/f+/Xg8PjNQYXF9pt0g3wNm+zlLXkPErEq9eqh",
-	"N2BpbeZEleIrX7698fpv3MVX2udv5KvdDPVm+2blfNvfCZUrp5UbzZ6ncdFFenkVS4zKVJbxbA0iTyHX",
-	"4gekFpwNtbQBv51f6kYuAlPpLqoOyTVma6Jvlr7lsnCEjEo1C3RcsKre29pdGZOP+gcHfe/Rqfs12FUL",
-	"qDmD5pSLwc+YoJEv6IJwgRdJ6a604xJsmf1NKxubMrI8qjzYo4qCOauAlcH/G444KazXlv4yx6rkoeru",
-	"IQ4/2+tRIi2iwhVh5Cou9sipofMTJi5VJ3uczz0vQYYSvIpiHHraBHhHVhyFRKpvlbgRtK1sOoXirop9",
-	"tXHzlrV7XdJ6oxot72QSZCkVq5E8el1LFGodDjIV26gqH/5m8PQff4w7tcAyVi7XnZf1SjDn8sZHg+vz",
-	"E0TuSbqy6lxOMqHD0YoqREXxS0XGpmQmqMCmQrbaHSArHBissNjvXIhE1XGkjUn1dkSTBn9XLX5wfQ7Q",
-	"BKCHypSItq9Pz9E85kIH38Lu9uBbt1QOVvm2d96iiHKhio4SHOpCqFs6gX/7djzaqUbYbX88G452NKvy",
-	"EFcavodSIsUEqFkGubuQ+O+hhVZvF5Cyj1KSRDggC6nkyuE8xIkoIRdMoiPyPJh8klFdo7mGrFybrdV5",
-	"ADwkLahIc05jBrUvVSBFXqBAF1kAgLkiK9SsMI5qJGIbABVhhCuIlAu/7+yiP1IqhKYSbdWkCwvlrIOF",
-	"Ql9SKEVTHAi+i66t5Ut9mkRTqb+HKb0nzNTSM9EynlVv2a6pisMFVWjCBWZqr3Ix29dXozHa8zldKMzY",
-	"+6ZKiz/slTDMFJwXVIBIVWwiX7vatMGpwfV5x6px0env9nZ7WpNmOKGdt52D3d7ugU6uARp24Obefb+6",
-	"riCvTzZzuS9uiMhSxtE8XqIFZiuV64ROb2/3EWECCBPc4CYwTjkPPOXA8IzjYgfYsHJ9FKkQcOZhBrWV",
-	"bbQ6QVigg3ItUPu7sflPM05CBFeqLlVRdq2gPymbftlFpzjjquYulGpWsM+ZkJSLO++JqJZs80ovGjRE",
-	"zhVN9qzy8w/extalQtoPXyq1nPd7vWcralvdV0N5Ww08DtV1D9X8rmHzde5ZBaehS39zl1LVXuh0sLlT",
-	"Uaj5wesctVlZuW4x3HHZYoHTlTrpghdrrAV0VsXDFBAkbeIZeMugTn9EpyRYBSqeoXhaQcfYKgHga1cZ",
-	"+ro5ZnWljCrpqiun6wYG/t6jaHMPcLkb3N/vd0W66lrl/RIsAkcp8xER3A7vrm4PTbDiyFDZp1x2V6fK",
-	"6ajNPBlQNlKXd+7MJEUTbc5kMSOtqM3hKnx9cgPMfReHq2ejtDX+4oeyViYx5qFG844ysHoYxc9OJFAl",
-	"vH90GgVAbqTS5yRSoCSbTLsNVNeeess3/sYbVlFXSdE2kcdwT0LCCATsgu7toSTKeElasWN7JQHbEcOt",
-	"yPKCcmFH6PLvIsqXvNNq4dJNl5pCIHUEJya9hXJEFolYlfVFrSky8qNT1wXoJQY2JYx7mYsPWndBE3sq",
-	"+ewlmHWzoq5l7IoM+RjfE0NIEb0naFsZnOQFlpuldhy0JWJk2ZU8hFV3lfak2nG8yHN3PSRWCQ1wFK2A",
-	"Im3Ny3gnUwJCPdoufgQK1plbGhPhIYx8eKWO7OyigX6rYb+3rxUqoF2z3orCeT24NDldQNpoO8HMV3/p",
-	"9neKVDM9qdQbQxf9V2xw30/9z3/FNpgJW12v+w47QIoZn1p1/36aK1bSSsEENGaIOH9cRH54TmYgNKQ1",
-	"m3k6HygSLtdep012DxRRdkfyJCUIhKndjS710JG4+rIia+39rde4Ue3trb9TNTx/KnXRhVAWkVy6Pj/t",
-	"3rzvdxV1wAVKw26ZDLpmdB2N7KggQNkdL91w2E0PG9KTc8M0FYhLvXIeL3PLYCgFTjPHjofiRFnHo5W6",
-	"kEyJiGqasSu9WDto2sipA87pjD0zQb7QhdWcWP5UlVAPgzBX7wz9NFeWOvYGPH5+MpR09Sg6zJzXEYiG",
-	"JXOMa/m5bhKkBAsT1LcEG7mJ1WVkidpaWJSc9He5s/4nkZUW5sOfyNgCG37tWy7JHkFdT5YWMz7v2q6D",
-	"PX117cH7KwleNWuTQ+URsy5RYynNkzPQ6Oz3wu9UfqpJPXQkL7nqk0eq+wzr4FScJJ52Exaiq3bClcuE",
-	"lN9Lq/GB5qcpp3EUyWvbmDvMCeeQsWIkXNzkFJhS7Qmyv+F163qJqxVH6L3IElRWrluOrnlcf3RG8w6c",
-	"zQXx1IgThQqrDKe5rvqbn3qL56DuGrLvhupknp2vqAeb1jIWW0UtkECxU0328lOREgZsBmIrQUXP50VY",
-	"kay3jk3Yvh0+j5evzzdKJQX/rozDWffwlTlHJYTr33zD5hsWObwe41B082LMQr/a9hzcwsoQ3cQudHkv",
-	"FYATs2jloUTHMylQ7Lw6iyinfv5deYQ7QfXfTOLvwyRsKvhLuERXk/TTucU3/TL8w0YTN0RIVn1ZHnik",
-	"VCEuXa8rz2l117aiYhcNGMrYHYuXLE+DVR6ow16v9AJ7SlQZisYX2DG8wd425qpUD+qFI0Csx/9fzTet",
-	"C7CtexL+5zCgl7zMFg0qLPpOL7MiMB2m7r5FB/yOl7JUiwWZOFu0XfiI85hb7UHesYJvt62shp1iTA9s",
-	"7CZPFTNk0h0MRZXTVlWJ9ThPU5VUa6WpRiuUMUXF5TzVhpf7leO3CKyMIu1NPil7wmI2pelCvwjGYm2v",
-	"kMDsm2DbW1ja+BRGw0yusCtiqTlZydEn6HY8Up5rCEcxDmjDiSAt2JON/NF4MP408j9dn0mI+Q1pwXEK",
-	"jcvZpDsmgnPQnGgse5rtTQFzeYl76ar8lVr1aFsViU8x41Qlk5pB4KQltHc2Glb/Gr71/IKNO5O+vWDT",
-	"WBIg96uXM3d/HttqJq9SK+EhZi/KDBOSTuN0AW3j5BmEkD0tQ+x9Uz/IP03UGyTNKstA8TQgzZQsYpOD",
-	"pTvmRSax4m1F4Q0p0ViyjDJkbHEjyCgzqSHu5abHTKRgUxFDlLwDeeInFZFIx83hNIWcMYgFs9njhoCZ",
-	"0vMsr8kSNjc/0yf3oizE+bLTK6tG7idyGoSvgiZT/MMLYZoiC4I0tKdrZkxyvH1GXiRVozRj3XvKcVdN",
-	"1C0GbMebfKoUITej0TVQuBHXeCGmmThAR7CfSipjSOA7KCiybctpvEi7ysVByZe4nsJDUraaZAJZYqBq",
-	"oCbe8VRCjBa1SIgmKkrQ8CiX6AVizol2wZkW6pXwmj5WEgJV4L0cPsFiXrzXgzTw0Lbi8IhEnMATRGuk",
-	"miIH74kMbMTwHXlRNlMs8dnElXwgFMaM/NyiSRRJUqmEBW4IA3RTvxX4m39ZS/MRDe5EnODVnuQXeybl",
-	"1mkBuaDc+GV1wMEW16mIJl/zLdJUvZybKKcit07XQ0OXVzcfBxceMs+eI4h9XFJO7BjcQytO3DzETK35",
-	"DLnCqBGZCg8UD+jEYlE0jNPiZ5VDaqIt81cTKxWD5OQhCSKcSpFEp+OonMQP4/G1UXhOyhmKUMXtEek4",
-	"74lwPqX+WCZQTrJ5SrTI5j6m8verZM41PV/fFBlZIKMuP/jguYNNxk24JAVcnbGukJRVKpP/+MYiicr2",
-	"nnM9HxhTBcQWb6olG39PzFfOjbozIvyN/p8q8wJJABqvc+wozUgqPSq8JA8kqTK1Re6CyZFGlZs2eAMW",
-	"EnhIxuY3JSPuZ/XqrG2x3dlFl0Yx2uaE6J7152GdMoN+R7pEI38By3gpQWPNA+BPzTaAE8fRz5dscGN0",
-	"jgLPS4T64kSsCBISfJ5Cxxrp1sWKhbyZdHV018JKTzKpReB8Kai6RL5KRMhFg7IO8JyEa7b34xJv5RXt",
-	"fxPwkwnYYKr2KdJUxxH8hURt0PcRhK3oZcMFPQhDbuwkhl4xs/QMAwsRl4U09AcV8zgTaKKeiDdlkxo1",
-	"FvOdQrB32MgSPGSvRKkOlttCf8RRSnC4csoB38U4htXGP+iNr/f5DDf+0LoDfjaeofZeSih01gR6eUah",
-	"kPzRt79hEi1uf9mwTN66jsZkhb52zd+6NNShmoWjg9r16j33c1RoSlMuoC6kBy/g6R/hBQfuqdpmvFS6",
-	"fIvXmE+pTn7GIsOQCrOIYRzzOFLizALSvvJfbd4lV6CfhLS5VZX3rOFYnmZZNqOLWcnDa+p9NVk/MWNx",
-	"xkx6TZyJIF4QCUOM4DB9EfsSAfqa5anya/rxb6p0obxCVNWIQhZgtZVHtR3GAd+b0pBEVKx2F+FODmxL",
-	"yoPoWjn7zG1PacVSf2BZTO21iFr7Nz99Ej8ty2D478BYnyCBLTDDM8tE4kqey+sYaVaWy0nxVPlYIsrz",
-	"YFjt4qlJZyWvihTKIGwO35GN4tgTjSqe4Q0st+Kp4BX+XcKXdtHkjd8pmJg3mn5AfqF2rPf5vZKYGuzn",
-	"4xqfiseeHVRUsrO+iEE1q/IMRfiPFsYMv7CFsY0JtzVmALEkJi0Gi6KAGXhMTsyTQpKc4anNO0ISLaXp",
-	"Bx1e21hTJfsfWUDQe30mY81PTvG4QtwF3rywUGAIvIVQoPzD1iMAm1Ng1laLNXUp5AW8IKm8dgXfQbpk",
-	"vg5oXRlRAbsqy3NwtYB0AX+RasK/SBp3ExyGqm5MUW0e5sm4QOSfGZaimTUUIl9xIKKVUljs6rHWiqVO",
-	"Zq8O1Jh0tsXtfer34tG780veuo7bMKIzOolIuVj84+WEAVR1hlHa845XqbboflnglUPOGor9N2Xl6EOp",
-	"oe6JXZDup6lBV7y6ZpFEiVhtCrVFk3pZ6HWxKKW3RvwZEb45CL/2OEJbbrUHL9XwvW/wb5t0HbnbKJ7F",
-	"hWUIF/ve4qj8AI6HMJQ8H92+13pev9f72u/10PXlex1ipmrDI8KCOASrcZHFA8OUhZB2gSBlhB7IYV5c",
-	"1BgoELaNZ3WwpJeMAnlPBCxwE3HLs/05knkqNLvFYe/PSJ6Ave1JETL9zCNEXfspGbc88V5FeNfevqne",
-	"xNqQqi51rMrW5yxJP/tt2lr3tUrDg/c+UKvnxtFCPShul5svVpWSkJCFO5VXCRcwK8ghE6XpFUKc1ETU",
-	"j1uFgbhkkbZ0o0rwmcUbQBFScaZilcRoG0Av2uX52c99j+PK6zWvIo/o2R8TZ/aU2LRXEXvKj6f/JUKP",
-	"8/32Bq5ocP5H54yQTIytYnsV5vIc3FHoR+DMc2s5p3uwn3EBKrIfcPnzi8RFTtJ7Q2NZGulHUvjbvb3Z",
-	"spsEdDehfBFHeMJ3aQzYq9f7Tb+75y78JMlCf6/nU1sfq/kE1qdKULH1pa6hWh8dYHz48vD/AwAA//8=",
+	"7H1/U+O4tuBXUWVfFVDrQAI0M938lYbMNHdoYEma2feme12KrSR6OJKfJUPndvHdt3Qk2bIjJ4YGZu7c",
+	"npqqBqyfR+ccnd/61on4IuWMMCk67751UpzhBZEkg98GUUSEGPNbwj4QHJNM/TEmIspoKilnnXed8Zyg",
+	"O8Jinm0JJEjEWYwini4RnyI5JwjDEEiqMRBnCAZDJ5wxEkkU4SQRxygj/5PTjMQBYlyiaE6iWxKjCVmq",
+	"0dKMCMIigrbVeBOCM5KZ8XAu54RJGmFJxM7uZ9YJOlStaq5XG3QYXpDOu45eRQi9OkHHztd5J7OcBB0R",
+	"zckCq80tKDsnbCbnnXf9oCOXqeotZEbZrPPwECiI8JzJs7gJHqYBovExohItciHRhAAoYPYtgTCL0Zwn",
+	"Mfwxwlm827Tsr12sh+vSeO2ypzxbYNl516FMHh12ArUPusgX7i4ok2RGMr0NIYg8i6+w2ujKFgx01XRE",
+	"SDhZusAzEmLVLaTlglM1QAllPep3AfgEZ3HTwtQ31Dh7BD2fFUx6MSOGb8naFWnU1GSAREqSRCA5pwJx",
+	"RlBBUnDWIY131mwgfOaDPsmF5AuSNSOsbQEYCxhp/wC42xZRba/nxtRTckcj0oQRivvc4yQhckugGJo2",
+	"I0hshvou/Ly8ZyR7T+N1/JCrNmiSC8oU76MxwhLdUIFRzmKSofs5jeZVWN9jgQjLeJKQdVCGkbsT+n17",
+	"GBOGmVy7g2yGtiU020E0DtD4ovs57/UOojynMfxEjr3MjWezNevXQ37f4tVE6/Ahzbhi9sC2NCNTBIqR",
+	"HgPNSUaOyyXTf2LVF5E7dQUqLM+WinFjxaeRwcQmipV6Ld+xnwfVVaScCQI37nscX2u2q36LOJOEwY84",
+	"TRN1z1HO9v5bqM1+cyb5j4xMO+86/2uvvM339FexN8wynumpVoFleDyaZATfCo2TnMkMRzJAPENqowJh",
+	"oH71uwaonGOJYk4E3NfkKxVSfYwwU79LfKtxgqck09B1+SNm4p5kAn3WRwlDTHnO4s8ddE/lHB32ejvH",
+	"iKhlC1gAIjiaoyklSQyXZ5YnRF32D0HnF55NaBwT9jrg0ttXSEJh88jcz+heoVVt04yQGK4AgKRFfgtS",
+	"xuWcZEBpco5ZhYgAXIIu8gTr63eGJbnHywJ2VGoUNiCNeZQvAH8ZR4e9A0DyHQOiMyZJxnCiN/YqYCqW",
+	"jqaYJsRcLBMeL5HAS4Hu58tdtbQrvEw4jsecn+NsRl4Z5dVyqECJmjorD6FcvJIaUynQtiDZHUHd7gJ/",
+	"7apuAeqjj/Q9mixRTKY4T+QO7OcTUxIpz+g/FSd4jc1UxGEq0IIKQdksQAucqKtWydQTHCdLJOiMEaBh",
+	"8jVVrGoX2KmZxUj7CpdPsYQ1pZlCZUk1Y1JyAMnCmEhME7FpzR+g9alp/BB07nBCYyqXbQe4Me2LIR5c",
+	"HvtHfTmeCb4UzJZP/ptEUq1iEMdUAQ8nZ2zK/eKcHhmZYdBUMb2KlEFFmuCluhGqEMJxnBEBP9a4fNCJ",
+	"qFz6PyiIZ/5vCRYyPAxjOqPSP6y+hjwf0jlnDV8ydafFYWNXIbH0fXnwwTNNE3KFl1e5mPvRBhcQD6kB",
+	"OU6Sy2nn3R/rEaB2VA/BCkJiERqQF0ObBU44TwgG5qdaATAa26zu64sCUy7mYezfUiTpHRCy3XIVid5j",
+	"QY4OFX6swJawKFumksS252qLdE4WJMPJVT5JaPQbWbY6ik2H48gU1c1AozCFycJI/X0K2nQ4OTr0aIaq",
+	"9ZZATkMR6Nt5ArvuEhbxWOnuS639pymITpIs/Bhs/oCzDC/V7xecRaRBJmWkK+mCoDuc5ARNM76AOWBR",
+	"aHT6mxfkMGComB+WedYwNFONUNGo7dg4TcM7kgmq2fnq91zOFThWJx3RryhPU5JFWBCUECnVra5uciB2",
+	"mJsKkZMMzQhTAgWxrIgKe4MFiJE7kiGcJOifJOOOIQXaKo1D20TIV7xIE7W43snN+9O3indhNaday//7",
+	"o9d9O+j+15dvRw//4dum1ptC/fdvHcKUtvZH5+Pl+7PzYXj14fJi2Ak6vw/GJx8crlv2vyXLECdUXzJV",
+	"OHzEQiogZPGWQLdkiaAdrF6dhpLXFSjGgxtnbyAkjgc3fhpLMx7nkSyWW53wSn9F6iuiMWEKj0l2jBiR",
+	"9zy7tfe5UKibLJVcxxCeCMKkdzaJ71wUWMfRxvjuxrSs32ZrqbB6AFWsswSziue+609dbyBzn3A2pTMP",
+	"a4N1yGwZwr2ktcO6Uh50ZpzP2rQTeCFyNtvU8GHdUsWllacbeVghcYcZwUa0qp767/NlgChD9zyLRWHN",
+	"MDd9hBnCkUScqRNe4K9WXdt/88Zz4uVsdYIYfRpdDS9OO0Hnejj69FERxenwfDgeeqlCj8OzkMa+BXO0",
+	"nZJMcKa4glgKSRY7KMuZqCoZHqSs4dYKdFa24EWVhEa3Y36Fl4NSrPHKO2FCGemDpluC7ugwWK/4BpXu",
+	"+9/X/eDx3a1A5vQ62N/cS0troZ+pn40u0UH/6KjbRzhJ57h7gEwHpDrUsOtg42wpFxInxWRO37cb+xZS",
+	"XMMS95HIJzG9o4qNwPICJPJojrBA1/945FIf1iLQe5oklM0+pbFZUhWNJvpz6IjP67joKmKqczGW08fa",
+	"F4MOGNTCie67bl5r91ulr2KEch3rKQqsykYa/evAorat9lsZSSxzD39YtxDPXVGMYtnp4GR8dgNM9Gw0",
+	"eH8+PPWw0YZFF8O1Xf059V0sajgRlisrxNh2h+IAxyPpWtNvWxDVt+p0D6or3bBpzoSxSVR3q/1s0mcS",
+	"VteR/RxbI6GViVxG0dvImJQEH/JpGJXLqM9FmDsFkpzfIjKdkkgG6NP4RMt/SuBFC0Uv2ukojo00THXv",
+	"aa7EoN2K8Lvf2+91e2+6vTfj/v47+H+31+v9V1Uc/vw5Lv7vVv4Z63/eVf75/BnG8ErOjmTosSWSbKGd",
+	"gWr9oOwKZHpUnQPaDqUdA4+4BWoYU4f8BjSxjiOvoWRcWZ7Qzo1bQlIQTxa7qHQLownPmZG65DwjBAEJ",
+	"CH2MxQb2io0Fxj8SczANazlcctPtuGKj1ubEBWVnijTVGPBDAI3IHQj4YMRnUmtCNQIvkbAlSZsOHlng",
+	"UVc7WVgjWMFTCgYA33zYZHfXefcGJjC/9Fd5y5RmQhYmHndlbzYuDaxOT+zKI5yQTdA8163UhmgcJ+SJ",
+	"kzFs7UqFFteeSV+YzmdF38cBGExK1emefFw1MjVAXE+dpyQhkqgLplEr+teSicyGDEtpVvWecWnrFzQE",
+	"Z+xaCP/7Sa4aKH5Lrx6B6V20MId45OGKVPSkkdxL64Vg5KyrYbnrYaj1IKMUraXep8icVWXr4TGMR0/Z",
+	"ZvEbyfSve4q+7ekQk/eUxetOpDT7N6j/11X75OVvw4vwdHhzdjIM359dnJ5d/BoOrq6uL2+G4cng/Dw8",
+	"GV6Mh9c1me7nZvsrZTH5ujqtEr22BIKvhbdKdwkQlmjBhUTynhvTsplPM5a3bx0u0/NyGY9tzSpov1wP",
+	"Pp12gs755Wgcngyu1c+j8eX58ML+Bl80DMpvxe8nn0bjy4/D6/B6+H8+DUdj9afzy9FQ9fzl8tPFqW36",
+	"5VFmOC/kr4cfL0GZXHcuGz6H7wcXv6lfNrVzjveFTX8O5vSP2lkCuVEZawAMfIbCCua1IB0dyLJKO8a4",
+	"HuLo1qvwQSSE2py1wuPolvH7hMQzo2/6DJ6uC8/dpzubb9FFIER1kRBw0kDb9bgiaFtY9UoNc3h9/fan",
+	"n4+8vj+IZ2nN0n+hJImN639V/lwQIfCM+ICJJbpXWs99xtksQAwvrBelDKBRv2V5QsqwlYwgHa642aDs",
+	"wKlciA/OzhZWgA1r8YWe/mN0eYFSrliQ0uUlL0JHIIpG/VIEVG7p8KDqEeytIPbKUdAKG1NjawvAvBN0",
+	"/icnmfrVxK75yNcB/so3BVU/+gC8IXBKx8TA0ZAY4ak0yK+PHt2S5T3XsZblrmCxm05GAxX2Z1ay/oB+",
+	"JRICgZsJd0FiikMTxtIeeT+qbicm+OVhg9xRm8O7UHA4rfqyV6E85XmGooQSJkON8ALhjKw6RsEDJFaj",
+	"OExfnKZe7gyGD2iCnIieLTfI0+snNMNahhqvC2VVnOaOxoDfQuJJQqqhrU2D696hCUnbMIlespUXbBib",
+	"dom1mMQuse0+ahHlEJI5vj473fHO9boe46f7cFcQtRr31OQy2zSLwnJXR+RM4ki26XVimjqxQa5D86dW",
+	"rpvzwoxTBf05ZrMczwjaPhtdoqODt91+gBJ+r6MYdgId3SwinpGg8Hxtr3jF9oMy9GGnzuXCTyPfEVUY",
+	"ygpY48fG4cwJnc1l3WsYNIWnlHeFG8WXxlPFaxd4RvZSNit+Fnez//11ARY88lXupQkGfgy/zOUiWb1T",
+	"gs7Xrpqhe4cziA6F8Aq15avTXzpm91cXv9ofRzfFj2PyVdqfP4w/nne+PASdexrr4Oi1u6ubh/VlCbD0",
+	"8WCPyWzlIOrguhqMRleX10qyP70+u1Ey8vnZyfBipETti8H47PJicB6enQ4vxmfj//RethDsU8fjw0da",
+	"vvXW9FDevWmJ8QRn8VXGpzRZI8OCFSAtW5XY+3//87+6/f2Djde0d6R2y2rUTptWVxevzCc3wCiCYJC8",
+	"4JM2PMIK41USbdxk0MnBOBCmGbmjPDfZVoaFQ1BN590UJ4LU41gHieBIdy4mVzL2Vyok8HMYB23Dta3E",
+	"1/IOQJwly51H6ARtYQ6xJz4jgHu3tnBrPs4JyrOZaVwCfHzRfXO4H/fJ9LBL4n6vezgh+118SPrdQxz1",
+	"7H/eUCi8XBTCDBMSs0L28IVNzTK8eIrDdu2FqeDoOEEtWDf2+Y0siw6Noowv1aOKrv1ev//Tz95bP8PR",
+	"LWWzJoBohIxDvM5HqSdNsJAommOmtNVt44AskiLNYoRObqRSGEEf0LYAtJoMwht9azVC1waxcbsmZO0g",
+	"40g0yB8gsjvbRfv9IxCXtFCNrnQss+Ml7R9tZGHFsQTtfO4uVWnpqH0kcIUiV+OAtWjskRS1bUJo/yMy",
+	"iqQG0ePOqJXKY7ampvQp7Jb/WFGljIu+cnajc4c88am695ZAGb5Hd5Tc2/Ra2M+xXvEcpwTFdDolmUAT",
+	"Iu8JYcjDNB122Rw//KV2av4IiWfZltiCbenclu/fi2Eaj3AGVhFsvbZqxvYheWF+XkHFy3pCYFBcwOqC",
+	"UwKVXJr8P/UHavYKNnGFuitE2lc8/81+Z6ObFHQJfWtdk4jQ1HOKWhAIKaOSAs8DU7HJjAvXSdfHNixE",
+	"B8oa1hNuHhASHhVerMRcHvV6Pd9dlot5TbV1/cVHm7pk5eY9MhHEBKcZmdKvaPvjyQmKMhJTGaDTjyco",
+	"JhP148fRGfqIiZAZD9DVzTlKM3qnZJYET0iyEyCM5st0Tpj66dOns9Pa1o4ON3HV+h4btuDDPeeYxRoX",
+	"hh7IJs9giUORK5WGxD4xbTWdwoywkaTcVCKQgpJkgqPbMM+Suiz/xnd0T3eLqsUkRBKLg0r2KV037XZZ",
+	"jHFPJoJK8ugBHhsI4TtmERYpTSnJKK+eUP9NnaF+pCyXROhsDDMGEhIvBYKBAvRGcZL+m4oHqP/GAegb",
+	"H0Db03Q72GjRoRBSws1uPWDM17bDWbwm7K/AT+88wbrgiioFNRlE8R2mCZ5AtL6Yhwsi5/wRjlo1yUfo",
+	"4xMSvGjwqLFrnN4zx5pMmAH6x+8jxO+MOdou4BiULM3gZZk/yTOkeAfP1HVtBxV+A1vtKIrmoRmhXV6W",
+	"OaOmePSGkO51KXeb4rdX46AbQ8KdcOraIvq+RTQFzXsb7rdp2BwtvtkzaEHSRBcnpQWyHkCndx9TSPDz",
+	"zX7YFP7mxs2sBL9VDtErD0BSH8sXE22Icq+UXiszp0OLGw1Zg4vT68uz007QObscdYLO78P3XmtVntHK",
+	"dtTvVS/t/s8trVWqq+88rokg8uTubn+cLU90Uk3jha8Vw7VK4/2cC4JMdg6C5DJBZABaYqkhBqjfOzDZ",
+	"cPDrfv8nNNLpPYVwamCl9cd+76ATdPb7P7U0dzZv63dYaOEC6gQb29rMxxZNzR5U4y9eLCkbtPM9PYvP",
+	"qZX76FFuoEe4c1qQjuMGWYUEaNgDkwevKyHcQMam8bEcu/Y7LVUI7RjNBbHOm0O04DFJdIkRQViMqIng",
+	"LcI8BjcKw1RbLym6Cvk7v9FgxdbW3z84fNNpEYJTdPEnUqwCzJq0VsD1gd9XIh+KaFbh2Cusz95qvNXN",
+	"3Opxa9H8WN2404Z818KeAIewfTW42EEZmZKMsKjmT7/pHvT2D/sHb37qHR31D3/+6SeA0tE6g6MZf3Xy",
+	"OykKagjQIjZZrVV93p7wHchxqpH3gK1UsXGP1izm3d7pxdn4wxC2eNg/ets7OGjaXrusazjpzTmLG6PJ",
+	"xoWBfkugsjXEnNTyfJ1woxCSZsCx0iKw7NkSJ9E2WBY/d0a5SAmLK2ENxnetFP6EC/m5s7Oi8x+2CvCq",
+	"mfcgtTJAJusSaETnXRpTbKWiirZNHjfASvsWdmCMk8H16YfL89PhdTgaD68+XYWDq6twfKn+Qdslpu7Y",
+	"UyFQLgi2i5GQJO3mqSkwdM/t7sH3BEnFGb/TS4PAPCVkQ4oCDEb0NaH77NZjCN0YM3VTVyyY/J7pymOU",
+	"zWAfVKBbkkIhI6hfQTOzCjc5Y0ugNFMCAE4EN5Vp2oa22TwNKgVSJIsSHN2KKpM2+a+BLzfWfxTwofkE",
+	"VkPvnhTA93JReUERU6FvWHM0GYm4ufufELP32Ozdqsb8ylpsxJnIFyQLpziibBZq66Yvy6PvtfQRplYW",
+	"l4qwImbRXGkRvisCz6QIUP+traFAcDSvmO9bOLXqe6mWPVxbg2WTfmZU3ZZ2lFW7ienvAMYx41WOzhLf",
+	"xQDobHB6ej0cKa1l+HFwdh6Wv7sVHMKLTx/fN8SrrtgQiqU0os9jFaeGKYR22JqdOuU+qyU3VsEkwkWe",
+	"SJoaFCdxWETUr+mjRYpIFyf1t30O89XqKCu1NYbXJx8GF2Ooq3F+Phx7gVZxC661U3jddzXbGCDyevJt",
+	"WHgjzW7mTWdxi/qjZbRYgPp9J5C9FOPe9Pr7vZ8PDo/eHtRYbL9JNyjWsMle3pL3IMl16doAvQVLazMn",
+	"qhVf+fLtbdB/6y++0j5/o1jtZqg32zdr59v+TqhdOa3caO48jYsu08vrWGJVpqqM52oQRQq5ET8gteB0",
+	"aKQN+O3swjTyEZhOd9F1SK4wWxN9cx86LgtPyKhSs0DHBavqnavdVTH5Tf/goB88OnV/BXb1AmreoDnt",
+	"YghzJmkSSrogQuJFWrkr3bgEV2Z/28rGpo0sjyoP9qiiYN4qYFXw/4ITQUrrtaO/zLEu4ai7B0jAz+56",
+	"tEiLqPRFGPmKiz1yauj8hIkr1cke53MvSpChVBdfDIwJ8JYsBYqJUt9qcSNoW9t0SsVdF/tq4+atavem",
+	"RPdGNVrdySTKMyqXI3X0pjYq1Doc5Dq2UVc+/MXi6T9+H3dWAstYtfx4UdYrxUKoGx8Nrs6OEbkj2dKp",
+	"2znJpQlHK6sQlcU8NRnbEqCgAtuK33p3gKxwYLDCcr9zKVNdx5E2JtW7EU0G/F29+MHVGUATgB5rUyLa",
+	"vjo5Q3MupAm+hd3twbdupbyt9m3vvEMJFVIXUSU4NoVdt0wC//bNeLRTj7Db/ng6HO0YVhUgoTX8AGVE",
+	"iQlQswxydyHxP0ALo94uIGUfZSRNcEQWSslVwwVIEFlBLpjEROQFMPkkp6bm9AqyCmO21ucB8FC0oCPN",
+	"BeUMal/qQIqiQIEpsgAA80VW6FlhHN1IchcANWFEaIhUC9nv7KLfMyqloRJj1aQLB+Wcg4VCX0ooRVMc",
+	"SbGLrpzlK32aJFOlv8cZvSPM1tKz0TKBUz/arRGL4wXVaCIkZnqvajHbV5ejMdoLBV1ozNj7pkulP+xV",
+	"MMwW0JdUgkhVbqJYu960xanB1VnHqXHR6e/2dntGk2Y4pZ13nYPd3u6BSa4BGvbg5t5dv76uqKhPNvO5",
+	"L66JzDMm0JzfowVmS53rhE5ubvYRYRIIE9zgNjBOOw8C7cAIrONiB9iwdn2UqRBw5nEOtaJdtDpGWKKD",
+	"ai1Q97u1+U9zQWIEV6opVVF1raA/KJt+2UUnOBe6hjCUntawL5iQkos7vxJZL9kWVF5oaIicK5vsOeX0",
+	"H4KNrSuFwR++1GpT7/d6z1bUtr6vhvK2BngCquse6vl9wxbr3HMKaEOX/uYulaq90Olgc6ey8PRD0HnT",
+	"ZmXVOsxwx+WLBc6W+qRLXmywFtBZFw/TQFC0iWfgLYN3BxI6JdEy0vEM5VMRJsZWCwBfu9rQ1y0wq6tk",
+	"VEVXXTVdN7LwDx5Fm3uAy93o7m6/K7Nl1ynvl2IZeUqzj4gUbnh3fXtogjVHhso+1bK7JlXORG0WyYCq",
+	"kb68C2cmKZsYcybjjLSiNo+r8PXJDTD3PY+Xz0Zpa/zFD1WtTGHMwwrNe8rAmmE0PztWQFXw/ovT6GG/",
+	"RY96QfLnoG04gI3U/ZzEDRTokne3gVrbU31VUth4M2uqrCjoNmIZ7ldINIFAX9DZA5QmuahIOW5MsCJ8",
+	"N9K4FTmfUyHdyF7xXcT8knfhSph102WoEUgfwbFNi6ECkUUql1U902iYjPzdb85z0GcsbCoY9zIXJrTu",
+	"ggb3VPLZSzHr5mU9TO6LKPnI74glpITeEbStDVXq4ivMWTse2pIcOfaoAGHdXadL6XYCL4qc3wDJZUoj",
+	"nCRLoEhXY7NezYyAMoC2yx+Bgk3Gl8FEeBCkGF6rMTu7aGDerNjv7RtFDGjXrremqF4NLmwuGJA22k4x",
+	"C/Vfuv2dMkXNTKr0zdhH/zXb3fdT//NfzQ3mxVbX8r7HfpBhJqZOvcAfV/MG5qForGQeBqMkLx5nUR+e",
+	"k4lIc0KGPT2df5QJnmuv4SY7C0oouyVFUhQE3qzcqT511JMo+7Ii8sr7Za9xE7vbW38XG3j+W6mnPoRy",
+	"iOTC9/lp9+1dv6upAy5eGnerZNC1o5voZ0/FAspuReVmxH562JAOXRjCqURC6bFzfl9YImMlqNo5dgLE",
+	"U22NT5b6IrMlKeppzb50ZuMQaiPfDoSgM/bMBPlCF11zIvtTVVAzDMJCv2v046rbQMIaXRrw//nJV9Hj",
+	"o+g3915jIIpWzEa+5Re6UJQRLG3w4T3Y8m1MMSP3qK0lSMtlf5W77l+JHI3y8IMcNxuFAFCvfaum+SOo",
+	"8snSaS7mXdc1smeuyj14XybFy2atd6g9fs6lbS3BRfIJGp3+VvrVqk9R6Yec1KVaf9JJd59hE3yL0zQw",
+	"btBSVDZOxmoZlOp7cCv8o/kp0SlPEiUmWLOMPeECMk4MiI8LnQAzW3li7S94vfteGmvFSXovsgSddeyX",
+	"21c8yj8YlJ9BvQcnfEl0K0SNYo2NlkNd1f3wT5UaiiPqWnbRjfWJPjs/0g9ZrWVIripdIo9mw4ZdqE9l",
+	"qhywJ4g5BVNCMS/CmtSDdezF9XmJOb9/fX5TKbX4V2U43nqQr8xxaqFtP/jNc/Abh4xej+FoensxJmNe",
+	"wXsOLuNk3G5iM6Zcmg5o4ixZBig18WEaFDuvzlqqqbR/Vd7iT/j9wVz+9ZmLSz1/CnfpGlbwdC7zDf49",
+	"ix82mv4hUrXuGwzAw6cLopm6aUVusb/GGJW7aMBQzm4Zv2dFOrL26B32epWX/TOiy4E0vuyP4W3/trFv",
+	"lbpcLxyJo8H6ur5+Uwivgbg1M/23cCxUvPYODWos+k6vvSYwky7gv30H4lZUsoXLBdl4Z7Rd+tyL2Gfj",
+	"kd9xgqC3neySnXLMAHwPNl8YM2TTTixFVdOHdal7XqQLK6p10oWTJcqZpuJqvnBJijGP8gXc3ZbInADX",
+	"JDHe+eOqh5CzKc0W5mU2xo1dRQGzb4Oeb2Bp4xMYDTO1wq7kSlNzktSP0c14pCMBILzHOvQtJ4L07EA1",
+	"CkfjwfjTKPx0daogFjakZ/MMGlezendsJO2gOeFb9bTbmwLmigr3Mq8j1N4MQNu6WH+GmaA6qdcOAiet",
+	"oL2z0XD85/Ct5xeI/BUN2gtEjaUZijiFagb1D9vxJttxrq5gJ2GFsxdloinJpjxbQFuePoPwsmdkj71v",
+	"+gf1p4l+Q6ZZRRpoXggknZEFtzl0pmNRJBRrnlgWTlGSkCMDaYPLlrACkDYDW6Zwv+kxGiUQ1cQXLSdB",
+	"nv9xTZQy8Ys4yyDnD2LyXLa6IXCp8rzOa7KSzc1Pzcm9KOvxvsz1yqqY/4mjBqGtpMkMsx/8q8EVbaSa",
+	"gpAtzZpaKZMC35+RhylVLMtZ944K3NUTdcsB2/G0kGrFy8+gTO0bYcVDUYqFNo7TE6ypkwkZkvgWCsls",
+	"u3KhKNPtCvFT8TNhpgiQkuUmuUSO2Kkb6Il3Ap0IZUQ7EqOJjvK0vM0n6oFYdWxck7aFfh1+Rf+rCJ06",
+	"4UINn2I5L99pQgZ4aFvfDIgkgsDTU2ukqDL38omMb8TwLXlR9lQu8dnEo2IgFHNGfohCTxGFkkSRWC2s",
+	"c0MYp59rOAHfxZe1vCKh0a3kKV7uKT6zZ1O0vZaacyqsn9sEfmwJk7pq83vfIcMN7uc2Sq3MxTT189DF",
+	"5fXHwXmA7DP5CGJX76kgbuz1oZMfYB/ups58lsxh1IRMZQAKEnRiXJYNeVb+rHOObbRs8cpmrcKUmjwm",
+	"UYIzJQKZ9C2dw/phPL6yitlxNaMVqv49In3rVyK9T+8/lnlUk7KeErWzuY+tFP8qmZYeoKzNMimR0ZSr",
+	"fAj8QT/jJlxSArWpcKCRlNUq2f/9jVoKld09F/YIYEw1EDu8aSU5/Xti7wpu1J0RGW70b9WZF0gQ0Hid",
+	"40prYkrJ0uE6RWBOnaktChdTgTS6PLnFG7DkwMNDLr+pGJs/61eKXcvyzi66sIrYtiDE9Fx9Ttgra5h3",
+	"xys08iewjJcSUNY8GP/ULBM4cZz8SDJpH+q3KNNMNH1UCPzFiV8TMiSEPYX+DbKui9mLRTPJmyi7hZPO",
+	"ZlPRwLlUcoMK2WvRohApqjrHcxK83d7fl+hrr7X/IPxXJ3yL4cbXSjMTl/EnMgOL9o9gCJrONggEgzgW",
+	"1p5j6RwzR6+xsJC8KhSi36mc81yiCYUitrasV6OGZL9TCPKPG1lJgNyVaFXFceeYjzjJCI6XXrnjuxjO",
+	"sN74byphmH0+g4QxdO6OH7ymHa/RMKskrnprXb08g9HE8WhpwzKXFtKGalhlC6Y+zGSJvnbt37o0NqG2",
+	"pQOIuu8wBP5n1tCUZkJCvdMAXnY0P8LLJCLQNftEpST/llhhWpX3H3KWWEZWmm8sw5nzRItPC0gvLH51",
+	"eZ5agXnq1OVydZ61htMFhtW5DJKzisfc1rFrsu5ixnjObDoWz2XEF0TBECM4zFDyUCFA37BKXVbQPGpP",
+	"tc5WVD6rG3vIAqzS6qi2Yx6JvSmNSULlcncR7xTAdqRKiI5Ws8/8dp9WrPhvLPvpvZbRgz/48Kvy4arM",
+	"h/8KDPkJEt8CMzxzTEC+JM2irpdhgYVcxqfa95RQUQQzG9fXijRY8TYpIRDCF/Et2Sj+PdFoFFiewgor",
+	"pQ4iEt8l7BnXVdH4vYaJfbPsb8hn9I7NPr9X8tOD/eA2bbnNp/LRdA/1VezPL2Jozuu8RjOMRwt/ls+4",
+	"wt/GhPAVJgIxPTaNCsuyECB4ko7t01yKDcCTtbeEpEYqNA+jvLYxqs4u/s4CidnrMxmjfnCKJ3EKXGMK",
+	"Jb69sBBiGUMLIUT7251HODanTK2t1mzrtKgLf0Eydc1LsYPMkxUmkHlpRRPse9lBgOsKpBn4i1Jn/kky",
+	"3k1xHOs6SuVrDzBPLiQi/5NjJQo6QyHyFUcyWWrFyq3e7KxY6Y7u6kDdymZbwt1nmvFZhhfo/dmFaF0P",
+	"cZjQGZ0kpPpYw+PlkgFUVYdR2vOcV6l26n/Z45VDBhse22jK4jKHsoK6x25hx3+BWo5/GnODGpDla4kO",
+	"KVWI3KVsVxRaLee+Liao8kZQOCMytAcYrjxq0pbL7cELU2LvG/zbJr1L7TbhM15avnC57y2Bqg9XBQjD",
+	"UwWjm1+NPtrv9b72ez10dfGrCRHUbzogwiIegzW9zPqCYapCT7uAnCohDNQwLy7aDDQI28Yxe1jZS0bj",
+	"/EokLHATU1Bn+++R/FWj2S0Be39G8gTsbU+KkBlqHw/ruk9A+eWQX3Vk/8qbVfUb3BiKtTCA9XMTBUsy",
+	"z/Xbts49r9M24Z0e5H0fXr/hQ+UyTElGeYwWlOVQDKd8JqJcVUZiQhb+lHEtlMCsIL9MtGZZCn9K89E/",
+	"bpUG8IrF3dHFakGADm8AxUvHCctlytE2gF62ywt1n+kf89qrU68ix5jZHxPv95QYwVcRl1xo/knCUnUJ",
+	"67mixfkfgpCfo0LSOnaKXdaY0nNwVWkefbTPKxYc8sF9tgmoz32w6Y8vCocFye4sbeZZYh5FEu/29mb3",
+	"3TSiuykVC57gidilHLDerPebeWfTXwhNkZP5vpq373ys55E4n2pB4c6XVY3Y+egB48OXh/8fAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/issuersim/issuersim/sim/card"
 	"github.com/issuersim/issuersim/sim/rule"
 	"github.com/issuersim/issuersim/sim/store"
 )
@@ -24,8 +25,13 @@ type CreateInput struct {
 func (s *Service) Create(ctx context.Context, tenant string, in CreateInput) (Bulk, error) {
 	var b Bulk
 	err := s.update(ctx, tenant, func(tx store.Tx, bulks Repository) error {
-		if _, ok := tx.Org().Program(in.ProgramID); !ok {
+		prog, ok := tx.Org().Program(in.ProgramID)
+		if !ok {
 			return rule.Invalid("/program_id", "exists", "program %d is not a program of org %s", in.ProgramID, tx.Org().ID)
+		}
+		now := tx.Meta().Time
+		if err := card.CheckLimits(in.Settings.ValidityPeriodHours, "", in.Settings.Metadata, now, now.AddDate(0, prog.ExpiryMonths, 0)); err != nil {
+			return err
 		}
 		if t := in.Settings.TemplateID; t != nil {
 			if _, ok := tx.Org().Template(*t); !ok {

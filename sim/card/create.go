@@ -68,6 +68,9 @@ func (s *Service) Create(ctx context.Context, caller access.Caller, in CreateInp
 		if err := checkCreate(ctx, cards, owner.Customer.ID, in); err != nil {
 			return err
 		}
+		if err := CheckLimits(in.ValidityPeriodHours, in.ExpirationDate, in.Metadata, now(tx), expiry(now(tx), prog.ExpiryMonths, in.ExpirationDate)); err != nil {
+			return err
+		}
 		id, err := cards.NextID(ctx)
 		if err != nil {
 			return err
@@ -202,10 +205,8 @@ func (c *Card) start(now time.Time, prog org.Program, unnumbered bool) {
 // expiry is the card's expiry: the requested yymm (the first instant of the month after it), or the
 // program's validity in months from issue.
 func expiry(issued time.Time, months int, yymm string) time.Time {
-	if len(yymm) == 4 {
-		year := 2000 + int(yymm[0]-'0')*10 + int(yymm[1]-'0')
-		month := time.Month(int(yymm[2]-'0')*10 + int(yymm[3]-'0'))
-		return time.Date(year, month+1, 1, 0, 0, 0, 0, time.UTC)
+	if t, err := ParseExpiry(yymm); err == nil {
+		return t
 	}
 	d := issued.AddDate(0, months, 0)
 	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)

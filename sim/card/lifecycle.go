@@ -68,6 +68,9 @@ func (c *Card) RenewValidity(hours int, at time.Time) (op Operation, change Stat
 	case c.Status != StatusInoperative && !validityStatuses[c.Status]:
 		return "", StatusChange{}, false, rule.Conflict(access.FieldCard, "status", "card %d is %s: only NORMAL, REISSUED, BLOCKED, PENDING, WARNING or INOPERATIVE cards renew their validity", c.ID, c.Status)
 	}
+	if err := CheckLimits(&hours, "", nil, at, c.ExpirationDate); err != nil {
+		return "", StatusChange{}, false, err
+	}
 	op = renewalOperation(*c)
 	until := at.Add(time.Duration(hours) * time.Hour)
 	c.ValidityPeriodHours, c.ValidUntil = &hours, &until

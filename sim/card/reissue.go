@@ -78,6 +78,9 @@ func (s *Service) Reissue(ctx context.Context, caller access.Caller, scope acces
 		if !ok {
 			return fmt.Errorf("card %d: program %d missing from the fixtures", old.ID, old.ProgramID)
 		}
+		if err := CheckLimits(in.ValidityPeriodHours, in.ExpirationDate, in.Metadata, now(tx), expiry(now(tx), prog.ExpiryMonths, in.ExpirationDate)); err != nil {
+			return err
+		}
 		newID, err := cards.NextID(ctx)
 		if err != nil {
 			return err

@@ -23,6 +23,9 @@ type UpdateInput struct {
 // to VIRTUAL cards only.
 func (s *Service) Update(ctx context.Context, caller access.Caller, scope access.Scope, id int64, in UpdateInput) (Card, error) {
 	return s.command(ctx, caller, scope, id, updateOf(OpUpdateStatusPatch), func(tx store.Tx, cards Repository, c *Card) error {
+		if err := CheckLimits(nil, "", in.Metadata, now(tx), c.ExpirationDate); err != nil {
+			return err
+		}
 		if in.TransactionLimit != nil && c.Type != TypeVirtual {
 			return rule.Invalid("/transaction_limit", "type", "transaction_limit applies to VIRTUAL cards only; card %d is %s", c.ID, c.Type)
 		}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/issuersim/issuersim/gen/simadmin"
 	"github.com/issuersim/issuersim/sim/access"
@@ -110,9 +109,15 @@ func (a *Admin) AdvanceClock(ctx context.Context, req simadmin.AdvanceClockReque
 	if err != nil {
 		return nil, err
 	}
-	d, err := time.ParseDuration(req.Body.Duration)
-	if err != nil || d <= 0 {
+	d, err := clock.ParseAdvance(req.Body.Duration)
+	switch {
+	case errors.Is(err, clock.ErrTooLong):
+		return nil, rule.Invalid("/duration", "maximum", "duration %q is longer than a clock moves at once: at most %s (about 292 years)", req.Body.Duration, clock.MaxAdvance)
+	case err != nil:
 		return nil, rule.Invalid("/duration", "duration", "duration %q must be a positive Go duration such as 90m or 36h", req.Body.Duration)
+	}
+	if now := a.clocks.For(tenant).Now(); now.Add(d).After(clock.LastTime) {
+		return nil, rule.Invalid("/duration", "maximum", "duration %q would move the clock of %s past the year 9999, the last an RFC 3339 time writes", req.Body.Duration, tenant)
 	}
 	now, ran, err := a.scheduler.Advance(tenant, d)
 	if errors.Is(err, scheduler.ErrRealClock) {

@@ -283,9 +283,14 @@ func (s eventStream) VisitStreamEventsResponse(w http.ResponseWriter) error {
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-cache")
 	h.Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
 	rc := http.NewResponseController(w)
+	// A stream lives as long as its client: the server's read and write timeouts would end it (an expired
+	// read deadline cancels the request), so it lifts them. It ends when the server shuts down.
+	_ = rc.SetReadDeadline(time.Time{})
+	_ = rc.SetWriteDeadline(time.Time{})
+	w.WriteHeader(http.StatusOK)
 	_ = rc.Flush()
+	stop := draining(s.ctx)
 	f := s.filter
 	tick := time.NewTicker(keepAlive)
 	defer tick.Stop()
@@ -311,6 +316,8 @@ func (s eventStream) VisitStreamEventsResponse(w http.ResponseWriter) error {
 		}
 		select {
 		case <-s.ctx.Done():
+			return nil
+		case <-stop:
 			return nil
 		case <-wait:
 		case <-tick.C:

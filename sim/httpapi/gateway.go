@@ -81,9 +81,13 @@ type gateway struct {
 	byPrefix  map[string][]*Surface
 	fallback  Shape
 	authority *auth.Authority
-	cids      *correlation.Sequence
-	next      http.Handler
-	log       *slog.Logger
+	admin     adminGuard
+	maxBody   int64
+	// schemaOptions add the formats kin-openapi leaves unchecked (uuid).
+	schemaOptions []openapi3.SchemaValidationOption
+	cids          *correlation.Sequence
+	next          http.Handler
+	log           *slog.Logger
 }
 
 type routeKey struct{}
@@ -148,13 +152,22 @@ func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		panic(err)
 	}
 	r = r.WithContext(ctx)
+	if p := readBody(w, r, g.maxBody); p != nil {
+		shape.write(rec, *p)
+		return
+	}
+	if p := checkParams(r, route, params); p != nil {
+		shape.write(rec, *p)
+		return
+	}
 	input := &openapi3filter.RequestValidationInput{
 		Request:    r,
 		PathParams: params,
 		Route:      route,
 		Options: &openapi3filter.Options{
-			MultiError:         true,
-			AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
+			MultiError:              true,
+			AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
+			SchemaValidationOptions: g.schemaOptions,
 		},
 	}
 	if err := openapi3filter.ValidateRequest(ctx, input); err != nil {
@@ -166,7 +179,12 @@ func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // find returns the surface and contract route for a request.
+// A HEAD request is matched as a GET: net/http sends the GET's headers without its body.
 func (g *gateway) find(r *http.Request) (*Surface, *routers.Route, map[string]string, error) {
+	if r.Method == http.MethodHead {
+		r = r.Clone(r.Context())
+		r.Method = http.MethodGet
+	}
 	candidates := g.byPrefix[firstSegment(r.URL.Path)]
 	var lastErr error = routers.ErrPathNotFound
 	for _, s := range candidates {
@@ -193,6 +211,9 @@ func (g *gateway) allowed(r *http.Request, s *Surface) []string {
 		probe.Method = m
 		if _, _, err := s.router.FindRoute(probe); err == nil {
 			out = append(out, m)
+			if m == http.MethodGet {
+				out = append(out, http.MethodHead)
+			}
 		}
 	}
 	return out
@@ -227,6 +248,12 @@ func (g *gateway) authenticate(ctx context.Context, r *http.Request, route *rout
 	}
 	if len(security) == 0 {
 		return ctx, nil
+	}
+	if p := repeatedAuthorization(r); p != nil {
+		return ctx, p
+	}
+	if needsAdmin(security) {
+		return ctx, g.admin.check(r)
 	}
 	token, err := auth.Bearer(r.Header.Get("Authorization"))
 	if err == nil {

@@ -72,6 +72,11 @@ type Deps struct {
 	// the D1 routes.
 	D1       *d1svc.Service
 	D1Tokens *auth.D1Tokens
+	// AdminToken, when set, is the bearer token every admin call but health must carry (serve sets it when it
+	// listens off loopback); empty leaves the admin API open.
+	AdminToken string
+	// MaxBodyBytes bounds a request body; zero means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
 }
 
 // errNotBuilt is what an operation returns until its behaviour is built; the server answers 501 naming the
@@ -115,8 +120,12 @@ func New(d Deps) (http.Handler, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	maxBody := d.MaxBodyBytes
+	if maxBody <= 0 {
+		maxBody = DefaultMaxBodyBytes
+	}
 	mux := newRouter()
-	g := &gateway{byPrefix: map[string][]*Surface{}, fallback: ProcessorShape, authority: d.Authority, cids: d.CIDs, next: mux, log: log}
+	g := &gateway{maxBody: maxBody, schemaOptions: schemaOptions(), byPrefix: map[string][]*Surface{}, fallback: ProcessorShape, authority: d.Authority, admin: adminGuard{token: d.AdminToken}, cids: d.CIDs, next: mux, log: log}
 	h := &handlers{log: log}
 	type mount struct {
 		name      string
@@ -197,8 +206,8 @@ type handlers struct{ log *slog.Logger }
 // requestError answers a request the generated code could not bind or decode (rare: the gateway validated it).
 func (h *handlers) requestError(s *Surface) func(http.ResponseWriter, *http.Request, error) {
 	return func(w http.ResponseWriter, r *http.Request, err error) {
-		s.shapeFor(r.URL.Path).write(w, Problem{Status: http.StatusBadRequest, Code: "validation_error", Message: "invalid request: " + err.Error(),
-			Errors: []FieldError{{Field: "/", In: "body", Rule: "decode", Message: err.Error()}}})
+		errs := []FieldError{bindFault(r, err)}
+		s.shapeFor(r.URL.Path).write(w, Problem{Status: http.StatusBadRequest, Code: "validation_error", Message: summary(errs), Errors: errs})
 	}
 }
 
@@ -206,6 +215,12 @@ func (h *handlers) requestError(s *Surface) func(http.ResponseWriter, *http.Requ
 // a missing operation into 501, anything else into a logged 500.
 func (h *handlers) responseError(s *Surface) func(http.ResponseWriter, *http.Request, error) {
 	return func(w http.ResponseWriter, r *http.Request, err error) {
+		if responseStarted(w) || (errors.Is(err, context.Canceled) && r.Context().Err() != nil) {
+			// The answer was on its way (or the request was given up) when the client went: nothing to
+			// answer, and nothing wrong with the simulator.
+			h.log.Debug("client gone before the response was written", "api", s.Name, "method", r.Method, "path", r.URL.Path, "err", err)
+			return
+		}
 		var v *rule.Violation
 		var nb *NotBuiltError
 		var se *event.SchemaError
@@ -230,6 +245,13 @@ func (h *handlers) responseError(s *Surface) func(http.ResponseWriter, *http.Req
 			s.shapeFor(r.URL.Path).write(w, Problem{Status: http.StatusInternalServerError, Code: "internal_error", Message: "the simulator failed: " + err.Error()})
 		}
 	}
+}
+
+// responseStarted reports whether the response's status line is already written, so that an error now can
+// only be the write failing.
+func responseStarted(w http.ResponseWriter) bool {
+	sr, ok := w.(*statusRecorder)
+	return ok && sr.wrote
 }
 
 func violationStatus(v *rule.Violation) int {

@@ -14,7 +14,8 @@
 //	// point the code under test at ctr.BaseURL() with that token, then read ctr.Events(ctx, issuersim.EventQuery{})
 //
 // The image is built from the simulator's repository (`make image`); no registry serves it. It starts on the
-// real clock unless WithClock is given, with seed 1 unless WithSeed is. Every option maps to a flag of
+// real clock unless WithClock is given, with seed 1 unless WithSeed is. It listens on every interface of the
+// container, so its admin API needs a token: Run sets one (WithAdminToken, or a random one) and sends it. Every option maps to a flag of
 // `issuersim serve` (set through its ISSUERSIM_* environment variable), so the container behaves as the
 // binary does.
 //
@@ -26,6 +27,8 @@ package issuersim
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"time"
@@ -77,6 +80,13 @@ func Run(ctx context.Context, img string, opts ...testcontainers.ContainerCustom
 			}
 		}
 	}
+	if settings.adminToken == "" {
+		token, err := newAdminToken()
+		if err != nil {
+			return nil, fmt.Errorf("run issuersim: %w", err)
+		}
+		settings.adminToken = token
+	}
 	moduleOpts := []testcontainers.ContainerCustomizer{
 		testcontainers.WithExposedPorts(Port),
 		testcontainers.WithEnv(settings.env()),
@@ -108,8 +118,13 @@ func Run(ctx context.Context, img string, opts ...testcontainers.ContainerCustom
 	if c.baseURL, err = ctr.PortEndpoint(ctx, Port, "http"); err != nil {
 		return c, fmt.Errorf("run issuersim: base URL: %w", err)
 	}
+	token := settings.adminToken
 	c.admin, err = simadminclient.NewClientWithResponses(c.baseURL,
-		simadminclient.WithHTTPClient(&http.Client{Timeout: 30 * time.Second}))
+		simadminclient.WithHTTPClient(&http.Client{Timeout: 30 * time.Second}),
+		simadminclient.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
+			req.Header.Set("Authorization", "Bearer "+token)
+			return nil
+		}))
 	if err != nil {
 		return c, fmt.Errorf("run issuersim: admin client: %w", err)
 	}
@@ -121,8 +136,13 @@ func Run(ctx context.Context, img string, opts ...testcontainers.ContainerCustom
 func (c *Container) BaseURL() string { return c.baseURL }
 
 // Admin is the generated client of the simulator's admin API (/_sim): tenants, tokens, clocks, jobs, faults,
-// events and fixtures.
+// events and fixtures. It sends the admin token with every call.
 func (c *Container) Admin() *simadminclient.ClientWithResponses { return c.admin }
+
+// AdminToken is the bearer token the admin API (/_sim) requires: WithAdminToken's, or the one Run generated.
+// Send it as "Authorization: Bearer <token>" from any other client of /_sim; the vendor APIs keep their own
+// tokens.
+func (c *Container) AdminToken() string { return c.settings.adminToken }
 
 // WebhookSecret is the signing secret given with WithWebhookSecret, or "" when the simulator derives one
 // from the seed (it prints it in its log).
@@ -187,6 +207,15 @@ func (c *Container) AdvanceClock(ctx context.Context, tenant string, d time.Dura
 		}
 	}
 	return nil
+}
+
+// newAdminToken returns a random admin token for a container started without WithAdminToken.
+func newAdminToken() (string, error) {
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("generate an admin token: %w", err)
+	}
+	return hex.EncodeToString(b), nil
 }
 
 // answerError says what the simulator answered instead of success.

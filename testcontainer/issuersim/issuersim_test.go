@@ -159,6 +159,29 @@ func TestRunCardToHostReceiver(t *testing.T) {
 		t.Errorf("the log's create-1 of card %d is not the delivered one byte for byte: logged %d events", cardID, len(logged))
 	}
 
+	// The admin API listens on the container's every interface: without the module's admin token it refuses.
+	for _, auth := range []string{"", "Bearer wrong"} {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, ctr.BaseURL()+"/_sim/fixtures", nil)
+		if auth != "" {
+			req.Header.Set("authorization", auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("GET /_sim/fixtures with authorization %q: %d, want 401", auth, resp.StatusCode)
+		}
+	}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, ctr.BaseURL()+"/_sim/fixtures", nil)
+	req.Header.Set("authorization", "Bearer "+ctr.AdminToken())
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("GET /_sim/fixtures with the module's admin token: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+
 	if err := ctr.Terminate(ctx); err != nil {
 		t.Fatalf("terminate: %v", err)
 	}

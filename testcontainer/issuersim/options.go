@@ -1,11 +1,13 @@
 package issuersim
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net"
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/moby/moby/api/types/container"
@@ -30,6 +32,9 @@ type options struct {
 	pciDelay       time.Duration
 	logLevel       string
 	startupTimeout time.Duration
+	// adminToken guards the admin API, which listens on 0.0.0.0 in the container; Run generates one when no
+	// WithAdminToken gave it.
+	adminToken string
 }
 
 // defaultOptions are serve's defaults, with the seed written out: seed 1, the real clock, the embedded
@@ -65,6 +70,9 @@ func (o options) env() map[string]string {
 	}
 	if o.pciDelay > 0 {
 		env["ISSUERSIM_PCI_DELAY"] = o.pciDelay.String()
+	}
+	if o.adminToken != "" {
+		env["ISSUERSIM_ADMIN_TOKEN"] = o.adminToken
 	}
 	return env
 }
@@ -157,10 +165,25 @@ func WithHostWebhook(hostURL string) Option {
 // receiver can verify them with any Standard Webhooks library. Without it the secret derives from the seed.
 func WithWebhookSecret(secret string) Option {
 	return func(o *options) error {
-		if len(secret) <= len("whsec_") || secret[:len("whsec_")] != "whsec_" {
-			return fmt.Errorf("with webhook secret: must be whsec_ followed by base64")
+		key, ok := strings.CutPrefix(secret, "whsec_")
+		if b, err := base64.StdEncoding.DecodeString(key); !ok || err != nil || len(b) < 24 || len(b) > 64 {
+			return fmt.Errorf("with webhook secret: must be whsec_ followed by the base64 of 24 to 64 bytes, as serve requires")
 		}
 		o.webhookSecret = secret
+		return nil
+	}
+}
+
+// WithAdminToken sets the token the simulator's admin API (/_sim) requires (serve --admin-token). The
+// simulator listens on every interface of its container, so its admin API, which mints tokens for any tenant
+// and lists every org's credentials, needs one; without this option Run generates a random one. The
+// Container's own calls and Admin() send it; AdminToken returns it for other clients.
+func WithAdminToken(token string) Option {
+	return func(o *options) error {
+		if token == "" || strings.ContainsAny(token, " \t\r\n") {
+			return fmt.Errorf("with admin token: must be non-empty, without spaces or line breaks")
+		}
+		o.adminToken = token
 		return nil
 	}
 }
