@@ -113,11 +113,17 @@ type Steps struct {
 	baseURL string
 	client  *http.Client
 	admin   *simadminclient.ClientWithResponses
+
+	receiverHost       string        // where the scenarios' webhook endpoints listen (receiver.go)
+	receiverAdvertised string        // the host subscriptions name them by
+	wait               time.Duration // how long a step waits for an asynchronous delivery
+	schemas            schemaCache   // the event schemas, compiled on first use (schema.go)
 }
 
 // New returns a step library that sends its requests to baseURL (such as "http://127.0.0.1:8080") with
-// client, or with http.DefaultClient when client is nil.
-func New(baseURL string, client *http.Client) *Steps {
+// client, or with http.DefaultClient when client is nil, changed by the options. A malformed URL or an
+// invalid option is a programming error: New panics with its reason.
+func New(baseURL string, client *http.Client, opts ...Option) *Steps {
 	if client == nil {
 		client = http.DefaultClient
 	}
@@ -126,7 +132,13 @@ func New(baseURL string, client *http.Client) *Steps {
 	if err != nil {
 		panic(fmt.Sprintf("steps: admin client for %q: %v", baseURL, err)) // only a malformed URL gets here
 	}
-	return &Steps{baseURL: baseURL, client: client, admin: admin}
+	s := &Steps{baseURL: baseURL, client: client, admin: admin, receiverHost: "127.0.0.1", receiverAdvertised: "127.0.0.1", wait: DefaultWait}
+	for _, o := range opts {
+		if err := o(s); err != nil {
+			panic("steps: " + err.Error())
+		}
+	}
+	return s
 }
 
 // RegisterSteps registers the library's hooks and steps on a scenario.
@@ -160,6 +172,9 @@ func (s *Steps) RegisterSteps(sc *godog.ScenarioContext) {
 	s.registerCardsOnFile(sc)
 	s.registerD1(sc)
 	s.registerTokens(sc)
+	s.registerReceiver(sc)
+	s.registerSchemas(sc)
+	s.registerConsistency(sc)
 }
 
 // scenario is one scenario's state; it travels in the context.
@@ -177,6 +192,7 @@ type scenario struct {
 	validation string           // the validation of it the scenario started last
 	last       *exchange        // the last request the scenario sent and its response
 	d1         *d1Issuer        // the tenant's D1 issuer, once the scenario is it (d1.go)
+	hook       *receiver        // the scenario's webhook endpoint, once a step started it (receiver.go)
 }
 
 type stateKey struct{}
