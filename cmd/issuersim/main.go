@@ -36,6 +36,7 @@ Usage:
   issuersim health [--url]     check that a simulator serves (exit 0) and print its version and clock
   issuersim advance --by 90m   move a tenant's virtual clock and run the jobs that fall due (--tenant, --url)
   issuersim jobs               list a tenant's pending and failed jobs (--tenant, --url)
+  issuersim coverage           list the scenarios that prove each seed 000 row and D1 operation; fail on a gap
   issuersim version            print the version
 
 --url defaults to ISSUERSIM_URL, then http://127.0.0.1:8080.
@@ -56,6 +57,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return advance(ctx, args[1:], getenv, stdout, stderr)
 	case "jobs":
 		return jobs(ctx, args[1:], getenv, stdout, stderr)
+	case "coverage":
+		return coverageCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "issuersim", sim.Version)
 		return nil

@@ -411,7 +411,31 @@ func (s *Steps) create(ctx context.Context, customer int64, body []byte) (*excha
 		}
 		st.cards = append(st.cards, card{id: c.ID, tenant: st.tenant, account: st.account, customer: customer})
 	}
+	if ex.status == http.StatusInternalServerError {
+		// A creation the processor failed keeps the card without its card data; its create-1 names it.
+		evs, err := s.listEvents(ctx, simadminclient.ListEventsParams{Tenant: &st.tenant, EventType: ptrTo("create-1")}, "the tenant's create-1 events")
+		if err != nil {
+			return nil, err
+		}
+		if n := len(evs); n > 0 {
+			if data, _ := evs[n-1]["data"].(map[string]any); data["status"] == "FAILURE" {
+				if id, ok := data["card_id"].(float64); ok && !st.hasCard(int64(id)) {
+					st.cards = append(st.cards, card{id: int64(id), tenant: st.tenant, account: st.account, customer: customer})
+				}
+			}
+		}
+	}
 	return ex, nil
+}
+
+// hasCard reports whether the scenario holds the card already.
+func (st *scenario) hasCard(id int64) bool {
+	for _, c := range st.cards {
+		if c.id == id {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Steps) haveCard(ctx context.Context, typ, name string, customer int64) error {
