@@ -292,8 +292,15 @@ func (s *Steps) bind(ctx context.Context, customer int64) error {
 	}
 	h := customerHeader(customer)
 	h.Set("x-account-id", strconv.FormatInt(st.account, 10))
-	_, err = s.do(ctx, st, "PUT", fmt.Sprintf("/wallet/v2/cards/%d/noname/bind", c.id), nil, h)
-	return err
+	ex, err := s.do(ctx, st, "PUT", fmt.Sprintf("/wallet/v2/cards/%d/noname/bind", c.id), nil, h)
+	if err != nil {
+		return err
+	}
+	if ex.status == http.StatusAccepted && c.account == 0 {
+		// The bind completes asynchronously; from now on the card is read back as its new owner's.
+		st.cards[len(st.cards)-1].account, st.cards[len(st.cards)-1].customer = st.account, customer
+	}
+	return nil
 }
 
 // failNext adds a fault rule for the scenario's tenant: the next call of the operation on the card fails

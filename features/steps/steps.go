@@ -171,7 +171,9 @@ func (s *Steps) RegisterSteps(sc *godog.ScenarioContext) {
 	s.registerBulks(sc)
 	s.registerCardsOnFile(sc)
 	s.registerD1(sc)
+	s.registerD1Reads(sc)
 	s.registerTokens(sc)
+	s.registerTokenConfig(sc)
 	s.registerReceiver(sc)
 	s.registerSchemas(sc)
 	s.registerConsistency(sc)
@@ -723,13 +725,25 @@ func checkEventTable(st *scenario, ev map[string]any, eventType string, table *g
 	return errors.Join(errs...)
 }
 
-// checkEventField looks the field up in the event's data, then in its envelope.
+// checkEventField looks the field up in the event's data, then in its envelope, then, for a plain name, at
+// any depth of the data where exactly one field has that name (walletId is network_data.walletId).
 func checkEventField(ev map[string]any, eventType, field, want string) error {
 	got, ok := lookup(ev["data"], field)
 	if !ok {
 		got, ok = lookup(ev, field)
 	}
 	raw, _ := json.Marshal(ev)
+	if !ok && !strings.Contains(field, ".") {
+		var paths []string
+		got, paths = findNested(ev["data"], field, "")
+		switch len(paths) {
+		case 1:
+			ok = true
+		case 0:
+		default:
+			return fmt.Errorf("the last %s event has %d fields named %q (%s): name one by its path", eventType, len(paths), field, strings.Join(paths, ", "))
+		}
+	}
 	if !ok {
 		return fmt.Errorf("expected the last %s event to have %q = %q, but the field is missing: %s", eventType, field, want, raw)
 	}
@@ -763,10 +777,50 @@ func lookup(doc any, path string) (any, bool) {
 	return cur, true
 }
 
-// text renders a decoded JSON value for comparison: strings as they are, anything else as JSON.
+// findNested returns the value of the fields named name below doc's top level, and their dotted paths.
+func findNested(doc any, name, prefix string) (any, []string) {
+	var found any
+	var paths []string
+	visit := func(key string, v any) {
+		if got, p := findNested(v, name, key+"."); len(p) > 0 {
+			found, paths = got, append(paths, p...)
+		}
+	}
+	switch v := doc.(type) {
+	case map[string]any:
+		for _, k := range sortedKeys(v) {
+			if prefix != "" && k == name {
+				found, paths = v[k], append(paths, prefix+k)
+				continue
+			}
+			visit(prefix+k, v[k])
+		}
+	case []any:
+		for i, item := range v {
+			visit(prefix+strconv.Itoa(i), item)
+		}
+	}
+	return found, paths
+}
+
+// text renders a decoded JSON value for comparison: strings as they are, a list of strings or numbers as
+// its items separated by ", ", anything else as JSON.
 func text(v any) string {
 	if s, ok := v.(string); ok {
 		return s
+	}
+	if list, ok := v.([]any); ok && len(list) > 0 {
+		parts := make([]string, 0, len(list))
+		for _, item := range list {
+			switch item.(type) {
+			case string, float64, bool:
+				parts = append(parts, text(item))
+			default:
+				b, _ := json.Marshal(v)
+				return string(b)
+			}
+		}
+		return strings.Join(parts, ", ")
 	}
 	b, _ := json.Marshal(v)
 	return string(b)
