@@ -61,6 +61,7 @@ type lane struct {
 	queue  []string
 	busy   bool // a worker holds it
 	parked bool // its head waits for its due time (a retry or a delay): a job will wake it
+	woken  bool // a job or a redelivery woke its head while a worker held it: it must not park after
 }
 
 // New returns a Dispatcher, or an error naming the bad setting. Bind it to its store before Run.
@@ -259,29 +260,30 @@ func (d *Dispatcher) work(ctx context.Context) {
 			next = park // keep the message; a retry job or a redelivery wakes the lane
 		}
 		d.mu.Lock()
-		again := d.again[head]
-		delete(d.again, head)
-		d.mu.Unlock()
-		if again && ctx.Err() == nil {
+		if d.again[head] && ctx.Err() == nil {
 			// A redelivery came while this attempt was in flight, and the attempt's record overwrote it: the
-			// message starts its new round now, from the head of its lane.
-			if err := d.redeliver(ctx, l.key.tenant, l.key.subscription, func(repo Repository) ([]Message, error) {
+			// message starts its new round now, from the head of its lane, which stays busy meanwhile.
+			delete(d.again, head)
+			d.mu.Unlock()
+			err := d.redeliver(ctx, l.key.tenant, l.key.subscription, func(repo Repository) ([]Message, error) {
 				m, err := repo.Message(ctx, head)
 				return []Message{m}, err
-			}, &Subscription{}); err != nil {
+			}, &Subscription{})
+			if err != nil {
 				d.cfg.Logger.Error("webhook redelivery failed to run", "tenant", l.key.tenant, "subscription", l.key.subscription, "err", err)
 			} else {
 				next = outcome(-1) // neither done nor parked: the lane sends its head again
 			}
+			d.mu.Lock()
 		}
-		d.mu.Lock()
 		l.busy = false
 		switch next {
 		case done:
 			l.queue = l.queue[1:]
 		case park:
-			l.parked = true
+			l.parked = !l.woken // a wake that came during the attempt (its retry job ran already) is not lost
 		}
+		l.woken = false
 		if len(l.queue) == 0 && !l.parked {
 			delete(d.lanes, l.key)
 		} else {
@@ -320,6 +322,7 @@ func (d *Dispatcher) wake(tenant string, s Subscription, m Message) {
 	}
 	if len(l.queue) > 0 && l.queue[0] == key {
 		l.parked = false
+		l.woken = l.busy
 	}
 	d.readyLocked(l)
 	d.mu.Unlock()
