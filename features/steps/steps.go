@@ -79,8 +79,18 @@
 // of cards it created. "The clock advances" moves the scenario's tenant's virtual clock (the simulator must run
 // with --clock) and returns once every job due by then has run; other scenarios' clocks do not move.
 //
-// The admin calls (tenants, tokens, clock, events) go through the generated client of the admin API,
-// gen/simadminclient.
+// The admin calls (tenants, tokens, clock, events, webhook subscriptions) go through the generated client of
+// the admin API, gen/simadminclient.
+//
+// # Webhooks, schemas and consistency
+//
+// "my webhook endpoint is subscribed to the tenant's events" starts an endpoint of the scenario's own and
+// subscribes it; "my webhook endpoint received the card's events …, signed" checks every delivery's signature
+// with sim/webhook/verify, waiting at most the library's wait ([WithWait]); receiver.go lists those steps.
+// "the card's events match their schemas" validates events against the schemas compiled into this package
+// (schema.go); "the last … event for the card agrees with the card as it reads now" compares an event with
+// the resource read back (consistency.go). [WithReceiverHost] puts the endpoints where a simulator in a
+// container reaches them.
 //
 // # Isolation
 //
