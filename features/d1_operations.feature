@@ -109,14 +109,14 @@ Feature: The token platform's (D1) card operations
   Scenario: the operations log, newest first, a page at a time
     Given I "suspend" the D1 card "card-1"
     And I "resume" the D1 card "card-1"
-    When I list the operations of the D1 card "card-1" with "?limit=1"
+    When I list the operations of the D1 card "card-1", 1 at a time
     Then the response status is 200
     And the operations listed are "RESUME"
     And 2 more operations remain
-    When I list the operations of the D1 card "card-1" with "?offset=1&limit=50"
+    When I list the operations of the D1 card "card-1", 50 at a time after the 1 most recent
     Then the operations listed are "SUSPEND, REGISTER"
     And 0 more operations remain
-    When I list the operations of the D1 card "card-1" with "?limit=51"
+    When I list the operations of the D1 card "card-1", 51 at a time
     Then the response status is 400
     And the response names the field "limit" with rule "maximum"
 

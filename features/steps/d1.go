@@ -34,6 +34,7 @@ import (
 //	I renew the D1 card "c1" as "c2" in state "ACTIVE"
 //	I renew the D1 card "c1" as "c2" in state "ACTIVE" with PAN "4111112200000027" expiring "1230"
 //	I list the operations of the D1 card "c1" with "?offset=0&limit=1"
+//	I list the operations of the D1 card "c1", 5 at a time after the 2 most recent
 //	the D1 card "c1" is "SUSPENDED"
 //	the last operation of the D1 card "c1" is a "SUSPEND" that is "FAILED"
 //	the drift report lists the D1 card "c1" as "ACTIVE" against "BLOCKED"
@@ -45,6 +46,7 @@ func (s *Steps) registerD1(sc *godog.ScenarioContext) {
 	sc.Step(`^I "(suspend|resume|delete)" the D1 card "([^"]*)"(?: with reason code "([^"]*)")?$`, s.d1Operation)
 	sc.Step(`^I renew the D1 card "([^"]*)" as "([^"]*)" in state "([^"]*)"(?: with PAN "([^"]*)" expiring "([^"]*)")?$`, s.d1Renew)
 	sc.Step(`^I list the operations of the D1 card "([^"]*)"(?: with "([^"]*)")?$`, s.d1List)
+	sc.Step(`^I list the operations of the D1 card "([^"]*)", (\d+) at a time(?: after the (\d+) most recent)?$`, s.d1Page)
 	sc.Step(`^the D1 card "([^"]*)" is "([^"]*)"$`, s.d1CardState)
 	sc.Step(`^the last operation of the D1 card "([^"]*)" is an? "([^"]*)" that is "([^"]*)"$`, s.d1LastOperation)
 	sc.Step(`^the drift report lists the D1 card "([^"]*)" as "([^"]*)" against "([^"]*)"$`, s.driftListed)
@@ -523,4 +525,13 @@ func (s *Steps) d1Agrees(ctx context.Context, eventType, cardID string) error {
 		return fmt.Errorf("the D1 card %s's last %s event disagrees with its operation as it reads now: %s", cardID, eventType, strings.Join(diffs, "; "))
 	}
 	return nil
+}
+
+// d1Page lists a page of the operations log: limit operations, after the offset most recent ones.
+func (s *Steps) d1Page(ctx context.Context, cardID, limit, offset string) error {
+	q := "?limit=" + limit
+	if offset != "" {
+		q += "&offset=" + offset
+	}
+	return s.d1List(ctx, cardID, q)
 }
