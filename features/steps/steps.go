@@ -92,6 +92,14 @@
 // the resource read back (consistency.go). [WithReceiverHost] puts the endpoints where a simulator in a
 // container reaches them.
 //
+// # The other areas
+//
+// Each area's steps live in a file of their own, whose doc comment on its register function lists its phrases:
+// lifecycle.go (the card's life beyond the basics, processor failures), pci.go (PINs, CVV, issuer scripts),
+// bulks.go (noname bulks and embossing), cardsonfile.go, tokens.go and tokenconfig.go (network tokens and
+// their settings), d1.go (the token platform's card operations and its notifications). A team adds phrases of
+// its own in its own scenario initializer, after [Steps.RegisterSteps] (example_test.go shows one).
+//
 // # Isolation
 //
 // Scenario state (tenant, token, cards, last response, headers) lives in the context godog passes from step
