@@ -55,7 +55,9 @@ bdd-container: image ## run the Gherkin suite against the image (seed 1, virtual
 	for i in $$(seq 60); do [ "$$($(DOCKER) inspect -f '{{.State.Health.Status}}' $$id)" = healthy ] && break; sleep 0.5; done; \
 	[ "$$($(DOCKER) inspect -f '{{.State.Health.Status}}' $$id)" = healthy ] || { echo "the container is not healthy after 30 s"; $(DOCKER) logs $$id; exit 1; }; \
 	url=http://$$($(DOCKER) port $$id 8080/tcp | head -n 1); echo "features against $$url (container $$id)"; \
-	ISSUERSIM_URL=$$url ISSUERSIM_ADMIN_TOKEN=$(BDD_ADMIN_TOKEN) $(GO) test -count=1 -timeout 10m ./features
+	gw=$$($(DOCKER) network inspect bridge -f '{{range .IPAM.Config}}{{.Gateway}}{{end}}'); \
+	echo "webhook endpoints on the bridge's gateway $$gw, which the container reaches"; \
+	ISSUERSIM_URL=$$url ISSUERSIM_ADMIN_TOKEN=$(BDD_ADMIN_TOKEN) ISSUERSIM_RECEIVER_HOST=$$gw $(GO) test -count=1 -timeout 10m ./features
 
 golden: ## rewrite fixtures/events/ from the built flows (review the diff before committing)
 	$(GO) test ./sim -run TestGoldenEvents -count=1 -update
@@ -90,3 +92,27 @@ test-postgres: ## the end-to-end tests on the PostgreSQL backend: the sim packag
 
 bdd-postgres: build ## run the Gherkin suite against the binary serving from a fresh schema of ISSUERSIM_TEST_POSTGRES, then stop it
 	.ci/bdd-postgres ./issuersim
+
+# The Gherkin suite's own targets. Reports go to bin/reports/; go test runs in features/, so their paths are
+# absolute.
+.PHONY: bdd bdd-serve coverage
+REPORTS := $(CURDIR)/bin/reports
+
+bdd: ## run the Gherkin suite in-process: pretty output, bin/reports/cucumber.json and bin/reports/junit.xml
+	@mkdir -p $(REPORTS)
+	$(GO) test -count=1 -timeout 10m ./features -godog.format pretty,cucumber:$(REPORTS)/cucumber.json,junit:$(REPORTS)/junit.xml
+
+bdd-serve: ## build the binary, start `issuersim serve` on a free port (virtual clock), run the Gherkin suite against it through ISSUERSIM_URL, stop it, then report coverage from that run
+	@mkdir -p $(REPORTS)
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/issuersim ./cmd/issuersim
+	@log=$$(mktemp /tmp/issuersim-serve.XXXXXX.log); \
+	bin/issuersim serve --addr 127.0.0.1:0 --clock 2026-01-01T00:00:00Z >$$log 2>&1 & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; rm -f '$$log EXIT; \
+	url=""; for i in $$(seq 100); do url=$$(sed -n 's/^issuersim .* serving on \(http:[^ ]*\).*/\1/p' $$log); [ -n "$$url" ] && break; sleep 0.1; done; \
+	[ -n "$$url" ] || { echo "issuersim serve did not start within 10 s:"; cat $$log; exit 1; }; \
+	echo "features against $$url (issuersim serve, pid $$pid)"; \
+	ISSUERSIM_URL=$$url $(GO) test -count=1 -timeout 10m ./features -godog.format progress,cucumber:$(REPORTS)/serve-cucumber.json,junit:$(REPORTS)/serve-junit.xml || exit 1; \
+	bin/issuersim coverage --results $(REPORTS)/serve-cucumber.json
+
+coverage: ## list every seed 000 row and D1 operation with the scenarios that prove it; fails on one without (RESULTS=report.json counts only scenarios that passed in it)
+	$(GO) run ./cmd/issuersim coverage $(if $(RESULTS),--results $(RESULTS))

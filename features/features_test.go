@@ -16,14 +16,16 @@ import (
 	"github.com/issuersim/issuersim/sim/simtest"
 )
 
-// opts are the suite's options; -godog.format, -godog.tags and the other -godog.* flags override them, so
-// `go test ./features -godog.format junit:report.xml` writes a JUnit report. The flags are bound to the
-// standard flag set, which `go test` parses: godog.BindCommandLineFlags binds them to pflag's, which it
-// does not.
+// opts are the suite's options; -godog.format, -godog.tags, -godog.concurrency and the other -godog.* flags
+// override them, so `go test ./features -godog.format pretty,cucumber:report.json,junit:report.xml` writes
+// both reports beside the pretty output. The flags are bound to the standard flag set, which `go test`
+// parses: godog.BindCommandLineFlags binds them to pflag's, which it does not. Scenarios run four at a time:
+// each has a tenant, a clock and a webhook endpoint of its own, so nothing they touch is shared.
 var opts = godog.Options{
-	Paths:  []string{"."},
-	Strict: true,
-	Format: "pretty",
+	Paths:       []string{"."},
+	Strict:      true,
+	Format:      "pretty",
+	Concurrency: 4,
 }
 
 func init() {
@@ -31,7 +33,9 @@ func init() {
 }
 
 // TestFeatures runs the feature files against an in-process simulator (seed 1, virtual clock), or against the
-// simulator at ISSUERSIM_URL when that is set.
+// simulator at ISSUERSIM_URL when that is set. ISSUERSIM_RECEIVER_HOST (and ISSUERSIM_RECEIVER_ADVERTISED) put
+// the scenarios' webhook endpoints where that simulator reaches them: a container reaches the host at its
+// bridge's gateway, 172.17.0.1 on Docker's default network.
 func TestFeatures(t *testing.T) {
 	baseURL, client := os.Getenv("ISSUERSIM_URL"), http.DefaultClient
 	if baseURL == "" {
@@ -42,11 +46,15 @@ func TestFeatures(t *testing.T) {
 			client = &http.Client{Transport: adminToken{token: token, next: http.DefaultTransport}}
 		}
 	}
+	var options []steps.Option
+	if host := os.Getenv("ISSUERSIM_RECEIVER_HOST"); host != "" {
+		options = append(options, steps.WithReceiverHost(host, os.Getenv("ISSUERSIM_RECEIVER_ADVERTISED")))
+	}
 	o := opts
 	o.TestingT = t
 	suite := godog.TestSuite{
 		Name:                "issuersim",
-		ScenarioInitializer: steps.New(baseURL, client).RegisterSteps,
+		ScenarioInitializer: steps.New(baseURL, client, options...).RegisterSteps,
 		Options:             &o,
 	}
 	if suite.Run() != 0 {

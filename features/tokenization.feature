@@ -1,8 +1,13 @@
+@webhook
 Feature: Network tokens
   As an issuer whose cards go into wallets
   I want every network's provisioning request and every change to a token announced to me, and to manage the tokens myself
   So that I can deliver step-up codes, follow each token through its life and keep tokens with their cards
 
+  Background:
+    Given my webhook endpoint is subscribed to the tenant's events
+
+  @provisionNetworkToken
   Scenario: Mastercard digitizes a card at once (green path)
     Given I have an account token for account 8675309
     And I have a "VIRTUAL" card named "Wallet" for customer 103625634
@@ -13,12 +18,17 @@ Feature: Network tokens
     And the token's status is "ACTIVE"
     And the token's events are "notification-1, notification-1"
     And the last "notification-1" event of the token has:
-      | network_call_method              | TC           |
-      | card_id                          | {card_id}    |
-      | account_id                       | {account_id} |
-      | network_data.walletId            | 216          |
+      | network_call_method | TC           |
+      | card_id             | {card_id}    |
+      | account_id          | {account_id} |
+      | walletId            | 216          |
+    And the last "notification-1" event of the token agrees with the token as it reads now
     And the card's events are "create-1, notification-1"
+    And every event of the tenant matches its schema
+    And my webhook endpoint received the token's events "notification-1, notification-1", signed
+    And my webhook endpoint received the card's events "create-1, notification-1", signed
 
+  @provisionNetworkToken
   Scenario: Visa asks for an SMS step-up and the cardholder passes it (yellow path)
     Given I have an account token for account 8675311
     And I have a "VIRTUAL" card named "Wallet" for customer 103625637
@@ -39,6 +49,9 @@ Feature: Network tokens
     And the token's status is "ACTIVE"
     And the last "notification-1" event of the token has:
       | network_call_method | VTS_STATUS_UPDATED_OTP_VERIFICATION_RESULT |
+    And the last "notification-1" event of the token agrees with the token as it reads now
+    And every event of the tenant matches its schema
+    And my webhook endpoint received the token's events "notification-1, notification-1, notification-1, send_challenge-1, notification-1, notification-1", signed
 
   @virtual-clock
   Scenario: a Mastercard step-up the cardholder never completes
@@ -47,12 +60,15 @@ Feature: Network tokens
     When the network asks to provision a token for the card in "Samsung Pay" with an EMAIL step-up
     Then the network's messages were "TE, TA, AC"
     And the last "notification-1" event of the token has:
-      | network_call_method       | AC    |
-      | send_challenge.otp_method | EMAIL |
+      | network_call_method | AC    |
+      | otp_method          | EMAIL |
     When the clock advances by "30m"
     Then the token's status is "DEACTIVATED"
     And the network's messages were "TE, TA, AC, TV"
+    And every event of the tenant matches its schema
+    And my webhook endpoint received every event of the tenant, signed
 
+  @provisionNetworkToken
   Scenario: the issuer declines a provisioning (red path)
     Given I have an account token for account 8675309
     And I have a "VIRTUAL" card named "Wallet" for customer 103625634
@@ -60,11 +76,14 @@ Feature: Network tokens
     Then the response has field "outcome" equal to "REFUSED"
     And the network's messages were "TE, ISO_MDES_TA refused"
     And the last "notification_refusal-1" event of the tenant has:
-      | custom_codes.0 | ISSUER_DECLINED |
-      | token_id       | null            |
-      | card_id        | {card_id}       |
+      | custom_codes | ISSUER_DECLINED |
+      | token_id     | null            |
+      | card_id      | {card_id}       |
     And the card has no active token
     And the card has 0 tokens
+    And the card's events are "create-1, notification-1, notification_refusal-1"
+    And every event of the tenant matches its schema
+    And my webhook endpoint received the card's events "create-1, notification-1, notification_refusal-1", signed
 
   Scenario: a blocked card is not eligible for tokens
     Given I have an account token for account 8675309
@@ -73,7 +92,7 @@ Feature: Network tokens
     When the network provisions a token for the card in "Google Pay"
     Then the network's messages were "ISO_MDES_TE refused"
     And the last "notification_refusal-1" event of the tenant has:
-      | custom_codes.0 | CARD_STATUS_NOT_ALLOWED |
+      | custom_codes | CARD_STATUS_NOT_ALLOWED |
     And the card has no active token
 
   Scenario: wrong CVV2 entries lock a wallet out until the counter is reset
@@ -82,17 +101,11 @@ Feature: Network tokens
     When the network asks to provision a token for the card in "Samsung Pay" with a wrong CVV2
     And the network asks to provision a token for the card in "Samsung Pay" with a wrong CVV2
     And the network asks to provision a token for the card in "Samsung Pay" with a wrong CVV2
-    And I set the header "x-tenant" to "{tenant}"
-    And I send "GET" to "/cards-tokenization/v1/cards/{card_id}/config"
-    Then the response status is 200
-    And the response has field "samsung_try_counter" equal to "3"
+    Then the card's "Samsung Pay" CVV2 try counter is 3
     When the network provisions a token for the card in "Samsung Pay"
-    Then the response has field "custom_codes.0" equal to "CVV2_TRIES_EXCEEDED"
-    When I send "PATCH" to "/cards-tokenization/v1/cards/{card_id}/config/reset-cvv2-try-counter" with body:
-      """
-      {"wallet": "217"}
-      """
-    Then the response status is 204
+    Then the provisioning is refused with "CVV2_TRIES_EXCEEDED"
+    When I reset the card's "Samsung Pay" CVV2 try counter
+    Then the card's "Samsung Pay" CVV2 try counter is 0
     When the network provisions a token for the card in "Samsung Pay"
     Then the response has field "outcome" equal to "APPROVED"
     And the token's status is "ACTIVE"
@@ -118,6 +131,8 @@ Feature: Network tokens
     When I resume the token
     Then the response status is 400
     And the response names the field "/operation_type" with rule "transition"
+    And the token's events match their schemas
+    And my webhook endpoint received the token's events "notification-1, notification-1, notification-1, notification-1, notification-1", signed
 
   Scenario: the cardholder deletes a token in the wallet
     Given I have an account token for account 8675309
@@ -159,6 +174,8 @@ Feature: Network tokens
       | old_card_id | {previous_card_id} |
       | new_card_id | {card_id}          |
       | status      | SUCCESS            |
+    And every event of the tenant matches its schema
+    And my webhook endpoint received the previous card's events "create-1, update-1, pan_update-1", signed
 
   Scenario: move a card's tokens to its replacement by hand
     Given I have an account token for account 8675311
@@ -169,62 +186,32 @@ Feature: Network tokens
     Then the response status is 202
     And the card has 1 token
     And the last "pan_update-1" event for the previous card has:
-      | new_card_id       | {card_id} |
-      | migrated_tokens.0 | 1         |
+      | new_card_id     | {card_id} |
+      | migrated_tokens | 1         |
 
   Scenario: a card's network profile
     Given I have an account token for account 8675309
     And I have a "VIRTUAL" card named "Wallet" for customer 103625634
-    When I send "GET" to "/cards-tokenization/v1/cards/{card_id}/network-tokens/profile"
-    Then the response status is 400
-    And the response names the field "cardId" with rule "profile"
-    When I send "POST" to "/cards-tokenization/v1/cards/{card_id}/network-tokens/profile" with body:
-      """
-      {"network_card_profile": "XYZ-123"}
-      """
-    Then the response status is 204
-    When I send "GET" to "/cards-tokenization/v1/cards/{card_id}/network-tokens/profile"
-    Then the response has field "network_card_profile" equal to "XYZ-123"
+    Then the card has no network profile
+    When I set the card's network profile to "XYZ-123"
+    Then the card's network profile is "XYZ-123"
 
   Scenario: push provisioning to Google Pay needs Visa's client fields
     Given I have an account token for account 8675311
     And I have a "VIRTUAL" card named "Wallet" for customer 103625637
-    When I send "POST" to "/cards-tokenization/v1/cards/{card_id}/network-tokens/push-provisioning/wallets/googlepay" with body:
-      """
-      {"client_device_id": "device-1"}
-      """
+    When I ask for the card's Google Pay push provisioning data without Visa's client fields
     Then the response status is 400
     And the response names the field "/client_wallet_account_id" with rule "required"
-    When I send "POST" to "/cards-tokenization/v1/cards/{card_id}/network-tokens/push-provisioning/wallets/googlepay" with body:
-      """
-      {"client_wallet_account_id": "ABC-198", "client_device_id": "device-1", "client_app_id": "app", "client_wallet_provider": "40010075338"}
-      """
+    When I ask for the card's Google Pay push provisioning data with Visa's client fields
     Then the response status is 200
     And the response has field "has_address_info" equal to "false"
 
   Scenario: enroll a customer in Visa Click to Pay and follow their cards
     Given I have an account token for account 8675311
     And I have a "VIRTUAL" card named "Wallet" for customer 103625637
-    And I set the header "x-tenant" to "{tenant}"
-    And I set the header "x-owner-bid" to "1000052"
-    When I send "POST" to "/cards-tokenization/v1/clicktopay/visa/enroll/customer" with body:
-      """
-      {"owner_bid": "1000052",
-       "card_information": {"card_id": {card_id}, "billing_address": {"city": "Recife", "country_code": "BRA", "address_line1": "Rua da Aurora 1"}},
-       "customer_information": {"locale": "pt_BR", "emails": ["ada@example.com"], "phones": ["5581999999999"]}}
-      """
-    Then the response status is 202
-    When I send "GET" to "/cards-tokenization/v1/clicktopay/visa/data"
-    Then the response status is 200
-    And the response has field "cards_status.0.status" equal to "ACTIVE"
+    When I enroll the customer in Visa Click to Pay with the card
+    Then the card's Visa Click to Pay status is "ACTIVE"
     When the card's status has been changed to "BLOCKED"
-    And I send "GET" to "/cards-tokenization/v1/clicktopay/visa/data"
-    Then the response has field "cards_status.0.status" equal to "DISABLED"
-    When I send "POST" to "/cards-tokenization/v1/clicktopay/visa/delete/customer" with body:
-      """
-      {"owner_bid": "1000052"}
-      """
-    Then the response status is 202
-    When I send "GET" to "/cards-tokenization/v1/clicktopay/visa/data"
-    Then the response status is 400
-    And the response names the field "x-customer-id" with rule "enrolled"
+    Then the card's Visa Click to Pay status is "DISABLED"
+    When I remove the customer from Visa Click to Pay
+    Then the customer is not enrolled in Visa Click to Pay

@@ -344,6 +344,56 @@ func TestWebhookFailedAndRedeliver(t *testing.T) {
 	assertFaultIn(t, h.do("POST", "/_sim/webhooks/"+id+"/messages/"+"00000000-0000-4000-8000-000000000000/redeliver", nil, nil), 404, "eventId", "path", "exists")
 }
 
+// TestWebhookRedeliverInFlight is the regression test of a redelivery asked for while the first attempt at the
+// message is in flight: the attempt's record used to overwrite the redelivery (the message stayed delivered,
+// and the 202 queued nothing). The receiver holds the first request until the redelivery is answered.
+func TestWebhookRedeliverInFlight(t *testing.T) {
+	arrived, release := make(chan string, 1), make(chan struct{})
+	var mu sync.Mutex
+	var ids []string
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		mu.Lock()
+		ids = append(ids, req.Header.Get("webhook-id"))
+		first := len(ids) == 1
+		mu.Unlock()
+		if first {
+			arrived <- req.Header.Get("webhook-id")
+			select {
+			case <-release:
+			case <-time.After(10 * time.Second):
+			}
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer recv.Close()
+	defer func() {
+		select {
+		case <-release:
+		default:
+			close(release)
+		}
+	}()
+	h := newHarness(t, sim.Config{Seed: 1})
+	id, _ := h.subscribe(recv.URL, nil)
+	h.cards(t, virtualAcct, virtualCust).create(map[string]any{"name": "again", "type": "VIRTUAL"})
+	var eventID string
+	select {
+	case eventID = <-arrived:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first delivery did not arrive within 10s")
+	}
+	if r := h.do("POST", "/_sim/webhooks/"+id+"/messages/"+eventID+"/redeliver", nil, nil); r.status != 202 {
+		t.Fatalf("redeliver: %d %s", r.status, r.body)
+	}
+	close(release)
+	h.settle()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(ids) != 2 || ids[0] != eventID || ids[1] != eventID {
+		t.Fatalf("deliveries %v, want the event %s twice", ids, eventID)
+	}
+}
+
 // TestWebhookNothingLost runs a bounded soak: 700 cards with three events each to a receiver that fails 30 % of
 // requests at random; after the schedule's three days every event has arrived, each card's in order, or is
 // listed as failed, and redelivering the failed ones completes the set.

@@ -40,6 +40,7 @@ Usage:
   issuersim listen --forward-to http://127.0.0.1:3000/hooks
                                forward each new event to your endpoint, signed, one line per event
   issuersim trigger <flow>     run a named flow (card.blocked, bulk.started, …; --list) and print its events
+  issuersim coverage           list the scenarios that prove each seed 000 row and D1 operation; fail on a gap
   issuersim version            print the version
 
 --url defaults to ISSUERSIM_URL, then http://127.0.0.1:8080.
@@ -66,6 +67,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return listen(ctx, args[1:], getenv, stdout, stderr)
 	case "trigger":
 		return trigger(ctx, args[1:], getenv, stdout, stderr)
+	case "coverage":
+		return coverageCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "issuersim", sim.Version)
 		return nil

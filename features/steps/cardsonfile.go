@@ -24,6 +24,7 @@ func (s *Steps) registerCardsOnFile(sc *godog.ScenarioContext) {
 	sc.Step(`^the stored card's events are "([^"]*)"$`, s.storedEvents)
 	sc.Step(`^the last "([^"]*)" event for the stored card has:$`, s.storedEventTable)
 	sc.Step(`^the processor migrates the card to VIRTUAL$`, s.migrateType)
+	sc.Step(`^the migration is refused$`, s.migrationRefused)
 }
 
 func (s *Steps) storeCard(ctx context.Context, pan, exp, skip string) error {
@@ -140,7 +141,7 @@ func (s *Steps) suspendStored(ctx context.Context, verb string) error {
 		status = "ACTIVE"
 	}
 	body, _ := json.Marshal(map[string]string{"card_stored_uuid": id, "status": status})
-	_, err = s.do(ctx, st, "PATCH", "/cardsonfile/v2/cardsonfile/cards", body, nil)
+	_, err = s.do(ctx, st, "PATCH", "/cardsonfile/v3/cardsonfile/cards", body, nil) // the path seed 000 names
 	return err
 }
 
@@ -228,12 +229,18 @@ func (s *Steps) migrateType(ctx context.Context) error {
 		return err
 	}
 	body, _ := json.Marshal(map[string]string{"tenant": st.tenant})
-	ex, err := s.do(ctx, st, "POST", fmt.Sprintf("/_sim/cards/%d/type-migration", c.id), body, nil)
+	_, err = s.do(ctx, st, "POST", fmt.Sprintf("/_sim/cards/%d/type-migration", c.id), body, nil)
+	return err
+}
+
+// migrationRefused checks the processor refused the last type migration (a 4xx naming why).
+func (s *Steps) migrationRefused(ctx context.Context) error {
+	_, ex, err := lastExchange(ctx)
 	if err != nil {
 		return err
 	}
-	if ex.status != http.StatusNoContent {
-		return fmt.Errorf("expected the type migration to be done (204), but %s", ex)
+	if ex.status < 400 || ex.status > 499 {
+		return fmt.Errorf("expected the type migration to be refused (4xx), but %s", ex)
 	}
 	return nil
 }

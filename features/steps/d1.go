@@ -34,6 +34,7 @@ import (
 //	I renew the D1 card "c1" as "c2" in state "ACTIVE"
 //	I renew the D1 card "c1" as "c2" in state "ACTIVE" with PAN "4111112200000027" expiring "1230"
 //	I list the operations of the D1 card "c1" with "?offset=0&limit=1"
+//	I list the operations of the D1 card "c1", 5 at a time after the 2 most recent
 //	the D1 card "c1" is "SUSPENDED"
 //	the last operation of the D1 card "c1" is a "SUSPEND" that is "FAILED"
 //	the drift report lists the D1 card "c1" as "ACTIVE" against "BLOCKED"
@@ -45,6 +46,7 @@ func (s *Steps) registerD1(sc *godog.ScenarioContext) {
 	sc.Step(`^I "(suspend|resume|delete)" the D1 card "([^"]*)"(?: with reason code "([^"]*)")?$`, s.d1Operation)
 	sc.Step(`^I renew the D1 card "([^"]*)" as "([^"]*)" in state "([^"]*)"(?: with PAN "([^"]*)" expiring "([^"]*)")?$`, s.d1Renew)
 	sc.Step(`^I list the operations of the D1 card "([^"]*)"(?: with "([^"]*)")?$`, s.d1List)
+	sc.Step(`^I list the operations of the D1 card "([^"]*)", (\d+) at a time(?: after the (\d+) most recent)?$`, s.d1Page)
 	sc.Step(`^the D1 card "([^"]*)" is "([^"]*)"$`, s.d1CardState)
 	sc.Step(`^the last operation of the D1 card "([^"]*)" is an? "([^"]*)" that is "([^"]*)"$`, s.d1LastOperation)
 	sc.Step(`^the drift report lists the D1 card "([^"]*)" as "([^"]*)" against "([^"]*)"$`, s.driftListed)
@@ -304,4 +306,232 @@ func (s *Steps) driftEmpty(ctx context.Context) error {
 		return fmt.Errorf("expected no drift, but the report lists %+v", cards)
 	}
 	return nil
+}
+
+// The D1 steps that read an operation back and check the events and notifications of a D1 card:
+//
+//	I "suspend" the D1 card "c1" with the processor's token
+//	I read the operation I did last on the D1 card "c1"
+//	the operation read is a "SUSPEND" that is "SUCCESSFUL"
+//	the operations listed are "RESUME, SUSPEND"
+//	2 more operations remain
+//	the D1 card "c1"'s events are "card_operation-1, card_operation-1"
+//	the D1 card "c1"'s events match their schemas
+//	the last "card_operation-1" event of the D1 card "c1" agrees with its operation as it reads now
+func (s *Steps) registerD1Reads(sc *godog.ScenarioContext) {
+	sc.Step(`^I "(suspend|resume|delete)" the D1 card "([^"]*)" with the processor's token$`, s.d1WithProcessorToken)
+	sc.Step(`^I read the operation I did last on the D1 card "([^"]*)"$`, s.d1ReadLast)
+	sc.Step(`^the operation read is an? "([^"]*)" that is "([^"]*)"$`, s.d1OperationRead)
+	sc.Step(`^the operations listed are "([^"]*)"$`, s.d1Listed)
+	sc.Step(`^no operation is listed$`, s.d1NoneListed)
+	sc.Step(`^(\d+) more operations? remains?$`, s.d1Remaining)
+	sc.Step(`^the D1 card "([^"]*)"'s events are "([^"]*)"$`, s.d1Events)
+	sc.Step(`^the D1 card "([^"]*)"'s events match their schemas$`, s.d1Schemas)
+	sc.Step(`^the last "([^"]*)" event of the D1 card "([^"]*)" agrees with its operation as it reads now$`, s.d1Agrees)
+}
+
+func (s *Steps) d1WithProcessorToken(ctx context.Context, verb, cardID string) error {
+	st, err := state(ctx)
+	if err != nil {
+		return err
+	}
+	issuer := "SANDBOXB01"
+	if st.d1 != nil {
+		issuer = st.d1.id
+	}
+	_, err = s.do(ctx, st, "POST", "/banking/v1/issuers/"+issuer+"/cards/"+cardID+"/operations:"+verb, nil, nil)
+	return err
+}
+
+// lastOperationID is the operationId of the scenario's last D1 operation response.
+func lastOperationID(st *scenario) (string, error) {
+	if st.last == nil {
+		return "", errors.New("the scenario has not sent a D1 operation yet")
+	}
+	var out struct {
+		OperationID string `json:"operationId"`
+	}
+	if json.Unmarshal(st.last.body, &out) != nil || out.OperationID == "" {
+		return "", fmt.Errorf("expected the last answer to name an operation, but %s", st.last)
+	}
+	return out.OperationID, nil
+}
+
+func (s *Steps) d1ReadLast(ctx context.Context, cardID string) error {
+	st, err := state(ctx)
+	if err != nil {
+		return err
+	}
+	id, err := lastOperationID(st)
+	if err != nil {
+		return err
+	}
+	_, _, err = s.d1Request(ctx, "GET", cardID, "operations/"+id, nil)
+	return err
+}
+
+func (s *Steps) d1OperationRead(ctx context.Context, operation, status string) error {
+	_, ex, err := lastExchange(ctx)
+	if err != nil {
+		return err
+	}
+	var op struct {
+		Operation string `json:"operation"`
+		Status    string `json:"status"`
+	}
+	if ex.status != http.StatusOK || json.Unmarshal(ex.body, &op) != nil {
+		return fmt.Errorf("expected an operation (200), but %s", ex)
+	}
+	if op.Operation != operation || op.Status != status {
+		return fmt.Errorf("expected a %s that is %s, but %s", operation, status, ex)
+	}
+	return nil
+}
+
+// listed decodes the last answer as a page of the operations log.
+func listed(ctx context.Context) (ops []string, remaining int, err error) {
+	_, ex, err := lastExchange(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	var page struct {
+		Operations []struct {
+			Operation string `json:"operation"`
+		} `json:"operations"`
+		Remaining int `json:"remainingOperations"`
+	}
+	if ex.status != http.StatusOK || json.Unmarshal(ex.body, &page) != nil {
+		return nil, 0, fmt.Errorf("expected a page of operations (200), but %s", ex)
+	}
+	for _, o := range page.Operations {
+		ops = append(ops, o.Operation)
+	}
+	return ops, page.Remaining, nil
+}
+
+func (s *Steps) d1Listed(ctx context.Context, want string) error {
+	ops, _, err := listed(ctx)
+	if err != nil {
+		return err
+	}
+	if strings.Join(ops, ", ") != strings.Join(splitList(want), ", ") {
+		return fmt.Errorf("expected the operations %s, but the page lists %s", want, strings.Join(ops, ", "))
+	}
+	return nil
+}
+
+func (s *Steps) d1NoneListed(ctx context.Context) error {
+	ops, _, err := listed(ctx)
+	if err != nil {
+		return err
+	}
+	if len(ops) != 0 {
+		return fmt.Errorf("expected no operation, but the page lists %s", strings.Join(ops, ", "))
+	}
+	return nil
+}
+
+func (s *Steps) d1Remaining(ctx context.Context, want int) error {
+	_, remaining, err := listed(ctx)
+	if err != nil {
+		return err
+	}
+	if remaining != want {
+		return fmt.Errorf("expected %d more operations, but %d remain", want, remaining)
+	}
+	return nil
+}
+
+// d1Subject is the event log's subject of a D1 card of the scenario's issuer.
+func d1Subject(st *scenario, cardID string) (string, error) {
+	if st.d1 == nil {
+		return "", errors.New(`the scenario is no D1 issuer yet: add "I am the tenant's D1 issuer"`)
+	}
+	return d1.SubjectCard + ":" + st.d1.id + "/" + cardID, nil
+}
+
+func (s *Steps) d1CardEvents(ctx context.Context, cardID string) (*scenario, []map[string]any, error) {
+	st, err := state(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	subject, err := d1Subject(st, cardID)
+	if err != nil {
+		return nil, nil, err
+	}
+	evs, err := s.subjectEvents(ctx, st, subject)
+	return st, evs, err
+}
+
+func (s *Steps) d1Events(ctx context.Context, cardID, want string) error {
+	_, evs, err := s.d1CardEvents(ctx, cardID)
+	if err != nil {
+		return err
+	}
+	return matchSequence("the D1 card "+cardID+"'s", evs, want)
+}
+
+func (s *Steps) d1Schemas(ctx context.Context, cardID string) error {
+	_, evs, err := s.d1CardEvents(ctx, cardID)
+	if err != nil {
+		return err
+	}
+	return s.checkSchemas("the D1 card "+cardID+"'s", evs)
+}
+
+// d1Agrees compares the D1 card's last event of the type with its operation as Get operation returns it now,
+// on every field they share.
+func (s *Steps) d1Agrees(ctx context.Context, eventType, cardID string) error {
+	st, evs, err := s.d1CardEvents(ctx, cardID)
+	if err != nil {
+		return err
+	}
+	var ev map[string]any
+	for i := len(evs) - 1; i >= 0 && ev == nil; i-- {
+		if evs[i]["event_type"] == eventType {
+			ev = evs[i]
+		}
+	}
+	if ev == nil {
+		return fmt.Errorf("expected a %s event of the D1 card %s, but its events are %s", eventType, cardID, types(evs))
+	}
+	data, _ := ev["data"].(map[string]any)
+	id, _ := data["operationId"].(string)
+	last := st.last
+	defer func() { st.last = last }()
+	_, ex, err := s.d1Request(ctx, "GET", cardID, "operations/"+id, nil)
+	if err != nil {
+		return err
+	}
+	var op map[string]any
+	if ex.status != http.StatusOK || json.Unmarshal(ex.body, &op) != nil {
+		return fmt.Errorf("expected to read operation %s of the D1 card %s back (200), but %s", id, cardID, ex)
+	}
+	var shared, diffs []string
+	for _, field := range sortedKeys(data) {
+		got, ok := op[field]
+		if !ok {
+			continue
+		}
+		shared = append(shared, field)
+		if !sameValue(data[field], got) {
+			diffs = append(diffs, fmt.Sprintf("%s is %s in the event but %s as it reads now", field, text(data[field]), text(got)))
+		}
+	}
+	if len(shared) < minShared {
+		return fmt.Errorf("the D1 card %s's last %s event shares only %d fields with its operation (%s)", cardID, eventType, len(shared), strings.Join(shared, ", "))
+	}
+	if len(diffs) > 0 {
+		return fmt.Errorf("the D1 card %s's last %s event disagrees with its operation as it reads now: %s", cardID, eventType, strings.Join(diffs, "; "))
+	}
+	return nil
+}
+
+// d1Page lists a page of the operations log: limit operations, after the offset most recent ones.
+func (s *Steps) d1Page(ctx context.Context, cardID, limit, offset string) error {
+	q := "?limit=" + limit
+	if offset != "" {
+		q += "&offset=" + offset
+	}
+	return s.d1List(ctx, cardID, q)
 }

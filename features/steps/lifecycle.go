@@ -36,6 +36,11 @@ func (s *Steps) registerLifecycle(sc *godog.ScenarioContext) {
 	sc.Step(`^I opt the card (in to|out of) the automatic updater$`, s.automaticUpdater)
 	sc.Step(`^I reset the card's transaction counter$`, s.resetATC)
 	sc.Step(`^the processor will fail the next call of "([^"]*)" for the card with "([^"]*)"$`, s.failNext)
+	sc.Step(`^the processor will fail the next creation of a card with "([^"]*)"$`, s.failNextCreation)
+	sc.Step(`^I create an? "([^"]*)" card without a name for customer (\d+)$`, s.createWithoutName)
+	sc.Step(`^I rename the card "([^"]*)"$`, s.rename)
+	sc.Step(`^the card is "([^"]*)"$`, s.cardIs)
+	sc.Step(`^the change from "([^"]*)" to "([^"]*)" is (allowed|refused)$`, s.changeVerdict)
 }
 
 // cardPath is the path of a card operation under its customer and account.
@@ -287,8 +292,15 @@ func (s *Steps) bind(ctx context.Context, customer int64) error {
 	}
 	h := customerHeader(customer)
 	h.Set("x-account-id", strconv.FormatInt(st.account, 10))
-	_, err = s.do(ctx, st, "PUT", fmt.Sprintf("/wallet/v2/cards/%d/noname/bind", c.id), nil, h)
-	return err
+	ex, err := s.do(ctx, st, "PUT", fmt.Sprintf("/wallet/v2/cards/%d/noname/bind", c.id), nil, h)
+	if err != nil {
+		return err
+	}
+	if ex.status == http.StatusAccepted && c.account == 0 {
+		// The bind completes asynchronously; from now on the card is read back as its new owner's.
+		st.cards[len(st.cards)-1].account, st.cards[len(st.cards)-1].customer = st.account, customer
+	}
+	return nil
 }
 
 // failNext adds a fault rule for the scenario's tenant: the next call of the operation on the card fails
@@ -352,4 +364,121 @@ func (s *Steps) resetATC(ctx context.Context) error {
 	}
 	_, err = s.do(ctx, st, "POST", fmt.Sprintf("/wallet/v2/cards/%d/atc/reset", c.id), nil, nil)
 	return err
+}
+
+// failNextCreation adds a fault rule for the tenant's next card creation.
+func (s *Steps) failNextCreation(ctx context.Context, reason string) error {
+	st, err := state(ctx)
+	if err != nil {
+		return err
+	}
+	r, err := s.admin.CreateFaultWithResponse(ctx, simadminclient.FaultRequest{Tenant: &st.tenant, Operation: simadminclient.CreateCard, Reason: &reason})
+	if err != nil {
+		return fmt.Errorf("add a fault rule: %w", err)
+	}
+	if r.JSON201 == nil {
+		return fmt.Errorf("expected a fault rule (201), but POST /_sim/faults answered %d %s", r.StatusCode(), r.Body)
+	}
+	return nil
+}
+
+func (s *Steps) createWithoutName(ctx context.Context, typ string, customer int64) error {
+	body, _ := json.Marshal(map[string]string{"type": typ})
+	_, err := s.create(ctx, customer, body)
+	return err
+}
+
+func (s *Steps) rename(ctx context.Context, name string) error {
+	st, c, err := stateAndCard(ctx)
+	if err != nil {
+		return err
+	}
+	body, _ := json.Marshal(map[string]string{"name": name})
+	_, err = s.do(ctx, st, "PATCH", fmt.Sprintf("/wallet/v2/cards/%d", c.id), body, customerHeader(c.customer))
+	return err
+}
+
+// readStatus reads the card's status back with a token of its account; the read leaves the last response alone.
+func (s *Steps) readStatus(ctx context.Context, c card) (string, error) {
+	tok, _, err := s.token(ctx, c.tenant, c.account)
+	if err != nil {
+		return "", err
+	}
+	ex, err := s.do(ctx, &scenario{token: tok}, "GET", fmt.Sprintf("/wallet/v1/cards/%d", c.id), nil, customerHeader(c.customer))
+	if err != nil {
+		return "", err
+	}
+	var got struct {
+		Status string `json:"status"`
+	}
+	if ex.status != http.StatusOK || json.Unmarshal(ex.body, &got) != nil {
+		return "", fmt.Errorf("expected to read card %d back, but %s", c.id, ex)
+	}
+	return got.Status, nil
+}
+
+// cardIs brings the card to a status by one status change, unless it has it already.
+func (s *Steps) cardIs(ctx context.Context, status string) error {
+	_, c, err := stateAndCard(ctx)
+	if err != nil {
+		return err
+	}
+	now, err := s.readStatus(ctx, c)
+	if err != nil || now == status {
+		return err
+	}
+	return s.haveStatus(ctx, status)
+}
+
+// changeVerdict checks the outcome of the scenario's last status change against the lifecycle's verdict: an
+// allowed change answers 200, moves the card and announces it (update-1 from the old status to the new); a
+// refused one answers 409 naming the transition, and leaves the card and its events as they were.
+func (s *Steps) changeVerdict(ctx context.Context, from, to, verdict string) error {
+	st, c, err := stateAndCard(ctx)
+	if err != nil {
+		return err
+	}
+	last := st.last
+	events := "create-1"
+	if from != "NORMAL" {
+		events += ", update-1"
+	}
+	wantStatus := from
+	if verdict == "allowed" {
+		events += ", update-1"
+		wantStatus = to
+		if err := s.expectLast(ctx, http.StatusOK, fmt.Sprintf("the change from %s to %s to be allowed", from, to)); err != nil {
+			return err
+		}
+	} else {
+		if err := s.expectLast(ctx, http.StatusConflict, fmt.Sprintf("the change from %s to %s to be refused", from, to)); err != nil {
+			return err
+		}
+		if err := s.responseFault(ctx, "/status", "transition"); err != nil {
+			return err
+		}
+	}
+	got, err := s.readStatus(ctx, c)
+	if err != nil {
+		return err
+	}
+	if got != wantStatus {
+		return fmt.Errorf("expected the card to be %s after the %s change from %s to %s, but it is %s", wantStatus, verdict, from, to, got)
+	}
+	if err := s.eventSequence(ctx, "", events); err != nil {
+		return err
+	}
+	if verdict == "allowed" {
+		ev, err := s.lastEvent(ctx, "update-1", "")
+		if err != nil {
+			return err
+		}
+		for field, want := range map[string]string{"operation_type": "UPDATE_STATUS_PUT", "card_status": to, "card_previous_status": from} {
+			if err := checkEventField(ev, "update-1", field, want); err != nil {
+				return err
+			}
+		}
+	}
+	st.last = last
+	return nil
 }

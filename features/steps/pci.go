@@ -25,7 +25,7 @@ const (
 func (s *Steps) registerPCI(sc *godog.ScenarioContext) {
 	sc.Step(`^I have an? "([^"]*)" card named "([^"]*)" for customer (\d+) whose CVV rotates every (\d+) hours$`, s.haveRotatingCard)
 	sc.Step(`^I change the card's PIN to "(\d+)"( and sync it to the chip)?$`, s.changePIN)
-	sc.Step(`^I set the card's PIN to "(\d+)" with a PIN block under the sandbox key$`, s.pinBlock)
+	sc.Step(`^I set the card's PIN to "(\d+)" with a PIN block (for another card )?under the sandbox key$`, s.pinBlock)
 	sc.Step(`^the card's PIN is "(\d+)"$`, s.pinIs)
 	sc.Step(`^I rotate the card's CVV$`, s.rotateCVV)
 	sc.Step(`^I queue the issuer script "([^"]*)" for the card$`, s.queueScript)
@@ -76,7 +76,9 @@ func (s *Steps) changePIN(ctx context.Context, pin, sync string) error {
 
 // pinBlock builds the ISO 9564 format-0 block of the PIN for the card's PAN, enciphers it under the sandbox
 // ZPK, and sends it.
-func (s *Steps) pinBlock(ctx context.Context, pin string) error {
+// "for another card" builds the block for a PAN that is not the card's (the fixtures' sandbox test PAN), which
+// the processor must refuse.
+func (s *Steps) pinBlock(ctx context.Context, pin, another string) error {
 	st, c, err := stateAndCard(ctx)
 	if err != nil {
 		return err
@@ -86,6 +88,9 @@ func (s *Steps) pinBlock(ctx context.Context, pin string) error {
 		return err
 	}
 	pan, _ := info["card_number"].(string)
+	if another != "" {
+		pan = otherPAN(pan)
+	}
 	clear, err := pinblock.Format0(pin, pan)
 	if err != nil {
 		return fmt.Errorf("build the PIN block: %w", err)
@@ -176,4 +181,16 @@ func (s *Steps) chipSeen(ctx context.Context, outcome string) error {
 		return fmt.Errorf("expected card %d at a chip (200), but POST /_sim/cards/%d/chip answered %d %s", c.id, c.id, r.StatusCode(), r.Body)
 	}
 	return nil
+}
+
+// otherPAN returns a PAN of the same length that differs from pan in its account digits, so a PIN block built
+// for it does not decipher to the card's PIN.
+func otherPAN(pan string) string {
+	if len(pan) < 13 {
+		return pan
+	}
+	b := []byte(pan)
+	i := len(b) - 2 // the last account digit, before the check digit
+	b[i] = '0' + (b[i]-'0'+5)%10
+	return string(b)
 }

@@ -79,8 +79,26 @@
 // of cards it created. "The clock advances" moves the scenario's tenant's virtual clock (the simulator must run
 // with --clock) and returns once every job due by then has run; other scenarios' clocks do not move.
 //
-// The admin calls (tenants, tokens, clock, events) go through the generated client of the admin API,
-// gen/simadminclient.
+// The admin calls (tenants, tokens, clock, events, webhook subscriptions) go through the generated client of
+// the admin API, gen/simadminclient.
+//
+// # Webhooks, schemas and consistency
+//
+// "my webhook endpoint is subscribed to the tenant's events" starts an endpoint of the scenario's own and
+// subscribes it; "my webhook endpoint received the card's events …, signed" checks every delivery's signature
+// with sim/webhook/verify, waiting at most the library's wait ([WithWait]); receiver.go lists those steps.
+// "the card's events match their schemas" validates events against the schemas compiled into this package
+// (schema.go); "the last … event for the card agrees with the card as it reads now" compares an event with
+// the resource read back (consistency.go). [WithReceiverHost] puts the endpoints where a simulator in a
+// container reaches them.
+//
+// # The other areas
+//
+// Each area's steps live in a file of their own, whose doc comment on its register function lists its phrases:
+// lifecycle.go (the card's life beyond the basics, processor failures), pci.go (PINs, CVV, issuer scripts),
+// bulks.go (noname bulks and embossing), cardsonfile.go, tokens.go and tokenconfig.go (network tokens and
+// their settings), d1.go (the token platform's card operations and its notifications). A team adds phrases of
+// its own in its own scenario initializer, after [Steps.RegisterSteps] (example_test.go shows one).
 //
 // # Isolation
 //
@@ -113,11 +131,17 @@ type Steps struct {
 	baseURL string
 	client  *http.Client
 	admin   *simadminclient.ClientWithResponses
+
+	receiverHost       string        // where the scenarios' webhook endpoints listen (receiver.go)
+	receiverAdvertised string        // the host subscriptions name them by
+	wait               time.Duration // how long a step waits for an asynchronous delivery
+	schemas            schemaCache   // the event schemas, compiled on first use (schema.go)
 }
 
 // New returns a step library that sends its requests to baseURL (such as "http://127.0.0.1:8080") with
-// client, or with http.DefaultClient when client is nil.
-func New(baseURL string, client *http.Client) *Steps {
+// client, or with http.DefaultClient when client is nil, changed by the options. A malformed URL or an
+// invalid option is a programming error: New panics with its reason.
+func New(baseURL string, client *http.Client, opts ...Option) *Steps {
 	if client == nil {
 		client = http.DefaultClient
 	}
@@ -126,7 +150,13 @@ func New(baseURL string, client *http.Client) *Steps {
 	if err != nil {
 		panic(fmt.Sprintf("steps: admin client for %q: %v", baseURL, err)) // only a malformed URL gets here
 	}
-	return &Steps{baseURL: baseURL, client: client, admin: admin}
+	s := &Steps{baseURL: baseURL, client: client, admin: admin, receiverHost: "127.0.0.1", receiverAdvertised: "127.0.0.1", wait: DefaultWait}
+	for _, o := range opts {
+		if err := o(s); err != nil {
+			panic("steps: " + err.Error())
+		}
+	}
+	return s
 }
 
 // RegisterSteps registers the library's hooks and steps on a scenario.
@@ -159,7 +189,12 @@ func (s *Steps) RegisterSteps(sc *godog.ScenarioContext) {
 	s.registerBulks(sc)
 	s.registerCardsOnFile(sc)
 	s.registerD1(sc)
+	s.registerD1Reads(sc)
 	s.registerTokens(sc)
+	s.registerTokenConfig(sc)
+	s.registerReceiver(sc)
+	s.registerSchemas(sc)
+	s.registerConsistency(sc)
 }
 
 // scenario is one scenario's state; it travels in the context.
@@ -177,6 +212,7 @@ type scenario struct {
 	validation string           // the validation of it the scenario started last
 	last       *exchange        // the last request the scenario sent and its response
 	d1         *d1Issuer        // the tenant's D1 issuer, once the scenario is it (d1.go)
+	hook       *receiver        // the scenario's webhook endpoint, once a step started it (receiver.go)
 }
 
 type stateKey struct{}
@@ -395,7 +431,31 @@ func (s *Steps) create(ctx context.Context, customer int64, body []byte) (*excha
 		}
 		st.cards = append(st.cards, card{id: c.ID, tenant: st.tenant, account: st.account, customer: customer})
 	}
+	if ex.status == http.StatusInternalServerError {
+		// A creation the processor failed keeps the card without its card data; its create-1 names it.
+		evs, err := s.listEvents(ctx, simadminclient.ListEventsParams{Tenant: &st.tenant, EventType: ptrTo("create-1")}, "the tenant's create-1 events")
+		if err != nil {
+			return nil, err
+		}
+		if n := len(evs); n > 0 {
+			if data, _ := evs[n-1]["data"].(map[string]any); data["status"] == "FAILURE" {
+				if id, ok := data["card_id"].(float64); ok && !st.hasCard(int64(id)) {
+					st.cards = append(st.cards, card{id: int64(id), tenant: st.tenant, account: st.account, customer: customer})
+				}
+			}
+		}
+	}
 	return ex, nil
+}
+
+// hasCard reports whether the scenario holds the card already.
+func (st *scenario) hasCard(id int64) bool {
+	for _, c := range st.cards {
+		if c.id == id {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Steps) haveCard(ctx context.Context, typ, name string, customer int64) error {
@@ -683,13 +743,25 @@ func checkEventTable(st *scenario, ev map[string]any, eventType string, table *g
 	return errors.Join(errs...)
 }
 
-// checkEventField looks the field up in the event's data, then in its envelope.
+// checkEventField looks the field up in the event's data, then in its envelope, then, for a plain name, at
+// any depth of the data where exactly one field has that name (walletId is network_data.walletId).
 func checkEventField(ev map[string]any, eventType, field, want string) error {
 	got, ok := lookup(ev["data"], field)
 	if !ok {
 		got, ok = lookup(ev, field)
 	}
 	raw, _ := json.Marshal(ev)
+	if !ok && !strings.Contains(field, ".") {
+		var paths []string
+		got, paths = findNested(ev["data"], field, "")
+		switch len(paths) {
+		case 1:
+			ok = true
+		case 0:
+		default:
+			return fmt.Errorf("the last %s event has %d fields named %q (%s): name one by its path", eventType, len(paths), field, strings.Join(paths, ", "))
+		}
+	}
 	if !ok {
 		return fmt.Errorf("expected the last %s event to have %q = %q, but the field is missing: %s", eventType, field, want, raw)
 	}
@@ -723,10 +795,50 @@ func lookup(doc any, path string) (any, bool) {
 	return cur, true
 }
 
-// text renders a decoded JSON value for comparison: strings as they are, anything else as JSON.
+// findNested returns the value of the fields named name below doc's top level, and their dotted paths.
+func findNested(doc any, name, prefix string) (any, []string) {
+	var found any
+	var paths []string
+	visit := func(key string, v any) {
+		if got, p := findNested(v, name, key+"."); len(p) > 0 {
+			found, paths = got, append(paths, p...)
+		}
+	}
+	switch v := doc.(type) {
+	case map[string]any:
+		for _, k := range sortedKeys(v) {
+			if prefix != "" && k == name {
+				found, paths = v[k], append(paths, prefix+k)
+				continue
+			}
+			visit(prefix+k, v[k])
+		}
+	case []any:
+		for i, item := range v {
+			visit(prefix+strconv.Itoa(i), item)
+		}
+	}
+	return found, paths
+}
+
+// text renders a decoded JSON value for comparison: strings as they are, a list of strings or numbers as
+// its items separated by ", ", anything else as JSON.
 func text(v any) string {
 	if s, ok := v.(string); ok {
 		return s
+	}
+	if list, ok := v.([]any); ok && len(list) > 0 {
+		parts := make([]string, 0, len(list))
+		for _, item := range list {
+			switch item.(type) {
+			case string, float64, bool:
+				parts = append(parts, text(item))
+			default:
+				b, _ := json.Marshal(v)
+				return string(b)
+			}
+		}
+		return strings.Join(parts, ", ")
 	}
 	b, _ := json.Marshal(v)
 	return string(b)

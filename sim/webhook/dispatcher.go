@@ -46,6 +46,7 @@ type Dispatcher struct {
 	taking  int // commits taken from the inbox whose messages are not queued yet
 	subs    map[string][]Subscription // by tenant, loaded on first use, refreshed by every subscription change
 	lanes   map[laneKey]*lane
+	again   map[string]bool // messages redelivered while an attempt at them was in flight, by key
 	ready   []*lane
 	signers sync.Map         // secret -> *standardwebhooks.Webhook
 	routes  map[string]Route // by event domain (routes.go)
@@ -86,7 +87,7 @@ func New(cfg Config) (*Dispatcher, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Dispatcher{cfg: cfg, subs: map[string][]Subscription{}, lanes: map[laneKey]*lane{},
+	return &Dispatcher{cfg: cfg, subs: map[string][]Subscription{}, lanes: map[laneKey]*lane{}, again: map[string]bool{},
 		wakeIn: make(chan struct{}, 1), wakeOut: make(chan struct{}, 1)}, nil
 }
 
@@ -269,6 +270,22 @@ func (d *Dispatcher) work(ctx context.Context) {
 			next = park // keep the message; a retry job or a redelivery wakes the lane
 		}
 		d.mu.Lock()
+		if d.again[head] && ctx.Err() == nil {
+			// A redelivery came while this attempt was in flight, and the attempt's record overwrote it: the
+			// message starts its new round now, from the head of its lane, which stays busy meanwhile.
+			delete(d.again, head)
+			d.mu.Unlock()
+			err := d.redeliver(ctx, l.key.tenant, l.key.subscription, func(repo Repository) ([]Message, error) {
+				m, err := repo.Message(ctx, head)
+				return []Message{m}, err
+			}, &Subscription{})
+			if err != nil {
+				d.cfg.Logger.Error("webhook redelivery failed to run", "tenant", l.key.tenant, "subscription", l.key.subscription, "err", err)
+			} else {
+				next = outcome(-1) // neither done nor parked: the lane sends its head again
+			}
+			d.mu.Lock()
+		}
 		l.busy = false
 		switch {
 		case next == done:
@@ -322,6 +339,16 @@ func (d *Dispatcher) wake(tenant string, s Subscription, m Message) {
 	d.readyLocked(l)
 	d.mu.Unlock()
 	signal(d.wakeOut)
+}
+
+// markAgain notes a redelivery of a message an attempt is being made at, so that its lane sends it again once
+// that attempt is recorded (which would otherwise overwrite the redelivery).
+func (d *Dispatcher) markAgain(tenant string, s Subscription, m Message) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if l, ok := d.lanes[laneOf(tenant, s, m)]; ok && l.busy && len(l.queue) > 0 && l.queue[0] == m.Key() {
+		d.again[m.Key()] = true
+	}
 }
 
 // wakeSubscription readies every lane of a subscription, when it is enabled again.

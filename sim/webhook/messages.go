@@ -54,6 +54,7 @@ func (d *Dispatcher) Redeliver(ctx context.Context, tenant, subscription, eventI
 	if err != nil {
 		return err
 	}
+	d.markAgain(tenant, s, m)
 	d.wake(tenant, s, m)
 	return nil
 }
