@@ -206,7 +206,10 @@ func encryptGCM(key, nonce, aad, plain []byte) (string, error) {
 func DecryptCBC(key []byte, ivHex, data string) ([]byte, error) {
 	iv, err := hex.DecodeString(ivHex)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("iv is not hex: %w", err)
+	}
+	if len(iv) != aes.BlockSize {
+		return nil, fmt.Errorf("iv is %d bytes, want %d", len(iv), aes.BlockSize)
 	}
 	ct, err := base64.StdEncoding.DecodeString(data)
 	if err != nil || len(ct) == 0 || len(ct)%aes.BlockSize != 0 {
@@ -228,11 +231,11 @@ func DecryptCBC(key []byte, ivHex, data string) ([]byte, error) {
 func DecryptGCM(key []byte, nonceHex, data, orgID string) ([]byte, error) {
 	nonce, err := hex.DecodeString(nonceHex)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("nonce is not hex: %w", err)
 	}
 	ct, err := base64.StdEncoding.DecodeString(data)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("data is not base64: %w", err)
 	}
 	block, err := aes.NewCipher(key)
 	if err != nil {
@@ -241,6 +244,9 @@ func DecryptGCM(key []byte, nonceHex, data, orgID string) ([]byte, error) {
 	gcm, err := cipher.NewGCM(block)
 	if err != nil {
 		return nil, err
+	}
+	if len(nonce) != gcm.NonceSize() {
+		return nil, fmt.Errorf("nonce is %d bytes, want %d", len(nonce), gcm.NonceSize())
 	}
 	return gcm.Open(nil, nonce, ct, []byte(orgID))
 }
