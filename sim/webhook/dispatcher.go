@@ -43,7 +43,7 @@ type Dispatcher struct {
 
 	mu      sync.Mutex
 	inbox   []store.Commit
-	taking  int // commits taken from the inbox whose messages are not queued yet
+	taking  int                       // commits taken from the inbox whose messages are not queued yet
 	subs    map[string][]Subscription // by tenant, loaded on first use, refreshed by every subscription change
 	lanes   map[laneKey]*lane
 	again   map[string]bool // messages redelivered while an attempt at them was in flight, by key

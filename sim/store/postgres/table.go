@@ -18,7 +18,7 @@ type table[K int64 | string, V any] struct {
 	indexes []index[V]
 
 	get, put, remove, all string
-	byIndex              map[string]string
+	byIndex               map[string]string
 }
 
 // index names an index column and the key a row files under in it; an empty key is stored as NULL, so the

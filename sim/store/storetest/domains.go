@@ -10,11 +10,11 @@ import (
 	"github.com/issuersim/issuersim/sim/cardonfile"
 	"github.com/issuersim/issuersim/sim/d1"
 	"github.com/issuersim/issuersim/sim/embossing"
+	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/fake"
+	"github.com/issuersim/issuersim/sim/fault"
 	"github.com/issuersim/issuersim/sim/pci"
 	"github.com/issuersim/issuersim/sim/store"
-	"github.com/issuersim/issuersim/sim/event"
-	"github.com/issuersim/issuersim/sim/fault"
 	"github.com/issuersim/issuersim/sim/token"
 	"github.com/issuersim/issuersim/sim/webhook"
 )
@@ -357,7 +357,7 @@ func testWebhooks(t *testing.T, f *fixture) {
 		must(t, r.PutSubscription(f.ctx, webhook.Subscription{ID: "s2", URL: "http://127.0.0.1:9/b", Enabled: true}))
 		must(t, r.PutSubscription(f.ctx, webhook.Subscription{ID: "s1", URL: "http://127.0.0.1:9/a", EventTypes: []string{"cards.*"}, Enabled: true,
 			Secrets: []webhook.Secret{{Value: "whsec_bmV3", CreatedAt: f.now}, {Value: "whsec_b2xk", CreatedAt: f.now, ExpiresAt: &expires}},
-			Mode: webhook.Mode{Delay: 90 * time.Second, DuplicateRate: 0.5, FailNext: 2}}))
+			Mode:    webhook.Mode{Delay: 90 * time.Second, DuplicateRate: 0.5, FailNext: 2}}))
 		if subs, err := r.Subscriptions(f.ctx); err != nil || len(subs) != 2 || subs[0].ID != "s1" || subs[1].ID != "s2" {
 			t.Errorf("subscriptions in the transaction, by id: %v %v", subs, err)
 		}
