@@ -67,7 +67,7 @@ type Config struct {
 
 // Sim is one running simulator.
 type Sim struct {
-	handler       http.Handler
+	handler       httpapi.Handler
 	clocks        *clock.Tenants
 	scheduler     *scheduler.Scheduler
 	dataset       org.Dataset
@@ -201,6 +201,10 @@ func (s *Sim) Close() {
 
 // Handler serves every API of the instance.
 func (s *Sim) Handler() http.Handler { return s.handler }
+
+// Ready waits until every API's contract has loaded (they load in the background from New on, and a request
+// waits for its own API's only) and returns the errors of any that could not: serve reports them and exits.
+func (s *Sim) Ready(ctx context.Context) error { return s.handler.Ready(ctx) }
 
 // Dataset returns the fixtures the instance loaded.
 func (s *Sim) Dataset() org.Dataset { return s.dataset }

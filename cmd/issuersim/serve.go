@@ -302,10 +302,24 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	go func() { done <- s.Run(runCtx) }()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
+	// The contracts load while serve already answers (each request waits for its own API's); one that cannot
+	// load is a broken build, reported and fatal.
+	loadErr := make(chan error, 1)
+	go func() {
+		if err := s.Ready(runCtx); err != nil && runCtx.Err() == nil {
+			loadErr <- err
+		}
+	}()
 	select {
 	case err := <-serveErr:
 		cancel()
 		<-done
+		return fmt.Errorf("serve: %w", err)
+	case err := <-loadErr:
+		_ = srv.Close()
+		cancel()
+		<-done
+		s.Close()
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -34,24 +35,40 @@ type Surface struct {
 	Authority *auth.Authority
 	router    routers.Router
 	prefixes  []string
+	ready     chan struct{} // closed once router or loadErr is set
+	loadErr   error
 }
 
-// newSurface prepares a loaded contract for serving: it drops the vendor's servers (so local requests match)
-// and builds the router once.
-func newSurface(name string, doc *openapi3.T, shape Shape, cidHeader string) (*Surface, error) {
-	doc.Servers = nil
-	r, err := gorillamux.NewRouter(doc)
+// load reads the surface's contract, drops the vendor's servers (so local requests match), checks that its
+// paths lie under the surface's declared prefixes and builds its router, then marks the surface ready.
+func (s *Surface) load(spec func() (*openapi3.T, error)) {
+	defer close(s.ready)
+	doc, err := spec()
 	if err != nil {
-		return nil, fmt.Errorf("route %s contract: %w", name, err)
+		s.loadErr = fmt.Errorf("load %s contract: %w", s.Name, err)
+		return
 	}
-	s := &Surface{Name: name, Shape: shape, CIDHeader: cidHeader, router: r}
+	doc.Servers = nil
 	for path := range doc.Paths.Map() {
-		first := firstSegment(path)
-		if !slices.Contains(s.prefixes, first) {
-			s.prefixes = append(s.prefixes, first)
+		if first := firstSegment(path); !slices.Contains(s.prefixes, first) {
+			s.loadErr = fmt.Errorf("route %s contract: its path %s is under %s, which the mount does not declare", s.Name, path, first)
+			return
 		}
 	}
-	return s, nil
+	if s.router, err = gorillamux.NewRouter(doc); err != nil {
+		s.loadErr = fmt.Errorf("route %s contract: %w", s.Name, err)
+	}
+}
+
+// wait returns once the surface's contract has loaded, with the error that kept it from loading, or the
+// request's context error when the client gives up first.
+func (s *Surface) wait(ctx context.Context) error {
+	select {
+	case <-s.ready:
+		return s.loadErr
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // shapeFor returns the error shape of the API that serves path.
@@ -88,6 +105,25 @@ type gateway struct {
 	cids          *correlation.Sequence
 	next          http.Handler
 	log           *slog.Logger
+	surfaces      []*Surface
+	loading       sync.WaitGroup // the surfaces' loads in flight
+}
+
+// Ready waits until every contract has loaded and returns the errors of those that failed (a broken embedded
+// contract: a bug, which serve reports and exits on). Requests need not wait for it: each waits for its own.
+func (g *gateway) Ready(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { g.loading.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	var errs []error
+	for _, s := range g.surfaces {
+		errs = append(errs, s.loadErr)
+	}
+	return errors.Join(errs...)
 }
 
 type routeKey struct{}
@@ -129,7 +165,16 @@ func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		g.log.Log(ctx, level, "request", "method", r.Method, "route", routeName(route, r), "status", rec.status, "cid", correlation.From(ctx), "duration", time.Since(start))
 	}()
+	var le *loadError
 	switch {
+	case errors.As(err, &le) && r.Context().Err() != nil:
+		g.log.Debug("client gone while its contract loaded", "api", surface.Name)
+		return
+	case errors.As(err, &le):
+		g.log.Error("contract not loaded", "api", surface.Name, "err", le.err)
+		shape.write(rec, Problem{Status: http.StatusServiceUnavailable, Code: "contract_unavailable",
+			Message: fmt.Sprintf("the %s contract is not available: %v", surface.Name, le.err)})
+		return
 	case errors.Is(err, routers.ErrMethodNotAllowed):
 		allow := g.allowed(r, surface)
 		rec.Header().Set("Allow", strings.Join(allow, ", "))
@@ -188,6 +233,9 @@ func (g *gateway) find(r *http.Request) (*Surface, *routers.Route, map[string]st
 	candidates := g.byPrefix[firstSegment(r.URL.Path)]
 	var lastErr error = routers.ErrPathNotFound
 	for _, s := range candidates {
+		if err := s.wait(r.Context()); err != nil {
+			return s, nil, nil, &loadError{err}
+		}
 		route, params, err := s.router.FindRoute(r)
 		if err == nil {
 			return s, route, params, nil
@@ -202,6 +250,13 @@ func (g *gateway) find(r *http.Request) (*Surface, *routers.Route, map[string]st
 	}
 	return nil, nil, nil, lastErr
 }
+
+// loadError is a surface's contract that failed to load (or a client gone while it loaded): not the caller's
+// fault, so not a 404.
+type loadError struct{ err error }
+
+func (e *loadError) Error() string { return e.err.Error() }
+func (e *loadError) Unwrap() error { return e.err }
 
 // allowed lists the methods the contract defines for the request's path.
 func (g *gateway) allowed(r *http.Request, s *Surface) []string {

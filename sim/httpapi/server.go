@@ -11,7 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
+	"runtime"
 	"unicode"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -114,8 +114,15 @@ func lowerFirst(s string) string {
 	return string(unicode.ToLower(rune(s[0]))) + s[1:]
 }
 
-// New returns the handler serving every API.
-func New(d Deps) (http.Handler, error) {
+// Handler serves every API. Its contracts load in the background from New on; Ready waits for all of them.
+type Handler interface {
+	http.Handler
+	Ready(ctx context.Context) error
+}
+
+// New returns the handler serving every API. It returns before the contracts have loaded: each request waits
+// for its own API's, so start-up costs what the admin contract costs and not what all of them do.
+func New(d Deps) (Handler, error) {
 	log := d.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -133,70 +140,81 @@ func New(d Deps) (http.Handler, error) {
 		shape     Shape
 		cidHeader string
 		shapes    map[string]Shape
-		register  func(*Surface)
+		// prefixes are the first path segments of the contract's paths, declared so that requests can be
+		// routed to the surface before its contract has loaded; a load checks them against the contract.
+		prefixes []string
+		register func(*Surface)
 	}
 	mounts := []mount{
-		{"cards", cards.GetSwagger, ProcessorShape, "x-cid", nil, func(s *Surface) {
+		{"cards", cards.GetSwagger, ProcessorShape, "x-cid", nil, []string{"/wallet", "/cards"}, func(s *Surface) {
 			si := cards.NewStrictHandlerWithOptions(&Cards{svc: d.Cards}, []cards.StrictMiddlewareFunc{nameNotBuilt[cards.StrictHandlerFunc]}, cards.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			cards.HandlerWithOptions(si, cards.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
-		{"pcicards", pcicards.GetSwagger, ProcessorShape, "x-cid", nil, func(s *Surface) {
+		{"pcicards", pcicards.GetSwagger, ProcessorShape, "x-cid", nil, []string{"/pcicards", "/v3"}, func(s *Surface) {
 			si := pcicards.NewStrictHandlerWithOptions(&PCICards{svc: d.PCI}, []pcicards.StrictMiddlewareFunc{nameNotBuilt[pcicards.StrictHandlerFunc]}, pcicards.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			pcicards.HandlerWithOptions(si, pcicards.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
-		{"bulks", bulks.GetSwagger, ProcessorShape, "x-cid", map[string]Shape{"/embossing": EmbossingShape}, func(s *Surface) {
+		{"bulks", bulks.GetSwagger, ProcessorShape, "x-cid", map[string]Shape{"/embossing": EmbossingShape}, []string{"/cards", "/embossing"}, func(s *Surface) {
 			si := bulks.NewStrictHandlerWithOptions(&Bulks{svc: d.Bulks, Embossing: &Embossing{svc: d.Embossing}}, []bulks.StrictMiddlewareFunc{nameNotBuilt[bulks.StrictHandlerFunc]}, bulks.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			bulks.HandlerWithOptions(si, bulks.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
-		{"cardsonfile", cardsonfile.GetSwagger, CardsOnFileShape, "x-cid", nil, func(s *Surface) {
+		{"cardsonfile", cardsonfile.GetSwagger, CardsOnFileShape, "x-cid", nil, []string{"/cardsonfile"}, func(s *Surface) {
 			si := cardsonfile.NewStrictHandlerWithOptions(&CardsOnFile{svc: d.CardsOnFile}, []cardsonfile.StrictMiddlewareFunc{nameNotBuilt[cardsonfile.StrictHandlerFunc]}, cardsonfile.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			cardsonfile.HandlerWithOptions(si, cardsonfile.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
-		{"tokenization", tokenization.GetSwagger, CardsOnFileShape, "x-cid", nil, func(s *Surface) {
+		{"tokenization", tokenization.GetSwagger, CardsOnFileShape, "x-cid", nil, []string{"/cards-tokenization"}, func(s *Surface) {
 			si := tokenization.NewStrictHandlerWithOptions(&Tokenization{svc: d.Tokens}, []tokenization.StrictMiddlewareFunc{nameNotBuilt[tokenization.StrictHandlerFunc]}, tokenization.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			tokenization.HandlerWithOptions(si, tokenization.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
-		{"auth", genauth.GetSwagger, ProcessorShape, "x-cid", nil, func(s *Surface) {
+		{"auth", genauth.GetSwagger, ProcessorShape, "x-cid", nil, []string{"/passport"}, func(s *Surface) {
 			si := genauth.NewStrictHandlerWithOptions(&Passport{passport: d.Passport}, []genauth.StrictMiddlewareFunc{nameNotBuilt[genauth.StrictHandlerFunc]}, genauth.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			genauth.HandlerWithOptions(si, genauth.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
-		{"d1", d1.GetSwagger, D1Shape, "x-correlation-id", nil, func(s *Surface) {
+		{"d1", d1.GetSwagger, D1Shape, "x-correlation-id", nil, []string{"/banking", "/authz"}, func(s *Surface) {
 			s.Authority = d.D1Tokens.Authority()
 			si := d1.NewStrictHandlerWithOptions(&D1{svc: d.D1, tokens: d.D1Tokens}, []d1.StrictMiddlewareFunc{nameNotBuilt[d1.StrictHandlerFunc]}, d1.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			d1.HandlerWithOptions(si, d1.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
-		{"simadmin", simadmin.GetSwagger, ProcessorShape, "x-cid", nil, func(s *Surface) {
+		{"simadmin", simadmin.GetSwagger, ProcessorShape, "x-cid", nil, []string{"/_sim"}, func(s *Surface) {
 			admin := &Admin{version: d.Version, clocks: d.Clocks, fake: d.Fake, passport: d.Passport, store: d.Store, scheduler: d.Scheduler, faults: d.Faults, pci: d.PCI, embossing: d.Embossing, cards: d.Cards, webhooks: d.Webhooks, feed: d.Feed, d1: d.D1, tokens: d.Tokens}
 			si := simadmin.NewStrictHandlerWithOptions(admin, []simadmin.StrictMiddlewareFunc{nameNotBuilt[simadmin.StrictHandlerFunc]}, simadmin.StrictHTTPServerOptions{RequestErrorHandlerFunc: h.requestError(s), ResponseErrorHandlerFunc: h.responseError(s)})
 			simadmin.HandlerWithOptions(si, simadmin.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: h.requestError(s)})
 		}},
 	}
-	// The contracts load and their routers build in parallel: they are most of the start-up.
+	// A surface is routable at once; its contract loads and its router builds in the background (they are
+	// most of the start-up), and a request waits for its own surface only (Surface.wait). The admin contract
+	// loads first, so a health probe is answered soonest; GOMAXPROCS loaders share the rest in mount order.
 	surfaces := make([]*Surface, len(mounts))
-	errs := make([]error, len(mounts))
-	var wg sync.WaitGroup
 	for i, m := range mounts {
-		wg.Go(func() {
-			doc, err := m.spec()
-			if err != nil {
-				errs[i] = fmt.Errorf("load %s contract: %w", m.name, err)
-				return
-			}
-			surfaces[i], errs[i] = newSurface(m.name, doc, m.shape, m.cidHeader)
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	for i, m := range mounts {
-		s := surfaces[i]
-		s.Shapes = m.shapes
+		s := &Surface{Name: m.name, Shape: m.shape, CIDHeader: m.cidHeader, Shapes: m.shapes, prefixes: m.prefixes, ready: make(chan struct{})}
+		surfaces[i] = s
 		m.register(s)
 		for _, p := range s.prefixes {
 			g.byPrefix[p] = append(g.byPrefix[p], s)
 		}
 	}
+	order := make(chan int, len(mounts))
+	for i, m := range mounts {
+		if m.name == "simadmin" {
+			order <- i
+		}
+	}
+	for i, m := range mounts {
+		if m.name != "simadmin" {
+			order <- i
+		}
+	}
+	close(order)
+	g.loading.Add(len(mounts))
+	for range min(runtime.GOMAXPROCS(0), len(mounts)) {
+		go func() {
+			for i := range order {
+				surfaces[i].load(mounts[i].spec)
+				g.loading.Done()
+			}
+		}()
+	}
+	g.surfaces = surfaces
 	return g, nil
 }
 
