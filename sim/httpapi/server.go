@@ -10,8 +10,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 	"runtime"
+	"strings"
 	"unicode"
 
 	"github.com/getkin/kin-openapi/openapi3"
