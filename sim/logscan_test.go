@@ -3,6 +3,7 @@ package sim_test
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -86,7 +87,9 @@ func TestMain(m *testing.M) {
 	if code == 0 && leaked > 0 {
 		code = 1
 	}
-	if code == 0 && len(secrets) == 0 {
+	// A whole run that saw no PCI data means the scan lost its input; a run of chosen tests (-run) may well
+	// see none.
+	if code == 0 && len(secrets) == 0 && flag.Lookup("test.run").Value.String() == "" {
 		fmt.Fprintln(os.Stderr, "the log scan saw no PCI data on the wire: it proves nothing")
 		code = 1
 	}

@@ -247,3 +247,41 @@ func TestPostgresRestart(t *testing.T) {
 		t.Fatalf("the first card after the restart: id %d (%v), want 5", id, err)
 	}
 }
+
+// TestPostgresDeliversAfterRestart: a delivery that failed before the process stopped is retried by the next
+// process on the same database when its retry falls due, and each event reaches the receiver once.
+func TestPostgresDeliversAfterRestart(t *testing.T) {
+	url := pgtest.URL(t)
+	cfg := sim.Config{Seed: 3, TokenTTL: 1000 * time.Hour, Store: url}
+	first, stop := startInstance(t, cfg)
+	recv := newReceiver(t)
+	recv.failWith(func(int) bool { return true })
+	first.subscribe(recv.URL, nil)
+	token := first.token(tenantA, virtualAcct)
+	if _, err := createCard(first.srv.Client(), first.srv.URL, token, "undelivered"); err != nil {
+		t.Fatal(err)
+	}
+	first.settle()
+	logged := first.events(tenantA, all)
+	if len(recv.all()) == 0 || len(recv.accepted()) != 0 {
+		t.Fatalf("before the restart: %d attempts, %d accepted; want refused attempts only", len(recv.all()), len(recv.accepted()))
+	}
+	stop()
+
+	recv.failWith(func(int) bool { return false })
+	second, _ := startInstance(t, cfg)
+	second.advance(tenantA, "10s") // past the first retry (5 s)
+	second.settle()
+	delivered := map[string]int{}
+	for _, d := range recv.accepted() {
+		delivered[d.event.ID]++
+	}
+	if len(delivered) != len(logged) {
+		t.Fatalf("after the restart %d distinct events delivered, %d logged", len(delivered), len(logged))
+	}
+	for id, n := range delivered {
+		if n != 1 {
+			t.Errorf("event %s delivered %d times, want once", id, n)
+		}
+	}
+}
