@@ -68,6 +68,7 @@ type Config struct {
 // Sim is one running simulator.
 type Sim struct {
 	handler       httpapi.Handler
+	validator     *event.Validator
 	clocks        *clock.Tenants
 	scheduler     *scheduler.Scheduler
 	dataset       org.Dataset
@@ -96,11 +97,9 @@ func New(cfg Config) (*Sim, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load fixtures: %w", err)
 	}
-	validator, err := event.NewValidator()
-	if err != nil {
-		return nil, fmt.Errorf("load event schemas: %w", err)
-	}
-	s := &Sim{clocks: clock.NewTenants(clk), dataset: dataset}
+	// The event schemas compile in the background, as the contracts load: the first event waits for them.
+	validator := event.StartValidator()
+	s := &Sim{clocks: clock.NewTenants(clk), dataset: dataset, validator: validator}
 	s.webhookSecret = cfg.WebhookSecret
 	if s.webhookSecret == "" {
 		s.webhookSecret = "whsec_" + base64.StdEncoding.EncodeToString(src.Key("webhook"))
@@ -202,9 +201,17 @@ func (s *Sim) Close() {
 // Handler serves every API of the instance.
 func (s *Sim) Handler() http.Handler { return s.handler }
 
-// Ready waits until every API's contract has loaded (they load in the background from New on, and a request
-// waits for its own API's only) and returns the errors of any that could not: serve reports them and exits.
-func (s *Sim) Ready(ctx context.Context) error { return s.handler.Ready(ctx) }
+// Ready waits until every API's contract and the event schemas have loaded (they load in the background from
+// New on, and a request waits for what it needs only) and returns the errors of any that could not: serve reports them and exits.
+func (s *Sim) Ready(ctx context.Context) error {
+	if err := s.handler.Ready(ctx); err != nil {
+		return err
+	}
+	if err := s.validator.Ready(); err != nil {
+		return fmt.Errorf("load event schemas: %w", err)
+	}
+	return nil
+}
 
 // Dataset returns the fixtures the instance loaded.
 func (s *Sim) Dataset() org.Dataset { return s.dataset }

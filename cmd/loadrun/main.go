@@ -42,9 +42,15 @@ func run() error {
 	conns := flag.Int("conns", 32, "concurrent keep-alive connections")
 	duration := flag.Duration("duration", 8*time.Second, "measured time per scenario and target")
 	warmup := flag.Duration("warmup", 3*time.Second, "unmeasured load before each measurement")
+	starts := flag.Int("starts", 10, "times to start the binary for the start-up figures (0 skips them)")
 	flag.Parse()
 	if *baseline {
 		return serveBaseline(*addr)
+	}
+	if *starts > 0 {
+		if err := startup(*bin, *starts); err != nil {
+			return err
+		}
 	}
 	self, err := os.Executable()
 	if err != nil {
@@ -79,6 +85,54 @@ func run() error {
 				row.res.p50.Round(time.Microsecond), row.res.p99.Round(time.Microsecond), row.res.cpuPerReq, row.res.rssMB, row.res.errors)
 		}
 	}
+	return nil
+}
+
+// startup starts the binary n times and prints the median and spread of three points of its start: its
+// address printed, its first healthy answer (GET /_sim/health, which waits for the admin contract), and its
+// first answer from a vendor API (an unauthenticated GET of the Cards API, 401 once its contract has loaded).
+func startup(bin string, n int) error {
+	var listen, healthy, api []time.Duration
+	client := &http.Client{Timeout: 5 * time.Second}
+	poll := func(url string, want int) error {
+		for range 5000 {
+			resp, err := client.Get(url)
+			if err == nil {
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode == want {
+					return nil
+				}
+			}
+			time.Sleep(200 * time.Microsecond)
+		}
+		return fmt.Errorf("%s never answered %d", url, want)
+	}
+	for range n {
+		t0 := time.Now()
+		p, err := start(bin, "serve", "--addr", "127.0.0.1:0", "--log-level", "error")
+		if err != nil {
+			return fmt.Errorf("start %s: %w", bin, err)
+		}
+		listen = append(listen, time.Since(t0))
+		err = poll(p.url+"/_sim/health", http.StatusOK)
+		healthy = append(healthy, time.Since(t0))
+		if err == nil {
+			err = poll(p.url+"/wallet/v1/cards/1", http.StatusUnauthorized)
+			api = append(api, time.Since(t0))
+		}
+		p.stop()
+		if err != nil {
+			return err
+		}
+	}
+	spread := func(d []time.Duration) string {
+		slices.Sort(d)
+		ms := func(x time.Duration) string { return fmt.Sprintf("%.1f", float64(x.Microseconds())/1000) }
+		return ms(d[0]) + " / " + ms(d[len(d)/2]) + " / " + ms(d[len(d)-1]) + " ms"
+	}
+	fmt.Printf("start-up, %d starts (min / median / max from exec): address printed %s; first healthy answer %s; first Cards API answer %s\n\n",
+		n, spread(listen), spread(healthy), spread(api))
 	return nil
 }
 

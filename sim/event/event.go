@@ -151,6 +151,9 @@ func (s *Sealer) Seal(tenant string, seq int64, cid string, now time.Time, e Eve
 func (s *Sealer) failure(domain, eventType string, data []byte, reason string) ([]byte, error) {
 	var nullable map[string]bool
 	if s.validator != nil {
+		if err := s.validator.Ready(); err != nil {
+			return nil, &SchemaError{Domain: domain, Type: eventType, Err: err}
+		}
 		nullable = s.validator.nullable[domain+"/"+eventType]
 	}
 	var fields []struct {

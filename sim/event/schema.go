@@ -51,11 +51,39 @@ type Validator struct {
 	schemas  map[string]*jsonschema.Schema // key: domain/event_type
 	envelope *jsonschema.Schema
 	nullable map[string]map[string]bool // key: domain/event_type; the properties a failure sets to null
+
+	// ready is closed once the fields above (or err) are set: StartValidator compiles in the background.
+	ready chan struct{}
+	err   error
 }
 
 // NewValidator compiles the catalogue's schemas and the envelope from the embedded contracts.
 func NewValidator() (*Validator, error) {
 	return newValidator(openapi.FS)
+}
+
+// StartValidator returns a validator whose schemas compile in the background, so that a simulator's start
+// does not wait for them: its first check waits instead, and Ready reports a schema that does not compile.
+func StartValidator() *Validator {
+	v := &Validator{ready: make(chan struct{})}
+	go func() {
+		defer close(v.ready)
+		c, err := newValidator(openapi.FS)
+		if err != nil {
+			v.err = err
+			return
+		}
+		v.schemas, v.envelope, v.nullable = c.schemas, c.envelope, c.nullable
+	}()
+	return v
+}
+
+// Ready waits until the schemas are compiled and returns the error that kept one from compiling.
+func (v *Validator) Ready() error {
+	if v.ready != nil {
+		<-v.ready
+	}
+	return v.err
 }
 
 func newValidator(fsys fs.FS) (*Validator, error) {
@@ -139,6 +167,9 @@ func nullableProperties(fsys fs.FS, file string) (map[string]bool, error) {
 
 // Validate checks one payload (the envelope's data) against its event's schema.
 func (v *Validator) Validate(domain, eventType string, data []byte) error {
+	if err := v.Ready(); err != nil {
+		return &SchemaError{Domain: domain, Type: eventType, Err: err}
+	}
 	s, ok := v.schemas[domain+"/"+eventType]
 	if !ok {
 		return &SchemaError{Domain: domain, Type: eventType, Err: ErrUnknownEvent}
@@ -148,6 +179,9 @@ func (v *Validator) Validate(domain, eventType string, data []byte) error {
 
 // ValidateEnvelope checks a whole envelope against the base contract.
 func (v *Validator) ValidateEnvelope(data []byte) error {
+	if err := v.Ready(); err != nil {
+		return &SchemaError{Domain: "event-base", Type: "main-event", Err: err}
+	}
 	return check(v.envelope, "event-base", "main-event", data)
 }
 
@@ -155,6 +189,9 @@ func (v *Validator) ValidateEnvelope(data []byte) error {
 // contract, parsing the payload once: the envelope's instance is assembled from the fields the sealer wrote and
 // the payload's parsed instance, as the envelope's JSON would decode.
 func (v *Validator) validateSealed(r Record, version int, data []byte) error {
+	if err := v.Ready(); err != nil {
+		return &SchemaError{Domain: r.Domain, Type: r.Type, Err: err}
+	}
 	s, ok := v.schemas[r.Domain+"/"+r.Type]
 	if !ok {
 		return &SchemaError{Domain: r.Domain, Type: r.Type, Err: ErrUnknownEvent}

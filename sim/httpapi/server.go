@@ -182,8 +182,7 @@ func New(d Deps) (Handler, error) {
 		}},
 	}
 	// A surface is routable at once; its contract loads and its router builds in the background (they are
-	// most of the start-up), and a request waits for its own surface only (Surface.wait). The admin contract
-	// loads first, so a health probe is answered soonest; GOMAXPROCS loaders share the rest in mount order.
+	// most of the start-up), and a request waits for its own surface only (Surface.wait).
 	surfaces := make([]*Surface, len(mounts))
 	for i, m := range mounts {
 		s := &Surface{Name: m.name, Shape: m.shape, CIDHeader: m.cidHeader, Shapes: m.shapes, prefixes: m.prefixes, ready: make(chan struct{})}
@@ -193,27 +192,32 @@ func New(d Deps) (Handler, error) {
 			g.byPrefix[p] = append(g.byPrefix[p], s)
 		}
 	}
-	order := make(chan int, len(mounts))
+	// The admin contract loads alone (the event schemas compile beside it, sim.New), then GOMAXPROCS loaders
+	// share the rest in mount order.
+	first, rest := -1, make(chan int, len(mounts))
 	for i, m := range mounts {
 		if m.name == "simadmin" {
-			order <- i
+			first = i
+		} else {
+			rest <- i
 		}
 	}
-	for i, m := range mounts {
-		if m.name != "simadmin" {
-			order <- i
-		}
-	}
-	close(order)
+	close(rest)
 	g.loading.Add(len(mounts))
-	for range min(runtime.GOMAXPROCS(0), len(mounts)) {
-		go func() {
-			for i := range order {
-				surfaces[i].load(mounts[i].spec)
-				g.loading.Done()
-			}
-		}()
-	}
+	go func() {
+		if first >= 0 {
+			surfaces[first].load(mounts[first].spec)
+			g.loading.Done()
+		}
+		for range min(runtime.GOMAXPROCS(0), len(mounts)) {
+			go func() {
+				for i := range rest {
+					surfaces[i].load(mounts[i].spec)
+					g.loading.Done()
+				}
+			}()
+		}
+	}()
 	g.surfaces = surfaces
 	return g, nil
 }
