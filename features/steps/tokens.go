@@ -133,15 +133,7 @@ func (s *Steps) provisionWrongCVV2(ctx context.Context, name string) error {
 
 // stepUp sends the OTP the cardholder typed; the answer is the last response.
 func (s *Steps) stepUp(ctx context.Context, otp string) error {
-	st, err := state(ctx)
-	if err != nil {
-		return err
-	}
-	ts, err := tokenOf(ctx)
-	if err != nil {
-		return err
-	}
-	id, err := ts.token()
+	st, id, err := stateAndToken(ctx)
 	if err != nil {
 		return err
 	}
@@ -198,15 +190,7 @@ var statusOf = map[string]string{"suspend": "SUSPENDED", "resume": "ACTIVE", "de
 	"suspends": "SUSPENDED", "resumes": "ACTIVE", "deletes": "DEACTIVATED"}
 
 func (s *Steps) walletUpdate(ctx context.Context, verb string) error {
-	st, err := state(ctx)
-	if err != nil {
-		return err
-	}
-	ts, err := tokenOf(ctx)
-	if err != nil {
-		return err
-	}
-	id, err := ts.token()
+	st, id, err := stateAndToken(ctx)
 	if err != nil {
 		return err
 	}
@@ -220,6 +204,23 @@ func (s *Steps) walletUpdate(ctx context.Context, verb string) error {
 }
 
 // tokenCard returns the scenario's card that holds the token now (a PAN update moves it).
+// stateAndToken returns the scenario and the id of its current network token.
+func stateAndToken(ctx context.Context) (*scenario, string, error) {
+	st, err := state(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	ts, err := tokenOf(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	id, err := ts.token()
+	if err != nil {
+		return nil, "", err
+	}
+	return st, id, nil
+}
+
 func (s *Steps) tokenCard(ctx context.Context, st *scenario, id string) (card, map[string]any, error) {
 	for _, c := range slices.Backward(st.cards) {
 		list, err := s.cardTokens(ctx, c)
@@ -255,15 +256,7 @@ func (s *Steps) cardTokens(ctx context.Context, c card) ([]map[string]any, error
 }
 
 func (s *Steps) operateToken(ctx context.Context, verb string) error {
-	st, err := state(ctx)
-	if err != nil {
-		return err
-	}
-	ts, err := tokenOf(ctx)
-	if err != nil {
-		return err
-	}
-	id, err := ts.token()
+	st, id, err := stateAndToken(ctx)
 	if err != nil {
 		return err
 	}
@@ -357,15 +350,7 @@ func (s *Steps) networkMessages(ctx context.Context, want string) error {
 }
 
 func (s *Steps) tokenStatus(ctx context.Context, want string) error {
-	st, err := state(ctx)
-	if err != nil {
-		return err
-	}
-	ts, err := tokenOf(ctx)
-	if err != nil {
-		return err
-	}
-	id, err := ts.token()
+	st, id, err := stateAndToken(ctx)
 	if err != nil {
 		return err
 	}
@@ -413,15 +398,7 @@ func (s *Steps) noActiveToken(ctx context.Context) error {
 
 // ownEvents lists the events whose subject is the token, oldest first.
 func (s *Steps) ownEvents(ctx context.Context) ([]map[string]any, error) {
-	st, err := state(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ts, err := tokenOf(ctx)
-	if err != nil {
-		return nil, err
-	}
-	id, err := ts.token()
+	st, id, err := stateAndToken(ctx)
 	if err != nil {
 		return nil, err
 	}
