@@ -5,7 +5,7 @@ DOCKER ?= docker
 # The image's version is the simulator's (sim.Version); `make image` tags issuersim:$(VERSION) and issuersim:dev.
 VERSION := $(shell sed -n 's/^const Version = "\(.*\)"$$/\1/p' sim/sim.go)
 
-.PHONY: help generate check-generated test test-module fuzz bdd-container golden bench serve build image load test-postgres bdd-postgres
+.PHONY: help generate check-generated test test-module test-container fuzz bdd-container golden bench serve build image load test-postgres bdd-postgres
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -19,12 +19,22 @@ check-generated: generate ## fail when gen/ is not what openapi/ produces, or go
 	$(GO) mod tidy -diff
 	cd testcontainer && $(GO) mod tidy -diff
 
-test: ## vet, race-test everything (the testcontainers module too), then check gen/ and go.mod (the README's test command; CI runs it)
+test: ## the whole suite (the README's test command; CI runs it): vet, race tests, the testcontainers module, the PostgreSQL tests, gen/ and go.mod drift, every fuzz target for FUZZTIME, the Gherkin suite against `serve` and against the image
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 	$(MAKE) test-module
 	$(MAKE) test-postgres
 	$(MAKE) check-generated
+	$(MAKE) fuzz
+	$(MAKE) bdd-serve
+	$(MAKE) test-container
+
+# test-container runs bdd-container when a Docker engine answers, and otherwise says so in one line and passes,
+# unless CI=true (.ci/with-docker starts an engine there).
+test-container:
+	@if $(DOCKER) info >/dev/null 2>&1; then $(MAKE) bdd-container; \
+	elif [ "$$CI" = true ]; then echo "no Docker engine answers: CI runs the Gherkin suite against the image (.ci/with-docker starts one)"; exit 1; \
+	else echo "Gherkin suite against the image skipped: no Docker engine answers (.ci/with-docker make test starts one)"; fi
 
 # testcontainer/ is a Go module of its own, which ./... does not enter. Its tests run in local directory mode
 # so that their one skip line shows; Ryuk is off as no registry serves its image, and every test terminates
