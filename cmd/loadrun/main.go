@@ -147,6 +147,7 @@ var servingOn = regexp.MustCompile(`(?:serving on|baseline on) (http://[0-9.:]+)
 // start runs a server and waits for the line naming its address.
 func start(bin string, args ...string) (*proc, error) {
 	cmd := exec.Command(bin, args...)
+	dieWithParent(cmd)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
