@@ -29,19 +29,9 @@ func (tx *Tx) Schedule(j job.Job) (job.Job, error) {
 	if err := tx.writable("schedule a " + j.Kind + " job"); err != nil {
 		return job.Job{}, err
 	}
-	if j.Kind == "" {
-		return job.Job{}, fmt.Errorf("schedule a job for %s: the job has no kind", j.Subject)
-	}
-	if j.ID == 0 {
-		id, err := tx.next("job")
-		if err != nil {
-			return job.Job{}, err
-		}
-		j.ID = id
-	}
-	j.Tenant = tx.meta.Tenant
-	if j.CID == "" {
-		j.CID = tx.meta.CID
+	j, err := store.NewJob(j, tx.meta, tx.next)
+	if err != nil {
+		return job.Job{}, err
 	}
 	doc, err := encode(j)
 	if err != nil {

@@ -670,6 +670,13 @@ func testSchemaFailureChangesNothing(t *testing.T, f *fixture) {
 
 func testJobs(t *testing.T, f *fixture) {
 	subject := event.CardSubject(9)
+	err := f.update(f.a, func(tx store.Tx, _ card.Repository) error {
+		_, err := tx.Schedule(job.Job{Subject: subject, Due: f.now})
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "no kind") {
+		t.Errorf("a job without a kind: %v, want it refused", err)
+	}
 	var scheduled []job.Job
 	must(t, f.update(f.a, func(tx store.Tx, _ card.Repository) error {
 		for i, due := range []time.Duration{time.Hour, time.Minute, time.Hour} {
@@ -736,7 +743,7 @@ func testJobs(t *testing.T, f *fixture) {
 	if len(got) != 1 || got[0].ID != 4 || got[0].Error != "it broke" {
 		t.Fatalf("failed job: %+v", got)
 	}
-	err := f.update(f.a, func(tx store.Tx, _ card.Repository) error {
+	err = f.update(f.a, func(tx store.Tx, _ card.Repository) error {
 		_, err := tx.TakeJob(4)
 		return err
 	})
