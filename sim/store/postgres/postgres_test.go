@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/issuersim/issuersim/fixtures"
-	"github.com/issuersim/issuersim/sim/card"
 	"github.com/issuersim/issuersim/sim/event"
 	"github.com/issuersim/issuersim/sim/fake"
 	"github.com/issuersim/issuersim/sim/org"
@@ -115,33 +114,12 @@ func TestOpenRefuses(t *testing.T) {
 // BenchmarkCommitWithEvent measures one transaction writing a card and sealing, validating and logging its
 // event, as memory.BenchmarkCommitWithEvent does, against the database ISSUERSIM_TEST_POSTGRES names.
 func BenchmarkCommitWithEvent(b *testing.B) {
-	src := fake.New(1)
-	d, _ := org.Parse(fixtures.Default, src)
-	v, _ := event.NewValidator()
-	s, err := postgres.Open(context.Background(), pgtest.URL(b), d, postgres.Options{Sealer: event.NewSealer(src, v)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	meta := store.Meta{Tenant: d.Orgs[0].ID, CID: "bench", Time: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	ctx := context.Background()
-	for b.Loop() {
-		err := s.Update(ctx, meta, func(tx store.Tx) error {
-			cards := s.Cards(tx)
-			id, err := cards.NextID(ctx)
-			if err != nil {
-				return err
-			}
-			c := card.Card{ID: id, AccountID: 8675309, CustomerID: 103625634, ProgramID: 3001, Type: card.TypeVirtual,
-				Status: card.StatusNormal, PreviousStatus: card.StatusNormal, Name: "a", ContactlessEnabled: true,
-				IssuingDate: meta.Time}
-			if err := cards.Put(ctx, c); err != nil {
-				return err
-			}
-			return tx.Emit(card.Updated(c, card.OpUpdateStatusPut))
-		})
+	storetest.BenchCommitWithEvent(b, func(d org.Dataset, sealer *event.Sealer) storetest.Backend {
+		s, err := postgres.Open(context.Background(), pgtest.URL(b), d, postgres.Options{Sealer: sealer})
 		if err != nil {
 			b.Fatal(err)
 		}
-	}
+		b.Cleanup(s.Close)
+		return s
+	})
 }
